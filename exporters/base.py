@@ -1,0 +1,62 @@
+"""What every exporter is: a streaming writer of Articles into files under one output folder."""
+
+from __future__ import annotations
+
+import os
+from abc import ABC, abstractmethod
+from pathlib import Path
+from typing import IO, ClassVar
+
+from schemas import Article
+
+
+class Exporter(ABC):
+    """Receives articles in path order; `close()` finalises its files atomically."""
+
+    #: Canonical format name, as in DESIGN.md's table.
+    name: ClassVar[str]
+    #: Files written, relative to the output folder.
+    files: ClassVar[tuple[str, ...]]
+
+    def __init__(self, outdir: Path) -> None:
+        self.outdir = outdir
+
+    @abstractmethod
+    def write(self, article: Article) -> None:
+        """Add one article."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Finish writing and move the files into place."""
+
+    def abort(self) -> None:  # noqa: B027 - optional hook: most exporters have nothing to undo
+        """Drop partial output after an error (default: nothing to do)."""
+
+
+class AtomicFile:
+    """A text file written beside its target as `.part`, renamed into place on `commit()`.
+
+    Readers never see a half-written output: either the old file or the new one.
+    """
+
+    def __init__(self, target: Path, *, encoding: str = "utf-8", newline: str = "\n") -> None:
+        self.target = target
+        self.partial = target.with_name(target.name + ".part")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        self.handle: IO[str] = self.partial.open("w", encoding=encoding, newline=newline)
+
+    def write(self, text: str) -> None:
+        """Append text."""
+        self.handle.write(text)
+
+    def commit(self) -> None:
+        """Flush to disk and rename over the target."""
+        self.handle.flush()
+        os.fsync(self.handle.fileno())
+        self.handle.close()
+        self.partial.replace(self.target)
+
+    def discard(self) -> None:
+        """Close and delete the partial file."""
+        self.handle.close()
+        self.partial.unlink(missing_ok=True)

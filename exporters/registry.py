@@ -1,0 +1,77 @@
+"""Exporters keyed by format name, with aliases; the CLI's --format choices come from here.
+
+Entries name their class as "module:Class" and are imported only when used, so
+the CLI starts fast and an exporter's heavy dependency is loaded only by its users.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+
+from exporters.base import Exporter
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One registered format."""
+
+    name: str
+    target: str  # "module:Class"
+    aliases: tuple[str, ...]
+    files: str
+    description: str
+
+
+class UnknownFormatError(ValueError):
+    """A format name that is not registered; the message lists the known ones."""
+
+
+REGISTRY: dict[str, Entry] = {}
+ALIASES: dict[str, str] = {}
+
+
+def register(
+    name: str, target: str, *, aliases: tuple[str, ...] = (), files: str, description: str
+) -> None:
+    """Register a format under its name and aliases (each name unique)."""
+    for key in (name, *aliases):
+        if key in ALIASES:
+            raise ValueError(f"format name {key!r} registered twice")
+        ALIASES[key] = name
+    REGISTRY[name] = Entry(name, target, aliases, files, description)
+
+
+def resolve(name: str) -> str:
+    """The canonical name for a name or alias."""
+    key = name.strip().lower()
+    if key not in ALIASES:
+        raise UnknownFormatError(f"unknown format {name!r}; known formats: {known_formats()}")
+    return ALIASES[key]
+
+
+def known_formats() -> str:
+    """`json (jsonl), nquads (nq, rdf), …` for messages and --help."""
+    return ", ".join(
+        f"{e.name} ({', '.join(e.aliases)})" if e.aliases else e.name for e in REGISTRY.values()
+    )
+
+
+def exporter_class(name: str) -> type[Exporter]:
+    """Import and return the exporter class for a name or alias."""
+    entry = REGISTRY[resolve(name)]
+    module_name, _, class_name = entry.target.partition(":")
+    cls = getattr(importlib.import_module(module_name), class_name)
+    if not (isinstance(cls, type) and issubclass(cls, Exporter)):
+        raise TypeError(f"{entry.target} is not an Exporter")
+    return cls
+
+
+# The table of outputs in DESIGN.md. Keep it in the same order.
+register(
+    "json",
+    "exporters.jsonl:JsonLinesExporter",
+    aliases=("jsonl",),
+    files="articles.jsonl",
+    description="one Article per line, in path order (always written)",
+)

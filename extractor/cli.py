@@ -1,0 +1,200 @@
+"""The command line: a thin layer over extractor.batch, the pipeline and the exporters."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.tree import Tree
+
+from exporters import REGISTRY, UnknownFormatError, known_formats, resolve
+from extractor import __version__
+from extractor.batch import DEFAULT_MAX_BYTES, FileResult, discover, run_batch
+from extractor.errors import InputError
+from extractor.pipeline import extract_article
+from schemas import Article, MeasureGroup
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def _format_help() -> str:
+    rows = "\n".join(f"  {e.name:<8} -> {e.files}: {e.description}" for e in REGISTRY.values())
+    return f"Extra output formats, comma-separated. Known: {known_formats()}.\n\n{rows}"
+
+
+def _parse_formats(ctx: click.Context, param: click.Parameter, value: str | None) -> list[str]:
+    del ctx, param
+    names = [v for v in (value or "").split(",") if v.strip()]
+    try:
+        return [resolve(n) for n in names]
+    except UnknownFormatError as exc:
+        raise click.BadParameter(str(exc)) from exc
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="newsfacts")
+def cli() -> None:
+    """newsfacts: Chinese news articles -> typed, traceable facts.
+
+    \b
+    Examples:
+      newsfacts extract samples -o out          # every post under samples/ -> out/articles.jsonl
+      newsfacts show samples/2021-12-22-NW202112222222391066.md
+    """
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    "outdir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("out"),
+    show_default=True,
+    help="Output folder for articles.jsonl, manifest.jsonl, run.json and the formats.",
+)
+@click.option(
+    "-f",
+    "--format",
+    "formats",
+    callback=_parse_formats,
+    default="",
+    help="Extra output formats, comma-separated (e.g. --format xlsx,rdf); "
+    "json is always written. See `newsfacts formats`.",
+)
+@click.option(
+    "--max-bytes",
+    type=click.IntRange(min=1),
+    default=DEFAULT_MAX_BYTES,
+    show_default=True,
+    help="Files larger than this fail with `too large` without being read.",
+)
+@click.option("--debug", is_flag=True, help="Show the Python traceback of internal errors.")
+def extract(
+    paths: tuple[Path, ...], outdir: Path, formats: list[str], max_bytes: int, debug: bool
+) -> None:
+    """Extract every post (.md .markdown .html .htm) under PATHS into OUTDIR.
+
+    PATHS are files or folders (searched recursively). Records keep their path
+    relative to the folder given. Every file gets a manifest line: ok, or failed
+    with its reason. Exit status: 0 all read, 1 some failed, 2 usage error.
+
+    \b
+    Example:
+      newsfacts extract samples -o out --format xlsx
+    """
+    items = discover(list(paths))
+    err = Console(stderr=True, highlight=False)
+
+    def report(result: FileResult) -> None:
+        if result.status == "failed":
+            err.print(f"[red]failed[/red] {result.rel}: {result.reason}", markup=True)
+            if debug and result.traceback:
+                err.print(result.traceback, markup=False)
+
+    options = {"formats": formats, "max_bytes": max_bytes, "paths": [str(p) for p in paths]}
+    summary = run_batch(
+        items, outdir, formats, max_bytes=max_bytes, options=options, on_result=report
+    )
+    err.print(
+        f"{len(items)} files: {summary.ok} ok, {summary.failed} failed, {summary.skipped} skipped"
+        f" -> {outdir}/articles.jsonl"
+    )
+    if summary.failed:
+        raise SystemExit(EXIT_FAILED)
+
+
+@cli.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the record as JSON instead of a tree.")
+def show(file: Path, as_json: bool) -> None:
+    """Print one article's record as a tree: title, date, source, people, measure tree, warnings.
+
+    \b
+    Example:
+      newsfacts show samples/2021-12-22-NW202112222222391066.md
+    """
+    try:
+        article = extract_article(file.name, file.read_bytes())
+    except InputError as exc:
+        raise click.ClickException(f"{file}: {exc.reason}") from exc
+    if as_json:
+        click.echo(article.model_dump_json(indent=2))
+        return
+    Console(highlight=False).print(article_tree(article))
+
+
+@cli.command()
+def formats() -> None:
+    """List the output formats, their aliases and files."""
+    for entry in REGISTRY.values():
+        aliases = f" ({', '.join(entry.aliases)})" if entry.aliases else ""
+        click.echo(f"{entry.name}{aliases}: {entry.files} — {entry.description}")
+
+
+def article_tree(article: Article) -> Tree:
+    """A rich Tree of the record's fields, for `show`."""
+    tree = Tree(f"[bold]{article.title or '(no title)'}[/bold]  id={article.id}")
+    tree.add(f"published: {article.published or '—'}")
+    tree.add(f"url: {article.url or '—'}")
+    tree.add(f"category: {article.category or '—'}   tags: {', '.join(article.tags) or '—'}")
+    tree.add(f"source: {article.source.name if article.source else '—'}")
+    orgs = tree.add(f"organizations ({len(article.organizations)})")
+    for org in article.organizations:
+        region = f", {org.region}" if org.region else ""
+        orgs.add(f"{org.name} [{org.role}, {org.kind}{region}]")
+    people = tree.add(f"people ({len(article.authors)})")
+    for person in article.authors:
+        people.add(f"{person.name} [{person.role}]")
+    groups = tree.add(f"measure groups ({len(article.measure_groups)})")
+    for group in article.measure_groups:
+        _add_group(groups, group)
+    warnings = tree.add(f"warnings ({len(article.warnings)})")
+    for warning in article.warnings:
+        warnings.add(f"[yellow]{warning}[/yellow]")
+    tree.add(f"paragraphs: {len(article.paragraphs)}")
+    return tree
+
+
+def _add_group(parent: Tree, group: MeasureGroup) -> None:
+    declared = "?" if group.declared_count is None else str(group.declared_count)
+    node = parent.add(f"[bold]{group.label}[/bold]  declared {declared}, found {len(group.items)}")
+    children = {child.parent_item: child for child in group.children}
+    for index, item in enumerate(group.items):
+        item_node = node.add(item.name)
+        if index in children:
+            _add_group(item_node, children.pop(index))
+    for child in children.values():
+        _add_group(node, child)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; return the exit status (0 ok, 1 some files failed, 2 usage error)."""
+    try:
+        cli.main(
+            args=list(argv) if argv is not None else None,
+            prog_name="newsfacts",
+            standalone_mode=False,
+        )
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code)
+    except click.UsageError as exc:
+        exc.show()
+        return EXIT_USAGE
+    except click.ClickException as exc:
+        exc.show()
+        return EXIT_FAILED
+    except click.Abort:
+        click.echo("Aborted.", err=True)
+        return 130
+    except SystemExit as exc:
+        return int(exc.code or 0) if not isinstance(exc.code, str) else EXIT_FAILED
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,74 @@
+"""Publication dates as DESIGN.md wants them: offset kept, Beijing time, no made-up midnight."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, timedelta, timezone
+
+from extractor import rules
+
+
+def default_offset() -> str:
+    """The offset assumed for a time written without one (+08:00, Beijing)."""
+    return rules.strings("dates", "default_offset")[0]
+
+
+def parse_date(raw: str) -> tuple[str | None, str | None]:
+    """Parse a written date; return (ISO value or None, warning or None).
+
+    `2021-12-22 11:16:43 +0800` -> `2021-12-22T11:16:43+08:00`; `2018-11-29` stays a date;
+    `+0800` alone or an impossible date gives None and says why.
+    """
+    text = raw.strip()
+    if not text:
+        return None, None
+    for pattern in rules.patterns("dates", "datetime"):
+        match = pattern.match(text)
+        if match:
+            return _from_match(match, raw)
+    return None, f"published: no date in {raw.strip()!r}"
+
+
+def find_date(text: str) -> str | None:
+    """The first well-formed date written inside running text, or None."""
+    for pattern in rules.patterns("dates", "in_text"):
+        for match in pattern.finditer(text):
+            value, warning = _from_match(match, match.group(0))
+            if value and not warning:
+                return value
+    return None
+
+
+def _from_match(match: re.Match[str], raw: str) -> tuple[str | None, str | None]:
+    parts = match.groupdict()
+    try:
+        day = date(int(parts["y"]), int(parts["m"]), int(parts["d"]))
+    except ValueError:
+        return None, f"published: impossible date {raw.strip()!r}"
+    if parts.get("H") is None:
+        return day.isoformat(), None
+    try:
+        offset = _offset(parts.get("tz") or default_offset())
+        moment = datetime(
+            day.year,
+            day.month,
+            day.day,
+            int(parts["H"]),
+            int(parts["M"]),
+            int(parts.get("S") or 0),
+            tzinfo=offset,
+        )
+    except ValueError:
+        return None, f"published: impossible time {raw.strip()!r}"
+    return moment.isoformat(), None
+
+
+def _offset(tz: str) -> timezone:
+    if tz == "Z":
+        return UTC
+    sign = -1 if tz.startswith("-") else 1
+    digits = tz[1:].replace(":", "")
+    hours, minutes = int(digits[:2]), int(digits[2:])
+    if hours > 14 or minutes > 59:
+        raise ValueError(f"offset out of range: {tz}")
+    return timezone(sign * timedelta(hours=hours, minutes=minutes))

@@ -1,0 +1,301 @@
+"""Reading a file: front matter, body, source line, URL line; or a bare HTML page."""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+import yaml
+from lxml import etree
+from lxml import html as lxml_html
+
+from extractor import rules
+from extractor.dates import find_date, parse_date
+from extractor.decode import decode
+from extractor.document import Document
+from extractor.errors import InputError
+
+HTML_SUFFIXES = (".html", ".htm")
+FRONT_MATTER_FENCE = "---"
+WHITESPACE = re.compile(r"\s+")
+XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+#: Front matter longer than this is not a post's metadata (and bounds YAML work).
+MAX_FRONT_MATTER_CHARS = 64_000
+
+
+def read_document(path: str, data: bytes) -> Document:
+    """Decode and cut one file into a Document; raise InputError when it cannot be read."""
+    text, encoding = decode(data)
+    if path.lower().endswith(HTML_SUFFIXES):
+        return _read_html_page(path, text, encoding)
+    return _read_post(path, text, encoding)
+
+
+def clean_text(text: str) -> str:
+    """Entities decoded, whitespace runs (incl. NBSP and ideographic space) collapsed, trimmed."""
+    return WHITESPACE.sub(" ", html.unescape(text)).strip()
+
+
+# --- posts -------------------------------------------------------------------------------
+
+
+def _read_post(path: str, text: str, encoding: str) -> Document:
+    doc = Document(path=path, text=text, encoding=encoding, kind="post")
+    meta, body = _split_front_matter(text, doc)
+    _apply_front_matter(doc, meta)
+    body_lines, doc.url = _cut_url_and_links(body.split("\n"))
+    if not "".join(body_lines).strip():
+        raise InputError("no_body", "nothing after the front matter")
+    doc.paragraphs = _body_paragraphs(body_lines)
+    _take_source_line(doc)
+    return doc
+
+
+def _split_front_matter(text: str, doc: Document) -> tuple[dict[str, Any], str]:
+    stripped = text.lstrip()  # a post may start with blank lines before `---`
+    if not stripped.startswith(FRONT_MATTER_FENCE + "\n"):
+        doc.warn("no front matter: title, date and tags unknown")
+        return {}, text
+    rest = stripped[len(FRONT_MATTER_FENCE) + 1 :]
+    match = re.search(r"^---[ \t]*$", rest, flags=re.MULTILINE)
+    if match is None:
+        raise InputError("unclosed_front_matter", "no closing `---` line")
+    raw, body = rest[: match.start()], rest[match.end() :]
+    return _load_yaml(raw), body
+
+
+def _load_yaml(raw: str) -> dict[str, Any]:
+    if len(raw) > MAX_FRONT_MATTER_CHARS:
+        raise InputError("bad_front_matter", f"over {MAX_FRONT_MATTER_CHARS} characters")
+    if re.search(r"(^|[\s\[{,])[&*][^\s\]},]+", raw):
+        # Anchors/aliases have no use in a post's metadata and are how YAML bombs work.
+        raise InputError("bad_front_matter", "YAML anchors or aliases are not allowed")
+    try:
+        # BaseLoader keeps every scalar a string: YAML's own typing would drop the offset of
+        # `2021-12-22 11:16:43 +0800` or turn a bare date into a datetime at midnight.
+        data = yaml.load(raw, Loader=yaml.CBaseLoader)  # noqa: S506 - BaseLoader builds no objects
+    except yaml.YAMLError as exc:
+        raise InputError("bad_front_matter", str(exc).replace("\n", " ")) from exc
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise InputError("bad_front_matter", "not a mapping of keys to values")
+    return data
+
+
+def _apply_front_matter(doc: Document, meta: dict[str, Any]) -> None:
+    title = _scalar(meta.get("title"))
+    doc.title = clean_text(title) if title else None
+    if not doc.title:
+        doc.title = None
+        doc.warn("title: empty in the front matter")
+    doc.date_raw = _scalar(meta.get("date"))
+    if doc.date_raw is not None:
+        doc.published, warning = parse_date(doc.date_raw)
+        if warning:
+            doc.warn(warning)
+    categories = _words(meta.get("categories", meta.get("category")))
+    doc.category = categories[0] if categories else None
+    doc.tags = _words(meta.get("tags"))
+
+
+def _scalar(value: Any) -> str | None:
+    if isinstance(value, str):
+        return value.strip()
+    return None
+
+
+def _words(value: Any) -> list[str]:
+    """Jekyll's reading of categories/tags: a list, or a string split on whitespace."""
+    if isinstance(value, str):
+        return value.split()
+    if isinstance(value, list):
+        return [v.strip() for v in value if isinstance(v, str) and v.strip()]
+    return []
+
+
+def _cut_url_and_links(lines: list[str]) -> tuple[list[str], str | None]:
+    """Split off the `<URL>` line and the site links after it; return (body lines, url)."""
+    url_line = rules.pattern("document", "url_line")
+    for index, line in enumerate(lines):
+        match = url_line.match(line.strip())
+        if match:
+            return lines[:index], (match.group("url") or None)
+    link_line = rules.pattern("document", "link_line")
+    end = len(lines)
+    while end and (not lines[end - 1].strip() or link_line.match(lines[end - 1])):
+        end -= 1
+    return lines[:end], None
+
+
+def _body_paragraphs(lines: list[str]) -> list[str]:
+    """Digest lines (`> `) and chunks of HTML or plain text, in order."""
+    digest = rules.pattern("document", "digest_line")
+    paragraphs: list[str] = []
+    chunk: list[str] = []
+    for line in [*lines, None]:
+        match = digest.match(line) if line is not None else None
+        if line is not None and match is None:
+            chunk.append(line)
+            continue
+        paragraphs.extend(_chunk_paragraphs("\n".join(chunk)))
+        chunk = []
+        if match:
+            paragraphs.extend(p for p in [clean_text(match.group("text"))] if p)
+    return paragraphs
+
+
+def _chunk_paragraphs(chunk: str) -> list[str]:
+    if not chunk.strip():
+        return []
+    if rules.pattern("document", "html_marker").search(chunk):
+        root = _parse_html(f"<div>{chunk}</div>", fragment=True)
+        return [text for text, _ in _html_blocks(root)] if root is not None else []
+    return [p for p in (clean_text(line) for line in chunk.split("\n")) if p]
+
+
+def _take_source_line(doc: Document) -> None:
+    """Move the closing `（文章来源：…）` paragraph out of the body into doc.source_line."""
+    if not doc.paragraphs:
+        return
+    last = doc.paragraphs[-1]
+    if _is_source_line(last):
+        doc.source_line = last
+        doc.paragraphs.pop()
+
+
+def _is_source_line(text: str) -> bool:
+    return any(p.match(text) for p in rules.patterns("document", "source_line"))
+
+
+# --- HTML --------------------------------------------------------------------------------
+
+
+def _parser() -> etree.HTMLParser:
+    # No network, no entity expansion beyond HTML's own: a page never reaches outside itself.
+    return lxml_html.HTMLParser(
+        remove_comments=True, remove_pis=True, no_network=True, recover=True, huge_tree=False
+    )
+
+
+def _parse_html(markup: str, *, fragment: bool) -> etree._Element | None:
+    markup = XML_DECLARATION.sub("", markup)  # lxml refuses str input that declares an encoding
+    try:
+        if fragment:
+            root: etree._Element = lxml_html.fragment_fromstring(markup, parser=_parser())
+        else:
+            root = lxml_html.document_fromstring(markup, parser=_parser())
+    except (etree.ParserError, ValueError):
+        return None
+    return root
+
+
+def _xpath_strings(root: etree._Element, xpath: str) -> list[str]:
+    """Text/attribute results of an XPath, as plain strings."""
+    found = root.xpath(xpath)
+    return [str(v) for v in found if isinstance(v, str)] if isinstance(found, list) else []
+
+
+def _xpath_elements(root: etree._Element, xpath: str) -> list[etree._Element]:
+    """Element results of an XPath."""
+    found = root.xpath(xpath)
+    return [v for v in found if isinstance(v, etree._Element)] if isinstance(found, list) else []
+
+
+def _html_blocks(root: etree._Element) -> list[tuple[str, str]]:
+    """(clean text, class attribute) per block, walking iteratively (deep nesting is safe)."""
+    block_tags = frozenset(rules.strings("document", "block_tags"))
+    drop_tags = frozenset(rules.strings("document", "drop_tags"))
+    blocks: list[tuple[str, str]] = []
+    buffer: list[str] = []
+    classes: list[str] = [""]
+
+    def flush() -> None:
+        text = clean_text("".join(buffer))
+        buffer.clear()
+        if text:
+            blocks.append((text, classes[-1]))
+
+    walker = etree.iterwalk(root, events=("start", "end"))
+    for event, element in walker:
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if event == "start":
+            if tag in drop_tags or not tag:
+                walker.skip_subtree()
+                continue
+            if tag in block_tags or tag == "br":
+                flush()
+            if tag in block_tags:
+                classes.append(element.get("class", ""))
+            buffer.append(element.text or "")
+        else:
+            if tag in block_tags:
+                flush()
+                classes.pop()
+            buffer.append(element.tail or "")
+    flush()
+    return blocks
+
+
+def _read_html_page(path: str, text: str, encoding: str) -> Document:
+    doc = Document(path=path, text=text, encoding=encoding, kind="html")
+    root = _parse_html(text, fragment=False)
+    if root is None:
+        raise InputError("unreadable", "no HTML document could be parsed")
+    doc.title = _page_title(root)
+    if doc.title is None:
+        doc.warn("title: the page has no <title> or <h1>")
+    doc.url = _first_attr(
+        root, ['//link[@rel="canonical"]/@href', '//meta[@property="og:url"]/@content']
+    )
+    doc.paragraphs = [t for t, cls in _html_blocks(_main_text(root)) if t != doc.title or cls]
+    for index, paragraph in enumerate(doc.paragraphs):
+        if _is_source_line(paragraph):
+            doc.source_line = doc.paragraphs.pop(index)
+            break
+    _page_date(doc, root)
+    return doc
+
+
+def _page_title(root: etree._Element) -> str | None:
+    title = clean_text(" ".join(_xpath_strings(root, "//title//text()")))
+    h1 = clean_text(" ".join(_xpath_strings(root, "(//h1)[1]//text()")))
+    if h1 and (not title or h1 in title):
+        return h1  # <title> usually adds the site's name; the h1 is the headline alone
+    return title or h1 or None
+
+
+def _first_attr(root: etree._Element, xpaths: list[str]) -> str | None:
+    for xpath in xpaths:
+        values = [v.strip() for v in _xpath_strings(root, xpath) if v.strip()]
+        if values:
+            return values[0]
+    return None
+
+
+def _main_text(root: etree._Element) -> etree._Element:
+    for xpath in rules.strings("document", "main_text_xpath"):
+        found = _xpath_elements(root, xpath)
+        if found:
+            return found[0]
+    return root
+
+
+def _page_date(doc: Document, root: etree._Element) -> None:
+    raw = _first_attr(
+        root,
+        [
+            '//meta[@property="article:published_time"]/@content',
+            '//meta[@name="publishdate" or @name="PubDate" or @name="pubdate"]/@content',
+            "//time/@datetime",
+        ],
+    )
+    if raw:
+        doc.date_raw = raw
+        doc.published, warning = parse_date(raw)
+        if warning:
+            doc.warn(warning)
+        return
+    head = " ".join(doc.paragraphs[:3])
+    doc.published = find_date(head)

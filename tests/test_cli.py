@@ -1,0 +1,110 @@
+"""The CLI end to end, in-process through main(argv) and once through the console script."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from extractor.cli import main
+from tests.conftest import CORPUS, REFERENCE, SAMPLES
+
+
+def read_jsonl(path: Path) -> list[dict[str, object]]:
+    return [json.loads(line) for line in path.read_text("utf-8").splitlines()]
+
+
+def test_extract_samples_writes_one_line_per_post(tmp_path: Path) -> None:
+    posts = sorted(p.relative_to(SAMPLES).as_posix() for p in SAMPLES.rglob("*.md"))
+    assert main(["extract", str(SAMPLES), "-o", str(tmp_path)]) == 0
+    articles = read_jsonl(tmp_path / "articles.jsonl")
+    assert [a["path"] for a in articles] == posts
+    manifest = read_jsonl(tmp_path / "manifest.jsonl")
+    assert [m["path"] for m in manifest] == posts
+    assert {m["status"] for m in manifest} == {"ok"}
+    assert set(manifest[0]) == {
+        "path",
+        "size",
+        "sha256",
+        "encoding",
+        "status",
+        "reason",
+        "warnings",
+    }
+    run = json.loads((tmp_path / "run.json").read_text("utf-8"))
+    assert run["counts"] == {"ok": len(posts), "failed": 0, "skipped": 0}
+    assert not list(tmp_path.glob("*.part"))
+
+
+def finews_folder(tmp_path: Path) -> Path:
+    source = CORPUS / "finews" if (CORPUS / "finews").exists() else SAMPLES
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for post in source.glob("*.md"):
+        shutil.copy(post, folder / post.name)
+    return folder
+
+
+def test_a_random_bytes_file_fails_alone(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = finews_folder(tmp_path)
+    count = len(list(folder.glob("*.md")))
+    (folder / "junk.md").write_bytes(os.urandom(4096) + b"\x00")
+    out = tmp_path / "out"
+    assert main(["extract", str(folder), "-o", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "junk.md" in err and "not text" in err
+    assert "Traceback" not in err
+    assert len(read_jsonl(out / "articles.jsonl")) == count
+    manifest = read_jsonl(out / "manifest.jsonl")
+    assert len(manifest) == count + 1
+    junk = next(m for m in manifest if m["path"] == "junk.md")
+    assert junk["status"] == "failed" and str(junk["reason"]).startswith("not text")
+
+
+def test_usage_errors_exit_2(tmp_path: Path) -> None:
+    assert main(["extract"]) == 2
+    assert main(["extract", str(tmp_path / "missing")]) == 2
+    assert main(["extract", str(REFERENCE), "--format", "docx"]) == 2
+    assert main(["no-such-command"]) == 2
+
+
+def test_help_explains_with_an_example(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["extract", "--help"]) == 0
+    out = capsys.readouterr().out
+    assert "--output" in out and "--format" in out and "Example" in out
+
+
+def test_show_prints_the_record_as_a_tree(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["show", str(REFERENCE)]) == 0
+    out = capsys.readouterr().out
+    for expected in (
+        "绥化学院：打好组合拳毕业生就业三连升",
+        "2021-12-22T11:16:43+08:00",
+        "infoCode=NW",
+        "source: 黑龙江日报",
+        "organizations",
+        "people",
+        "measure groups",
+        "warnings",
+    ):
+        assert expected in out
+
+
+def test_console_script_runs(tmp_path: Path) -> None:
+    script = Path(sys.executable).with_name("newsfacts")
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "extractor.cli"]
+    done = subprocess.run(
+        [*command, "extract", str(REFERENCE), "-o", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert len(read_jsonl(tmp_path / "articles.jsonl")) == 1
