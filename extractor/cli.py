@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.table import Table
 from rich.tree import Tree
 
 from exporters import REGISTRY, UnknownFormatError, known_formats, resolve
 from extractor import __version__
 from extractor.batch import DEFAULT_MAX_BYTES, FileResult, discover, run_batch
 from extractor.errors import InputError
+from extractor.evaluate import Report, evaluate, regressions
 from extractor.pipeline import extract_article
 from schemas import Article, MeasureGroup
 
@@ -126,6 +129,78 @@ def show(file: Path, as_json: bool) -> None:
         click.echo(article.model_dump_json(indent=2))
         return
     Console(highlight=False).print(article_tree(article))
+
+
+@cli.command(name="eval")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--worst",
+    type=click.IntRange(min=0),
+    default=5,
+    show_default=True,
+    help="How many of the worst posts to show with their misses and extras.",
+)
+@click.option(
+    "--baseline",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Fail (exit 1) when a figure drops below this JSON baseline.",
+)
+@click.option(
+    "--save-baseline",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the figures as a new baseline (raise a floor in a commit of its own).",
+)
+def eval_command(
+    paths: tuple[Path, ...], worst: int, baseline: Path | None, save_baseline: Path | None
+) -> None:
+    """Score extraction against the *.gold.json beside each post under PATHS.
+
+    Prints precision / recall / F1 per field (organizations, authors, source,
+    groups, items, declared_counts), micro-averaged over posts, then the worst
+    posts with what was missed (-) and extra (+).
+
+    \b
+    Example:
+      newsfacts eval samples --baseline tests/eval_baseline.json
+    """
+    report = evaluate(list(paths))
+    if not report.posts:
+        raise click.UsageError("no post with a .gold.json beside it under the given paths")
+    console = Console(highlight=False)
+    console.print(report_table(report))
+    for post, errors in report.worst(worst):
+        console.print(f"[bold]{post}[/bold]: {errors} errors")
+        for name, score in report.posts[post].items():
+            for text in score.missed:
+                console.print(f"  [red]- {name}: {text}[/red]")
+            for text in score.extra:
+                console.print(f"  [green]+ {name}: {text}[/green]")
+    if save_baseline:
+        save_baseline.write_text(json.dumps(report.figures(), indent=2) + "\n", "utf-8")
+    if baseline:
+        drops = regressions(report, json.loads(baseline.read_text("utf-8")))
+        for drop in drops:
+            console.print(f"[red]regression[/red] {drop}")
+        if drops:
+            raise SystemExit(EXIT_FAILED)
+
+
+def report_table(report: Report) -> Table:
+    """The per-field figures as a rich Table."""
+    table = Table(title=f"newsfacts eval: {len(report.posts)} posts with gold")
+    for column in ("field", "precision", "recall", "F1", "tp", "fp", "fn"):
+        table.add_column(column, justify="left" if column == "field" else "right")
+    for name, score in report.totals.items():
+        table.add_row(
+            name,
+            f"{score.precision:.3f}",
+            f"{score.recall:.3f}",
+            f"{score.f1:.3f}",
+            str(score.tp),
+            str(score.fp),
+            str(score.fn),
+        )
+    return table
 
 
 @cli.command()
