@@ -126,10 +126,7 @@ def load_store(files: Sequence[Path], directory: Path) -> LoadReport:
             names: set[GraphName] = set()
             for path in files:
                 names |= graph_names(path)
-            for name in names:
-                if not isinstance(name, ox.DefaultGraph) and store.contains_named_graph(name):
-                    store.remove_graph(name)
-                    report.replaced += 1
+            report.replaced = _drop_graphs(store, names)
         for path in files:
             try:
                 store.bulk_load(path=str(path), format=rdf_format(path))
@@ -139,6 +136,21 @@ def load_store(files: Sequence[Path], directory: Path) -> LoadReport:
     finally:
         del store  # release the lock now, not whenever the garbage collector runs
     return report
+
+
+def _drop_graphs(store: ox.Store, names: set[GraphName]) -> int:
+    """Remove the named graphs about to be loaded again; return how many the store held."""
+    held = set(store.named_graphs())
+    default_empty = next(store.quads_for_pattern(None, None, None, ox.DefaultGraph()), None) is None
+    if default_empty and held <= names:
+        # Everything is replaced (a re-run of the same corpus): clearing is a range delete,
+        # far faster than removing graph after graph.
+        store.clear()
+        return len(held)
+    replaced = held & names
+    for name in replaced:
+        store.remove_graph(name)
+    return len(replaced)
 
 
 def store_counts(directory: Path) -> tuple[int, int]:

@@ -240,3 +240,25 @@ def test_extract_then_load_through_the_cli(tmp_path: Path) -> None:
     assert main(["load", str(out / "articles.nq"), "--store", str(out / "kg")]) == 0
     assert store_counts(out / "kg") == once
     assert once[1] == 48
+
+
+def test_reloading_some_articles_keeps_the_others(tmp_path: Path, rich: Article) -> None:
+    store = tmp_path / "kg"
+    other = extract_file(SAMPLES / "-202205262391921712.md")
+    load_store([write_nq([rich, other], tmp_path / "both")], store)
+    before = store_counts(store)
+    smaller = rich.model_copy(update={"measure_groups": rich.measure_groups[:1]})
+    report = load_store([write_nq([smaller], tmp_path / "one")], store)
+    assert report.replaced == 1
+    quads, graphs = store_counts(store)
+    assert graphs == 2 and quads < before[0]
+    titles = query_store(
+        store,
+        "SELECT ?id WHERE { GRAPH ?g { ?a <http://schema.org/identifier> ?id } } ORDER BY ?id",
+    )
+    assert [row[0] for row in titles.rows] == sorted([rich.id, other.id])
+    tops = query_store(
+        store,
+        "SELECT (COUNT(?t) AS ?n) WHERE { GRAPH ?g { ?a <https://w3id.org/newsfacts/ns#measureGroup> ?t } }",
+    )
+    assert tops.rows == [["1"]]
