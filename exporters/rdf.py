@@ -291,7 +291,8 @@ def article_triples(article: Article) -> list[Triple]:
     for position, group in enumerate(article.measure_groups, start=1):
         node = _describe_group(b, group, f"{b.iri}/group/{position}", position)
         b.add(b.subject, _N["measureGroup"], node)
-    return b.triples
+    # an organization named twice (source and subject) states its type once
+    return list(dict.fromkeys(b.triples))
 
 
 def _describe_article(b: _Builder) -> None:

@@ -410,3 +410,21 @@ def test_reference_post_record_exports(tmp_path: Path) -> None:
     """The real extraction of the reference post (whatever its extractors find) validates."""
     write([extract_file(REFERENCE)], tmp_path, ["nquads"])
     assert main(["validate", str(tmp_path / "articles.nq")]) == 0
+
+
+def test_an_organization_named_twice_is_stated_once(rich: Article) -> None:
+    # constructed: the publisher is also the subject (公园街道 reports on itself)
+    assert rich.source is not None
+    same = rich.organizations[0].model_copy(update={"name": rich.source.name, "kind": "media"})
+    text = article_nquads(rich.model_copy(update={"organizations": [same]}))
+    lines = text.splitlines()
+    assert len(lines) == len(set(lines))
+    org = organization_iri(rich.source.name)
+    assert (
+        sum(
+            1
+            for line in lines
+            if line.startswith(f"<{org}> <{RDF_TYPE}> <http://schema.org/Organization>")
+        )
+        == 1
+    )
