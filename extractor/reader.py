@@ -39,6 +39,8 @@ TAG_RUNS = re.compile(
 #: A DOCTYPE with an internal subset (`[<!ENTITY …>]`): entity declarations are never text.
 DOCTYPE_SUBSET_OPEN = re.compile(r"<!DOCTYPE[^<>\[]{0,512}\[", re.IGNORECASE)
 DOCTYPE_SUBSET_CLOSE = re.compile(r"\]\s*>")
+#: An internal subset longer than this is not removed (a stray `]>` far away must not eat text).
+MAX_DTD_SUBSET = 65_536
 #: The start of a tag: text ending after one of these and no `>` was cut inside a tag.
 TAG_START = re.compile(r"<[A-Za-z/!?]")
 
@@ -221,35 +223,48 @@ def _is_source_line(text: str) -> bool:
 # --- HTML --------------------------------------------------------------------------------
 
 
-def _parser() -> etree.HTMLParser:
+def _parser(*, huge: bool = False) -> etree.HTMLParser:
     # No network, no entity expansion beyond HTML's own: a page never reaches outside itself.
     return lxml_html.HTMLParser(
-        remove_comments=True, remove_pis=True, no_network=True, recover=True, huge_tree=False
+        remove_comments=True, remove_pis=True, no_network=True, recover=True, huge_tree=huge
     )
 
 
 def _parse_html(markup: str, doc: Document, *, fragment: bool) -> etree._Element | None:
     markup = XML_DECLARATION.sub("", markup)  # lxml refuses str input that declares an encoding
     markup = _drop_doctype_subsets(markup, doc)
-    root, too_deep = _parse_markup(markup, fragment=fragment)
-    if too_deep:
-        doc.warn(f"html: elements nested deeper than {MAX_HTML_DEPTH} levels were flattened")
-        root, _ = _parse_markup(_flatten(markup, MAX_HTML_DEPTH), fragment=fragment)
-    return root
+    huge = flattened = False
+    while True:
+        root, limit = _parse_markup(markup, fragment=fragment, huge=huge)
+        if limit == "depth" and not flattened:
+            doc.warn(f"html: elements nested deeper than {MAX_HTML_DEPTH} levels were flattened")
+            markup, flattened = _flatten(markup, MAX_HTML_DEPTH), True
+        elif limit == "size" and not huge:
+            huge = True  # a text over libxml2's 10 MB; --max-bytes already bounds the file
+        else:
+            return root
 
 
-def _parse_markup(markup: str, *, fragment: bool) -> tuple[etree._Element | None, bool]:
-    """The parsed tree (None when there is none) and whether libxml2 stopped at its depth limit."""
-    parser = _parser()
+def _parse_markup(
+    markup: str, *, fragment: bool, huge: bool
+) -> tuple[etree._Element | None, str | None]:
+    """The parsed tree (None when there is none) and the libxml2 limit that stopped it, if any.
+
+    libxml2 stops at its first resource limit and keeps only what it read: "depth" (nesting)
+    or "size" (a text node or buffer too large).
+    """
+    parser = _parser(huge=huge)
     try:
         if fragment:
             root: etree._Element = lxml_html.fragment_fromstring(markup, parser=parser)
         else:
             root = lxml_html.document_fromstring(markup, parser=parser)
     except (etree.ParserError, ValueError):
-        return None, False
-    too_deep = any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log)
-    return root, too_deep
+        return None, None
+    for error in parser.error_log:
+        if error.type_name == "ERR_RESOURCE_LIMIT":
+            return root, "depth" if "depth" in error.message.lower() else "size"
+    return root, None
 
 
 def _drop_doctype_subsets(markup: str, doc: Document) -> str:
@@ -257,9 +272,9 @@ def _drop_doctype_subsets(markup: str, doc: Document) -> str:
     pieces: list[str] = []
     pos = 0
     while (start := DOCTYPE_SUBSET_OPEN.search(markup, pos)) is not None:
-        end = DOCTYPE_SUBSET_CLOSE.search(markup, start.end())
+        end = DOCTYPE_SUBSET_CLOSE.search(markup, start.end(), start.end() + MAX_DTD_SUBSET)
         if end is None:
-            break  # no close: no later subset closes either; the parser copes with the rest
+            break  # not closed nearby: it and any later ones are left to the parser (inert)
         pieces.append(markup[pos : start.start()])
         pos = end.end()
     if not pieces:

@@ -274,6 +274,26 @@ def test_deeply_nested_divs_keep_every_paragraph(kind: str) -> None:
     assert "html: elements nested deeper than 128 levels were flattened" in article.warnings
 
 
+def test_a_paragraph_over_libxml2s_text_limit_is_read_whole() -> None:
+    # libxml2 stops at a 10 MB text node unless asked; a 20 MB file may hold one (constructed
+    # by repeating the reference post's first paragraph)
+    first = reference().paragraphs[0]
+    long = first * (10_500_000 // len(first.encode()) + 1)
+    article = extract_article("post.md", (FRONT + f"<p>{long}</p>" + BODY).encode())
+    assert article.paragraphs[0] == long
+    assert article.paragraphs[1:] == reference().paragraphs
+    assert article.warnings == []
+
+
+def test_an_unclosed_doctype_subset_does_not_swallow_the_text() -> None:
+    # constructed: `<!DOCTYPE x [` never closed nearby, a `]>` far below in running text
+    filler = "<p>" + "甲" * 70_000 + "]></p>"
+    data = (FRONT + "<!DOCTYPE x [" + BODY_HTML + filler + "\n").encode()
+    article = extract_article("post.md", data)
+    for paragraph in reference().paragraphs:
+        assert paragraph in article.paragraphs
+
+
 HOSTILE: list[tuple[str, Callable[[], bytes], str]] = [
     ("yaml alias bomb", yaml_alias_bomb, "md"),
     ("yaml nesting", lambda: yaml_deep_nesting("flow"), "md"),
