@@ -94,6 +94,11 @@ def yaml_deep_nesting(kind: str) -> bytes:
     return (f"---\ntitle: {TITLE}\ntags: {value}\n---\n" + BODY).encode()
 
 
+def spaced_date() -> bytes:
+    """A date padded with 60,000 spaces: date patterns backtrack quadratically on it."""
+    return REF_TEXT.replace("2021-12-22 11:16:43", "2021-12-22" + " " * 60_000 + "x", 1).encode()
+
+
 ENTITY_BOMB_DTD = (
     '<!DOCTYPE lolz [<!ENTITY lol "lol">'
     + "".join(
@@ -294,7 +299,17 @@ def test_an_unclosed_doctype_subset_does_not_swallow_the_text() -> None:
         assert paragraph in article.paragraphs
 
 
+def test_a_padded_date_is_refused_quickly() -> None:
+    article = extract_article("post.md", spaced_date())
+    assert article.published is None
+    assert article.warnings == [
+        "published: no date in a value of 60017 characters ('2021-12-22              '…)"
+    ]
+    assert article.paragraphs == reference().paragraphs
+
+
 HOSTILE: list[tuple[str, Callable[[], bytes], str]] = [
+    ("padded date", spaced_date, "md"),
     ("yaml alias bomb", yaml_alias_bomb, "md"),
     ("yaml nesting", lambda: yaml_deep_nesting("flow"), "md"),
     ("entity bomb md", lambda: entity_bomb("md"), "md"),
