@@ -31,9 +31,12 @@ TEXT_CONTROLS = frozenset("\t\n\r\f")
 #: Bytes looked at for NUL (text without a UTF-16/32 BOM never has one) and chars for junk.
 NUL_WINDOW = 4096
 JUNK_WINDOW = 20_000
-#: A file is read as damaged UTF-8 when its good non-ASCII UTF-8 characters outnumber the
-#: bad sequences this many times: a GBK or Big5 file read as UTF-8 has almost no good ones.
-MIN_GOOD_PER_BAD_UTF8 = 50
+#: A file is read as damaged UTF-8 when its good non-ASCII UTF-8 characters are at least
+#: MIN_GOOD_UTF8 and outnumber the bad sequences MIN_GOOD_PER_BAD_UTF8 times. GBK or Big5
+#: read as UTF-8 has almost no good ones: over the corpus and random CJK strings (GBK, and
+#: Big5 after s2tw) with at least 16 good, good/bad never passed 0.75.
+MIN_GOOD_UTF8 = 16
+MIN_GOOD_PER_BAD_UTF8 = 10
 #: Detector answers never trusted without a BOM: UTF-16/32 text without one would hold NUL
 #: bytes (rejected before), so such a guess is always random bytes.
 BOMLESS_WIDE = ("utf_16", "utf_32")
@@ -144,7 +147,7 @@ def _damaged_utf8(data: bytes, exc: UnicodeDecodeError) -> tuple[str, str, list[
     bad = text.count(REPLACEMENT) - data.count(REPLACEMENT.encode("utf-8"))
     non_ascii = len(text) - len(text.encode("ascii", errors="ignore"))
     good = non_ascii - text.count(REPLACEMENT)
-    if bad <= 0 or good < bad * MIN_GOOD_PER_BAD_UTF8:
+    if bad <= 0 or good < max(MIN_GOOD_UTF8, bad * MIN_GOOD_PER_BAD_UTF8):
         return None
     return text, "utf-8", [f"decoding: {bad} invalid UTF-8 sequences replaced by U+FFFD"]
 

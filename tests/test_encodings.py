@@ -13,10 +13,10 @@ from functools import cache
 import opencc
 import pytest
 
-from extractor.decode import decode, decode_bytes
+from extractor.decode import Decoded, decode, decode_bytes
 from extractor.errors import InputError
 from extractor.pipeline import extract_article
-from tests.conftest import REFERENCE
+from tests.conftest import REFERENCE, SAMPLES
 
 REFERENCE_TEXT = REFERENCE.read_text("utf-8")
 
@@ -99,6 +99,24 @@ def test_big5_case_is_the_post_in_traditional_characters() -> None:
     assert len(tw) == len(REFERENCE_TEXT)  # character for character, nothing dropped
     record = record_without_path(tw.encode("big5"))
     assert record["title"] == "綏化學院：打好組合拳畢業生就業三連升"
+
+
+@pytest.mark.parametrize(("encoding", "name"), [("gbk", "gb18030"), ("big5", "big5")])
+def test_every_sample_post_is_detected_in_each_double_byte_encoding(
+    encoding: str, name: str
+) -> None:
+    """Short flashes too: the detector needs enough text, and damaged-UTF-8 must not claim it."""
+    convert = opencc.OpenCC("s2tw").convert if encoding == "big5" else str
+    decoded = 0
+    for post in sorted(SAMPLES.glob("*.md")):
+        text = str(convert(post.read_text("utf-8")))
+        try:
+            data = text.encode(encoding)
+        except UnicodeEncodeError:
+            continue  # a character Big5 lacks even in traditional form
+        assert decode_bytes(data) == Decoded(text, name, ()), post.name
+        decoded += 1
+    assert decoded >= 45
 
 
 # constructed: no corpus post has a character outside GBK, so GB18030's own four-byte
