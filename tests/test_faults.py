@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from extractor.cli import main
 from extractor.errors import REASONS, InputError
 from extractor.pipeline import extract_article
 from schemas import Article
@@ -438,3 +439,16 @@ def test_extract_on_every_bad_input(tmp_path: Path) -> None:
     written = "".join(p.read_text("utf-8") for p in out.iterdir() if p.is_file())
     for line in passwd_lines() if PASSWD.exists() else []:
         assert line not in written
+
+
+def test_the_size_limit_is_configurable(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "reference.md").write_text(REF_TEXT, "utf-8")
+    (folder / "small.md").write_text(FRONT + "<p>正文。</p>\n", "utf-8")
+    out = tmp_path / "out"
+    assert main(["extract", str(folder), "-o", str(out), "--max-bytes", "1000"]) == 1
+    manifest = {str(m["path"]): m for m in read_jsonl(out / "manifest.jsonl")}
+    assert manifest["small.md"]["status"] == "ok"
+    assert manifest["reference.md"]["status"] == "failed"
+    assert str(manifest["reference.md"]["reason"]).startswith(REASONS["too_large"])
