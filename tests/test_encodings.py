@@ -81,6 +81,19 @@ def test_variant_gives_the_record_of_its_utf8_original(
     assert record_without_path(data) == record_without_path(original.encode("utf-8"))
 
 
+@pytest.mark.parametrize(
+    ("case", "write"), [(case, write) for case, text, write, _ in VARIANTS if case != "big5"]
+)
+def test_hash_id_of_a_post_without_url_ignores_the_encoding(
+    case: str, write: Callable[[str], bytes]
+) -> None:
+    # without a URL line the id is a hash of the decoded text: BOM and CR must not enter it
+    text = REFERENCE_TEXT[: REFERENCE_TEXT.index("\n\n<http")] + "\n"
+    original = extract_article("post.md", text.encode())
+    assert original.id.startswith("sha256-")
+    assert extract_article("post.md", write(text)).id == original.id, case
+
+
 def test_variants_keep_the_reference_record() -> None:
     """Not only equal to each other: the variants read the post as it is (title, date, body)."""
     record = record_without_path(REFERENCE_TEXT.encode("gbk"))
