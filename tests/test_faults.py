@@ -373,6 +373,7 @@ def bad_folder(folder: Path) -> dict[str, tuple[str, str | None, str]]:
     put("broken-random.md", random_bytes(), "failed", "not_text", "")
     put("broken-too-large.md", too_large(), "failed", "too_large", "")
     put("hostile-yaml-bomb.md", yaml_alias_bomb(), "failed", "bad_front_matter", "")
+    put("hostile-padded-date.md", spaced_date(), "ok", None, "published: no date in a value")
     for kind in ("md", "html"):
         put(f"hostile-entity-bomb.{kind}", entity_bomb(kind), "ok", None, "html: a DOCTYPE")
         put(f"hostile-xxe.{kind}", external_entity(kind), "ok", None, "html: a DOCTYPE")
