@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from functools import cache
 from typing import Any
 
 import yaml
@@ -338,10 +339,18 @@ def _xpath_elements(root: etree._Element, xpath: str) -> list[etree._Element]:
     return [v for v in found if isinstance(v, etree._Element)] if isinstance(found, list) else []
 
 
+@cache
+def _tag_sets() -> tuple[frozenset[str], frozenset[str]]:
+    """(block tags, drop tags), built once: a post may hold thousands of HTML chunks."""
+    return (
+        frozenset(rules.strings("document", "block_tags")),
+        frozenset(rules.strings("document", "drop_tags")),
+    )
+
+
 def _html_blocks(root: etree._Element) -> list[tuple[str, str]]:
     """(clean text, class attribute) per block, walking iteratively (deep nesting is safe)."""
-    block_tags = frozenset(rules.strings("document", "block_tags"))
-    drop_tags = frozenset(rules.strings("document", "drop_tags"))
+    block_tags, drop_tags = _tag_sets()
     blocks: list[tuple[str, str]] = []
     buffer: list[str] = []
     classes: list[str] = [""]
