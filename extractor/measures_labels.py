@@ -177,6 +177,7 @@ def nested_heads(label: Label, ctx: Context) -> Draft | None:
     """实施“六项举措” then paragraphs 聚焦“三个精准”：A；B；C — items that are groups themselves."""
     items: list[Item] = []
     children: list[Draft] = []
+    heads: list[Label] = []
     for q in range(label.para + 1, len(ctx.paragraphs)):
         head = next(
             (
@@ -192,12 +193,14 @@ def nested_heads(label: Label, ctx: Context) -> Draft | None:
         child = colon_list(head, ctx)
         if child is None:
             break
-        head.used = True
+        heads.append(head)
         child.parent_item = len(items)
         children.append(child)
         items.append(Item(text[: head.end], text, q, 0, len(text), scope_end=(q, len(text))))
     if len(items) < 2:
         return None
+    for head in heads:
+        head.used = True
     draft = _draft(label, items, ctx)
     draft.children = children
     return draft
@@ -216,8 +219,13 @@ def colon_list(label: Label, ctx: Context) -> Draft | None:
     if intro is None:
         return None
     start = intro.end()
-    stops = stop_positions(text[start:], SENTENCE_STOPS)
-    end = start + stops[0] if stops else len(text)
+    if text[start - 1] in "（(":  # 三项措施（A、B、C）: the list ends with the bracket
+        end = min((i for i in (text.find("）", start), text.find(")", start)) if i > 0), default=-1)
+        if end < 0:
+            return None
+    else:
+        stops = stop_positions(text[start:], SENTENCE_STOPS)
+        end = start + stops[0] if stops else len(text)
     region = text[start:end]
     pieces = spans(region, SEGMENT_STOPS, start)
     if len(pieces) < 2:
