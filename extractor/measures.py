@@ -14,7 +14,7 @@ import re
 from extractor import rules
 from extractor.document import Document
 from extractor.measures_labels import Context, Label, find_labels, label_groups, lead_sentence
-from extractor.measures_markers import sequence_drafts
+from extractor.measures_markers import XIAN_ORDINALS, sequence_drafts
 from extractor.measures_text import (
     SENTENCE_STOPS,
     Draft,
@@ -112,9 +112,25 @@ def _lead_groups(paragraphs: list[str], covered: set[int]) -> list[Draft]:
             run.append(item)
             continue
         if len(run) >= MIN_LEADS:
-            found.append(_unlabelled("[段首小标题]", run))
+            first = run[0].para - 1
+            runin = (
+                None if first < 0 or first in covered else _runin_first(paragraphs[first], first)
+            )
+            found.append(_unlabelled("[段首小标题]", [runin, *run] if runin else run))
         run = []
     return found
+
+
+def _runin_first(text: str, p: int) -> Item | None:
+    """The first subtitle run into the lead after 首先: 学校首先开好…会,谋划开局。"""
+    for match in rules.pattern("measures", "marker_xian").finditer(text):
+        if XIAN_ORDINALS.get(match.group("n")) != 1:
+            continue
+        lead = lead_sentence(text[match.end() :], p)
+        if lead is not None:
+            start, end = strip_span(text, match.end(), len(text))
+            return Item(lead.name, text[start:end], p, start, end, scope_end=(p + 1, 0))
+    return None
 
 
 def _runin_groups(paragraphs: list[str], covered: set[int]) -> list[Draft]:
@@ -130,6 +146,7 @@ def _runin_groups(paragraphs: list[str], covered: set[int]) -> list[Draft]:
             if (body := text[s:e].strip().rstrip("。！!？?"))
             and len(body) <= RUNIN_MAX
             and not re.search(r"[，,；;：:、]", body)
+            and first_clause(text[s:e])
             and i + 1 < len(sentences)
         ]
         if len(heads) < MIN_LEADS or heads[0] != 0:
