@@ -81,10 +81,13 @@ def find_labels(text: str, para: int, where: str = "paragraph") -> tuple[list[La
         for match in pattern.finditer(text):
             start, end = match.span("label")
             word = match.group("label")
+            count = label_count(word)
             if word in slogans or any(s < end and start < e for s, e in taken):
                 continue
+            if count is None or count < 2:  # 一个平台 declares no enumeration
+                continue
             taken.append((start, end))
-            labels.append(Label(word, label_count(word), para, start, end, False, where))
+            labels.append(Label(word, count, para, start, end, False, where))
     labels.sort(key=lambda lab: lab.start)
     return labels, codes
 

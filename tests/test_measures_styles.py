@@ -519,3 +519,19 @@ def test_real_sentences_occur_verbatim_in_the_corpus() -> None:
         raw = (CORPUS / name).read_text("utf-8")
         for text in paragraphs:
             assert text in raw, (name, text[:30])
+
+
+def test_distant_qici_does_not_continue_shouxian() -> None:
+    paragraphs = [  # constructed
+        "会议首先传达了上级文件精神。",
+        "与会人员进行了讨论。",
+        "大家一致认为要抓好落实。",
+        "会后各部门迅速行动。",
+        "其次是做好宣传工作。",
+    ]
+    assert tree(paragraphs) == []
+
+
+def test_count_of_one_is_no_label() -> None:
+    paragraphs = ["学校建立一个平台：线上平台；线下平台。"]  # constructed
+    assert tree(paragraphs) == []
