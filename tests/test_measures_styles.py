@@ -535,3 +535,24 @@ def test_distant_qici_does_not_continue_shouxian() -> None:
 def test_count_of_one_is_no_label() -> None:
     paragraphs = ["学校建立一个平台：线上平台；线下平台。"]  # constructed
     assert tree(paragraphs) == []
+
+
+TITLE_PARALLEL = real("real/030_harbin-longtou.md", "强一产壮二产拓三产 哈尔滨龙头舞起来")
+
+
+def test_numbered_parallel_phrases_in_the_title() -> None:
+    [group] = extract_measure_groups(doc(["哈尔滨有理由自豪。"], TITLE_PARALLEL[0]))
+    assert (group.label, [i.name for i in group.items]) == (
+        "[标题]",
+        ["强一产", "壮二产", "拓三产"],
+    )
+    assert all(i.evidence.where == "title" and i.evidence.paragraph is None for i in group.items)
+    assert TITLE_PARALLEL[0][3:6] == "壮二产" == group.items[1].name
+    assert group.items[1].evidence.start == 3
+
+
+@pytest.mark.parametrize(
+    "title", ["强一产壮二产 哈尔滨", "第一季度三产增长", "一产二产三产"]
+)  # constructed
+def test_titles_without_a_parallel_run(title: str) -> None:
+    assert tree(["哈尔滨有理由自豪。"], title) == []
