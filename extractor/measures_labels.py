@@ -150,12 +150,12 @@ def attach_sequence(label: Label, ctx: Context) -> Draft | None:
             continue
         if seq.para == label.para and seq.start >= label.end:
             gap = text[label.end : seq.start]
-            if re.fullmatch(r"[”\"]?\s*[，,：:]?\s*(?:即)?\s*", gap):
+            if re.fullmatch(r"[”\"]?\s*(?:[，,：:]?\s*即?|[^。；;！!？?]{0,10}[：:])\s*", gap):
                 return _adopt(seq, label, ctx)
         back = text[: label.start].endswith(tuple(rules.strings("measures", "refers_back")))
         if seq.para == label.para + 1 and seq.start == 0 and not later and not back:
-            tail = text[label.end :]
-            if label.count == len(seq.items) or len(tail.strip()) <= 2:
+            last = not stop_positions(text[label.end :].rstrip("。！!？?"), SENTENCE_STOPS)
+            if label.count == len(seq.items) or last:
                 return _adopt(seq, label, ctx)
     return None
 
@@ -292,12 +292,16 @@ def semicolon_run(label: Label, ctx: Context) -> Draft | None:
     stops = stop_positions(text[start:], SENTENCE_STOPS)
     end = start + stops[0] if stops else len(text)
     pieces = spans(text[start:end], SEGMENT_STOPS, start)
-    if len(pieces) != label.count:
-        return None
+    if len(pieces) == label.count:
+        items = _items(text, label.para, pieces)
+        if len(items) == label.count and _alike([it.name for it in items], label):
+            return _draft(label, items, ctx)
+    # 要做到“两个坚持”，坚持人民至上，坚持生命至上。 — comma clauses need one opening
+    pieces = spans(text[start:end], frozenset("，,"), start)
     items = _items(text, label.para, pieces)
-    if len(items) != label.count or not _alike([it.name for it in items], label):
-        return None
-    return _draft(label, items, ctx)
+    if len(items) == label.count and len({it.name[:2] for it in items}) == 1:
+        return _draft(label, items, ctx)
+    return None
 
 
 def _alike(names: list[str], label: Label) -> bool:
@@ -379,9 +383,7 @@ def preceding_list(label: Label, ctx: Context) -> Draft | None:
         if "、" not in text[start:stop]:
             return None
         pieces = _list_members(text, start, stop, label.count)
-    if len(pieces) < 2 or not _plausible_list(
-        text, pieces, label, closer=closer, quoted=bool(inner), ctx=ctx
-    ):
+    if len(pieces) < 2 or not _plausible_list(text, pieces, label, closer=closer, ctx=ctx):
         return None
     pieces[0] = (_strip_opener(text, *pieces[0], label), pieces[0][1])
     items = _items(text, label.para, pieces)
@@ -396,13 +398,12 @@ def _plausible_list(
     label: Label,
     *,
     closer: str,
-    quoted: bool,
     ctx: Context,
 ) -> bool:
     """Items before their label are counted by it: exactly, or fewer when 等 says the list is cut.
 
     No member may hold 等 (the list ended before it) or be a count label itself
-    (10项目标任务、9个工作重点、6方面…); a bare 的 joins a list only when quoted.
+    (10项目标任务、9个工作重点、6方面…).
     """
     if text[label.start - len(closer) - 1 : label.start - len(closer)] == "、":
         return False  # the label is itself a member of a list
@@ -414,8 +415,6 @@ def _plausible_list(
         if lab.para == label.para and lab is not label and not lab.quoted
     ]
     if any(s <= ls < e for s, e in pieces for ls, _ in spans_):
-        return False
-    if closer == "的" and not quoted and label.count is not None:
         return False
     if label.count is None:
         return True

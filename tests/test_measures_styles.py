@@ -556,3 +556,48 @@ def test_numbered_parallel_phrases_in_the_title() -> None:
 )  # constructed
 def test_titles_without_a_parallel_run(title: str) -> None:
     assert tree(["哈尔滨有理由自豪。"], title) == []
+
+
+# --- Constructed variants of the corpus forms ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("paragraphs", "expected"),
+    [
+        (  # constructed: a verb phrase and a colon between label and markers
+            ["我局采取四项措施推进工作：一是加强领导；二是完善制度；三是强化宣传；四是严格考核。"],
+            [("四项措施", 4, ["加强领导", "完善制度", "强化宣传", "严格考核"], [])],
+        ),
+        (  # constructed: comma clauses sharing their opening
+            ["他指出，要做到“两个坚持”，坚持人民至上，坚持生命至上。"],
+            [("两个坚持", 2, ["坚持人民至上", "坚持生命至上"], [])],
+        ),
+        (  # constructed: items before the label joined by 的, counted exactly
+            ["该县坚持思想到位、措施到位、责任到位的“三个到位”要求。"],
+            [("三个到位", 3, ["思想到位", "措施到位", "责任到位"], [])],
+        ),
+        (  # constructed: must not match, comma clauses without a shared opening
+            ["他指出，要做到“两个坚持”，这是根本，必须牢记。"],
+            [],
+        ),
+        (  # constructed: must not match, a 的-list that the count does not fit
+            ["对照省、市委提出的“五放”要求。"],
+            [],
+        ),
+    ],
+)
+def test_constructed_variants(paragraphs: list[str], expected: list[tuple[Any, ...]]) -> None:
+    assert tree(paragraphs) == expected
+
+
+def test_label_closing_a_paragraph_takes_the_next_enumeration_and_warns() -> None:
+    paragraphs = [  # constructed
+        "我局采取四项措施推进工作。",
+        "一是加强领导。成立领导小组。",
+        "二是完善制度。制定办法。",
+        "三是强化宣传。广泛宣传。",
+    ]
+    d = doc(paragraphs)
+    [group] = extract_measure_groups(d)
+    assert (group.label, len(group.items)) == ("四项措施", 3)
+    assert d.warnings == ["四项措施: declared 4, found 3"]
