@@ -11,7 +11,7 @@ from extractor.measures import build_tree
 
 #: (group, pattern index, must match, must not match) for the regular-expression groups.
 PATTERN_CASES = [
-    ("marker_section", 0, "一、总体情况", "一体化推进"),
+    ("marker_section", 0, "一、总体情况", "一、二季度经济运行平稳"),
     ("marker_paren", 0, "（一）网点宣传", "（来源：新华网）"),
     ("marker_number", 0, "1.立足城市战略定位", "1.5万人参加"),
     ("marker_shi", 0, "要求,一是统一思想", "统一要求"),
