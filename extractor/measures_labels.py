@@ -18,7 +18,14 @@ from extractor.measures_text import (
     strip_span,
     unquote,
 )
-from extractor.numerals import NUMERAL_RUN, label_count, label_parts, model_code, to_int
+from extractor.numerals import (
+    CLASSIFIERS,
+    NUMERAL_RUN,
+    label_count,
+    label_parts,
+    model_code,
+    to_int,
+)
 
 #: A lead sentence (小标题) is at most this long: 迅速行动,全力以赴。
 LEAD_MAX = 18
@@ -265,17 +272,23 @@ def verb_sentences(label: Label, ctx: Context) -> Draft | None:
         [0, *[i + 1 for i in stop_positions(text[: label.start], frozenset("，,；;。：:"))]]
     )
     verb = text[clause_start : label.start].strip()
-    if not 1 <= len(verb) <= VERB_MAX:
-        return None
+    parts = label_parts(label.text) or []
+    # the items repeat the heading's verb (构建“三个保障”) or the label's head (“四个聚焦”)
+    openings = [w for w in (verb, parts[-1][1].lstrip("".join(CLASSIFIERS)) if parts else "") if w]
     q = label.para + 1
     following = ctx.paragraphs[q]
-    pieces = [
-        (s, e)
-        for s, e in spans(following, SENTENCE_STOPS)
-        if following[s:e].lstrip().startswith(verb)
-    ]
-    items = _items(following, q, pieces)
-    return _draft(label, items, ctx) if len(items) >= 2 else None
+    for opening in openings:
+        if len(opening) > VERB_MAX:
+            continue
+        pieces = [
+            (s, e)
+            for s, e in spans(following, SENTENCE_STOPS)
+            if following[s:e].lstrip().startswith(opening)
+        ]
+        items = _items(following, q, pieces)
+        if len(items) >= 2:
+            return _draft(label, items, ctx)
+    return None
 
 
 # --- Strategy: ;-separated items after the label, no markers ------------------------

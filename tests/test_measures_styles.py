@@ -576,6 +576,28 @@ def test_titles_without_a_parallel_run(title: str) -> None:
             ["该县坚持思想到位、措施到位、责任到位的“三个到位”要求。"],
             [("三个到位", 3, ["思想到位", "措施到位", "责任到位"], [])],
         ),
+        (  # constructed: a head noun between the quoted label and 即
+            ["某县推行“五个一”工作法，即一张图、一张表、一本账、一套制度、一支队伍。"],
+            [("五个一", 5, ["一张图", "一张表", "一本账", "一套制度", "一支队伍"], [])],
+        ),
+        (  # constructed: the items open with the label's head, not the heading's verb
+            [
+                "该局围绕“四个聚焦”开展工作。",
+                "聚焦主责主业，加强监督。聚焦重点领域，强化治理。聚焦群众关切，解决问题。聚焦队伍建设，提升能力。",
+            ],
+            [
+                (
+                    "四个聚焦",
+                    4,
+                    ["聚焦主责主业", "聚焦重点领域", "聚焦群众关切", "聚焦队伍建设"],
+                    [],
+                )
+            ],
+        ),
+        (  # constructed: must not match, 一对一 declares no count
+            ["学校开展“一对一”帮扶：帮扶学生；帮扶家庭。"],
+            [],
+        ),
         (  # constructed: must not match, comma clauses without a shared opening
             ["他指出，要做到“两个坚持”，这是根本，必须牢记。"],
             [],
