@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from extractor import rules
 from extractor.measures_text import (
@@ -58,6 +58,16 @@ class Context:
     paragraphs: list[str]
     labels: list[Label]
     sequences: list[Draft]
+    #: Labels and sequences (nested ones too) by the paragraph they start in.
+    labels_at: dict[int, list[Label]] = field(default_factory=dict)
+    sequences_at: dict[int, list[Draft]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for label in self.labels:
+            self.labels_at.setdefault(label.para, []).append(label)
+        for top in self.sequences:
+            for seq in top.walk():
+                self.sequences_at.setdefault(seq.para, []).append(seq)
 
 
 def _slogans() -> frozenset[str]:
@@ -151,24 +161,21 @@ def _items(text: str, para: int, pieces: list[tuple[int, int]]) -> list[Item]:
 def attach_sequence(label: Label, ctx: Context) -> Draft | None:
     """八项工作,即一是…, “三个到位”:一是…, or a label closing the paragraph before 一是…."""
     text = ctx.paragraphs[label.para]
-    later = [lab for lab in ctx.labels if lab.para == label.para and lab.start > label.start]
-    for seq in _all(ctx.sequences):
+    later = any(lab.start > label.start for lab in ctx.labels_at.get(label.para, []))
+    back = text[: label.start].endswith(tuple(rules.strings("measures", "refers_back")))
+    nearby = ctx.sequences_at.get(label.para, []) + ctx.sequences_at.get(label.para + 1, [])
+    for seq in nearby:
         if seq.labelled:
             continue
         if seq.para == label.para and seq.start >= label.end:
             gap = text[label.end : seq.start]
             if re.fullmatch(r"[”\"]?\s*(?:[，,：:]?\s*即?|[^。；;！!？?]{0,10}[：:])\s*", gap):
                 return _adopt(seq, label, ctx)
-        back = text[: label.start].endswith(tuple(rules.strings("measures", "refers_back")))
         if seq.para == label.para + 1 and seq.start == 0 and not later and not back:
             last = not stop_positions(text[label.end :].rstrip("。！!？?"), SENTENCE_STOPS)
             if label.count == len(seq.items) or last:
                 return _adopt(seq, label, ctx)
     return None
-
-
-def _all(drafts: list[Draft]) -> list[Draft]:
-    return [d for top in drafts for d in top.walk()]
 
 
 def _adopt(seq: Draft, label: Label, ctx: Context) -> Draft:
@@ -192,8 +199,8 @@ def nested_heads(label: Label, ctx: Context) -> Draft | None:
         head = next(
             (
                 lab
-                for lab in ctx.labels
-                if lab.para == q and lab.quoted and lab.start <= VERB_MAX + 2 and not lab.used
+                for lab in ctx.labels_at.get(q, [])
+                if lab.quoted and lab.start <= VERB_MAX + 2 and not lab.used
             ),
             None,
         )
@@ -424,8 +431,8 @@ def _plausible_list(
         return False
     spans_ = [
         (lab.start, lab.end)
-        for lab in ctx.labels
-        if lab.para == label.para and lab is not label and not lab.quoted
+        for lab in ctx.labels_at.get(label.para, [])
+        if lab is not label and not lab.quoted
     ]
     if any(s <= ls < e for s, e in pieces for ls, _ in spans_):
         return False
