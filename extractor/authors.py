@@ -26,6 +26,7 @@ TAIL_PARAGRAPHS = 3
 #: How many paragraphs at the start may hold a byline.
 HEAD_PARAGRAPHS = 3
 TOKEN = re.compile(r"[^\s/、，,；;|｜\[\]【】]+")
+FIELD_END = re.compile(r"[\s|｜\]】)）]")
 VALUE_END = re.compile(r"[|｜\]】)）\[【(（《]|\s{2,}")
 
 
@@ -61,6 +62,14 @@ def _label_pattern() -> re.Pattern[str]:
     )
     alternatives = "|".join(map(re.escape, words))
     return re.compile(rf"(?:{prefixes})*(?P<word>{alternatives})\s*[:：]")
+
+
+def field_value_end(text: str, start: int) -> int:
+    """Where a field's value that starts at `start` ends: at a space, a bar or the next label."""
+    label = _label_pattern().search(text, start)
+    stop = label.start() if label else len(text)
+    end = FIELD_END.search(text, start, stop)
+    return end.start() if end else stop
 
 
 def _role_of(word: str) -> Role | None:
