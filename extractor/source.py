@@ -1,8 +1,9 @@
 """The publisher the text names: the source line, a 来源 field, a reprint note, a dateline.
 
 Tried in order (rules/source.yaml): the closing source line （文章来源：黑龙江日报）, a
-来源: field (also when other fields share its line), ——原载…《X》 / 转载自X, a provider
-sentence (由X提供，转载请注明出处), a journal's issue line (人民论坛 2017年27期), a dateline (中电新闻网讯), a flash's closing （X报）.
+来源: field (also when other fields share its line), a journal's issue line (人民论坛
+2017年27期), ——原载…《X》 / 转载自X, a provider sentence (由X提供，转载请注明出处), a
+dateline (中电新闻网讯), a flash's closing （X报）.
 Never 本报/本站/网络收录, never a person's name (来源:陈冰 credits an author), never the
 site in `tags`. The name is given without 《》.
 """
@@ -38,28 +39,27 @@ def _candidates(doc: Document) -> Iterator[Source | None]:
             if match:
                 yield _source(doc.source_line, match.start("name"), match.end("name"), None)
     edges = _edge_paragraphs(doc)
+    head = edges[:EDGE_PARAGRAPHS]
     for index in edges:
         yield from _labelled(doc.paragraphs[index], index)
-    for index in edges[:EDGE_PARAGRAPHS]:
-        for pattern in rules.patterns("source", "issue_line"):
-            match = pattern.match(doc.paragraphs[index])
-            if match:
-                yield _source(doc.paragraphs[index], *match.span("name"), index)
-    for group in ("reprint", "provider"):
-        for index in edges:
-            for pattern in rules.patterns("source", group):
-                for match in pattern.finditer(doc.paragraphs[index]):
-                    yield _source(doc.paragraphs[index], *match.span("name"), index)
-    for index in edges[:EDGE_PARAGRAPHS]:
-        for pattern in rules.patterns("source", "dateline"):
-            match = pattern.match(doc.paragraphs[index])
-            if match:
-                yield _source(doc.paragraphs[index], *match.span("name"), index)
-    for index in edges:
-        for pattern in rules.patterns("source", "trailing_outlet"):
-            match = pattern.search(doc.paragraphs[index])
-            if match:
-                yield _source(doc.paragraphs[index], *match.span("name"), index)
+    yield from _matches(doc, head, "issue_line", anchored=True)
+    yield from _matches(doc, edges, "reprint", anchored=False)
+    yield from _matches(doc, edges, "provider", anchored=False)
+    yield from _matches(doc, head, "dateline", anchored=True)
+    yield from _matches(doc, edges, "trailing_outlet", anchored=False)
+
+
+def _matches(
+    doc: Document, indices: list[int], group: str, *, anchored: bool
+) -> Iterator[Source | None]:
+    """Sources named by one rule group in the given paragraphs, in order."""
+    for index in indices:
+        text = doc.paragraphs[index]
+        for pattern in rules.patterns("source", group):
+            found = [pattern.match(text)] if anchored else list(pattern.finditer(text))
+            for match in found:
+                if match:
+                    yield _source(text, *match.span("name"), index)
 
 
 def _edge_paragraphs(doc: Document) -> list[int]:
