@@ -155,24 +155,27 @@ def _credit(text: str, start: int, end: int, index: int, *, bare_ok: bool) -> It
     found: list[Found] = []
     saw_role = False
     tokens = list(_tokens(text, start, end))
+    group = 0  # where the names of the current role start in `found`
     for position, (first_start, tok_end) in enumerate(tokens):
         tok_start = first_start
         token = text[tok_start:tok_end]
+        if token in closing:
+            if token.startswith("摄"):  # 张伟 摄: the names before are the photographers
+                found[group:] = [
+                    Found(f.name, "photographer", index, f.start, f.end) for f in found[group:]
+                ]
+            continue
         word, rest = _leading_role(token)
         if word is not None:
             saw_role = True
             role = _role_of(word) or role
+            group = len(found)
             if not rest:
                 continue
             tok_start += len(token) - len(rest)
-            token = rest
-        if token in closing:
-            if token.startswith("摄") and found:
-                found = [Found(f.name, "photographer", index, f.start, f.end) for f in found]
+        if _role_of(text[tok_start:tok_end]) is not None:  # 文/图 after the names closes the credit
             continue
-        if _role_of(token) is not None:  # 文/图 after the names closes the credit
-            continue
-        names = _token_names(text, tok_start, tok_end, position == 0)
+        names = _token_names(text, tok_start, tok_end, first=position == 0)
         if names is None:
             return
         found.extend(Found(n, role, index, s, e) for n, s, e in names)
@@ -192,14 +195,19 @@ def _leading_role(token: str) -> tuple[str | None, str]:
     return None, token
 
 
-def _token_names(text: str, start: int, end: int, first: bool) -> list[tuple[str, int, int]] | None:
+def _token_names(
+    text: str, start: int, end: int, *, first: bool
+) -> list[tuple[str, int, int]] | None:
     """Names of one token; a leading unit (天星镇王玉林) is skipped. None: not names."""
-    token = text[start:end]
+    token = _squeeze(text[start:end])
     spans = split_names(token)
     if spans is not None:
-        return [(token[s:e], start + s, start + e) for s, e in spans]
-    if first:
-        for cut in range(len(token) - 2, 1, -1):
+        return [
+            (f.name, f.start, f.end)
+            for f in _found(text, start, end, spans, role="author", index=0)
+        ]
+    if first and " " not in text[start:end]:
+        for cut in range(len(token) - 2, 2, -1):
             if _is_unit(token[:cut]):
                 rest = split_names(token[cut:])
                 if rest is not None:
@@ -207,8 +215,6 @@ def _token_names(text: str, start: int, end: int, first: bool) -> list[tuple[str
                         (token[cut + s : cut + e], start + cut + s, start + cut + e)
                         for s, e in rest
                     ]
-                if cut == len(token) or not token[cut:]:
-                    return []
         if _is_unit(token):
             return []
     return None

@@ -75,9 +75,10 @@ def split_names(token: str) -> list[tuple[int, int]] | None:
     """Spans of the names a token holds (one, or several run together); None when not names."""
     if is_name(token):
         return [(0, len(token))]
-    best: tuple[int, list[tuple[int, int]]] | None = None
+    best: tuple[tuple[int, int], list[tuple[int, int]]] | None = None
     for spans in _segmentations(token, 0):
-        score = sum(_weight(token[s:e]) for s, e in spans)
+        # the fewest names first (欧阳晓东|司马光明, not 欧阳晓|东司|马光明), then the likeliest
+        score = (-len(spans), sum(_weight(token[s:e]) for s, e in spans))
         if best is None or score > best[0]:
             best = (score, spans)
     return best[1] if best else None

@@ -108,10 +108,8 @@ def names_in(text: str) -> Iterator[tuple[int, int, OrgKind]]:
         end = match.end()
         if any(s <= match.start() < e for s, e in books):
             continue
-        if (
-            any(text.startswith(w, end - 1) for w in _not_after())
-            or (text.startswith(("工作", "组"), end)
-            and match.group() in ("中心",))
+        if any(text.startswith(w, end - 1) for w in _not_after()) or (
+            text.startswith(("工作", "组"), end) and match.group() in ("中心",)
         ):
             continue
         start = _anchor(text, _left_edge(text, match.start()), match.start())
