@@ -45,6 +45,7 @@ class Mention:
     place: bool = False
     weight: int = 1
     internal: bool = False
+    acts: bool = False
 
 
 @dataclass
@@ -204,7 +205,7 @@ def _candidates(doc: Document) -> dict[str, Candidate]:
     for index, text in enumerate(doc.paragraphs):
         first = index == lead
         for mention in _mentions_in(text, index, title=False):
-            if index in measure_paragraphs:
+            if index in measure_paragraphs and mention.acts:
                 mention.weight += MEASURE_WEIGHT
             if first and mention.weight > 0:
                 mention.weight += LEAD_FIRST_WEIGHT - 1
@@ -246,7 +247,7 @@ def _mentions_in(text: str, index: int | None, *, title: bool) -> Iterator[Menti
     lead_end = _title_lead_end(text) if title else -1
     internal_re = _internal_pattern()
     acting = tuple(rules.strings("organizations", "acting_after"))
-    for start, end, kind, place in sorted(spans):
+    for start, end, kind, place in sorted(spans, key=lambda t: (t[0], -t[1])):
         if index is None:
             ev = Evidence(where="title", start=start, end=end)
         else:
@@ -264,7 +265,15 @@ def _mentions_in(text: str, index: int | None, *, title: bool) -> Iterator[Menti
             weight += ACTING_WEIGHT
         clause_start = max(text.rfind(ch, 0, start) for ch in "，,。；;：:") + 1
         internal = bool(internal_re.search(text, clause_start, start))
-        yield Mention(text[start:end], kind, ev, place=place, weight=weight, internal=internal)
+        yield Mention(
+            text[start:end],
+            kind,
+            ev,
+            place=place,
+            weight=weight,
+            internal=internal,
+            acts=opens and text.startswith(acting, end),
+        )
 
 
 @cache
@@ -367,9 +376,9 @@ def subject_scores(
 
 
 def _same_or_part(name: str, other: str) -> bool:
-    """`other` opens with `name` (黑虎庙镇党委 / 黑虎庙镇), or both are one name written two ways
+    """`other` is a body of `name` (黑虎庙镇党委 / 黑虎庙镇), or both are one name written two ways
     (岱山县院 / 岱山县检察院: same first and last characters, one a subsequence of the other)."""
-    if other.startswith(name):
+    if other.startswith(name) and other[len(name) :] in _bodies():
         return True
     short, long = sorted((name, other), key=len)
     if len(short) < 4:
@@ -377,6 +386,11 @@ def _same_or_part(name: str, other: str) -> bool:
     return any(
         long.startswith(short[:k]) and long.endswith(short[k:]) for k in range(2, len(short) - 1)
     )
+
+
+@cache
+def _bodies() -> frozenset[str]:
+    return frozenset(rules.strings("organizations", "bodies"))
 
 
 def _short_name_support(doc: Document, name: str, cand: Candidate) -> int:
