@@ -3,12 +3,15 @@ the form occurs there (the post is named), constructed ones marked `# constructe
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from extractor.authors import extract_authors
 from extractor.document import Document
 from extractor.names import is_name, split_names
-from schemas import Person
+from schemas import AUTHOR_ROLES, Person
+from tests.conftest import SAMPLES, extract_file
 
 BODY = "会议要求,各单位要认真学习领会文件精神,不折不扣落实工作部署要求。"
 
@@ -240,3 +243,25 @@ def test_reference_post_credits_exactly_two_authors(reference) -> None:  # type:
         ("蒋平", "author"),
         ("董大为", "author"),
     ]
+
+
+def test_every_sample_credits_its_gold_authors() -> None:
+    """Per post, the credited people (author roles) are exactly the gold authors."""
+    wrong = []
+    for gold_path in sorted(SAMPLES.glob("*.gold.json")):
+        gold = json.loads(gold_path.read_text("utf-8"))
+        article = extract_file(gold_path.with_name(gold_path.name.replace(".gold.json", ".md")))
+        found = [p.name for p in article.authors if p.role in AUTHOR_ROLES]
+        if sorted(found) != sorted(gold["authors"]):
+            wrong.append((gold_path.name, gold["authors"], found))
+    assert wrong == []
+
+
+def test_other_roles_are_kept_apart() -> None:
+    # 130_zhanjiang / 116_nanzhang: 责编 and 审核 are extracted with their own roles
+    article = extract_file(SAMPLES / "116_nanzhang-xianwei-zhuanti-huiyi.md")
+    roles = {p.name: p.role for p in article.authors}
+    assert roles["卢珊娜"] == "responsible_editor"
+    assert roles["周尔华"] == "responsible_editor"
+    assert roles["代军"] == "reviewer"
+    assert roles["符柳婵"] == "editor"

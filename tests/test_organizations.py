@@ -252,3 +252,25 @@ def test_regions_table_is_a_tree_of_division_codes() -> None:
     orphans = [c for c in codes if len(c) > 2 and c[:2] not in present]
     assert orphans == []
     assert not {"市辖区", "县"} & {line.split("\t")[1] for line in lines[1:]}
+
+
+def test_every_fact_points_at_its_text() -> None:
+    """Across every post, each person, organization and source evidence spans its name."""
+    paths = sorted(SAMPLES.glob("*.md"))
+    assert paths
+    for path in paths:
+        article = extract_file(path)
+        for person in article.authors:
+            ev = person.evidence
+            text = article.paragraphs[ev.paragraph or 0]
+            assert "".join(text[ev.start : ev.end].split()) == person.name, path.name
+        for org in article.organizations:
+            for ev in org.evidence:
+                text = (
+                    article.title if ev.where == "title" else article.paragraphs[ev.paragraph or 0]
+                )
+                assert text is not None
+                assert text[ev.start : ev.end] == org.name, path.name
+        if article.source and article.source.evidence.where == "paragraph":
+            ev = article.source.evidence
+            assert article.paragraphs[ev.paragraph or 0][ev.start : ev.end] == article.source.name
