@@ -14,7 +14,7 @@ import re
 from extractor import rules
 from extractor.document import Document
 from extractor.measures_labels import Context, Label, find_labels, label_groups, lead_sentence
-from extractor.measures_markers import sequence_drafts
+from extractor.measures_markers import XIAN_ORDINALS, sequence_drafts
 from extractor.measures_text import (
     SENTENCE_STOPS,
     Draft,
@@ -23,7 +23,7 @@ from extractor.measures_text import (
     spans,
     strip_span,
 )
-from extractor.numerals import label_parts, model_code
+from extractor.numerals import label_parts, model_code, to_int
 from schemas import Evidence, Measure, MeasureGroup
 
 #: Unlabelled lead subtitles need this many paragraphs (or sentences) in a row.
@@ -63,7 +63,7 @@ def build_tree(paragraphs: list[str], title: str | None) -> tuple[list[Draft], l
         _title_label(title, sequences)
     covered = _covered(groups, sequences)
     leads = _lead_groups(paragraphs, covered) + _runin_groups(paragraphs, covered)
-    tops = sequences + leads
+    tops = sequences + leads + _title_parallel(title or "")
     loose = [g for g in groups if not _hang(g, tops)]
     drafts = sorted(tops + loose, key=lambda d: (d.where != "title", d.para, d.start))
     for draft in tops:  # only items of enumerations: a label's own items are never split
@@ -85,6 +85,29 @@ def _title_label(title: str, sequences: list[Draft]) -> None:
         first.label, first.declared, first.labelled = label.text, label.count, True
         first.heading, first.where = title, "title"
         first.para, first.start, first.end = 0, label.start, label.end
+
+
+def _title_parallel(title: str) -> list[Draft]:
+    """Numbered parallel phrases making up a title: 强一产壮二产拓三产 (three items, no label)."""
+    pattern = rules.pattern("measures", "title_parallel")
+    for first in pattern.finditer(title):
+        if to_int(first.group("n")) != 1:
+            continue
+        run = [first]
+        while (nxt := pattern.match(title, run[-1].end())) and (
+            nxt.group("head") == first.group("head") and to_int(nxt.group("n")) == len(run) + 1
+        ):
+            run.append(nxt)
+        if len(run) >= MIN_LEADS:
+            items = []
+            for m in run:
+                start, end = strip_span(title, m.start(), m.end())
+                end = start + len(title[start:end].rstrip("、，,"))
+                items.append(Item(title[start:end], title[start:end], 0, start, end, "title"))
+            draft = _unlabelled("[标题]", items)
+            draft.where, draft.heading, draft.end = "title", title, items[-1].end
+            return [draft]
+    return []
 
 
 def _covered(groups: list[Draft], sequences: list[Draft]) -> set[int]:
@@ -112,9 +135,25 @@ def _lead_groups(paragraphs: list[str], covered: set[int]) -> list[Draft]:
             run.append(item)
             continue
         if len(run) >= MIN_LEADS:
-            found.append(_unlabelled("[段首小标题]", run))
+            first = run[0].para - 1
+            runin = (
+                None if first < 0 or first in covered else _runin_first(paragraphs[first], first)
+            )
+            found.append(_unlabelled("[段首小标题]", [runin, *run] if runin else run))
         run = []
     return found
+
+
+def _runin_first(text: str, p: int) -> Item | None:
+    """The first subtitle run into the lead after 首先: 学校首先开好…会,谋划开局。"""
+    for match in rules.pattern("measures", "marker_xian").finditer(text):
+        if XIAN_ORDINALS.get(match.group("n")) != 1:
+            continue
+        lead = lead_sentence(text[match.end() :], p)
+        if lead is not None:
+            start, end = strip_span(text, match.end(), len(text))
+            return Item(lead.name, text[start:end], p, start, end, scope_end=(p + 1, 0))
+    return None
 
 
 def _runin_groups(paragraphs: list[str], covered: set[int]) -> list[Draft]:
@@ -130,6 +169,7 @@ def _runin_groups(paragraphs: list[str], covered: set[int]) -> list[Draft]:
             if (body := text[s:e].strip().rstrip("。！!？?"))
             and len(body) <= RUNIN_MAX
             and not re.search(r"[，,；;：:、]", body)
+            and first_clause(text[s:e])
             and i + 1 < len(sentences)
         ]
         if len(heads) < MIN_LEADS or heads[0] != 0:

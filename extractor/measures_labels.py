@@ -21,7 +21,7 @@ from extractor.measures_text import (
 from extractor.numerals import NUMERAL_RUN, label_count, label_parts, model_code, to_int
 
 #: A lead sentence (小标题) is at most this long: 迅速行动,全力以赴。
-LEAD_MAX = 16
+LEAD_MAX = 18
 #: A verb before a quoted label (构建“三个保障”) is at most this long.
 VERB_MAX = 4
 #: Search this many paragraphs after a label for items given by the label's parts.
@@ -81,10 +81,13 @@ def find_labels(text: str, para: int, where: str = "paragraph") -> tuple[list[La
         for match in pattern.finditer(text):
             start, end = match.span("label")
             word = match.group("label")
+            count = label_count(word)
             if word in slogans or any(s < end and start < e for s, e in taken):
                 continue
+            if count is None or count < 2:  # 一个平台 declares no enumeration
+                continue
             taken.append((start, end))
-            labels.append(Label(word, label_count(word), para, start, end, False, where))
+            labels.append(Label(word, count, para, start, end, False, where))
     labels.sort(key=lambda lab: lab.start)
     return labels, codes
 
@@ -332,7 +335,8 @@ def lead_sentence(text: str, para: int = 0) -> Item | None:
     clauses = [c for c in re.split(r"[，,]", head) if c]
     if len(clauses) > 2 or (len(clauses) == 2 and len(clauses[1]) > 6) or len(head) < 4:
         return None
-    return Item(unquote(first_clause(head)), text, para, 0, len(text), scope_end=(para, len(text)))
+    name = unquote(first_clause(head))
+    return Item(name, text, para, 0, len(text), scope_end=(para, len(text))) if name else None
 
 
 # --- Strategy: the items stand before the label -------------------------------------
@@ -480,7 +484,7 @@ def _part_candidates(ctx: Context, label: Label, window: range, ch: str, count: 
         ),
         lambda t, q, s: [
             it
-            for m in re.finditer(rf"“({ch}[^“”]{{1,8}})”", t[s:])
+            for m in re.finditer(rf"“({re.escape(ch)}[^“”]{{1,8}})”", t[s:])
             if (it := _item(t, q, s + m.start(1), s + m.end(1)))
         ],
     ]

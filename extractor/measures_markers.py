@@ -15,6 +15,8 @@ INLINE_FAMILIES = ("shi", "di", "xian")
 #: 首先/其次/再次 count 1, 2, 3; 最后 closes a sequence at any position after the second.
 XIAN_ORDINALS = {"首先": 1, "其次": 2, "再次": 3, "最后": 99}
 LAST = 99
+#: A 首先… sequence continues at most this many paragraphs after its last item.
+XIAN_SPAN = 2
 #: How a sequence of each family is labelled when the text gives no label (gold style).
 LABEL_FORMS = {
     "section": "{}、",
@@ -82,7 +84,8 @@ def _accepts(seq: Sequence, m: Marker) -> bool:
     if seq.closed or seq.family != m.family:
         return False
     if m.family == "xian":
-        return m.ordinal == last.ordinal + 1 or (m.ordinal == LAST and last.ordinal >= 2)
+        near = m.para - last.para <= XIAN_SPAN
+        return near and (m.ordinal == last.ordinal + 1 or (m.ordinal == LAST and last.ordinal >= 2))
     if m.ordinal != last.ordinal + 1:
         return False
     if m.family in PARAGRAPH_FAMILIES:

@@ -26,6 +26,7 @@ PATTERN_CASES = [
     ("list_after", 1, "：聚焦精准指导", "聚焦精准指导"),
     ("list_after", 2, "（结对帮扶、", "结对帮扶）"),
     ("model_code", 0, "三三六三", "三个保障"),
+    ("title_parallel", 0, "强一产", "一产"),
 ]
 
 #: Which rule functions anchor where: marker heads and model codes must match at the start.

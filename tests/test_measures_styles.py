@@ -418,6 +418,24 @@ def test_label_takes_the_enumeration_after_it_and_verb_lists_are_no_group() -> N
     assert tree(UNSHARED_LIST) == [("三单制度", 3, ["工作交办单", "工作督办单", "工作通报单"], [])]
 
 
+RUNIN_FIRST = real(
+    "real/110_dongpo-erzhong-kaixue.md",
+    "四川新闻网眉山9月4日讯(彭中洪 李天龙 图/文)2019年秋季开学,东坡二中围绕“新时代、新征程,新学期、新面貌”工作目标,扎实做好系列工作。学校首先开好行政及后勤工作人员会,谋划开局。假期里,在新任校长万忠林的主持下,学校召开了两次行政班子成员及后勤人员会议,反复研讨开学工作,落实各项具体任务,保障开学工作顺利进行。",
+    "开好全体教师会,凝心聚力。教师会上,万忠林校长做主要讲话。他就今后的办学理念、治校思路等话题同老师们进行了沟通交流,得到大家的广泛认同;其他行政也分别针对自己分管的工作讲要求,提建议,谈落实。",
+    "搞好环境卫生,树立标杆。报名期间,学校行政、后勤、班主任分头行动,组织学生进行彻底的卫生大扫除。打扫完后,万校长带领大家一起进行全面检查验收,并用相机把存在的问题进行拍照记录,当面给相关班主任和牵头行政提出整改的要求及时限。在验收小结会上,万忠林校长强调,这次卫生的打扫要求和检查形式将是今后学校环境卫生管理的常态化要求。",
+    "及时召开开学典礼,浓厚氛围。学校经过充分准备,在开学第一天便举行了隆重的开学典礼。学校万忠林校长发表主题讲话,号召全体师生发扬学校良好传统,克服各种不利因素,凝心聚力,全力拼搏,谱写学校新的篇章。",
+)
+
+
+def test_first_subtitle_run_into_the_lead_after_shouxian() -> None:
+    assert tree(RUNIN_FIRST)[0][2] == [
+        "开好行政及后勤工作人员会",
+        "开好全体教师会",
+        "搞好环境卫生",
+        "及时召开开学典礼",
+    ]
+
+
 # --- Several numerals in one label, labels only in the title ----------------------------
 
 PARTS = real(
@@ -501,3 +519,40 @@ def test_real_sentences_occur_verbatim_in_the_corpus() -> None:
         raw = (CORPUS / name).read_text("utf-8")
         for text in paragraphs:
             assert text in raw, (name, text[:30])
+
+
+def test_distant_qici_does_not_continue_shouxian() -> None:
+    paragraphs = [  # constructed
+        "会议首先传达了上级文件精神。",
+        "与会人员进行了讨论。",
+        "大家一致认为要抓好落实。",
+        "会后各部门迅速行动。",
+        "其次是做好宣传工作。",
+    ]
+    assert tree(paragraphs) == []
+
+
+def test_count_of_one_is_no_label() -> None:
+    paragraphs = ["学校建立一个平台：线上平台；线下平台。"]  # constructed
+    assert tree(paragraphs) == []
+
+
+TITLE_PARALLEL = real("real/030_harbin-longtou.md", "强一产壮二产拓三产 哈尔滨龙头舞起来")
+
+
+def test_numbered_parallel_phrases_in_the_title() -> None:
+    [group] = extract_measure_groups(doc(["哈尔滨有理由自豪。"], TITLE_PARALLEL[0]))
+    assert (group.label, [i.name for i in group.items]) == (
+        "[标题]",
+        ["强一产", "壮二产", "拓三产"],
+    )
+    assert all(i.evidence.where == "title" and i.evidence.paragraph is None for i in group.items)
+    assert TITLE_PARALLEL[0][3:6] == "壮二产" == group.items[1].name
+    assert group.items[1].evidence.start == 3
+
+
+@pytest.mark.parametrize(
+    "title", ["强一产壮二产 哈尔滨", "第一季度三产增长", "一产二产三产"]
+)  # constructed
+def test_titles_without_a_parallel_run(title: str) -> None:
+    assert tree(["哈尔滨有理由自豪。"], title) == []
