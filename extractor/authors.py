@@ -61,7 +61,10 @@ def _label_pattern() -> re.Pattern[str]:
         reverse=True,
     )
     alternatives = "|".join(map(re.escape, words))
-    return re.compile(rf"(?:{prefixes})*(?P<word>{alternatives})\s*[:：]")
+    slash = "|".join(map(re.escape, rules.strings("authors", "slash_roles")))
+    return re.compile(
+        rf"(?:{prefixes})*(?:(?P<word>{alternatives})\s*[:：]|(?P<slashed>{slash})/(?=\s*[\u4e00-\u9fff]))"
+    )
 
 
 def field_value_end(text: str, start: int) -> int:
@@ -86,6 +89,7 @@ def extract_authors(doc: Document) -> list[Person]:
             found.extend(_plain_credit(text, index))
         if index < HEAD_PARAGRAPHS or index >= len(doc.paragraphs) - 1:
             found.extend(_bare_names(text, index))
+        found.extend(_photo_caption(text, index))
     people: list[Person] = []
     seen: set[str] = set()
     for item in sorted(found, key=lambda f: (f.paragraph, f.start)):
@@ -109,7 +113,7 @@ def _labelled(text: str, index: int) -> Iterator[Found]:
         stop = labels[i + 1].start() if i + 1 < len(labels) else len(text)
         value_end = VALUE_END.search(text, label.end(), stop)
         end = value_end.start() if value_end else stop
-        word = label.group("word")
+        word = label.group("word") or label.group("slashed")
         role = _role_of(word)
         if role is not None:
             yield from _names_in(text, label.end(), end, role, index)
@@ -122,7 +126,9 @@ def _labelled(text: str, index: int) -> Iterator[Found]:
 
 def _label_ok(text: str, label: re.Match[str]) -> bool:
     """A one-character role word (文:, 图:) only after a non-CJK character or at the start."""
-    if label.group("word") not in rules.strings("authors", "single_char_roles"):
+    if (label.group("word") or label.group("slashed")) not in rules.strings(
+        "authors", "single_char_roles"
+    ):
         return True
     return label.start() == 0 or not is_cjk(text[label.start() - 1])
 
@@ -247,16 +253,23 @@ def _tokens(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
 
 
 def _names_in(text: str, start: int, end: int, role: Role, index: int) -> Iterator[Found]:
-    """Names in a labelled value; stops at the first token that is no name."""
+    """Names in a labelled value (文/记者 张三: a role word switches the role); stops at
+    the first token that is no name."""
     closing = set(rules.strings("authors", "closing_words"))
-    for tok_start, tok_end in _tokens(text, start, end):
-        token = text[tok_start:tok_end]
+    for first_start, tok_end in _tokens(text, start, end):
+        token = text[first_start:tok_end]
         if token in closing:
             continue
+        word, rest = _leading_role(token)
+        if word is not None:
+            role = _role_of(word) or role
+            if not rest:
+                continue
+            token = rest
         spans = split_names(_squeeze(token))
         if spans is None:
             return
-        yield from _found(text, tok_start, tok_end, spans, role=role, index=index)
+        yield from _found(text, tok_end - len(token), tok_end, spans, role=role, index=index)
 
 
 def _found(
@@ -276,6 +289,14 @@ def _found(
 
 def _squeeze(token: str) -> str:
     return "".join(token.split())
+
+
+def _photo_caption(text: str, index: int) -> Iterator[Found]:
+    """A caption closed by its photographers: 图为学生们在上课。 王五 摄."""
+    for pattern in rules.patterns("authors", "photo_caption"):
+        match = pattern.search(text)
+        if match:
+            yield from _credit(text, *match.span("credit"), index, bare_ok=True)
 
 
 # --- bare names heading the text: 2017-10-31丁刚 ------------------------------------------

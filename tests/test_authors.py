@@ -169,6 +169,11 @@ LABELLED = [
     ("来源:陈冰 日期:2011-03-10 点击率:121", [("陈冰", "author")]),
     # constructed: photographer labels
     ("摄影:李明 编辑:王芳", [("李明", "photographer"), ("王芳", "editor")]),
+    # constructed: slashes instead of colons, a role word inside the value
+    ("文/张三", [("张三", "author")]),
+    ("文/记者 张三 图/李四", [("张三", "reporter"), ("李四", "photographer")]),
+    # must not: 全文/图表 is no credit
+    ("全文/图表", []),
     # must not: an office credited (123_hbu), an empty field (036_gongyuan, 117_daishan)
     ("文、图:党委办公室", []),
     ("作者:", []),
@@ -201,6 +206,22 @@ BARE = [
 @pytest.mark.parametrize(("paragraphs", "expected"), BARE)
 def test_bare_names(paragraphs: list[str], expected: list[tuple[str, str]]) -> None:
     assert credited(*paragraphs) == expected
+
+
+CAPTIONS = [
+    ("图为学生们在上课。 王五 摄", [("王五", "photographer")]),  # constructed
+    (
+        "图为学生们在上课。王五、李六 摄",
+        [("王五", "photographer"), ("李六", "photographer")],
+    ),  # constructed
+    ("他们在路口安装摄像头", []),  # constructed: 摄 inside a word
+    ("所有画面均由无人机拍摄", []),  # constructed: 拍摄 is no credit
+]
+
+
+@pytest.mark.parametrize(("line", "expected"), CAPTIONS)
+def test_photo_captions(line: str, expected: list[tuple[str, str]]) -> None:
+    assert credited(BODY, line) == expected
 
 
 def test_a_person_credited_twice_is_listed_once() -> None:
