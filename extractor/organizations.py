@@ -104,23 +104,17 @@ def names_in(text: str) -> Iterator[tuple[int, int, OrgKind]]:
     """Spans of organization names in a text, with their kind (names in 《》 are skipped)."""
     pattern, _ = _suffixes()
     books = [m.span() for m in BOOK_TITLE.finditer(text)]
-    generic = set(rules.strings("organizations", "generic_names"))
     for match in pattern.finditer(text):
         end = match.end()
         if any(s <= match.start() < e for s, e in books):
             continue
-        if any(text.startswith(w, end - 1) for w in _not_after()) or (
-            text.startswith(("工作", "组"), end) and match.group() in ("中心",)
-        ):
+        if any(text.startswith(w, end - 1) for w in _not_after()):
             continue
         start = _anchor(text, _left_edge(text, match.start()), match.start())
         name = text[start:end]
         if name.endswith(_not_endings()) or (len(match.group()) == 1 and len(name) < 3):
             continue
-        if name in generic:
-            yield start, end, kind_of(name)  # kept for references and titles, never alone
-            continue
-        yield start, end, kind_of(name)
+        yield start, end, kind_of(name)  # a generic name (学院) is kept for titles
 
 
 @cache
