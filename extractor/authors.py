@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
-from typing import cast
+from typing import cast, get_args
 
 from extractor import rules
 from extractor.document import Document
@@ -47,6 +47,9 @@ def _role_words() -> tuple[tuple[str, Role], ...]:
     table = rules.load("authors")["roles"]
     if not isinstance(table, dict):
         raise rules.RuleError("authors.yaml: 'roles' must map roles to words")
+    for role, words in table.items():
+        if role not in get_args(Role) or not isinstance(words, list) or not words:
+            raise rules.RuleError(f"authors.yaml: roles: bad role or empty {role!r}")
     pairs = [(str(w), cast(Role, role)) for role, words in table.items() for w in words]
     return tuple(sorted(pairs, key=lambda p: -len(p[0])))
 

@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
-from typing import cast
+from typing import cast, get_args
 
 from extractor import regions, rules
 from extractor.document import Document
@@ -69,6 +69,8 @@ def _suffixes() -> tuple[re.Pattern[str], dict[str, OrgKind]]:
         raise rules.RuleError("organizations.yaml: 'suffixes' must map kinds to suffixes")
     kinds: dict[str, OrgKind] = {}
     for kind, words in table.items():
+        if kind not in get_args(OrgKind) or not isinstance(words, list) or not words:
+            raise rules.RuleError(f"organizations.yaml: suffixes: bad kind or empty {kind!r}")
         for word in words:
             kinds.setdefault(str(word), cast(OrgKind, kind))
     ordered = sorted(kinds, key=len, reverse=True)

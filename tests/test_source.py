@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from extractor import rules
 from extractor.document import Document
 from extractor.source import extract_source
 
@@ -138,3 +139,37 @@ def test_reference_post_source(reference) -> None:  # type: ignore[no-untyped-de
     assert reference.source is not None
     assert reference.source.name == "黑龙江日报"
     assert reference.source.evidence.where == "source_line"
+
+
+PATTERN_GROUPS = [
+    (
+        "source",
+        [
+            "source_label",
+            "issue_line",
+            "reprint",
+            "provider",
+            "dateline",
+            "trailing_outlet",
+            "programme",
+        ],
+    ),
+    (
+        "authors",
+        [
+            "bare_name_line",
+            "paren_credit_head",
+            "paren_credit_tail",
+            "plain_credit_head",
+            "photo_caption",
+        ],
+    ),
+    ("organizations", ["hosted_by", "title_colon", "media_names", "title_lead"]),
+    ("regions", ["short_name"]),
+]
+
+
+@pytest.mark.parametrize(("name", "groups"), PATTERN_GROUPS)
+def test_rule_patterns_of_people_organizations_source_compile(name: str, groups: list[str]) -> None:
+    for group in groups:
+        assert rules.patterns(name, group), group
