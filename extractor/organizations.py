@@ -24,12 +24,15 @@ from schemas import Evidence, MeasureGroup, Organization, OrgKind
 
 #: How far a name reaches left of its suffix.
 MAX_NAME = 18
-TITLE_WEIGHT = 3
+TITLE_WEIGHT = 5
 LEAD_FIRST_WEIGHT = 3
 MEASURE_WEIGHT = 2
 CREDIT_WEIGHT = 2
 ACTING_WEIGHT = 2
 MAX_SHORT_SUPPORT = 5
+#: A name that holds a division's full name (海南省国家税务局) names one organization, not a
+#: kind of office (办税服务厅).
+PLACED_WEIGHT = 2
 #: A lead paragraph has at least this many characters (shorter ones are metadata lines).
 MIN_LEAD = 30
 BOOK_TITLE = re.compile(r"《[^》]*》")
@@ -332,8 +335,20 @@ def _subjects(doc: Document, candidates: dict[str, Candidate]) -> list[str]:
     shared, scores = subject_scores(doc, candidates)
     if not shared:
         return []
-    best_name = max(shared, key=lambda n: (shared[n], scores[n], -len(n)))
-    return [best_name]
+    best_name = max(shared, key=lambda n: (shared[n], scores[n], _in_title(candidates[n]), len(n)))
+    return [_body_form(best_name, candidates)]
+
+
+def _body_form(name: str, candidates: dict[str, Candidate]) -> str:
+    """Of the ways the text writes the subject (岱山县检察院 in the title, 岱山县院 where it
+    acts), the one the body supports most."""
+    forms = [n for n in candidates if n == name or (n not in name and _same_or_part(n, name))]
+
+    def body(n: str) -> int:
+        return sum(m.weight for m in candidates[n].mentions if m.evidence.where != "title")
+
+    best = max(forms, key=lambda n: (body(n), n == name))
+    return best if body(best) > body(name) else name
 
 
 def subject_scores(
@@ -357,12 +372,15 @@ def subject_scores(
     if not scores:
         return {}, {}
     _merge_level_names(candidates, scores)
+    _merge_generic_names(candidates, scores, generic)
     shared = dict(scores)
     for name in scores:
         for other, cand in candidates.items():
             if other != name and other not in generic and _same_or_part(name, other):
                 shared[name] += max(cand.own, 0)
         shared[name] += _short_name_support(doc, name, candidates[name])
+        if _placed(name, candidates[name]):
+            shared[name] += PLACED_WEIGHT
     for ending, count in _references(doc).items():
         fitting = [n for n in scores if re.search(f"(?:{ending})$", n)]
         if fitting:
@@ -380,7 +398,7 @@ def _same_or_part(name: str, other: str) -> bool:
     if len(short) < 4:
         return False
     return any(
-        long.startswith(short[:k]) and long.endswith(short[k:]) for k in range(2, len(short) - 1)
+        long.startswith(short[:k]) and long.endswith(short[k:]) for k in range(2, len(short))
     )
 
 
@@ -404,6 +422,17 @@ def _short_name_support(doc: Document, name: str, cand: Candidate) -> int:
     text = "\n".join(([doc.title] if doc.title else []) + doc.paragraphs)
     count = max(text.count(s) - text.count(name) for s in shorts)
     return min(max(count, 0), MAX_SHORT_SUPPORT)
+
+
+def _merge_generic_names(
+    candidates: dict[str, Candidate], scores: dict[str, int], generic: set[str]
+) -> None:
+    """A bare 街道 opening the title stands for the 东风街道 the text names: support goes there."""
+    for name in [n for n in scores if n in generic]:
+        named = [n for n in candidates if n != name and n.endswith(name) and n not in generic]
+        if named:
+            best = max(named, key=lambda n: (candidates[n].own, len(n)))
+            scores[best] = scores.get(best, 0) + scores.pop(name)
 
 
 def _merge_level_names(candidates: dict[str, Candidate], scores: dict[str, int]) -> None:
@@ -431,6 +460,14 @@ def _level(name: str) -> int | None:
     found = regions.table().by_name.get(name, ())
     whole = [p.level for p in found if p.name == name]
     return whole[0] if whole else None
+
+
+def _placed(name: str, cand: Candidate) -> bool:
+    return not any(m.place for m in cand.mentions) and bool(regions.places_in(name))
+
+
+def _in_title(cand: Candidate) -> bool:
+    return any(m.evidence.where == "title" and m.weight > 0 for m in cand.mentions)
 
 
 def _first_index(cand: Candidate) -> int:

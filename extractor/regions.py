@@ -150,14 +150,27 @@ def _support(place: Place, ctx: Counter[str]) -> int:
 
 
 def region_of(name: str, ctx: Counter[str]) -> Place | None:
-    """The division an organization's name places it in (绥化学院 -> 绥化市), or None."""
+    """The division an organization's name places it in (绥化学院 -> 绥化市), or None.
+
+    A full name (汨罗市) or a short one that keeps its level (红河州) counts on its own; a
+    bare short name (绥化, 光明, 公安) only for a province, or where the article names the
+    division above it (光明日报 is not in 光明区, 公安机关 not in 公安县).
+    """
     tab = table()
     for size in range(min(tab.max_name, len(name)), 1, -1):
         for start in range(len(name) - size + 1):
-            candidates = tab.by_name.get(name[start : start + size])
+            key = name[start : start + size]
+            candidates = [p for p in tab.by_name.get(key, ()) if _named_by(p, key, ctx)]
             if candidates:
                 return resolve(candidates, ctx)
     return None
+
+
+def _named_by(place: Place, key: str, ctx: Counter[str]) -> bool:
+    if key == place.name or place.level == 0 or key[-1] in "省市州县区旗盟":
+        return True
+    above = parents(place)[-2]
+    return ctx[above.code] > 0
 
 
 def context_level(ctx: Counter[str], level: int) -> Place | None:

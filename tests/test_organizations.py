@@ -218,10 +218,20 @@ def test_every_sample_names_its_gold_subject() -> None:
 # --- regions ----------------------------------------------------------------------------------
 
 REGIONS = [
-    ("绥化学院", Counter(), "黑龙江省绥化市"),
+    # a bare short name (绥化) counts where the article names the province (the reference post)
+    (
+        "绥化学院",
+        regions.context(["积极引导学生参与国家、黑龙江省组织的网络招聘活动"]),
+        "黑龙江省绥化市",
+    ),
+    ("绥化学院", Counter(), None),
+    # a short name that keeps its level (红河州) and a full one (汨罗市) count on their own
     ("红河州民政局", Counter(), "云南省红河哈尼族彝族自治州"),
     ("汨罗市国土资源局", Counter(), "湖南省岳阳市汨罗市"),
     ("黑虎庙镇", regions.context(["梁山县环境综合整治动员大会"]), "山东省济宁市梁山县黑虎庙镇"),
+    # must not: a name that only starts like a district (光明区, 公安县)
+    ("光明日报", Counter(), None),
+    ("公安机关", Counter(), None),
     # must not: a town name many counties have, with nothing in the text to choose
     ("东风街道", Counter(), None),
     ("心理咨询中心", Counter(), None),
