@@ -197,6 +197,11 @@ BARE = [
     (["2017-10-31丁刚", "人民论坛 2017年27期", "丁刚", BODY], [("丁刚", "author")]),
     # 104_nanjing
     (["刘根生", "2013年06月28日09:29 来源:南京日报", BODY], [("刘根生", "author")]),
+    # constructed: glued to an outlet's name
+    (["光明日报王五", BODY], [("王五", "author")]),
+    (["新华社 欧阳晓东", BODY], [("欧阳晓东", "author")]),
+    # must not: an outlet alone
+    (["东北网", BODY], []),
     # must not: a department signing off (139_taizhou), a heading
     ([BODY, "护理部"], []),
     (["总 纲", BODY], []),
