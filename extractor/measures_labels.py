@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from extractor import rules
 from extractor.measures_text import (
@@ -18,7 +18,14 @@ from extractor.measures_text import (
     strip_span,
     unquote,
 )
-from extractor.numerals import NUMERAL_RUN, label_count, label_parts, model_code, to_int
+from extractor.numerals import (
+    CLASSIFIERS,
+    NUMERAL_RUN,
+    label_count,
+    label_parts,
+    model_code,
+    to_int,
+)
 
 #: A lead sentence (小标题) is at most this long: 迅速行动,全力以赴。
 LEAD_MAX = 18
@@ -51,6 +58,16 @@ class Context:
     paragraphs: list[str]
     labels: list[Label]
     sequences: list[Draft]
+    #: Labels and sequences (nested ones too) by the paragraph they start in.
+    labels_at: dict[int, list[Label]] = field(default_factory=dict)
+    sequences_at: dict[int, list[Draft]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for label in self.labels:
+            self.labels_at.setdefault(label.para, []).append(label)
+        for top in self.sequences:
+            for seq in top.walk():
+                self.sequences_at.setdefault(seq.para, []).append(seq)
 
 
 def _slogans() -> frozenset[str]:
@@ -144,24 +161,21 @@ def _items(text: str, para: int, pieces: list[tuple[int, int]]) -> list[Item]:
 def attach_sequence(label: Label, ctx: Context) -> Draft | None:
     """八项工作,即一是…, “三个到位”:一是…, or a label closing the paragraph before 一是…."""
     text = ctx.paragraphs[label.para]
-    later = [lab for lab in ctx.labels if lab.para == label.para and lab.start > label.start]
-    for seq in _all(ctx.sequences):
+    later = any(lab.start > label.start for lab in ctx.labels_at.get(label.para, []))
+    back = text[: label.start].endswith(tuple(rules.strings("measures", "refers_back")))
+    nearby = ctx.sequences_at.get(label.para, []) + ctx.sequences_at.get(label.para + 1, [])
+    for seq in nearby:
         if seq.labelled:
             continue
         if seq.para == label.para and seq.start >= label.end:
             gap = text[label.end : seq.start]
-            if re.fullmatch(r"[”\"]?\s*[，,：:]?\s*(?:即)?\s*", gap):
+            if re.fullmatch(r"[”\"]?\s*(?:[，,：:]?\s*即?|[^。；;！!？?]{0,10}[：:])\s*", gap):
                 return _adopt(seq, label, ctx)
-        back = text[: label.start].endswith(tuple(rules.strings("measures", "refers_back")))
         if seq.para == label.para + 1 and seq.start == 0 and not later and not back:
-            tail = text[label.end :]
-            if label.count == len(seq.items) or len(tail.strip()) <= 2:
+            last = not stop_positions(text[label.end :].rstrip("。！!？?"), SENTENCE_STOPS)
+            if label.count == len(seq.items) or last:
                 return _adopt(seq, label, ctx)
     return None
-
-
-def _all(drafts: list[Draft]) -> list[Draft]:
-    return [d for top in drafts for d in top.walk()]
 
 
 def _adopt(seq: Draft, label: Label, ctx: Context) -> Draft:
@@ -185,8 +199,8 @@ def nested_heads(label: Label, ctx: Context) -> Draft | None:
         head = next(
             (
                 lab
-                for lab in ctx.labels
-                if lab.para == q and lab.quoted and lab.start <= VERB_MAX + 2 and not lab.used
+                for lab in ctx.labels_at.get(q, [])
+                if lab.quoted and lab.start <= VERB_MAX + 2 and not lab.used
             ),
             None,
         )
@@ -265,17 +279,23 @@ def verb_sentences(label: Label, ctx: Context) -> Draft | None:
         [0, *[i + 1 for i in stop_positions(text[: label.start], frozenset("，,；;。：:"))]]
     )
     verb = text[clause_start : label.start].strip()
-    if not 1 <= len(verb) <= VERB_MAX:
-        return None
+    parts = label_parts(label.text) or []
+    # the items repeat the heading's verb (构建“三个保障”) or the label's head (“四个聚焦”)
+    openings = [w for w in (verb, parts[-1][1].lstrip("".join(CLASSIFIERS)) if parts else "") if w]
     q = label.para + 1
     following = ctx.paragraphs[q]
-    pieces = [
-        (s, e)
-        for s, e in spans(following, SENTENCE_STOPS)
-        if following[s:e].lstrip().startswith(verb)
-    ]
-    items = _items(following, q, pieces)
-    return _draft(label, items, ctx) if len(items) >= 2 else None
+    for opening in openings:
+        if len(opening) > VERB_MAX:
+            continue
+        pieces = [
+            (s, e)
+            for s, e in spans(following, SENTENCE_STOPS)
+            if following[s:e].lstrip().startswith(opening)
+        ]
+        items = _items(following, q, pieces)
+        if len(items) >= 2:
+            return _draft(label, items, ctx)
+    return None
 
 
 # --- Strategy: ;-separated items after the label, no markers ------------------------
@@ -292,12 +312,16 @@ def semicolon_run(label: Label, ctx: Context) -> Draft | None:
     stops = stop_positions(text[start:], SENTENCE_STOPS)
     end = start + stops[0] if stops else len(text)
     pieces = spans(text[start:end], SEGMENT_STOPS, start)
-    if len(pieces) != label.count:
-        return None
+    if len(pieces) == label.count:
+        items = _items(text, label.para, pieces)
+        if len(items) == label.count and _alike([it.name for it in items], label):
+            return _draft(label, items, ctx)
+    # 要做到“两个坚持”，坚持人民至上，坚持生命至上。 — comma clauses need one opening
+    pieces = spans(text[start:end], frozenset("，,"), start)
     items = _items(text, label.para, pieces)
-    if len(items) != label.count or not _alike([it.name for it in items], label):
-        return None
-    return _draft(label, items, ctx)
+    if len(items) == label.count and len({it.name[:2] for it in items}) == 1:
+        return _draft(label, items, ctx)
+    return None
 
 
 def _alike(names: list[str], label: Label) -> bool:
@@ -379,9 +403,7 @@ def preceding_list(label: Label, ctx: Context) -> Draft | None:
         if "、" not in text[start:stop]:
             return None
         pieces = _list_members(text, start, stop, label.count)
-    if len(pieces) < 2 or not _plausible_list(
-        text, pieces, label, closer=closer, quoted=bool(inner), ctx=ctx
-    ):
+    if len(pieces) < 2 or not _plausible_list(text, pieces, label, closer=closer, ctx=ctx):
         return None
     pieces[0] = (_strip_opener(text, *pieces[0], label), pieces[0][1])
     items = _items(text, label.para, pieces)
@@ -396,13 +418,12 @@ def _plausible_list(
     label: Label,
     *,
     closer: str,
-    quoted: bool,
     ctx: Context,
 ) -> bool:
     """Items before their label are counted by it: exactly, or fewer when 等 says the list is cut.
 
     No member may hold 等 (the list ended before it) or be a count label itself
-    (10项目标任务、9个工作重点、6方面…); a bare 的 joins a list only when quoted.
+    (10项目标任务、9个工作重点、6方面…).
     """
     if text[label.start - len(closer) - 1 : label.start - len(closer)] == "、":
         return False  # the label is itself a member of a list
@@ -410,12 +431,10 @@ def _plausible_list(
         return False
     spans_ = [
         (lab.start, lab.end)
-        for lab in ctx.labels
-        if lab.para == label.para and lab is not label and not lab.quoted
+        for lab in ctx.labels_at.get(label.para, [])
+        if lab is not label and not lab.quoted
     ]
     if any(s <= ls < e for s, e in pieces for ls, _ in spans_):
-        return False
-    if closer == "的" and not quoted and label.count is not None:
         return False
     if label.count is None:
         return True

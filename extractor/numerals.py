@@ -12,6 +12,8 @@ from extractor import rules
 NUMERAL_RUN = re.compile(r"[零一二两三四五六七八九十百千万]+|\d+")
 #: A count above this is no enumeration (19个部委办局, 百万): a label counting parts stays small.
 MAX_COUNT = 12
+#: Classifiers after which a numeral is the head itself: “五个一” counts five.
+CLASSIFIERS = frozenset("个项种条大类点")
 
 
 def to_int(word: str) -> int | None:
@@ -34,6 +36,14 @@ def label_parts(label: str) -> list[tuple[int, str]] | None:
     runs = list(NUMERAL_RUN.finditer(label))
     if not runs or runs[0].start() != 0:
         return None
+    last = runs[-1]
+    if (
+        len(runs) > 1
+        and last.end() == len(label)
+        and len(last.group()) == 1  # 五个一, but not 十大百万
+        and label[last.start() - 1] in CLASSIFIERS
+    ):
+        runs.pop()  # the final numeral is the head
     parts = []
     for i, run in enumerate(runs):
         end = runs[i + 1].start() if i + 1 < len(runs) else len(label)

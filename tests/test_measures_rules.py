@@ -11,7 +11,7 @@ from extractor.measures import build_tree
 
 #: (group, pattern index, must match, must not match) for the regular-expression groups.
 PATTERN_CASES = [
-    ("marker_section", 0, "一、总体情况", "一体化推进"),
+    ("marker_section", 0, "一、总体情况", "一、二季度经济运行平稳"),
     ("marker_paren", 0, "（一）网点宣传", "（来源：新华网）"),
     ("marker_number", 0, "1.立足城市战略定位", "1.5万人参加"),
     ("marker_shi", 0, "要求,一是统一思想", "统一要求"),
@@ -19,9 +19,10 @@ PATTERN_CASES = [
     ("marker_xian", 0, "其次,宣校就学校制度", "次要问题"),
     ("quoted", 0, "构建“三个保障”，完善", "构建三个保障，完善"),
     ("count_after_quote", 0, "四部曲奏响", "部曲四"),
-    ("count_label", 0, "强调了三点意见,认清形势", "三位副校长"),
-    ("count_label", 1, "从财政等6方面支持", "方面"),
-    ("count_label", 2, "严把三关。", "三秋工作"),
+    ("count_label", 0, "采取四项措施推进工作", "四项"),
+    ("count_label", 1, "强调了三点意见,认清形势", "三位副校长"),
+    ("count_label", 2, "从财政等6方面支持", "方面"),
+    ("count_label", 3, "严把三关。", "三秋工作"),
     ("list_after", 0, ",即提高教学质量", "提高教学质量"),
     ("list_after", 1, "：聚焦精准指导", "聚焦精准指导"),
     ("list_after", 2, "（结对帮扶、", "结对帮扶）"),

@@ -282,7 +282,7 @@ SECTION_AND_SHI = real(
     "二、广泛宣传发动。一是召开了镇村两级干部环境综合整治动员大会,传达梁山县环境综合整治动员大会会议精神,并对我镇环境综合整治工作作出具体安排部署。二是向辖区内群众发放《致黑虎庙镇群众的一封信》3000余份,并灌制磁带、扎制宣传车在全镇范围内大力宣传,形成良好的氛围。三是组织学生到敬老院进行义务大扫除,机关单位干部职工也走上街头,参与垃圾清理、拉运、破旧拆除等工作。",
     "三、严格督查考核。为了督促环境整治工作落到实处、取得实效,镇环境整治领导小组不定期的对全镇环境卫生整治工作进行专项督查,发现问题,当场纠改。",
 )
-NOT_SECTION = ["一体化推进各项工作。", "十分重视此项工作。"]  # constructed
+NOT_SECTION = ["一体化推进各项工作。", "一、二季度经济运行平稳。"]  # constructed
 NUMBERED = real(
     "real/139_taizhou-zhongyiyuan-hushijie-jianxun.md",
     "2.为使我院的护士姐妹们能够轻松愉快而有意义地度过属于自己的节日,护理部于58组织全院护理人员在六楼多功能厅举行了“齐心合力运气球”接力赛趣味活动,参赛共18组,注射室以最快速度荣获第一名。",
@@ -556,3 +556,70 @@ def test_numbered_parallel_phrases_in_the_title() -> None:
 )  # constructed
 def test_titles_without_a_parallel_run(title: str) -> None:
     assert tree(["哈尔滨有理由自豪。"], title) == []
+
+
+# --- Constructed variants of the corpus forms ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("paragraphs", "expected"),
+    [
+        (  # constructed: a verb phrase and a colon between label and markers
+            ["我局采取四项措施推进工作：一是加强领导；二是完善制度；三是强化宣传；四是严格考核。"],
+            [("四项措施", 4, ["加强领导", "完善制度", "强化宣传", "严格考核"], [])],
+        ),
+        (  # constructed: comma clauses sharing their opening
+            ["他指出，要做到“两个坚持”，坚持人民至上，坚持生命至上。"],
+            [("两个坚持", 2, ["坚持人民至上", "坚持生命至上"], [])],
+        ),
+        (  # constructed: items before the label joined by 的, counted exactly
+            ["该县坚持思想到位、措施到位、责任到位的“三个到位”要求。"],
+            [("三个到位", 3, ["思想到位", "措施到位", "责任到位"], [])],
+        ),
+        (  # constructed: a head noun between the quoted label and 即
+            ["某县推行“五个一”工作法，即一张图、一张表、一本账、一套制度、一支队伍。"],
+            [("五个一", 5, ["一张图", "一张表", "一本账", "一套制度", "一支队伍"], [])],
+        ),
+        (  # constructed: the items open with the label's head, not the heading's verb
+            [
+                "该局围绕“四个聚焦”开展工作。",
+                "聚焦主责主业，加强监督。聚焦重点领域，强化治理。聚焦群众关切，解决问题。聚焦队伍建设，提升能力。",
+            ],
+            [
+                (
+                    "四个聚焦",
+                    4,
+                    ["聚焦主责主业", "聚焦重点领域", "聚焦群众关切", "聚焦队伍建设"],
+                    [],
+                )
+            ],
+        ),
+        (  # constructed: must not match, 一对一 declares no count
+            ["学校开展“一对一”帮扶：帮扶学生；帮扶家庭。"],
+            [],
+        ),
+        (  # constructed: must not match, comma clauses without a shared opening
+            ["他指出，要做到“两个坚持”，这是根本，必须牢记。"],
+            [],
+        ),
+        (  # constructed: must not match, a 的-list that the count does not fit
+            ["对照省、市委提出的“五放”要求。"],
+            [],
+        ),
+    ],
+)
+def test_constructed_variants(paragraphs: list[str], expected: list[tuple[Any, ...]]) -> None:
+    assert tree(paragraphs) == expected
+
+
+def test_label_closing_a_paragraph_takes_the_next_enumeration_and_warns() -> None:
+    paragraphs = [  # constructed
+        "我局采取四项措施推进工作。",
+        "一是加强领导。成立领导小组。",
+        "二是完善制度。制定办法。",
+        "三是强化宣传。广泛宣传。",
+    ]
+    d = doc(paragraphs)
+    [group] = extract_measure_groups(d)
+    assert (group.label, len(group.items)) == ("四项措施", 3)
+    assert d.warnings == ["四项措施: declared 4, found 3"]

@@ -40,6 +40,7 @@ def test_to_int(word: str, value: int | None) -> None:
         ("百千万", None),  # 028: numerals only, no head
         ("吹拉弹唱", None),  # 126: no numeral at all
         ("一对一", None),  # ends in a numeral without head
+        ("五个一", 5),  # constructed: a single numeral after a classifier is the head
         ("19个部委办局", None),  # 111: too many to be enumerated parts
     ],
 )
