@@ -336,7 +336,26 @@ def _subjects(doc: Document, candidates: dict[str, Candidate]) -> list[str]:
     if not shared:
         return []
     best_name = max(shared, key=lambda n: (shared[n], scores[n], _in_title(candidates[n]), len(n)))
-    return [_body_form(best_name, candidates)]
+    best = _body_form(best_name, candidates)
+    return [best, *(n for n in _co_hosts(doc, best, candidates) if n != best)]
+
+
+def _co_hosts(doc: Document, subject: str, candidates: dict[str, Candidate]) -> list[str]:
+    """Who called the meeting the subject attended: 泰兴市供电公司参加泰兴市政府组织召开的会议."""
+    found: list[str] = []
+    for text in doc.paragraphs:
+        for pattern in rules.patterns("organizations", "co_hosts"):
+            for match in pattern.finditer(text):
+                if not text[: match.start()].endswith(subject):
+                    continue
+                found.extend(
+                    text[s:e]
+                    for s, e, _ in names_in(text)
+                    if match.start("list") <= s
+                    and e <= match.end("list")
+                    and text[s:e] in candidates
+                )
+    return list(dict.fromkeys(found))
 
 
 def _body_form(name: str, candidates: dict[str, Candidate]) -> str:
