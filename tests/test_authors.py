@@ -6,10 +6,14 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from extractor.authors import extract_authors
 from extractor.document import Document
 from extractor.names import is_name, split_names
+from extractor.organizations import extract_organizations
+from extractor.source import extract_source
 from schemas import AUTHOR_ROLES, Person
 from tests.conftest import SAMPLES, extract_file
 
@@ -291,3 +295,67 @@ def test_other_roles_are_kept_apart() -> None:
     assert roles["周尔华"] == "responsible_editor"
     assert roles["代军"] == "reviewer"
     assert roles["符柳婵"] == "editor"
+
+
+PIECES = [
+    "记者",
+    "通讯员",
+    "编辑",
+    "责编",
+    "审核",
+    "摄",
+    "图/文",
+    "文",
+    "来源",
+    ":",
+    "：",
+    "(",
+    ")",
+    "（",
+    "）",
+    "|",
+    " ",
+    "、",
+    "/",
+    "，",
+    "。",
+    "本报讯",
+    "张",
+    "伟",
+    "欧阳",
+    "晓东",
+    "王翠",
+    "绥化学院",
+    "省教育厅",
+    "镇党委",
+    "街道",
+    "由",
+    "主办",
+    "参加",
+    "组织召开",
+    "讯",
+    "《",
+    "》",
+    "2021-12-22",
+    "报道",
+    "县",
+    "院",
+]
+
+
+@given(
+    st.lists(st.lists(st.sampled_from(PIECES), max_size=25).map("".join), min_size=1, max_size=5)
+)
+@settings(max_examples=150, deadline=None)
+def test_people_organizations_source_never_raise(paragraphs: list[str]) -> None:
+    """Any text: no exception, and every span points at what it names."""
+    document = doc(*paragraphs)
+    for person in extract_authors(document):
+        check_evidence(person, paragraphs)
+    for org in extract_organizations(document):
+        for ev in org.evidence:
+            assert paragraphs[ev.paragraph or 0][ev.start : ev.end] == org.name
+    found = extract_source(document)
+    if found is not None and found.evidence.paragraph is not None:
+        ev = found.evidence
+        assert paragraphs[ev.paragraph][ev.start : ev.end] == found.name
