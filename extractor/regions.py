@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from extractor import rules
@@ -98,8 +98,12 @@ def full_name(place: Place) -> str:
     return "".join(p.name for p in parents(place))
 
 
-def places_in(text: str) -> list[tuple[int, int, tuple[Place, ...]]]:
-    """Whole names of divisions in running text: (start, end, the divisions of that name)."""
+@lru_cache(maxsize=8192)
+def places_in(text: str) -> tuple[tuple[int, int, tuple[Place, ...]], ...]:
+    """Whole names of divisions in running text: (start, end, the divisions of that name).
+
+    Cached: the organization rules ask about the same paragraphs and names many times.
+    """
     found: list[tuple[int, int, tuple[Place, ...]]] = []
     tab = table()
     end_chars = frozenset(rules.strings("regions", "name_end_chars"))
@@ -119,7 +123,7 @@ def places_in(text: str) -> list[tuple[int, int, tuple[Place, ...]]]:
         else:
             end -= 1
     found.reverse()
-    return found
+    return tuple(found)
 
 
 def context(texts: Iterable[str]) -> Counter[str]:
