@@ -75,3 +75,17 @@ register(
     files="articles.jsonl",
     description="one Article per line, in path order (always written)",
 )
+register(
+    "xlsx",
+    "exporters.excel:ExcelExporter",
+    aliases=("excel",),
+    files="articles.xlsx",
+    description="the analysts' workbook: Summary with a chart, then one sheet per record type",
+)
+register(
+    "csv",
+    "exporters.csv:CsvExporter",
+    files="csv/articles.csv, csv/organizations.csv, csv/measures.csv, csv/persons.csv, "
+    "csv/warnings.csv",
+    description="one UTF-8 (with BOM) file per record type, the workbook's columns",
+)
