@@ -44,6 +44,8 @@ EXCEL_MAX_ROWS = 1_048_576
 MAX_URL_CHARS = 2_079
 #: Hyperlinks Excel accepts in one sheet; URLs past that stay plain text.
 MAX_LINKS_PER_SHEET = 65_530
+#: Excel's 1900 calendar is wrong before March 1900 (its phantom 29 February); earlier is text.
+EXCEL_FIRST_DAY = date(1900, 3, 1)
 #: How many rows of a sheet are looked at to fit its column widths.
 WIDTH_SAMPLE_ROWS = 500
 #: Excel limits a sheet name to 31 characters without these.
@@ -201,7 +203,7 @@ class SheetWriter:
 
     def _width(self, index: int, column: Column) -> float:
         if column.kind == "date":
-            return 20
+            return max(20, display_width(column.header) + 3)
         widest = display_width(column.header) + 3  # room for the filter button
         for row in self.buffer:
             value = row[index]
@@ -249,7 +251,7 @@ class SheetWriter:
             column.kind == "url"
             and not value.formula_like
             and linkable(value.text)
-            and self.links_in_part < MAX_LINKS_PER_SHEET
+            and self.links_in_part < self.book.max_links
         ):
             self.links_in_part += 1
             return self.book.link_cell(sheet, value.text)
@@ -267,12 +269,18 @@ class ExcelExporter(Exporter):
     files: ClassVar[tuple[str, ...]] = ("articles.xlsx",)
 
     def __init__(
-        self, outdir: Path, *, max_rows: int = EXCEL_MAX_ROWS, write_only: bool = True
+        self,
+        outdir: Path,
+        *,
+        max_rows: int = EXCEL_MAX_ROWS,
+        max_links: int = MAX_LINKS_PER_SHEET,
+        write_only: bool = True,
     ) -> None:
         super().__init__(outdir)
         if max_rows < 2:
             raise ValueError("max_rows must leave room for a header and a row")
         self.max_rows = max_rows
+        self.max_links = max_links
         self.write_only = write_only
         self.target = outdir / self.files[0]
         self.wb = Workbook(write_only=write_only)
@@ -359,8 +367,11 @@ class ExcelExporter(Exporter):
             _restyle(cell, self.styles.literal)
         return cell
 
-    def date_cell(self, sheet: Sheet, value: datetime | date) -> Cell:
-        """A real Excel date (or date-time), shown as yyyy-mm-dd (hh:mm:ss)."""
+    def date_cell(self, sheet: Sheet, value: datetime | date) -> Cell | str:
+        """A real Excel date (or date-time): yyyy-mm-dd (hh:mm:ss); ISO text before March 1900."""
+        day = value.date() if isinstance(value, datetime) else value
+        if day < EXCEL_FIRST_DAY:
+            return value.isoformat(sep=" ") if isinstance(value, datetime) else value.isoformat()
         cell = WriteOnlyCell(sheet)
         cell.value = value
         _restyle(cell, self.styles.datetime if isinstance(value, datetime) else self.styles.date)

@@ -13,8 +13,9 @@ import openpyxl
 import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 
-from exporters import exporter_class
+from exporters import REGISTRY, exporter_class
 from exporters.cells import MAX_CELL_CHARS, clean_text, csv_text, display_width, starts_formula
+from exporters.csv import csv_value
 from exporters.excel import ExcelExporter, linkable, sheet_title
 from exporters.tables import MEASURES, TABLES, beijing_time, walk_measures
 from extractor.cli import main
@@ -24,6 +25,8 @@ from tests.conftest import REFERENCE, SAMPLES, extract_file, post
 
 SHEETS = ["Summary", "Articles", "Organizations", "Measures", "Persons", "Sources", "Warnings"]
 EXCEL_FORMULA = '=HYPERLINK("http://127.0.0.1/x","点击")'
+#: A few real posts of other shapes (plain-text body, no title, a flash) for the round trip.
+SAMPLE_POSTS = sorted(SAMPLES.glob("*.md"))[:6]
 
 
 # --- helpers shared with test_csv ----------------------------------------------------------
@@ -485,3 +488,74 @@ def test_registered_as_xlsx_and_excel() -> None:
     assert exporter_class("xlsx") is ExcelExporter
     assert exporter_class("excel") is ExcelExporter
     assert [t.sheet for t in TABLES] == SHEETS[1:]
+
+
+def test_links_stop_at_the_sheet_limit_and_old_dates_stay_text(tmp_path: Path) -> None:
+    base = extract_file(REFERENCE)
+    articles = [base.model_copy(update={"id": f"A{n}"}) for n in range(3)]
+    articles.append(base.model_copy(update={"id": "old", "published": "1899-12-31"}))
+    book = openpyxl.load_workbook(write_workbook(tmp_path, articles, max_links=2))
+    urls = [row[3] for row in book["Articles"].iter_rows(min_row=2)]
+    assert [u.value for u in urls] == [base.url] * 4
+    assert [u.hyperlink is not None for u in urls] == [True, True, False, False]
+    published = [row[2] for row in book["Articles"].iter_rows(min_row=2)]
+    assert published[0].value == datetime(2021, 12, 22, 11, 16, 43)
+    assert published[3].value == "1899-12-31" and published[3].data_type == "s"
+
+
+# --- round trip: every spreadsheet format, written through the registry and read back -----
+
+
+def reopen_xlsx(outdir: Path) -> dict[str, list[list[str]]]:
+    """The workbook's sheets as rows of CSV-formatted fields (dates back to dates)."""
+    book = openpyxl.load_workbook(outdir / "articles.xlsx")
+    sheets = {}
+    for table in TABLES:
+        rows = []
+        for row in book[table.sheet].iter_rows():
+            values = [
+                c.value.date() if c.is_date and c.number_format == "yyyy-mm-dd" else c.value
+                for c in row
+            ]
+            rows.append([csv_value(v) for v in values])
+        sheets[table.sheet] = rows
+    return sheets
+
+
+def reopen_csv(outdir: Path) -> dict[str, list[list[str]]]:
+    """The CSV files, keyed by the sheet of the same table."""
+    from tests.test_csv import read_csv  # noqa: PLC0415 - test_csv imports this module
+
+    return {t.sheet: read_csv(outdir / "csv" / str(t.csv)) for t in TABLES if t.csv}
+
+
+#: Spreadsheet formats and how to read their output back; a registered one missing here
+#: fails test_every_spreadsheet_format_is_in_the_round_trip_matrix.
+ROUND_TRIP = {"xlsx": reopen_xlsx, "csv": reopen_csv}
+
+
+def test_every_spreadsheet_format_is_in_the_round_trip_matrix() -> None:
+    modules = ("exporters.excel:", "exporters.csv:")
+    formats = {n for n, e in REGISTRY.items() if e.target.startswith(modules)}
+    assert formats == set(ROUND_TRIP)
+
+
+@pytest.mark.parametrize("name", sorted(ROUND_TRIP))
+def test_round_trip(name: str, tmp_path: Path) -> None:
+    articles = [reference_with_gold_tree(), injection_article(), *map(extract_file, SAMPLE_POSTS)]
+    exporter = exporter_class(name)(tmp_path)
+    for article in articles:
+        exporter.write(article)
+    exporter.close()
+    assert sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*.*")) == sorted(
+        exporter.files
+    )
+    sheets = ROUND_TRIP[name](tmp_path)
+    assert sheets
+    for table in TABLES:
+        if table.sheet not in sheets:
+            continue
+        expected = [table.headers] + [
+            [csv_value(v) for v in row] for article in articles for row in table.rows(article)
+        ]
+        assert sheets[table.sheet] == expected, f"{name}: {table.sheet}"
