@@ -30,9 +30,10 @@ for name in ("Summary", "Measures"):
     sheet = book[name]
     rows = [r for r in range(2, sheet.max_row + 1) if sheet.cell(r, 1).value == reference]
     first, last = (rows[0], rows[-1]) if rows else (2, max(2, min(sheet.max_row, 40)))
-    if name == "Measures":
+    if name == "Measures":  # up to "counts match": the long text columns would not fit a page
+        headers = [c.value for c in sheet[1]]
         sheet.print_title_rows = "1:1"
-        sheet.print_area = f"A{first}:{sheet.cell(1, sheet.max_column).column_letter}{last}"
+        sheet.print_area = f"A{first}:{sheet.cell(1, headers.index('counts match') + 1).column_letter}{last}"
     else:
         sheet.print_area = f"A1:M{max(sheet.max_row, 24)}"  # the tables and the chart at E2
     sheet.page_setup.orientation = "landscape"

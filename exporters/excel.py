@@ -55,6 +55,8 @@ SHEET_NAME_FORBIDDEN = str.maketrans(dict.fromkeys("[]:*?/\\", "_"))
 CHART_BARS = 20
 NO_SUBJECT = "(no subject organization)"
 
+#: Number format that shows a boolean as TRUE / FALSE (positive;negative;zero).
+BOOLEAN_FORMAT = '"TRUE";"TRUE";"FALSE"'
 #: A font with CJK glyphs on Windows and macOS Office; LibreOffice substitutes a CJK font.
 FONT_NAME = "Microsoft YaHei"
 FONT_SIZE = 10
@@ -94,6 +96,7 @@ class Styles:
     datetime: StyleArray
     date: StyleArray
     link: StyleArray
+    boolean: StyleArray
 
     @classmethod
     def of(cls, sheet: Sheet) -> Styles:
@@ -114,6 +117,8 @@ class Styles:
             wrap_literal=make(alignment=wrap, quotePrefix=True),
             datetime=make(number_format="yyyy-mm-dd hh:mm:ss"),
             date=make(number_format="yyyy-mm-dd"),
+            # Excel shows TRUE/FALSE anyway; LibreOffice shows a bare 1/0 without this format.
+            boolean=make(number_format=BOOLEAN_FORMAT),
             link=make(font=Font(name=FONT_NAME, sz=FONT_SIZE, color="0563C1", underline="single")),
         )
 
@@ -241,6 +246,8 @@ class SheetWriter:
                 cells.append(self._text(sheet, value, column))
             elif isinstance(value, datetime | date):
                 cells.append(self.book.date_cell(sheet, value))
+            elif isinstance(value, bool):
+                cells.append(self.book.bool_cell(sheet, value))
             else:
                 cells.append(value)
         self.book.append(sheet, cells)
@@ -375,6 +382,12 @@ class ExcelExporter(Exporter):
         cell = WriteOnlyCell(sheet)
         cell.value = value
         _restyle(cell, self.styles.datetime if isinstance(value, datetime) else self.styles.date)
+        return cell
+
+    def bool_cell(self, sheet: Sheet, value: bool) -> Cell:
+        """A boolean cell that every spreadsheet shows as TRUE / FALSE."""
+        cell = WriteOnlyCell(sheet, value)
+        _restyle(cell, self.styles.boolean)
         return cell
 
     def link_cell(self, sheet: Sheet, url: str) -> Cell:

@@ -16,7 +16,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from exporters import REGISTRY, exporter_class
 from exporters.cells import MAX_CELL_CHARS, clean_text, csv_text, display_width, starts_formula
 from exporters.csv import csv_value
-from exporters.excel import ExcelExporter, linkable, sheet_title
+from exporters.excel import BOOLEAN_FORMAT, ExcelExporter, linkable, sheet_title
 from exporters.tables import MEASURES, TABLES, beijing_time, walk_measures
 from extractor.cli import main
 from extractor.pipeline import extract_article
@@ -237,6 +237,8 @@ def test_reference_tree_from_gold(tmp_path: Path) -> None:
     names = [m["item"] for m in measures]
     assert names[names.index("聚焦“三个精准”") + 1] == "聚焦精准指导"
     assert all(m["counts match"] is True for m in measures)
+    leaf_cell = book["Measures"]["H2"]
+    assert leaf_cell.data_type == "b" and leaf_cell.number_format == BOOLEAN_FORMAT
     summary = {row[0]: row[1] for row in book["Summary"].iter_rows(values_only=True)}
     assert summary["measure items"] == 33
     assert summary["leaf measures"] == 27
