@@ -11,6 +11,8 @@ from typing import Any
 
 import openpyxl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl.worksheet.worksheet import Worksheet
 
 from exporters import REGISTRY, exporter_class
@@ -561,3 +563,38 @@ def test_round_trip(name: str, tmp_path: Path) -> None:
             [csv_value(v) for v in row] for article in articles for row in table.rows(article)
         ]
         assert sheets[table.sheet] == expected, f"{name}: {table.sheet}"
+
+
+# --- property: any text goes in, nothing runs, nothing breaks the file ---------------------
+
+REFERENCE_RECORD = extract_file(REFERENCE)
+CELL_TEXT = st.text(
+    alphabet=st.sampled_from(
+        list("=+-@\t\r\n ＝＋－＠﹦﹢abc绥化学院“”\x00\x01\x0b\x1f\ufffe\uffff\u3000'\"<>&")
+    ),
+    min_size=1,
+    max_size=30,
+)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(title=CELL_TEXT, name=CELL_TEXT, paragraph=CELL_TEXT)
+def test_any_text_is_stored_as_its_clean_text(
+    tmp_path: Path, title: str, name: str, paragraph: str
+) -> None:
+    article = REFERENCE_RECORD.model_copy(
+        update={
+            "title": title,
+            "paragraphs": [paragraph],
+            "measure_groups": [group("三个保障", [name])],
+        }
+    )
+    path = write_workbook(tmp_path, [article])
+    assert not any(re.search(r"<f[\s>/]", xml) for xml in sheet_xml(path).values())
+    book = openpyxl.load_workbook(path)
+    measure = rows_of(book["Measures"])[0]
+    assert measure["item"] == (clean_text(name).text or None)
+    assert measure["article title"] == (clean_text(title).text or None)
+    assert book["Articles"]["P2"].value == (clean_text(paragraph).text or None)
