@@ -35,7 +35,7 @@ for name in ("Summary", "Measures"):
         sheet.print_title_rows = "1:1"
         sheet.print_area = f"A{first}:{sheet.cell(1, headers.index('counts match') + 1).column_letter}{last}"
     else:
-        sheet.print_area = f"A1:M{max(sheet.max_row, 24)}"  # the tables and the chart at E2
+        sheet.print_area = f"A1:N{max(sheet.max_row, 24)}"  # the tables and the chart at E2
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A3
     sheet.page_setup.fitToWidth = 1
