@@ -108,3 +108,17 @@ register(
     files="articles.jsonld",
     description="the named graphs as JSON-LD with schemas/context.jsonld inlined (small runs)",
 )
+register(
+    "xlsx",
+    "exporters.excel:ExcelExporter",
+    aliases=("excel",),
+    files="articles.xlsx",
+    description="the analysts' workbook: Summary with a chart, then one sheet per record type",
+)
+register(
+    "csv",
+    "exporters.csv:CsvExporter",
+    files="csv/articles.csv, csv/organizations.csv, csv/measures.csv, csv/persons.csv, "
+    "csv/warnings.csv",
+    description="one UTF-8 (with BOM) file per record type, the workbook's columns",
+)

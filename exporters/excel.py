@@ -1,0 +1,488 @@
+"""The analysts' workbook (`articles.xlsx`): a summary with a chart, then one sheet per record type.
+
+Written with openpyxl's write-only (streaming) mode, so memory stays flat however many
+articles go in: rows go straight to per-sheet temporary files. Only the first rows of a
+sheet are held, to fit its column widths to Chinese text before the sheet is started.
+Every text cell goes through `exporters.cells`: nothing can run as a formula.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, ClassVar, cast
+from urllib.parse import urlsplit
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import Cell, WriteOnlyCell
+from openpyxl.chart import BarChart, Reference
+from openpyxl.styles import Alignment, Font
+from openpyxl.styles.cell_style import StyleArray
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.indexed_list import IndexedList
+
+from exporters.base import Exporter
+from exporters.cells import MAX_CELL_CHARS, CleanText, clean_text, display_width
+from exporters.tables import (
+    TABLES,
+    WARNINGS,
+    Column,
+    Value,
+    count_groups,
+    leaf_count,
+    subject_organizations,
+)
+from schemas import Article
+
+#: Rows in one Excel sheet, header included; a longer table continues in "Name (2)".
+EXCEL_MAX_ROWS = 1_048_576
+#: Characters Excel accepts in a hyperlink address; a longer URL stays plain text.
+MAX_URL_CHARS = 2_079
+#: Hyperlinks Excel accepts in one sheet; URLs past that stay plain text.
+MAX_LINKS_PER_SHEET = 65_530
+#: Excel's 1900 calendar is wrong before March 1900 (its phantom 29 February); earlier is text.
+EXCEL_FIRST_DAY = date(1900, 3, 1)
+#: How many rows of a sheet are looked at to fit its column widths.
+WIDTH_SAMPLE_ROWS = 500
+#: Excel limits a sheet name to 31 characters without these.
+SHEET_NAME_MAX = 31
+SHEET_NAME_FORBIDDEN = str.maketrans(dict.fromkeys("[]:*?/\\", "_"))
+#: Bars in the Summary chart (the table beside it lists every organization).
+CHART_BARS = 20
+NO_SUBJECT = "(no subject organization)"
+
+#: Number format that shows a boolean as TRUE / FALSE (positive;negative;zero).
+BOOLEAN_FORMAT = '"TRUE";"TRUE";"FALSE"'
+#: A font with CJK glyphs on Windows and macOS Office; LibreOffice substitutes a CJK font.
+FONT_NAME = "Microsoft YaHei"
+FONT_SIZE = 10
+LINK_SCHEMES = ("http", "https")
+
+#: A normal or write-only worksheet. Any: at run time the write-only sheet borrows Worksheet's
+#: attributes (column_dimensions, auto_filter, add_chart), which openpyxl's stubs do not model.
+Sheet = Any
+
+
+def sheet_title(base: str, part: int = 1) -> str:
+    """A valid sheet name: no []:*?/\\ characters, at most 31; part 2 on is "Name (2)"."""
+    base = base.translate(SHEET_NAME_FORBIDDEN).strip("'") or "Sheet"
+    suffix = "" if part == 1 else f" ({part})"
+    return base[: SHEET_NAME_MAX - len(suffix)] + suffix
+
+
+def linkable(url: str) -> bool:
+    """Whether Excel can hold this URL as a hyperlink (web scheme, within its length limit)."""
+    if len(url) > MAX_URL_CHARS or any(c.isspace() for c in url):
+        return False
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme.lower() in LINK_SCHEMES and bool(parts.netloc)
+
+
+@dataclass
+class Styles:
+    """Style arrays of the workbook's cell kinds, copied onto cells (cheaper than re-styling)."""
+
+    header: StyleArray
+    wrap: StyleArray
+    literal: StyleArray
+    wrap_literal: StyleArray
+    datetime: StyleArray
+    date: StyleArray
+    link: StyleArray
+    boolean: StyleArray
+
+    @classmethod
+    def of(cls, sheet: Sheet) -> Styles:
+        """Register the styles in the sheet's workbook."""
+        wrap = Alignment(wrap_text=True, vertical="top")
+
+        def make(**attrs: object) -> StyleArray:
+            cell = WriteOnlyCell(sheet)
+            for name, value in attrs.items():
+                setattr(cell, name, value)
+            return cast(StyleArray, copy.copy(cell._style))  # type: ignore[attr-defined]
+
+        return cls(
+            header=make(font=Font(name=FONT_NAME, sz=FONT_SIZE, bold=True)),
+            wrap=make(alignment=wrap),
+            # quotePrefix: Excel shows and keeps the text literally, even when it is edited.
+            literal=make(quotePrefix=True),
+            wrap_literal=make(alignment=wrap, quotePrefix=True),
+            datetime=make(number_format="yyyy-mm-dd hh:mm:ss"),
+            date=make(number_format="yyyy-mm-dd"),
+            # Excel shows TRUE/FALSE anyway; LibreOffice shows a bare 1/0 without this format.
+            boolean=make(number_format=BOOLEAN_FORMAT),
+            link=make(font=Font(name=FONT_NAME, sz=FONT_SIZE, color="0563C1", underline="single")),
+        )
+
+
+@dataclass
+class Stats:
+    """The counts shown on the Summary sheet."""
+
+    articles: int = 0
+    organizations: int = 0
+    persons: int = 0
+    sources: int = 0
+    groups: int = 0
+    items: int = 0
+    leaves: int = 0
+    cut_cells: int = 0
+    subject_articles: Counter[str] = field(default_factory=Counter)
+    subject_leaves: Counter[str] = field(default_factory=Counter)
+
+    def add(self, article: Article, rows: dict[str, int]) -> None:
+        """Count one article."""
+        self.articles += 1
+        self.organizations += rows["Organizations"]
+        self.persons += rows["Persons"]
+        self.sources += rows["Sources"]
+        self.items += rows["Measures"]
+        leaves = leaf_count(article)
+        self.leaves += leaves
+        self.groups += count_groups(article.measure_groups)
+        for name in subject_organizations(article) or [NO_SUBJECT]:
+            self.subject_articles[name] += 1
+            self.subject_leaves[name] += leaves
+
+
+Prepared = Value | CleanText
+
+
+class SheetWriter:
+    """One table as sheets: fits widths on its first rows, streams the rest, rolls over."""
+
+    def __init__(self, book: ExcelExporter, title: str, columns: Sequence[Column]) -> None:
+        self.book = book
+        self.title = title
+        self.columns = tuple(columns)
+        self.part = 1
+        self.sheet: Sheet = book.new_sheet(sheet_title(title))
+        self.buffer: list[list[Prepared]] = []
+        self.widths: list[float] | None = None
+        self.rows_in_part = 0
+        self.links_in_part = 0
+        self.total = 0
+
+    def append(self, values: Sequence[Value], article: Article) -> None:
+        """Add one row (cleaned now, so a cut cell is reported with its article)."""
+        row = [
+            self._prepare(value, column, article)
+            for value, column in zip(values, self.columns, strict=True)
+        ]
+        self.total += 1
+        if self.widths is None:
+            self.buffer.append(row)
+            if len(self.buffer) >= WIDTH_SAMPLE_ROWS:
+                self._start()
+        else:
+            self._write(row)
+
+    def close(self) -> None:
+        """Write what is buffered and set the last part's filter range."""
+        if self.widths is None:
+            self._start()
+        self._finish_part()
+
+    def _prepare(self, value: Value, column: Column, article: Article) -> Prepared:
+        if not isinstance(value, str):
+            return value
+        cleaned = clean_text(value)
+        if cleaned.cut_from is not None:
+            self.book.cut_warning(article, self.title, column.header, cleaned.cut_from)
+        return cleaned
+
+    def _start(self) -> None:
+        self.widths = [self._width(i, column) for i, column in enumerate(self.columns)]
+        self._begin_part()
+        rows, self.buffer = self.buffer, []
+        for row in rows:
+            self._write(row)
+
+    def _width(self, index: int, column: Column) -> float:
+        if column.kind == "date":
+            return max(20, display_width(column.header) + 3)
+        widest = display_width(column.header) + 3  # room for the filter button
+        for row in self.buffer:
+            value = row[index]
+            if isinstance(value, CleanText):
+                widest = max(widest, display_width(value.text[: 2 * column.max_width]))
+            elif value is not None:
+                widest = max(widest, len(str(value)))
+        return min(widest, column.max_width) + 1
+
+    def _begin_part(self) -> None:
+        sheet = self.sheet
+        for number, width in enumerate(self.widths or (), 1):
+            sheet.column_dimensions[get_column_letter(number)].width = width
+        sheet.freeze_panes = "A2"
+        self.book.append(
+            sheet, [self.book.text_cell(sheet, c.header, header=True) for c in self.columns]
+        )
+        self.rows_in_part = 0
+        self.links_in_part = 0
+
+    def _finish_part(self) -> None:
+        last = get_column_letter(len(self.columns))
+        self.sheet.auto_filter.ref = f"A1:{last}{self.rows_in_part + 1}"
+
+    def _write(self, row: list[Prepared]) -> None:
+        if self.rows_in_part + 1 >= self.book.max_rows:
+            self._finish_part()
+            self.part += 1
+            self.sheet = self.book.new_sheet(sheet_title(self.title, self.part), after=self.sheet)
+            self._begin_part()
+        sheet = self.sheet
+        cells: list[Cell | Value] = []
+        for value, column in zip(row, self.columns, strict=True):
+            if isinstance(value, CleanText):
+                cells.append(self._text(sheet, value, column))
+            elif isinstance(value, datetime | date):
+                cells.append(self.book.date_cell(sheet, value))
+            elif isinstance(value, bool):
+                cells.append(self.book.bool_cell(sheet, value))
+            else:
+                cells.append(value)
+        self.book.append(sheet, cells)
+        self.rows_in_part += 1
+
+    def _text(self, sheet: Sheet, value: CleanText, column: Column) -> Cell | str:
+        if (
+            column.kind == "url"
+            and not value.formula_like
+            and linkable(value.text)
+            and self.links_in_part < self.book.max_links
+        ):
+            self.links_in_part += 1
+            return self.book.link_cell(sheet, value.text)
+        if column.kind == "wrap" or value.formula_like:
+            return self.book.text_cell(
+                sheet, value.text, wrap=column.kind == "wrap", literal=value.formula_like
+            )
+        return value.text
+
+
+class ExcelExporter(Exporter):
+    """Writes `articles.xlsx`: Summary, then one sheet per table in `exporters.tables`."""
+
+    name: ClassVar[str] = "xlsx"
+    files: ClassVar[tuple[str, ...]] = ("articles.xlsx",)
+
+    def __init__(
+        self,
+        outdir: Path,
+        *,
+        max_rows: int = EXCEL_MAX_ROWS,
+        max_links: int = MAX_LINKS_PER_SHEET,
+        write_only: bool = True,
+    ) -> None:
+        super().__init__(outdir)
+        if max_rows < 2:
+            raise ValueError("max_rows must leave room for a header and a row")
+        self.max_rows = max_rows
+        self.max_links = max_links
+        self.write_only = write_only
+        self.target = outdir / self.files[0]
+        self.wb = Workbook(write_only=write_only)
+        if not write_only:
+            self.wb.remove(self.wb.worksheets[0])  # the default empty "Sheet"
+        _set_default_font(self.wb)
+        self.summary = self.new_sheet("Summary")
+        self.styles = Styles.of(self.summary)
+        self.stats = Stats()
+        self.sheets = {
+            table.sheet: SheetWriter(self, table.sheet, table.columns) for table in TABLES
+        }
+
+    # -- the Exporter interface
+
+    def write(self, article: Article) -> None:
+        """Add the article's rows to every sheet."""
+        counts: dict[str, int] = {}
+        for table in TABLES:
+            writer = self.sheets[table.sheet]
+            count = 0
+            for row in table.rows(article):
+                writer.append(row, article)
+                count += 1
+            counts[table.sheet] = count
+        self.stats.add(article, counts)
+
+    def close(self) -> None:
+        """Write the Summary, save beside the target, and rename into place."""
+        for writer in self.sheets.values():
+            writer.close()
+        self._write_summary()
+        self.target.parent.mkdir(parents=True, exist_ok=True)
+        partial = self.target.with_name(self.target.name + ".part")
+        try:
+            self.wb.save(partial)
+            partial.replace(self.target)
+        finally:
+            partial.unlink(missing_ok=True)
+
+    def abort(self) -> None:
+        """Drop the sheets' temporary files; the target is left as it was."""
+        for sheet in self.wb.worksheets:
+            rows = getattr(sheet, "_rows", None)  # write-only: the generator feeding the file
+            if rows is not None:
+                rows.close()
+            writer = getattr(sheet, "_writer", None)
+            if writer is not None:
+                writer.close()
+                writer.cleanup()
+
+    # -- helpers used by SheetWriter
+
+    def new_sheet(self, title: str, after: Sheet | None = None) -> Sheet:
+        """A new sheet at the end, or right after `after`."""
+        index = None if after is None else self.wb.worksheets.index(after) + 1
+        return self.wb.create_sheet(title, index)
+
+    def append(self, sheet: Sheet, cells: Sequence[Cell | Value]) -> None:
+        """Append a row; in normal mode, point hyperlinks at the cells' final places."""
+        sheet.append(list(cells))
+        if not self.write_only:
+            for cell in cells:
+                if isinstance(cell, Cell) and cell.hyperlink is not None:
+                    cell.hyperlink.ref = cell.coordinate
+
+    def text_cell(
+        self,
+        sheet: Sheet,
+        text: str,
+        *,
+        header: bool = False,
+        wrap: bool = False,
+        literal: bool = False,
+    ) -> Cell:
+        """A cell that holds `text` as text, never as a formula."""
+        cell = WriteOnlyCell(sheet, text)
+        cell.data_type = "s"  # openpyxl took a leading "=" for a formula: it is text
+        if header:
+            _restyle(cell, self.styles.header)
+        elif wrap:
+            _restyle(cell, self.styles.wrap_literal if literal else self.styles.wrap)
+        elif literal:
+            _restyle(cell, self.styles.literal)
+        return cell
+
+    def date_cell(self, sheet: Sheet, value: datetime | date) -> Cell | str:
+        """A real Excel date (or date-time): yyyy-mm-dd (hh:mm:ss); ISO text before March 1900."""
+        day = value.date() if isinstance(value, datetime) else value
+        if day < EXCEL_FIRST_DAY:
+            return value.isoformat(sep=" ") if isinstance(value, datetime) else value.isoformat()
+        cell = WriteOnlyCell(sheet)
+        cell.value = value
+        _restyle(cell, self.styles.datetime if isinstance(value, datetime) else self.styles.date)
+        return cell
+
+    def bool_cell(self, sheet: Sheet, value: bool) -> Cell:
+        """A boolean cell that every spreadsheet shows as TRUE / FALSE."""
+        cell = WriteOnlyCell(sheet, value)
+        _restyle(cell, self.styles.boolean)
+        return cell
+
+    def link_cell(self, sheet: Sheet, url: str) -> Cell:
+        """The URL as text with a hyperlink to itself."""
+        cell = self.text_cell(sheet, url)
+        cell.hyperlink = url
+        _restyle(cell, self.styles.link)
+        return cell
+
+    def cut_warning(self, article: Article, sheet: str, column: str, length: int) -> None:
+        """Say on the Warnings sheet that a cell was cut to Excel's limit."""
+        self.stats.cut_cells += 1
+        message = f"{sheet} › {column}: {length:,} characters cut to Excel's {MAX_CELL_CHARS:,}"
+        self.sheets[WARNINGS.sheet].append(
+            (article.id, article.title, article.path, "xlsx", message), article
+        )
+
+    # -- Summary
+
+    def _write_summary(self) -> None:
+        sheet, stats = self.summary, self.stats
+        warnings = self.sheets[WARNINGS.sheet].total
+        figures: list[tuple[str, int]] = [
+            ("articles", stats.articles),
+            ("organizations", stats.organizations),
+            ("subject organizations", len(set(stats.subject_articles) - {NO_SUBJECT})),
+            ("persons", stats.persons),
+            ("sources", stats.sources),
+            ("measure groups", stats.groups),
+            ("measure items", stats.items),
+            ("leaf measures", stats.leaves),
+            ("warnings", warnings),
+        ]
+        names = sorted(
+            (n for n in stats.subject_leaves if n != NO_SUBJECT),
+            key=lambda n: (-stats.subject_leaves[n], n),
+        )
+        if NO_SUBJECT in stats.subject_leaves:
+            names.append(NO_SUBJECT)
+        widest = max((display_width(n) for n in names), default=0)
+        sheet.column_dimensions["A"].width = min(max(widest, 22), 40) + 2
+        sheet.column_dimensions["B"].width = 12
+        sheet.column_dimensions["C"].width = 15
+        sheet.freeze_panes = "A2"
+        header = self.text_cell
+        self.append(
+            sheet, [header(sheet, "figure", header=True), header(sheet, "count", header=True)]
+        )
+        for label, number in figures:
+            self.append(sheet, [label, number])
+        self.append(sheet, [])
+        top = len(figures) + 3  # the organization table's header row
+        self.append(
+            sheet,
+            [
+                header(sheet, h, header=True)
+                for h in ("subject organization", "articles", "leaf measures")
+            ],
+        )
+        for name in names:
+            cell = self.text_cell(sheet, name, literal=clean_text(name).formula_like)
+            self.append(sheet, [cell, stats.subject_articles[name], stats.subject_leaves[name]])
+        sheet.auto_filter.ref = f"A{top}:C{top + len(names)}"
+        bars = min(CHART_BARS, len([n for n in names if n != NO_SUBJECT]))
+        if bars:
+            sheet.add_chart(_bar_chart(sheet, top, bars), "E2")
+
+
+def _bar_chart(sheet: Sheet, top: int, bars: int) -> BarChart:
+    """Leaf measures per subject organization, largest first, as horizontal bars."""
+    chart = BarChart()
+    chart.type = "bar"
+    chart.title = "Leaf measures per subject organization"
+    chart.add_data(
+        Reference(sheet, min_col=3, min_row=top, max_row=top + bars), titles_from_data=True
+    )
+    chart.set_categories(Reference(sheet, min_col=1, min_row=top + 1, max_row=top + bars))
+    chart.x_axis.scaling.orientation = "maxMin"  # the first row at the top
+    chart.x_axis.delete = False  # openpyxl 3.1 hides axes unless told otherwise
+    chart.y_axis.delete = False
+    chart.y_axis.title = "leaf measures"
+    chart.legend = None
+    chart.width = 18
+    chart.height = max(6.0, 1.0 + 0.7 * bars)
+    return chart
+
+
+def _set_default_font(wb: Workbook) -> None:
+    """Make the workbook's default font CJK-capable (style 0, used by every unstyled cell)."""
+    font = Font(name=FONT_NAME, sz=FONT_SIZE)
+    # openpyxl has no public setting for it: font 0 and the Normal style are the default.
+    wb._fonts = IndexedList([font])  # type: ignore[attr-defined]
+    wb._named_styles["Normal"].font = font  # type: ignore[attr-defined]
+
+
+def _restyle(cell: Cell, style: StyleArray) -> None:
+    """Give a cell a prepared style: a copy of 9 integers, openpyxl's own way to clone a style."""
+    cell._style = copy.copy(style)  # type: ignore[attr-defined]
