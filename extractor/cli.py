@@ -14,13 +14,25 @@ from rich.tree import Tree
 
 from exporters import REGISTRY, UnknownFormatError, known_formats, resolve
 from extractor import __version__
-from extractor.batch import DEFAULT_MAX_BYTES, FileResult, discover, run_batch
+from extractor.batch import (
+    ARTICLES,
+    DEFAULT_MAX_BYTES,
+    ResumeError,
+    count_inputs,
+    default_formats,
+    export_log,
+    iter_inputs,
+    run_batch,
+)
+from extractor.engines import ENGINES, cpu_count, make_engine
 from extractor.errors import InputError
 from extractor.evaluate import Report, evaluate, regressions
 from extractor.pipeline import extract_article
+from extractor.progress import BatchProgress, print_summary
 from schemas import Article, MeasureGroup
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_INTERRUPTED = 130
 
 
 def _format_help() -> str:
@@ -35,6 +47,12 @@ def _parse_formats(ctx: click.Context, param: click.Parameter, value: str | None
         return [resolve(n) for n in names]
     except UnknownFormatError as exc:
         raise click.BadParameter(str(exc)) from exc
+
+
+def _parse_formats_or_default(
+    ctx: click.Context, param: click.Parameter, value: str | None
+) -> list[str]:
+    return default_formats() if value is None else _parse_formats(ctx, param, value)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -64,10 +82,11 @@ def cli() -> None:
     "-f",
     "--format",
     "formats",
-    callback=_parse_formats,
-    default="",
-    help="Extra output formats, comma-separated (e.g. --format xlsx,rdf); "
-    "json is always written. See `newsfacts formats`.",
+    callback=_parse_formats_or_default,
+    default=None,
+    help="Output formats besides articles.jsonl, comma-separated (e.g. --format xlsx,rdf); "
+    "default: xlsx and nquads where installed; --format json writes only the log. "
+    "See `newsfacts formats`.",
 )
 @click.option(
     "--max-bytes",
@@ -76,37 +95,93 @@ def cli() -> None:
     show_default=True,
     help="Files larger than this fail with `too large` without being read.",
 )
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=cpu_count,
+    show_default="all cores",
+    help="Worker processes (local engine) or LocalCluster workers (dask engine).",
+)
+@click.option(
+    "--resume",
+    is_flag=True,
+    help="Keep the records already in OUTDIR's log (same path and sha256), extract the rest.",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(ENGINES),
+    default="local",
+    show_default=True,
+    help="local: a process pool on this machine; dask: Dask distributed (pip install "
+    "'newsfacts[dask]').",
+)
+@click.option(
+    "--scheduler",
+    metavar="tcp://HOST:PORT",
+    help="With --engine dask: a running Dask scheduler (default: start a LocalCluster).",
+)
 @click.option("--debug", is_flag=True, help="Show the Python traceback of internal errors.")
-def extract(
-    paths: tuple[Path, ...], outdir: Path, formats: list[str], max_bytes: int, debug: bool
+def extract(  # noqa: PLR0917 - click passes each option as an argument
+    paths: tuple[Path, ...],
+    outdir: Path,
+    formats: list[str],
+    max_bytes: int,
+    jobs: int,
+    resume: bool,
+    engine: str,
+    scheduler: str | None,
+    debug: bool,
 ) -> None:
     """Extract every post (.md .markdown .html .htm) under PATHS into OUTDIR.
 
     PATHS are files or folders (searched recursively). Records keep their path
-    relative to the folder given. Every file gets a manifest line: ok, or failed
-    with its reason. Exit status: 0 all read, 1 some failed, 2 usage error.
+    relative to the folder given, in path order whatever -j is. Every file gets a
+    manifest line: ok, or failed with its reason. articles.jsonl and manifest.jsonl
+    are written as files finish: after Ctrl-C or a kill, --resume finishes the run.
+    Exit status: 0 all read, 1 some failed, 2 usage error, 130 interrupted.
 
     \b
-    Example:
+    Examples:
       newsfacts extract samples -o out --format xlsx
+      newsfacts extract archive/ -o out -j 8 --resume
+      newsfacts extract /shared/archive -o out --engine dask --scheduler tcp://10.0.0.5:8786
     """
-    items = discover(list(paths))
+    if scheduler and engine != "dask":
+        raise click.UsageError("--scheduler needs --engine dask")
     err = Console(stderr=True, highlight=False)
-
-    def report(result: FileResult) -> None:
-        if result.status == "failed":
-            err.print(f"[red]failed[/red] {result.rel}: {result.reason}", markup=True)
-            if debug and result.traceback:
-                err.print(result.traceback, markup=False)
-
-    options = {"formats": formats, "max_bytes": max_bytes, "paths": [str(p) for p in paths]}
-    summary = run_batch(
-        items, outdir, formats, max_bytes=max_bytes, options=options, on_result=report
-    )
-    err.print(
-        f"{len(items)} files: {summary.ok} ok, {summary.failed} failed, {summary.skipped} skipped"
-        f" -> {outdir}/articles.jsonl"
-    )
+    options = {
+        "formats": formats,
+        "max_bytes": max_bytes,
+        "paths": [str(p) for p in paths],
+        "jobs": jobs,
+        "engine": engine,
+        "scheduler": scheduler,
+        "resume": resume,
+    }
+    runner = make_engine(engine, jobs, scheduler=scheduler, preload="extractor.batch")
+    progress = BatchProgress(count_inputs(list(paths)), err, debug=debug)
+    try:
+        with progress:
+            summary = run_batch(
+                iter_inputs(list(paths)),
+                outdir,
+                formats,
+                max_bytes=max_bytes,
+                options=options,
+                on_result=progress.update,
+                engine=runner,
+                resume=resume,
+            )
+    except ResumeError as exc:
+        raise click.ClickException(str(exc)) from exc
+    except KeyboardInterrupt:
+        err.print(
+            f"interrupted after {progress.done} files; the log in {outdir} keeps them: "
+            "run the same command with --resume to finish"
+        )
+        raise SystemExit(EXIT_INTERRUPTED) from None
+    print_summary(summary, err)
     if summary.failed:
         raise SystemExit(EXIT_FAILED)
 
@@ -245,6 +320,43 @@ def _add_group(parent: Tree, group: MeasureGroup) -> None:
             _add_group(item_node, children.pop(index))
     for child in children.values():
         _add_group(node, child)
+
+
+@cli.command(name="export")
+@click.argument("log", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "-f",
+    "--format",
+    "formats",
+    callback=_parse_formats_or_default,
+    default=None,
+    help="Formats to rebuild, comma-separated (default: xlsx and nquads where installed).",
+)
+@click.option(
+    "-o",
+    "--output",
+    "outdir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder (default: the folder of LOG).",
+)
+def export_command(log: Path, formats: list[str], outdir: Path | None) -> None:
+    """Rebuild output formats from an articles.jsonl, without extracting again.
+
+    \b
+    Example:
+      newsfacts export out/articles.jsonl --format xlsx -o out
+    """
+    target = outdir or log.parent
+    names = [name for name in formats if name != "json"]
+    if not names:
+        raise click.UsageError(f"nothing to rebuild: {ARTICLES} is the log itself; choose --format")
+    try:
+        exporters = export_log(log, target, names)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    for exporter in exporters:
+        for name in exporter.files:
+            click.echo(str(target / name))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,213 @@
+"""Engines: map one function over a stream of tasks and yield its results in task order.
+
+Three engines share one contract, so the batch runner (and the bytes it writes) does
+not depend on where the work runs:
+
+- `SerialEngine`: in this process (``-j 1``), the reference.
+- `LocalEngine`: a `multiprocessing` pool of worker processes on this machine.
+- `DaskEngine`: Dask distributed, on a `LocalCluster` or any scheduler (``tcp://host:port``).
+
+Each keeps a bounded window of tasks in flight, so memory does not grow with the
+number of tasks, and results come back in the order the tasks went in. A task that
+cannot complete (a worker died, a scheduler error) is turned into data by
+`on_error(task, exc)`: the caller decides what a lost task means; the engine never
+stops the stream for one task.
+"""
+
+from __future__ import annotations
+
+import importlib
+import multiprocessing
+import os
+import signal
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from multiprocessing.pool import AsyncResult, Pool
+from typing import Any, Protocol, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+#: Tasks in flight per worker: enough to keep every worker busy while results are written.
+WINDOW_PER_WORKER = 4
+#: A task (one chunk of files) taking longer than this is given up as lost (a worker
+#: that died leaves its task unanswered in a multiprocessing pool).
+TASK_TIMEOUT_S = 600.0
+ENGINES = ("local", "dask")
+
+
+class Engine(Protocol):
+    """Maps `fn` over `tasks`, yielding results in task order."""
+
+    def map(
+        self,
+        fn: Callable[[T], R],
+        tasks: Iterable[T],
+        on_error: Callable[[T, BaseException], R],
+    ) -> Iterator[R]:
+        """Results of fn(task) for each task, in order; on_error(task, exc) for a lost task."""
+        ...
+
+
+def cpu_count() -> int:
+    """Cores this process may run on (the default for -j)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+class SerialEngine:
+    """Runs every task in this process, one after the other."""
+
+    def map(
+        self,
+        fn: Callable[[T], R],
+        tasks: Iterable[T],
+        on_error: Callable[[T, BaseException], R],
+    ) -> Iterator[R]:
+        """fn(task) for each task, in order."""
+        for task in tasks:
+            try:
+                result = fn(task)
+            except Exception as exc:  # noqa: BLE001 - a lost task is data, see module doc
+                result = on_error(task, exc)
+            yield result
+
+
+def _ignore_sigint() -> None:
+    # Ctrl-C goes to the whole process group; the parent decides what to do with it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+class LocalEngine:
+    """A pool of `jobs` worker processes, each replaced after `tasks_per_child` tasks.
+
+    Replacing workers bounds what a long run can accumulate in one process (lxml and
+    the allocator do not always give memory back). `multiprocessing.Pool` is used
+    rather than `ProcessPoolExecutor`: the latter deadlocks with `max_tasks_per_child`
+    on Python 3.11-3.13 (CPython gh-115634).
+    """
+
+    def __init__(self, jobs: int, *, tasks_per_child: int = 64, preload: str = "") -> None:
+        self.jobs = max(1, jobs)
+        self.tasks_per_child = tasks_per_child
+        self.preload = preload
+
+    def _context(self) -> multiprocessing.context.BaseContext:
+        # forkserver: workers fork from a clean server that has imported the extractor
+        # once (fast replacement, no threads inherited); spawn where it does not exist.
+        if "forkserver" in multiprocessing.get_all_start_methods():
+            ctx = multiprocessing.get_context("forkserver")
+            if self.preload:
+                ctx.set_forkserver_preload([self.preload])
+            return ctx
+        return multiprocessing.get_context("spawn")
+
+    def map(
+        self,
+        fn: Callable[[T], R],
+        tasks: Iterable[T],
+        on_error: Callable[[T, BaseException], R],
+    ) -> Iterator[R]:
+        """fn(task) in worker processes; results in task order."""
+        ctx: Any = self._context()
+        pool: Pool = ctx.Pool(
+            self.jobs, initializer=_ignore_sigint, maxtasksperchild=self.tasks_per_child
+        )
+        pending: deque[tuple[T, AsyncResult[R]]] = deque()
+        window = self.jobs * WINDOW_PER_WORKER
+        try:
+            for task in tasks:
+                pending.append((task, pool.apply_async(fn, (task,))))
+                while len(pending) >= window:
+                    yield _collect(*pending.popleft(), on_error)
+            while pending:
+                yield _collect(*pending.popleft(), on_error)
+        except BaseException:
+            pool.terminate()  # Ctrl-C or a writer error: drop the queued work now
+            pool.join()
+            raise
+        pool.close()
+        pool.join()
+
+
+def _collect(task: T, pending: AsyncResult[R], on_error: Callable[[T, BaseException], R]) -> R:
+    try:
+        return pending.get(timeout=TASK_TIMEOUT_S)
+    except multiprocessing.TimeoutError:
+        return on_error(task, TimeoutError(f"no answer from a worker in {TASK_TIMEOUT_S:.0f} s"))
+    except Exception as exc:  # noqa: BLE001 - a lost task is data, see module doc
+        return on_error(task, exc)
+
+
+class DaskEngine:
+    """Dask distributed: a `LocalCluster` of `jobs` worker processes, or a running scheduler.
+
+    Workers must be able to import newsfacts and read the input paths (shared storage).
+    """
+
+    def __init__(self, jobs: int, *, scheduler: str | None = None, retries: int = 1) -> None:
+        self.jobs = max(1, jobs)
+        self.scheduler = scheduler
+        self.retries = retries
+
+    def map(
+        self,
+        fn: Callable[[T], R],
+        tasks: Iterable[T],
+        on_error: Callable[[T, BaseException], R],
+    ) -> Iterator[R]:
+        """fn(task) on Dask workers; results in task order."""
+        try:
+            # Imported here and untyped (Any): an optional extra, and not typed upstream.
+            distributed: Any = importlib.import_module("distributed")
+        except ImportError as exc:
+            raise RuntimeError(
+                "the dask engine needs Dask distributed: pip install 'newsfacts[dask]'"
+            ) from exc
+        cluster: Any = None
+        if self.scheduler:
+            client = distributed.Client(self.scheduler)
+        else:
+            cluster = distributed.LocalCluster(
+                n_workers=self.jobs,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+            )
+            client = distributed.Client(cluster)
+        try:
+            window = max(2, len(client.scheduler_info()["workers"])) * WINDOW_PER_WORKER
+            pending: deque[tuple[T, Any]] = deque()
+            for task in tasks:
+                pending.append((task, client.submit(fn, task, pure=False, retries=self.retries)))
+                while len(pending) >= window:
+                    yield _collect_future(*pending.popleft(), on_error)
+            while pending:
+                yield _collect_future(*pending.popleft(), on_error)
+        finally:
+            client.close()
+            if cluster is not None:
+                cluster.close()
+
+
+def _collect_future(task: T, future: Any, on_error: Callable[[T, BaseException], R]) -> R:
+    try:
+        result: R = future.result()
+    except Exception as exc:  # noqa: BLE001 - a lost task is data, see module doc
+        return on_error(task, exc)
+    finally:
+        future.release()
+    return result
+
+
+def make_engine(name: str, jobs: int, *, scheduler: str | None = None, preload: str = "") -> Engine:
+    """The engine for `--engine NAME -j JOBS [--scheduler URL]`."""
+    if name == "dask":
+        return DaskEngine(jobs, scheduler=scheduler)
+    if name != "local":
+        raise ValueError(f"unknown engine {name!r}; known: {', '.join(ENGINES)}")
+    if jobs <= 1:
+        return SerialEngine()
+    return LocalEngine(jobs, preload=preload)
