@@ -74,6 +74,8 @@ class FileResult:
     traceback: str | None = None
     #: True when a resumed run kept this file's record from the log instead of extracting it.
     reused: bool = False
+    #: The article's articles.jsonl line, serialised where it was extracted (in the worker).
+    line: str | None = None
 
     def manifest_line(self) -> str:
         """The line written to manifest.jsonl."""
@@ -223,9 +225,22 @@ def _encoding_of(data: bytes) -> str:
     return decode(data)[1]
 
 
-def process_chunk(items: list[InputFile], max_bytes: int = DEFAULT_MAX_BYTES) -> list[FileResult]:
-    """`process_file` over a chunk: what a worker process or a Dask task runs."""
-    return [process_file(item, max_bytes) for item in items]
+def process_chunk(
+    items: list[InputFile], max_bytes: int = DEFAULT_MAX_BYTES, keep_articles: bool = True
+) -> list[FileResult]:
+    """`process_file` over a chunk: what a worker process or a Dask task runs.
+
+    Each result carries its JSON line, serialised here so that the work is spread over
+    the workers; without `keep_articles` the Article itself is not sent back (when the
+    log is the only output, the writer needs nothing else).
+    """
+    results = [process_file(item, max_bytes) for item in items]
+    for result in results:
+        if result.article is not None:
+            result.line = article_line(result.article)
+            if not keep_articles:
+                result.article = None
+    return results
 
 
 def lost_chunk(items: list[InputFile], exc: BaseException) -> list[FileResult]:
@@ -454,7 +469,9 @@ class _Sink:
             else:
                 self.log = LogWriter(self.articles, self.manifest, "a")
         assert self.log is not None  # noqa: S101
-        line = article_line(result.article) if result.article is not None else None
+        line = result.line
+        if line is None and result.article is not None:
+            line = article_line(result.article)
         self.log.write(result.manifest_line(), line)
         return line
 
@@ -546,7 +563,7 @@ def run_batch(
     # Fresh runs stream to every format as they go; a resumed run has records it does not
     # hold in memory, so it rebuilds the other formats from the finished log instead.
     exporters = [] if resume else open_exporters(outdir, formats)
-    work = partial(process_chunk, max_bytes=max_bytes)
+    work = partial(process_chunk, max_bytes=max_bytes, keep_articles=bool(exporters))
     try:
         for event, answer in _ordered(events, engine or SerialEngine(), work, chunk_size):
             result = _record(event, answer, sink, exporters)
