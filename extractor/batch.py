@@ -29,7 +29,7 @@ from typing import IO, Any
 from exporters import REGISTRY, AtomicFile, Exporter, exporter_class, resolve
 from exporters.jsonl import article_line
 from extractor import __version__
-from extractor.decode import decode
+from extractor.decode import BOMS, decode
 from extractor.engines import Engine, SerialEngine
 from extractor.errors import InputError
 from extractor.pipeline import extract_article
@@ -220,9 +220,22 @@ def process_file(item: InputFile, max_bytes: int = DEFAULT_MAX_BYTES) -> FileRes
 
 
 def _encoding_of(data: bytes) -> str:
-    # Decoding again is cheap for UTF-8 (the common case) and keeps extract_article's
-    # signature the one every caller shares.
+    # What `decode` settles on, without its text check (which extract_article has just
+    # passed): a BOM, else UTF-8 (the common case, one cheap decode), else the full path.
+    for bom, codec in BOMS:
+        if data.startswith(bom):
+            return codec if _decodes(data, codec) else decode(data)[1]
+    if _decodes(data, "utf-8"):
+        return "utf-8"
     return decode(data)[1]
+
+
+def _decodes(data: bytes, codec: str) -> bool:
+    try:
+        data.decode(codec)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def process_chunk(
