@@ -33,6 +33,7 @@ from extractor.decode import BOMS, decode
 from extractor.engines import Engine, SerialEngine
 from extractor.errors import InputError
 from extractor.pipeline import extract_article
+from extractor.remote import is_url, open_url, url_size, walk_url
 from schemas import Article
 
 INPUT_SUFFIXES = (".md", ".markdown", ".html", ".htm")
@@ -53,10 +54,26 @@ class ResumeError(RuntimeError):
 
 @dataclass(frozen=True)
 class InputFile:
-    """A file to extract and its path relative to the folder it was found in."""
+    """A file to extract and its path relative to the folder it was found in.
+
+    `url` is set for a file in an object store (fsspec); `path` is then its path there.
+    """
 
     path: Path
     rel: str
+    url: str | None = None
+
+    def size(self) -> int:
+        """Size in bytes."""
+        return url_size(self.url) if self.url else self.path.stat().st_size
+
+    def open(self) -> IO[bytes]:
+        """Open for reading bytes."""
+        return open_url(self.url) if self.url else self.path.open("rb")
+
+    def identity(self) -> str:
+        """What makes two InputFiles the same file."""
+        return self.url or str(self.path.resolve())
 
 
 @dataclass
@@ -113,28 +130,29 @@ class Summary:
 
 
 def iter_inputs(
-    paths: Sequence[Path], suffixes: tuple[str, ...] = INPUT_SUFFIXES
+    paths: Sequence[Path | str], suffixes: tuple[str, ...] = INPUT_SUFFIXES
 ) -> Iterator[InputFile]:
-    """Input files under the given files/folders (recursive), in relative-path order, lazily.
+    """Input files under the given files/folders/URLs (recursive), in relative-path order, lazily.
 
     A file reachable from two of the given paths is taken from the first one.
     """
     for given in paths:
-        if not given.exists():
+        if not is_url(str(given)) and not Path(given).exists():
             raise FileNotFoundError(f"no such file or folder: {given}")
     streams = [_walk_root(given, suffixes) for given in paths]
     if len(streams) == 1:
         yield from streams[0]
         return
-    earlier = [(index, given.resolve(), given.is_dir()) for index, given in enumerate(paths)]
+    roots = [_root_identity(given) for given in paths]
     tagged = [_tag(index, stream) for index, stream in enumerate(streams)]
     for index, item in heapq.merge(*tagged, key=lambda pair: (pair[1].rel, str(pair[1].path))):
-        resolved = item.path.resolve()
-        if not any(
-            (resolved.is_relative_to(root) if is_dir else resolved == root)
-            for _, root, is_dir in earlier[:index]
-        ):
+        identity = item.identity()
+        if not any(identity == root or identity.startswith(root + "/") for root in roots[:index]):
             yield item
+
+
+def _root_identity(given: Path | str) -> str:
+    return str(given).rstrip("/") if is_url(str(given)) else str(Path(given).resolve())
 
 
 def _tag(index: int, stream: Iterator[InputFile]) -> Iterator[tuple[int, InputFile]]:
@@ -142,7 +160,12 @@ def _tag(index: int, stream: Iterator[InputFile]) -> Iterator[tuple[int, InputFi
         yield index, item
 
 
-def _walk_root(given: Path, suffixes: tuple[str, ...]) -> Iterator[InputFile]:
+def _walk_root(given: Path | str, suffixes: tuple[str, ...]) -> Iterator[InputFile]:
+    if is_url(str(given)):
+        for rel, url in walk_url(str(given), suffixes):
+            yield InputFile(Path(url.split("://", 1)[1]), rel, url)
+        return
+    given = Path(given)
     if given.is_file():
         yield InputFile(given, given.name)
     else:
@@ -174,12 +197,14 @@ def _is_file(entry: os.DirEntry[str]) -> bool:
         return False
 
 
-def discover(paths: Sequence[Path], suffixes: tuple[str, ...] = INPUT_SUFFIXES) -> list[InputFile]:
+def discover(
+    paths: Sequence[Path | str], suffixes: tuple[str, ...] = INPUT_SUFFIXES
+) -> list[InputFile]:
     """Input files under the given files/folders (recursive), sorted by relative path."""
     return list(iter_inputs(paths, suffixes))
 
 
-def count_inputs(paths: Sequence[Path], suffixes: tuple[str, ...] = INPUT_SUFFIXES) -> int:
+def count_inputs(paths: Sequence[Path | str], suffixes: tuple[str, ...] = INPUT_SUFFIXES) -> int:
     """How many input files there are (for progress), without keeping them."""
     return sum(1 for _ in iter_inputs(paths, suffixes))
 
@@ -190,14 +215,17 @@ def count_inputs(paths: Sequence[Path], suffixes: tuple[str, ...] = INPUT_SUFFIX
 def process_file(item: InputFile, max_bytes: int = DEFAULT_MAX_BYTES) -> FileResult:
     """Read and extract one file; never raises: a problem becomes a failed result."""
     try:
-        size = item.path.stat().st_size
+        size = item.size()
         if size > max_bytes:
             return FileResult(
                 item.rel, size, "", None, "failed", f"too large: {size} bytes > {max_bytes}"
             )
-        data = item.path.read_bytes()
+        with item.open() as handle:
+            data = handle.read()
     except OSError as exc:
         return FileResult(item.rel, 0, "", None, "failed", f"unreadable: {exc.strerror or exc}")
+    except Exception as exc:  # noqa: BLE001 - a store's client raises its own error types
+        return FileResult(item.rel, 0, "", None, "failed", f"unreadable: {exc}")
     digest = hashlib.sha256(data).hexdigest()
     try:
         article = extract_article(item.rel, data)
@@ -403,13 +431,13 @@ def _old_manifest(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
             yield line, record
 
 
-def _sha256_of(path: Path) -> str:
+def _sha256_of(item: InputFile) -> str:
     digest = hashlib.sha256()
     try:
-        with path.open("rb") as handle:
+        with item.open() as handle:
             for block in iter(partial(handle.read, 1 << 20), b""):
                 digest.update(block)
-    except OSError:
+    except Exception:  # noqa: BLE001 - unreadable now: extract it again, which says why
         return ""
     return digest.hexdigest()
 
@@ -425,7 +453,7 @@ def plan_resume(items: Iterable[InputFile], manifest: Path) -> Iterator[Event]:
         if head is not None and head[1]["path"] == item.rel:
             line, record = head
             head = next(old, None)
-            if record.get("sha256") and record["sha256"] == _sha256_of(item.path):
+            if record.get("sha256") and record["sha256"] == _sha256_of(item):
                 yield Kept(line, record)
                 continue
             yield Dropped(line, record)

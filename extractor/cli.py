@@ -29,6 +29,7 @@ from extractor.errors import InputError
 from extractor.evaluate import Report, evaluate, regressions
 from extractor.pipeline import extract_article
 from extractor.progress import BatchProgress, print_summary
+from extractor.remote import MissingExtraError, is_url
 from schemas import Article, MeasureGroup
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -55,6 +56,17 @@ def _parse_formats_or_default(
     return default_formats() if value is None else _parse_formats(ctx, param, value)
 
 
+def _input_paths(
+    ctx: click.Context, param: click.Parameter, value: tuple[str, ...]
+) -> list[Path | str]:
+    """Local paths (which must exist) and fsspec URLs (s3://…), as given."""
+    del ctx, param
+    for given in value:
+        if not is_url(given) and not Path(given).exists():
+            raise click.BadParameter(f"no such file or folder: {given}")
+    return [given if is_url(given) else Path(given) for given in value]
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="newsfacts")
 def cli() -> None:
@@ -68,7 +80,7 @@ def cli() -> None:
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.argument("paths", nargs=-1, required=True, callback=_input_paths)
 @click.option(
     "-o",
     "--output",
@@ -123,7 +135,7 @@ def cli() -> None:
 )
 @click.option("--debug", is_flag=True, help="Show the Python traceback of internal errors.")
 def extract(  # noqa: PLR0917 - click passes each option as an argument
-    paths: tuple[Path, ...],
+    paths: list[Path | str],
     outdir: Path,
     formats: list[str],
     max_bytes: int,
@@ -135,7 +147,8 @@ def extract(  # noqa: PLR0917 - click passes each option as an argument
 ) -> None:
     """Extract every post (.md .markdown .html .htm) under PATHS into OUTDIR.
 
-    PATHS are files or folders (searched recursively). Records keep their path
+    PATHS are files or folders (searched recursively), or fsspec URLs of a store
+    (s3://bucket/archive, needs fsspec and the store's package). Records keep their path
     relative to the folder given, in path order whatever -j is. Every file gets a
     manifest line: ok, or failed with its reason. articles.jsonl and manifest.jsonl
     are written as files finish: after Ctrl-C or a kill, --resume finishes the run.
@@ -145,7 +158,7 @@ def extract(  # noqa: PLR0917 - click passes each option as an argument
     Examples:
       newsfacts extract samples -o out --format xlsx
       newsfacts extract archive/ -o out -j 8 --resume
-      newsfacts extract /shared/archive -o out --engine dask --scheduler tcp://10.0.0.5:8786
+      newsfacts extract s3://bucket/archive -o out --engine dask --scheduler tcp://host:8786
     """
     if scheduler and engine != "dask":
         raise click.UsageError("--scheduler needs --engine dask")
@@ -160,11 +173,14 @@ def extract(  # noqa: PLR0917 - click passes each option as an argument
         "resume": resume,
     }
     runner = make_engine(engine, jobs, scheduler=scheduler, preload="extractor.batch")
-    progress = BatchProgress(count_inputs(list(paths)), err, debug=debug)
+    try:
+        progress = BatchProgress(count_inputs(paths), err, debug=debug)
+    except (FileNotFoundError, MissingExtraError) as exc:
+        raise click.ClickException(str(exc)) from exc
     try:
         with progress:
             summary = run_batch(
-                iter_inputs(list(paths)),
+                iter_inputs(paths),
                 outdir,
                 formats,
                 max_bytes=max_bytes,
@@ -173,7 +189,7 @@ def extract(  # noqa: PLR0917 - click passes each option as an argument
                 engine=runner,
                 resume=resume,
             )
-    except ResumeError as exc:
+    except (ResumeError, MissingExtraError) as exc:
         raise click.ClickException(str(exc)) from exc
     except KeyboardInterrupt:
         err.print(

@@ -25,6 +25,8 @@ from collections.abc import Callable, Iterable, Iterator
 from multiprocessing.pool import AsyncResult, Pool
 from typing import Any, Protocol, TypeVar
 
+from extractor.remote import MissingExtraError
+
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -163,7 +165,7 @@ class DaskEngine:
             # Imported here and untyped (Any): an optional extra, and not typed upstream.
             distributed: Any = importlib.import_module("distributed")
         except ImportError as exc:
-            raise RuntimeError(
+            raise MissingExtraError(
                 "the dask engine needs Dask distributed: pip install 'newsfacts[dask]'"
             ) from exc
         cluster: Any = None

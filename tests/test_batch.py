@@ -154,3 +154,12 @@ def test_export_names_a_bad_line(tmp_path: Path, ids_format: str) -> None:
     assert main(["export", str(log), "--format", ids_format]) == 1
     assert not (tmp_path / "articles.ids").exists()
     assert not (tmp_path / "articles.ids.part").exists()
+
+
+def test_a_url_input_gives_the_records_of_the_local_folder(corpus: Path, tmp_path: Path) -> None:
+    local, remote = tmp_path / "local", tmp_path / "url"
+    assert main(["extract", str(corpus / "0000"), "-o", str(local), "-j", "1"]) == 1
+    url = (corpus / "0000").as_uri()  # file://…: the fsspec code path of s3:// or gs://
+    assert main(["extract", url, "-o", str(remote), "-j", "1"]) == 1
+    assert outputs(remote) == outputs(local)
+    assert main(["extract", url + "/missing", "-o", str(remote)]) == 1

@@ -11,13 +11,17 @@ from extractor.cli import main
 from extractor.engines import DaskEngine
 
 
-def test_dask_local_cluster_writes_what_the_local_engine_writes(tmp_path: Path) -> None:
+def test_dask_local_cluster_reading_a_url_writes_what_the_local_engine_writes(
+    tmp_path: Path,
+) -> None:
     folder = tmp_path / "in"
     make_corpus(folder, 120, per_folder=50)
     (folder / "0001" / "0000077-junk.md").write_bytes(os.urandom(1024) + b"\x00")
     local, dask = tmp_path / "local", tmp_path / "dask"
     assert main(["extract", str(folder), "-o", str(local), "-j", "1"]) == 1
-    assert main(["extract", str(folder), "-o", str(dask), "--engine", "dask", "-j", "2"]) == 1
+    # The workers read the posts through fsspec, as they would from an object store.
+    url = folder.as_uri()
+    assert main(["extract", url, "-o", str(dask), "--engine", "dask", "-j", "2"]) == 1
     for name in ("articles.jsonl", "manifest.jsonl", "articles.nq"):
         if (local / name).exists():
             assert (dask / name).read_bytes() == (local / name).read_bytes(), name
