@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 from pathlib import Path
 from typing import ClassVar
 
 import pytest
+from rich.console import Console
 
 from bench.corpus import make_corpus
 from exporters import registry
 from exporters.base import AtomicFile, Exporter
-from extractor.batch import discover, iter_inputs, lost_chunk, process_chunk
+from extractor.batch import discover, iter_inputs, lost_chunk, process_chunk, run_batch
 from extractor.cli import main
 from extractor.engines import LocalEngine, SerialEngine
+from extractor.progress import BatchProgress, print_summary
 from schemas import Article
 
 #: Outputs that must not depend on -j or the engine (the ones registered on this install).
@@ -163,3 +166,19 @@ def test_a_url_input_gives_the_records_of_the_local_folder(corpus: Path, tmp_pat
     assert main(["extract", url, "-o", str(remote), "-j", "1"]) == 1
     assert outputs(remote) == outputs(local)
     assert main(["extract", url + "/missing", "-o", str(remote)]) == 1
+
+
+def test_progress_prints_plain_lines_and_a_summary_when_not_a_terminal(
+    corpus: Path, tmp_path: Path
+) -> None:
+    stream = io.StringIO()
+    console = Console(file=stream, force_terminal=False, width=200)
+    items = discover([corpus])
+    with BatchProgress(len(items), console, plain_every=0.0) as progress:
+        summary = run_batch(items, tmp_path, (), on_result=progress.update)
+    print_summary(summary, console)
+    text = stream.getvalue()
+    assert "152/152 files (100%)" in text and "files/s, ETA 0:00:00, 2 failed" in text
+    assert "failed 0000/0000050-junk.md: not text" in text
+    assert "152 files: 150 ok, 2 failed, 0 skipped" in text
+    assert f"outputs: {tmp_path / 'articles.jsonl'}" in text
