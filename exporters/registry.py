@@ -75,3 +75,36 @@ register(
     files="articles.jsonl",
     description="one Article per line, in path order (always written)",
 )
+register(
+    "nquads",
+    "exporters.rdf:NQuadsExporter",
+    aliases=("nq", "rdf"),
+    files="articles.nq",
+    description="one named graph per article (schema.org + PROV-O + newsfacts terms), streamed",
+)
+register(
+    "trig",
+    "exporters.rdf:TriGExporter",
+    files="articles.trig",
+    description="the same named graphs in TriG with prefixes (small runs)",
+)
+register(
+    "turtle",
+    "exporters.rdf:TurtleExporter",
+    aliases=("ttl",),
+    files="articles.ttl",
+    description="the union of the article graphs in Turtle (small runs)",
+)
+register(
+    "ntriples",
+    "exporters.rdf:NTriplesExporter",
+    aliases=("nt",),
+    files="articles.nt",
+    description="the union of the article graphs in N-Triples (small runs)",
+)
+register(
+    "jsonld",
+    "exporters.rdf:JsonLdExporter",
+    files="articles.jsonld",
+    description="the named graphs as JSON-LD with schemas/context.jsonld inlined (small runs)",
+)

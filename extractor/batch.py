@@ -10,6 +10,7 @@ path order, the engine keeps a bounded window of chunks in flight, and writers s
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import heapq
 import json
@@ -29,7 +30,7 @@ from typing import IO, Any
 from exporters import REGISTRY, AtomicFile, Exporter, exporter_class, resolve
 from exporters.jsonl import article_line
 from extractor import __version__
-from extractor.decode import BOMS, decode
+from extractor.decode import WIDE_BOMS, decode
 from extractor.engines import Engine, SerialEngine
 from extractor.errors import InputError
 from extractor.pipeline import extract_article
@@ -249,21 +250,18 @@ def process_file(item: InputFile, max_bytes: int = DEFAULT_MAX_BYTES) -> FileRes
 
 def _encoding_of(data: bytes) -> str:
     # What `decode` settles on, without its text check (which extract_article has just
-    # passed): a BOM, else UTF-8 (the common case, one cheap decode), else the full path.
-    for bom, codec in BOMS:
+    # passed): the BOM's codec, else strict UTF-8 (the common case, one cheap decode), else
+    # the full path (repairs, detection).
+    if data.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    for bom, codec in WIDE_BOMS:
         if data.startswith(bom):
-            return codec if _decodes(data, codec) else decode(data)[1]
-    if _decodes(data, "utf-8"):
-        return "utf-8"
-    return decode(data)[1]
-
-
-def _decodes(data: bytes, codec: str) -> bool:
+            return codec
     try:
-        data.decode(codec)
+        data.decode("utf-8")
     except UnicodeDecodeError:
-        return False
-    return True
+        return decode(data)[1]
+    return "utf-8"
 
 
 def process_chunk(

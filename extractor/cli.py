@@ -133,6 +133,13 @@ def cli() -> None:
     metavar="tcp://HOST:PORT",
     help="With --engine dask: a running Dask scheduler (default: start a LocalCluster).",
 )
+@click.option(
+    "--store",
+    "store_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Also load the RDF (articles.nq, written for it) into the embedded Oxigraph store "
+    "at DIR; each article's graph replaces the one loaded before.",
+)
 @click.option("--debug", is_flag=True, help="Show the Python traceback of internal errors.")
 def extract(  # noqa: PLR0917 - click passes each option as an argument
     paths: list[Path | str],
@@ -143,6 +150,7 @@ def extract(  # noqa: PLR0917 - click passes each option as an argument
     resume: bool,
     engine: str,
     scheduler: str | None,
+    store_dir: Path | None,
     debug: bool,
 ) -> None:
     """Extract every post (.md .markdown .html .htm) under PATHS into OUTDIR.
@@ -158,10 +166,13 @@ def extract(  # noqa: PLR0917 - click passes each option as an argument
     Examples:
       newsfacts extract samples -o out --format xlsx
       newsfacts extract archive/ -o out -j 8 --resume
+      newsfacts extract archive/ -o out --store out/kg
       newsfacts extract s3://bucket/archive -o out --engine dask --scheduler tcp://host:8786
     """
     if scheduler and engine != "dask":
         raise click.UsageError("--scheduler needs --engine dask")
+    if store_dir is not None and "nquads" not in formats:
+        formats = [*formats, "nquads"]
     err = Console(stderr=True, highlight=False)
     options = {
         "formats": formats,
@@ -171,6 +182,7 @@ def extract(  # noqa: PLR0917 - click passes each option as an argument
         "engine": engine,
         "scheduler": scheduler,
         "resume": resume,
+        "store": str(store_dir) if store_dir else None,
     }
     runner = make_engine(engine, jobs, scheduler=scheduler, preload="extractor.batch")
     try:
@@ -198,8 +210,24 @@ def extract(  # noqa: PLR0917 - click passes each option as an argument
         )
         raise SystemExit(EXIT_INTERRUPTED) from None
     print_summary(summary, err)
+    if store_dir is not None:
+        _load_run_into_store(outdir, store_dir, err)
     if summary.failed:
         raise SystemExit(EXIT_FAILED)
+
+
+def _load_run_into_store(outdir: Path, store_dir: Path, err: Console) -> None:
+    from exporters.store import StoreError, load_store, store_counts  # noqa: PLC0415
+
+    try:
+        report = load_store([outdir / "articles.nq"], store_dir)
+        quads, graphs = store_counts(store_dir)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from exc
+    err.print(
+        f"store {store_dir}: {quads} quads in {graphs} named graphs"
+        f" ({report.replaced} graphs replaced)"
+    )
 
 
 @cli.command()
@@ -373,6 +401,199 @@ def export_command(log: Path, formats: list[str], outdir: Path | None) -> None:
     for exporter in exporters:
         for name in exporter.files:
             click.echo(str(target / name))
+
+
+def _one_target(store_dir: Path | None, endpoint: str | None) -> None:
+    if (store_dir is None) == (endpoint is None):
+        raise click.UsageError("give exactly one of --store DIR or --endpoint URL")
+
+
+@cli.command()
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option(
+    "--store",
+    "store_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Embedded Oxigraph store folder (created when missing).",
+)
+@click.option(
+    "--endpoint",
+    help="Graph Store HTTP Protocol URL of a SPARQL 1.1 server (Oxigraph: http://HOST:7878/store). "
+    "Credentials come from NEWSFACTS_SPARQL_USER / NEWSFACTS_SPARQL_PASSWORD only.",
+)
+@click.option(
+    "--batch-size",
+    type=click.IntRange(min=1),
+    default=64,
+    show_default=True,
+    help="Endpoint: named graphs sent per batch.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1, max=32),
+    default=4,
+    show_default=True,
+    help="Endpoint: parallel keep-alive connections.",
+)
+def load(
+    files: tuple[Path, ...],
+    store_dir: Path | None,
+    endpoint: str | None,
+    batch_size: int,
+    workers: int,
+) -> None:
+    """Load RDF FILES (articles.nq, .trig, …) into a triple store; each article's graph replaces
+    the one loaded before.
+
+    \b
+    Examples:
+      newsfacts load out/articles.nq --store out/kg
+      NEWSFACTS_SPARQL_USER=me NEWSFACTS_SPARQL_PASSWORD=… \
+        newsfacts load out/articles.nq --endpoint http://localhost:7878/store
+    """
+    from exporters.store import StoreError, load_endpoint, load_store, store_counts  # noqa: PLC0415
+
+    _one_target(store_dir, endpoint)
+    try:
+        if store_dir is not None:
+            report = load_store(list(files), store_dir)
+            quads, graphs = store_counts(store_dir)
+            click.echo(
+                f"{report.files} files -> {store_dir}: {quads} quads in {graphs} named graphs"
+                f" ({report.replaced} graphs replaced)"
+            )
+        else:
+            assert endpoint is not None  # noqa: S101 - _one_target checked it
+            report = load_endpoint(list(files), endpoint, batch_size=batch_size, workers=workers)
+            click.echo(
+                f"{report.files} files -> {endpoint}: {report.graphs} graphs, "
+                f"{report.quads} triples in {report.requests} requests"
+            )
+            for note in dict.fromkeys(report.notes):
+                click.echo(f"note: {note}", err=True)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@cli.command()
+@click.argument("query_arg", metavar="QUERY|FILE", required=False)
+@click.option(
+    "--store",
+    "store_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Embedded Oxigraph store folder.",
+)
+@click.option("--endpoint", help="SPARQL query URL (Oxigraph: http://HOST:7878/query).")
+@click.option(
+    "--output",
+    "output_format",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+    help="How to print the results.",
+)
+@click.option("--list", "list_queries", is_flag=True, help="List the bundled queries and exit.")
+def query(
+    query_arg: str | None,
+    store_dir: Path | None,
+    endpoint: str | None,
+    output_format: str,
+    list_queries: bool,
+) -> None:
+    """Run a SPARQL query: a bundled query's name, a .rq file, or the query text.
+
+    \b
+    Bundled: measures-per-organization, organizations-by-region, people-per-source,
+    count-mismatches (see --list).
+    Examples:
+      newsfacts query measures-per-organization --store out/kg
+      newsfacts query my.rq --endpoint http://localhost:7878/query --output csv
+    """
+    from exporters.store import (  # noqa: PLC0415
+        StoreError,
+        bundled_queries,
+        describe_query,
+        query_endpoint,
+        query_store,
+        resolve_query,
+    )
+
+    if list_queries:
+        for name, text in bundled_queries().items():
+            click.echo(f"{name}: {describe_query(text)}")
+        return
+    if not query_arg:
+        raise click.UsageError("give a QUERY (bundled name, .rq file or SPARQL text), or --list")
+    _one_target(store_dir, endpoint)
+    try:
+        text = resolve_query(query_arg)
+        if store_dir is not None:
+            result = query_store(store_dir, text)
+        else:
+            assert endpoint is not None  # noqa: S101 - _one_target checked it
+            result = query_endpoint(endpoint, text)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from exc
+    _print_result(result.variables, result.rows, output_format)
+
+
+def _print_result(variables: list[str], rows: list[list[str | None]], output_format: str) -> None:
+    if output_format == "json":
+        records = [dict(zip(variables, row, strict=True)) for row in rows]
+        click.echo(json.dumps(records, ensure_ascii=False, indent=2))
+    elif output_format == "csv":
+        import csv  # noqa: PLC0415
+        import io  # noqa: PLC0415
+
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(variables)
+        writer.writerows([["" if v is None else v for v in row] for row in rows])
+        click.echo(buffer.getvalue(), nl=False)
+    else:
+        table = Table(caption=f"{len(rows)} rows")
+        for name in variables:
+            table.add_column(name)
+        for row in rows:
+            table.add_row(*("" if v is None else v for v in row))
+        Console(highlight=False).print(table)
+
+
+@cli.command()
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+def validate(files: tuple[Path, ...]) -> None:
+    """Check RDF FILES against the SHACL shapes (schemas/shapes.ttl), each named graph on its own.
+
+    Prints every violation; exit status 1 when there is one.
+
+    \b
+    Example:
+      newsfacts validate out/articles.nq
+    """
+    from exporters.shacl import validate_file  # noqa: PLC0415
+    from exporters.store import StoreError  # noqa: PLC0415
+
+    failed = False
+    for path in files:
+        try:
+            report = validate_file(path)
+        except StoreError as exc:
+            raise click.ClickException(str(exc)) from exc
+        for violation in report.violations:
+            click.echo(violation.line())
+        if report.conforms:
+            click.echo(f"{path}: conforms to schemas/shapes.ttl ({report.graphs} graphs)")
+        else:
+            failed = True
+            click.echo(
+                f"{path}: {len(report.violations)} violations in {report.graphs} graphs", err=True
+            )
+    if failed:
+        raise SystemExit(EXIT_FAILED)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

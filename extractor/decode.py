@@ -1,17 +1,23 @@
-"""Bytes -> text: UTF-8 first, a charset detector for the rest, and a check that it is text."""
+"""Bytes -> text: UTF-8 first, a charset detector for the rest, and a check that it is text.
+
+Order of trust: a byte-order mark; then strict UTF-8; then UTF-8 with a few damaged bytes
+(a cut-off download, a flipped byte) when the rest is plainly UTF-8; then charset-normalizer
+(GBK/GB18030, Big5, ...). What had to be repaired is said in `Decoded.warnings`.
+"""
 
 from __future__ import annotations
 
 import codecs
 import unicodedata
+from dataclasses import dataclass
 
 from charset_normalizer import from_bytes
 
 from extractor.errors import InputError
 
 #: BOM -> codec; checked before anything else (UTF-32 before UTF-16: its BOM starts the same).
-BOMS: tuple[tuple[bytes, str], ...] = (
-    (codecs.BOM_UTF8, "utf-8-sig"),
+#: The UTF-8 BOM is stripped and the rest read as UTF-8 (with the same repairs).
+WIDE_BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF32_LE, "utf-32"),
     (codecs.BOM_UTF32_BE, "utf-32"),
     (codecs.BOM_UTF16_LE, "utf-16"),
@@ -22,38 +28,136 @@ BOMS: tuple[tuple[bytes, str], ...] = (
 MAX_JUNK_RATIO = 0.02
 #: Control characters that belong in text.
 TEXT_CONTROLS = frozenset("\t\n\r\f")
+#: Bytes looked at for NUL (text without a UTF-16/32 BOM never has one) and chars for junk.
+NUL_WINDOW = 4096
+JUNK_WINDOW = 20_000
+#: A file is read as damaged UTF-8 when its good non-ASCII UTF-8 characters are at least
+#: MIN_GOOD_UTF8 and outnumber the bad sequences MIN_GOOD_PER_BAD_UTF8 times. GBK or Big5
+#: read as UTF-8 has almost no good ones: over the corpus and random CJK strings (GBK, and
+#: Big5 after s2tw) with at least 16 good, good/bad never passed 0.75.
+MIN_GOOD_UTF8 = 16
+MIN_GOOD_PER_BAD_UTF8 = 10
+#: Detector answers never trusted without a BOM: UTF-16/32 text without one would hold NUL
+#: bytes (rejected before), so such a guess is always random bytes.
+BOMLESS_WIDE = ("utf_16", "utf_32")
+REPLACEMENT = "\ufffd"
+#: Double-byte codecs tried to see whether a file ends inside a character (a cut download).
+CUT_CHECK_CODECS = ("gb18030", "big5")
+MAX_CHAR_BYTES = 4
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """A file's text (LF line ends), the encoding it was read with, and what was repaired."""
+
+    text: str
+    encoding: str
+    warnings: tuple[str, ...] = ()
 
 
 def decode(data: bytes) -> tuple[str, str]:
     """Decode file bytes; return (text with LF line ends, encoding name)."""
+    decoded = decode_bytes(data)
+    return decoded.text, decoded.encoding
+
+
+def decode_bytes(data: bytes) -> Decoded:
+    """Decode file bytes; raise InputError `empty` or `not text` when they hold no text."""
     if not data.strip():
         raise InputError("empty")
-    text, encoding = _decode_any(data)
+    text, encoding, warnings = _decode_any(data)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise InputError("empty", "nothing but a byte-order mark and white space")
     _check_is_text(text)
-    return text.replace("\r\n", "\n").replace("\r", "\n"), encoding
+    return Decoded(text, encoding, tuple(warnings))
 
 
-def _decode_any(data: bytes) -> tuple[str, str]:
-    for bom, codec in BOMS:
+def _decode_any(data: bytes) -> tuple[str, str, list[str]]:
+    if data.startswith(codecs.BOM_UTF8):
+        text, _, warnings = _decode_utf8(data[len(codecs.BOM_UTF8) :])
+        return text, "utf-8-sig", warnings
+    for bom, codec in WIDE_BOMS:
         if data.startswith(bom):
-            try:
-                return data.decode(codec).lstrip("\ufeff"), codec
-            except UnicodeDecodeError:
-                break
+            return _decode_with_bom(data, codec)
+    return _decode_utf8(data)
+
+
+def _decode_utf8(data: bytes) -> tuple[str, str, list[str]]:
     try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    if b"\x00" in data[:4096]:  # NUL in a non-UTF-16 file: binary, whatever a detector guesses
+        return data.decode("utf-8"), "utf-8", []
+    except UnicodeDecodeError as exc:
+        damaged = _damaged_utf8(data, exc)
+    return damaged if damaged is not None else _detect(data)
+
+
+def _detect(data: bytes) -> tuple[str, str, list[str]]:
+    """charset-normalizer's best guess, on the bytes before a character cut in half at the end."""
+    if b"\x00" in data[:NUL_WINDOW]:  # NUL in a non-UTF-16 file: binary, whatever a guess says
         raise InputError("not_text", "NUL bytes in a file without a UTF-16 BOM")
-    best = from_bytes(data).best()
+    cut = _cut_multibyte_tail(data)
+    best = from_bytes(data[:cut] if cut is not None else data).best()
     if best is None:
         raise InputError("not_text", "no text encoding fits its bytes")
-    return str(best), best.encoding
+    if best.encoding.startswith(BOMLESS_WIDE):
+        raise InputError("not_text", f"bytes look like {best.encoding} without a BOM")
+    warnings = [] if cut is None else [_cut_character_warning(len(data) - cut)]
+    return str(best), best.encoding, warnings
+
+
+def _cut_multibyte_tail(data: bytes) -> int | None:
+    """Where a CJK double-byte file was cut inside its last character, if it was."""
+    cut = None
+    for codec in CUT_CHECK_CODECS:
+        try:
+            data.decode(codec)
+        except UnicodeDecodeError as exc:
+            if cut is None and exc.end >= len(data) and exc.start >= len(data) - MAX_CHAR_BYTES:
+                cut = exc.start
+        else:
+            return None  # one codec reads it all: nothing was cut
+    return cut
+
+
+def _decode_with_bom(data: bytes, codec: str) -> tuple[str, str, list[str]]:
+    """A BOM names the codec; bytes it cannot read are replaced (a cut file), and said so."""
+    try:
+        return data.decode(codec).lstrip("\ufeff"), codec, []
+    except UnicodeDecodeError as exc:
+        cut_at = exc.start if _is_cut(exc, data) else None
+    if cut_at is not None:
+        text = data[:cut_at].decode(codec, errors="replace").lstrip("\ufeff")
+        return text, codec, [_cut_character_warning(len(data) - cut_at)]
+    text = data.decode(codec, errors="replace").lstrip("\ufeff")
+    bad = text.count(REPLACEMENT)
+    return text, codec, [f"decoding: {bad} undecodable {codec} sequences replaced by U+FFFD"]
+
+
+def _is_cut(exc: UnicodeDecodeError, data: bytes) -> bool:
+    """The first bad bytes are an incomplete character at the very end of the file."""
+    return exc.end >= len(data) and exc.reason in ("truncated data", "unexpected end of data")
+
+
+def _damaged_utf8(data: bytes, exc: UnicodeDecodeError) -> tuple[str, str, list[str]] | None:
+    """UTF-8 cut off inside a character, or with a few bad bytes in plain UTF-8 text."""
+    if _is_cut(exc, data):  # the first error is the last bytes: all before them is good UTF-8
+        text = data[: exc.start].decode("utf-8")
+        return text, "utf-8", [_cut_character_warning(len(data) - exc.start)]
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count(REPLACEMENT) - data.count(REPLACEMENT.encode("utf-8"))
+    non_ascii = len(text) - len(text.encode("ascii", errors="ignore"))
+    good = non_ascii - text.count(REPLACEMENT)
+    if bad <= 0 or good < max(MIN_GOOD_UTF8, bad * MIN_GOOD_PER_BAD_UTF8):
+        return None
+    return text, "utf-8", [f"decoding: {bad} invalid UTF-8 sequences replaced by U+FFFD"]
+
+
+def _cut_character_warning(count: int) -> str:
+    return f"cut off: the file ends inside a character ({count} trailing bytes dropped)"
 
 
 def _check_is_text(text: str) -> None:
-    sample = text[:20000]
+    sample = text[:JUNK_WINDOW]
     junk = sum(1 for ch in sample if _is_junk(ch))
     if sample and junk / len(sample) > MAX_JUNK_RATIO:
         raise InputError(

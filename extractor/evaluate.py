@@ -8,6 +8,7 @@ punctuation; precision/recall/F1 micro-averaged over all posts, per field.
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -120,9 +121,15 @@ def _found_groups(groups: Iterable[MeasureGroup]) -> Iterable[MeasureGroup]:
         yield from _found_groups(group.children)
 
 
+#: A label that is nothing but an enumeration marker: "(一)", "一、", "1.". The gold gives
+#: such labels to runs of a single numbered item; like `…` and `[…]` labels they are the
+#: gold's own naming, not a label the text states, so only their items are scored.
+MARKER_ONLY = re.compile(r"^[（(]?[一二三四五六七八九十\d]+[)）、.．]?$")
+
+
 def own_label(label: str) -> bool:
-    """A label the text itself states (gold-assigned ones contain … or start with [)."""
-    return "…" not in label and not label.startswith("[")
+    """A label the text states (gold-assigned ones contain …, start with [, or are a marker)."""
+    return "…" not in label and not label.startswith("[") and not MARKER_ONLY.match(label)
 
 
 def score_article(article: Article, gold: dict[str, Any]) -> dict[str, Score]:

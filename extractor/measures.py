@@ -1,12 +1,339 @@
-"""The measure tree: enumerated measures and their declared counts (issue 3 fills the rules)."""
+"""The measure tree: enumerated measures and their declared counts, checked.
+
+Three kinds of evidence make a group: a count label the text states (“三个保障”,
+三点要求) with the items a strategy of `measures_labels` finds for it; an ordinal
+sequence (一是…二是, (一)(二), 首先…最后) from `measures_markers`; and, without
+either, paragraph-lead subtitles or a 、-list whose members share a head. A
+declared count that the items found do not meet is a warning, never silent.
+"""
 
 from __future__ import annotations
 
+import re
+
+from extractor import rules
 from extractor.document import Document
-from schemas import MeasureGroup
+from extractor.measures_labels import Context, Label, find_labels, label_groups, lead_sentence
+from extractor.measures_markers import XIAN_ORDINALS, sequence_drafts
+from extractor.measures_text import (
+    SENTENCE_STOPS,
+    Draft,
+    Item,
+    first_clause,
+    spans,
+    strip_span,
+)
+from extractor.numerals import label_parts, model_code, to_int
+from schemas import Evidence, Measure, MeasureGroup
+
+#: Unlabelled lead subtitles need this many paragraphs (or sentences) in a row.
+MIN_LEADS = 3
+#: A run-in subtitle inside a paragraph is a comma-free sentence of at most this length.
+RUNIN_MAX = 12
+#: A label or item this close to its paragraph's start makes the paragraph a heading or an item.
+HEAD_AT = 6
+#: A shared-head list needs this many members.
+MIN_SHARED = 3
 
 
 def extract_measure_groups(doc: Document) -> list[MeasureGroup]:
-    """Top-level measure groups of the article, children nested."""
-    del doc
+    """Top-level measure groups of the article, children nested; count mismatches as warnings."""
+    drafts, codes = build_tree(doc.paragraphs, doc.title)
+    for draft in drafts:
+        for group in draft.walk():
+            if group.labelled and group.declared is not None and group.declared != len(group.items):
+                doc.warn(f"{group.label}: declared {group.declared}, found {len(group.items)}")
+    for warning in check_model_codes(codes, drafts):
+        doc.warn(warning)
+    return [to_model(d) for d in drafts]
+
+
+def build_tree(paragraphs: list[str], title: str | None) -> tuple[list[Draft], list[str]]:
+    """Draft groups of an article (top level, children nested) and the model codes it states."""
+    sequences = sequence_drafts(paragraphs)
+    labels: list[Label] = []
+    codes: list[str] = []
+    for p, text in enumerate(paragraphs):
+        found, stated = find_labels(text, p)
+        labels.extend(found)
+        codes.extend(stated)
+    ctx = Context(paragraphs, labels, sequences)
+    groups = label_groups(ctx)
+    if title:
+        _title_label(title, sequences)
+    covered = _covered(groups, sequences)
+    leads = _lead_groups(paragraphs, covered) + _runin_groups(paragraphs, covered)
+    tops = sequences + leads + _title_parallel(title or "")
+    loose = [g for g in groups if not _hang(g, tops)]
+    drafts = sorted(tops + loose, key=lambda d: (d.where != "title", d.para, d.start))
+    for draft in tops:  # only items of enumerations: a label's own items are never split
+        _shared_heads(draft, paragraphs)
+    return drafts, codes
+
+
+def _title_label(title: str, sequences: list[Draft]) -> None:
+    """A count label only in the title (南席镇:“四强”举措…) names the body's first enumeration."""
+    labels, _ = find_labels(title, 0, "title")
+    first = next((s for s in sequences if not s.labelled), None)
+    if not labels or first is None or any(s.labelled for s in sequences[: sequences.index(first)]):
+        return
+    label = labels[0]
+    parts = label_parts(label.text) or []
+    heads = {head[0] for _, head in parts}
+    tied = any(all(it.name.startswith(h) for it in first.items) for h in heads)
+    if label.count == len(first.items) or tied:
+        first.label, first.declared, first.labelled = label.text, label.count, True
+        first.heading, first.where = title, "title"
+        first.para, first.start, first.end = 0, label.start, label.end
+
+
+def _title_parallel(title: str) -> list[Draft]:
+    """Numbered parallel phrases making up a title: 强一产壮二产拓三产 (three items, no label)."""
+    pattern = rules.pattern("measures", "title_parallel")
+    for first in pattern.finditer(title):
+        if to_int(first.group("n")) != 1:
+            continue
+        run = [first]
+        while (nxt := pattern.match(title, run[-1].end())) and (
+            nxt.group("head") == first.group("head") and to_int(nxt.group("n")) == len(run) + 1
+        ):
+            run.append(nxt)
+        if len(run) >= MIN_LEADS:
+            items = []
+            for m in run:
+                start, end = strip_span(title, m.start(), m.end())
+                end = start + len(title[start:end].rstrip("、，,"))
+                items.append(Item(title[start:end], title[start:end], 0, start, end, "title"))
+            draft = _unlabelled("[标题]", items)
+            draft.where, draft.heading, draft.end = "title", title, items[-1].end
+            return [draft]
     return []
+
+
+def _covered(groups: list[Draft], sequences: list[Draft]) -> set[int]:
+    """Paragraphs already used as items or heads, so lead subtitles do not read them twice."""
+    covered: set[int] = set()
+    for top in sequences:
+        for draft in top.walk():
+            covered.update(it.para for it in draft.items)
+    for top in groups:
+        for draft in top.walk():
+            covered.update(it.para for it in draft.items if it.start <= HEAD_AT)
+            if draft.where == "paragraph" and draft.start <= HEAD_AT:
+                covered.add(draft.para)
+    return covered
+
+
+def _lead_groups(paragraphs: list[str], covered: set[int]) -> list[Draft]:
+    """Runs of paragraphs opening with short subtitles (迅速行动,全力以赴。), no label or marker."""
+    found: list[Draft] = []
+    run: list[Item] = []
+    for p, text in enumerate([*paragraphs, ""]):
+        item = None if p in covered or not text else lead_sentence(text, p)
+        if item is not None:
+            item.scope_end = (p + 1, 0)
+            run.append(item)
+            continue
+        if len(run) >= MIN_LEADS:
+            first = run[0].para - 1
+            runin = (
+                None if first < 0 or first in covered else _runin_first(paragraphs[first], first)
+            )
+            found.append(_unlabelled("[段首小标题]", [runin, *run] if runin else run))
+        run = []
+    return found
+
+
+def _runin_first(text: str, p: int) -> Item | None:
+    """The first subtitle run into the lead after 首先: 学校首先开好…会,谋划开局。"""
+    for match in rules.pattern("measures", "marker_xian").finditer(text):
+        if XIAN_ORDINALS.get(match.group("n")) != 1:
+            continue
+        lead = lead_sentence(text[match.end() :], p)
+        if lead is not None:
+            start, end = strip_span(text, match.end(), len(text))
+            return Item(lead.name, text[start:end], p, start, end, scope_end=(p + 1, 0))
+    return None
+
+
+def _runin_groups(paragraphs: list[str], covered: set[int]) -> list[Draft]:
+    """Run-in subtitles inside one paragraph: 推动新思想落地生根。成立…。着力营造良好舆论氛围。…"""
+    found = []
+    for p, text in enumerate(paragraphs):
+        if p in covered:
+            continue
+        sentences = spans(text, SENTENCE_STOPS)
+        heads = [
+            i
+            for i, (s, e) in enumerate(sentences)
+            if (body := text[s:e].strip().rstrip("。！!？?"))
+            and len(body) <= RUNIN_MAX
+            and not re.search(r"[，,；;：:、]", body)
+            and first_clause(text[s:e])
+            and i + 1 < len(sentences)
+        ]
+        if len(heads) < MIN_LEADS or heads[0] != 0:
+            continue
+        items = []
+        for n, i in enumerate(heads):
+            start = sentences[i][0]
+            end = sentences[heads[n + 1]][0] if n + 1 < len(heads) else len(text)
+            start, end = strip_span(text, start, end)
+            items.append(
+                Item(
+                    first_clause(text[start:end]),
+                    text[start:end],
+                    p,
+                    start,
+                    end,
+                    scope_end=(p, end),
+                )
+            )
+        found.append(_unlabelled("[段首小标题]", items))
+    return found
+
+
+def _unlabelled(label: str, items: list[Item]) -> Draft:
+    first = items[0]
+    return Draft(label, None, items, first.para, first.start, first.start, family="lead")
+
+
+def _hang(group: Draft, tops: list[Draft]) -> bool:
+    """Put a label group under the deepest item whose scope holds its label; False if none does."""
+    pos = (group.para, group.start)
+    if group.where != "paragraph":
+        return False
+    best: tuple[Draft, int] | None = None
+    for top in tops:
+        for draft in top.walk():
+            for i, it in enumerate(draft.items):
+                if it.where == "paragraph" and (it.para, it.start) <= pos < it.scope_end:
+                    best = (draft, i)
+    if best is None:
+        return False
+    parent, index = best
+    group.parent_item = index
+    parent.children.append(group)
+    parent.children.sort(key=lambda d: (d.para, d.start))
+    return True
+
+
+def _shared_heads(draft: Draft, paragraphs: list[str]) -> None:
+    """An item holding an unlabelled 、-list whose members share a head (…到位) gets it as child."""
+    not_heads = set(rules.strings("measures", "not_heads"))
+    for index, item in enumerate(draft.items):
+        own_end = min(
+            [c.start for c in draft.children if c.para == item.para and c.start > item.start]
+            or [item.end]
+        )
+        text = paragraphs[item.para] if item.where == "paragraph" else ""
+        for s, e in spans(text[item.start : own_end], frozenset("，,；;。：:"), item.start):
+            run = _shared_run(text, s, e, not_heads)
+            taken = [(it.para, it.start, it.end) for c in draft.children for it in c.items]
+            if run and not any(
+                p == item.para and a < run[-1][1] and run[0][0] < b for p, a, b in taken
+            ):
+                child = Draft(
+                    f"[…{_suffix([text[a:b] for a, b in run])}]",
+                    None,
+                    [],
+                    item.para,
+                    run[0][0],
+                    run[-1][1],
+                )
+                child.items = [
+                    Item(text[a:b], text[a:b], item.para, a, b, scope_end=(item.para, b))
+                    for a, b in run
+                ]
+                child.parent_item = index
+                child.family = "shared"
+                draft.children.append(child)
+
+
+def _shared_run(
+    text: str, start: int, end: int, not_heads: set[str]
+) -> list[tuple[int, int]] | None:
+    """The first run of >= 3 members of an 、-list (和/及 split too) ending alike."""
+    clause = text[start:end]
+    if clause.count("、") < 2:
+        return None
+    members: list[tuple[int, int]] = []
+    for s, stop in spans(clause, frozenset("、"), start):
+        e = stop - 1 if text[stop - 1] in "、，,；;。：:" else stop
+        joined = re.search(r"[和及]", text[s:e])
+        if joined and joined.start() >= 2:
+            members += [(s, s + joined.start()), (s + joined.end(), e)]
+        else:
+            members.append((s, e))
+    run: list[tuple[int, int]] = []
+    for s, e in [*members, (0, 0)]:
+        if run and (e <= s or text[e - 1] != text[run[0][1] - 1]):
+            head = text[run[0][1] - 1]
+            if len(run) >= MIN_SHARED and head not in not_heads and "\u4e00" <= head <= "\u9fff":
+                return _trim_first(text, run)
+            run = []
+        if e > s:
+            run.append((s, e))
+    return None
+
+
+def _trim_first(text: str, run: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    s, e = run[0]
+    for verb in rules.strings("measures", "list_verbs"):
+        if text.startswith(verb, s):
+            run[0] = (s + len(verb), e)
+            break
+    return run
+
+
+def _suffix(names: list[str]) -> str:
+    common = names[0]
+    for name in names[1:]:
+        while not name.endswith(common):
+            common = common[1:]
+    return common
+
+
+def check_model_codes(codes: list[str], drafts: list[Draft]) -> list[str]:
+    """A model code (“三三六三”) must name the counts of the top-level labelled groups, in order."""
+    counts = [d.declared for d in drafts if d.labelled and d.declared is not None]
+    warnings = []
+    for code in codes:
+        named = model_code(code) or []
+        if named != counts:
+            found = "/".join(str(c) for c in counts) or "none"
+            warnings.append(
+                f"model code {code}: declared {'/'.join(map(str, named))}, found {found}"
+            )
+    return warnings
+
+
+def to_model(draft: Draft) -> MeasureGroup:
+    """The public record of a draft group."""
+    return MeasureGroup(
+        label=draft.label,
+        declared_count=draft.declared,
+        heading=draft.heading,
+        purpose=draft.purpose,
+        items=[
+            Measure(
+                name=it.name, text=it.text, evidence=_evidence(it.where, it.para, it.start, it.end)
+            )
+            for it in draft.items
+        ],
+        children=[to_model(c) for c in draft.children],
+        parent_item=draft.parent_item,
+        evidence=_evidence(draft.where, draft.para, draft.start, draft.end),
+    )
+
+
+def _evidence(where: str, para: int, start: int, end: int) -> Evidence:
+    return Evidence(
+        where="paragraph" if where == "paragraph" else "title",
+        paragraph=para if where == "paragraph" else None,
+        start=start,
+        end=end,
+    )
+
+
+__all__ = ["build_tree", "check_model_codes", "extract_measure_groups"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from functools import cache
 from typing import Any
 
 import yaml
@@ -12,7 +13,7 @@ from lxml import html as lxml_html
 
 from extractor import rules
 from extractor.dates import find_date, parse_date
-from extractor.decode import decode
+from extractor.decode import Decoded, decode_bytes
 from extractor.document import Document
 from extractor.errors import InputError
 
@@ -22,14 +23,37 @@ WHITESPACE = re.compile(r"\s+")
 XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 #: Front matter longer than this is not a post's metadata (and bounds YAML work).
 MAX_FRONT_MATTER_CHARS = 64_000
+#: A written date longer than this is no date (`2021年12月22日 11时16分43秒 +08:00` is 30).
+MAX_DATE_CHARS = 64
+#: Collections nested deeper than this in front matter are not metadata (PyYAML's constructor
+#: recurses per level and would hit Python's recursion limit near 500).
+MAX_FRONT_MATTER_DEPTH = 16
+#: libxml2 stops parsing (dropping the rest) past 256 nested elements; deeper markup is
+#: flattened to this depth first, keeping all its text.
+MAX_HTML_DEPTH = 128
+#: Runs of start tags and runs of end tags; void (`<br>`, `<img>`) and self-closing tags
+#: never nest, so they are not part of a run. No `<` or `>` inside a tag: scanning is linear;
+#: at most 1000 tags a run: the regex engine keeps state per repetition (memory stays small).
+TAG_RUNS = re.compile(
+    r"(?P<start>(?:<(?!(?:area|base|br|col|embed|hr|img|input|link|meta|param|source|track|wbr)"
+    r"\b)[A-Za-z][^<>]*(?<!/)>){1,1000})|(?P<end>(?:</[A-Za-z][^<>]*>){1,1000})",
+    re.IGNORECASE,
+)
+#: A DOCTYPE with an internal subset (`[<!ENTITY …>]`): entity declarations are never text.
+DOCTYPE_SUBSET_OPEN = re.compile(r"<!DOCTYPE[^<>\[]{0,512}\[", re.IGNORECASE)
+DOCTYPE_SUBSET_CLOSE = re.compile(r"\]\s*>")
+#: An internal subset longer than this is not removed (a stray `]>` far away must not eat text).
+MAX_DTD_SUBSET = 65_536
+#: The start of a tag: text ending after one of these and no `>` was cut inside a tag.
+TAG_START = re.compile(r"<[A-Za-z/!?]")
 
 
 def read_document(path: str, data: bytes) -> Document:
     """Decode and cut one file into a Document; raise InputError when it cannot be read."""
-    text, encoding = decode(data)
+    decoded = decode_bytes(data)
     if path.lower().endswith(HTML_SUFFIXES):
-        return _read_html_page(path, text, encoding)
-    return _read_post(path, text, encoding)
+        return _read_html_page(path, decoded)
+    return _read_post(path, decoded)
 
 
 def clean_text(text: str) -> str:
@@ -40,14 +64,22 @@ def clean_text(text: str) -> str:
 # --- posts -------------------------------------------------------------------------------
 
 
-def _read_post(path: str, text: str, encoding: str) -> Document:
-    doc = Document(path=path, text=text, encoding=encoding, kind="post")
-    meta, body = _split_front_matter(text, doc)
+def _new_document(path: str, decoded: Decoded, kind: str) -> Document:
+    doc = Document(path=path, text=decoded.text, encoding=decoded.encoding, kind=kind)
+    for warning in decoded.warnings:
+        doc.warn(warning)
+    return doc
+
+
+def _read_post(path: str, decoded: Decoded) -> Document:
+    doc = _new_document(path, decoded, "post")
+    meta, body = _split_front_matter(decoded.text, doc)
     _apply_front_matter(doc, meta)
+    _warn_if_cut_in_tag(doc, body)
     body_lines, doc.url = _cut_url_and_links(body.split("\n"))
     if not "".join(body_lines).strip():
         raise InputError("no_body", "nothing after the front matter")
-    doc.paragraphs = _body_paragraphs(body_lines)
+    doc.paragraphs = _body_paragraphs(body_lines, doc)
     _take_source_line(doc)
     return doc
 
@@ -68,10 +100,8 @@ def _split_front_matter(text: str, doc: Document) -> tuple[dict[str, Any], str]:
 def _load_yaml(raw: str) -> dict[str, Any]:
     if len(raw) > MAX_FRONT_MATTER_CHARS:
         raise InputError("bad_front_matter", f"over {MAX_FRONT_MATTER_CHARS} characters")
-    if re.search(r"(^|[\s\[{,])[&*][^\s\]},]+", raw):
-        # Anchors/aliases have no use in a post's metadata and are how YAML bombs work.
-        raise InputError("bad_front_matter", "YAML anchors or aliases are not allowed")
     try:
+        _check_yaml_events(raw)
         # BaseLoader keeps every scalar a string: YAML's own typing would drop the offset of
         # `2021-12-22 11:16:43 +0800` or turn a bare date into a datetime at midnight.
         data = yaml.load(raw, Loader=yaml.CBaseLoader)  # noqa: S506 - BaseLoader builds no objects
@@ -84,6 +114,22 @@ def _load_yaml(raw: str) -> dict[str, Any]:
     return data
 
 
+def _check_yaml_events(raw: str) -> None:
+    """Refuse anchors/aliases (how YAML bombs work) and deep nesting before building anything."""
+    depth = 0
+    for event in yaml.parse(raw, Loader=yaml.CBaseLoader):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise InputError("bad_front_matter", "YAML anchors or aliases are not allowed")
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_FRONT_MATTER_DEPTH:
+                raise InputError(
+                    "bad_front_matter", f"nested deeper than {MAX_FRONT_MATTER_DEPTH} levels"
+                )
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
 def _apply_front_matter(doc: Document, meta: dict[str, Any]) -> None:
     title = _scalar(meta.get("title"))
     doc.title = clean_text(title) if title else None
@@ -92,12 +138,19 @@ def _apply_front_matter(doc: Document, meta: dict[str, Any]) -> None:
         doc.warn("title: empty in the front matter")
     doc.date_raw = _scalar(meta.get("date"))
     if doc.date_raw is not None:
-        doc.published, warning = parse_date(doc.date_raw)
+        doc.published, warning = _bounded_parse_date(doc.date_raw)
         if warning:
             doc.warn(warning)
     categories = _words(meta.get("categories", meta.get("category")))
     doc.category = categories[0] if categories else None
     doc.tags = _words(meta.get("tags"))
+
+
+def _bounded_parse_date(raw: str) -> tuple[str | None, str | None]:
+    """parse_date on what can be a date: its patterns backtrack on long runs of spaces."""
+    if len(raw) > MAX_DATE_CHARS:
+        return None, f"published: no date in a value of {len(raw)} characters ({raw[:24]!r}…)"
+    return parse_date(raw)
 
 
 def _scalar(value: Any) -> str | None:
@@ -129,7 +182,15 @@ def _cut_url_and_links(lines: list[str]) -> tuple[list[str], str | None]:
     return lines[:end], None
 
 
-def _body_paragraphs(lines: list[str]) -> list[str]:
+def _warn_if_cut_in_tag(doc: Document, text: str) -> None:
+    """A file cut off inside a tag (`<p class="em`): what came before is read; say so."""
+    start = text.rfind("<")
+    if start > text.rfind(">") and TAG_START.match(text, start):
+        fragment = text[start : start + 40].strip()
+        doc.warn(f"cut off: the text ends inside a tag ({fragment!r}); what came before was read")
+
+
+def _body_paragraphs(lines: list[str], doc: Document) -> list[str]:
     """Digest lines (`> `) and chunks of HTML or plain text, in order."""
     digest = rules.pattern("document", "digest_line")
     paragraphs: list[str] = []
@@ -139,18 +200,18 @@ def _body_paragraphs(lines: list[str]) -> list[str]:
         if line is not None and match is None:
             chunk.append(line)
             continue
-        paragraphs.extend(_chunk_paragraphs("\n".join(chunk)))
+        paragraphs.extend(_chunk_paragraphs("\n".join(chunk), doc))
         chunk = []
         if match:
             paragraphs.extend(p for p in [clean_text(match.group("text"))] if p)
     return paragraphs
 
 
-def _chunk_paragraphs(chunk: str) -> list[str]:
+def _chunk_paragraphs(chunk: str, doc: Document) -> list[str]:
     if not chunk.strip():
         return []
     if rules.pattern("document", "html_marker").search(chunk):
-        root = _parse_html(f"<div>{chunk}</div>", fragment=True)
+        root = _parse_html(f"<div>{chunk}</div>", doc, fragment=True)
         return [text for text, _ in _html_blocks(root)] if root is not None else []
     return [p for p in (clean_text(line) for line in chunk.split("\n")) if p]
 
@@ -172,23 +233,98 @@ def _is_source_line(text: str) -> bool:
 # --- HTML --------------------------------------------------------------------------------
 
 
-def _parser() -> etree.HTMLParser:
+def _parser(*, huge: bool = False) -> etree.HTMLParser:
     # No network, no entity expansion beyond HTML's own: a page never reaches outside itself.
     return lxml_html.HTMLParser(
-        remove_comments=True, remove_pis=True, no_network=True, recover=True, huge_tree=False
+        remove_comments=True, remove_pis=True, no_network=True, recover=True, huge_tree=huge
     )
 
 
-def _parse_html(markup: str, *, fragment: bool) -> etree._Element | None:
+def _parse_html(markup: str, doc: Document, *, fragment: bool) -> etree._Element | None:
     markup = XML_DECLARATION.sub("", markup)  # lxml refuses str input that declares an encoding
+    markup = _drop_doctype_subsets(markup, doc)
+    huge = flattened = False
+    while True:
+        root, limit = _parse_markup(markup, fragment=fragment, huge=huge)
+        if limit == "depth" and not flattened:
+            doc.warn(f"html: elements nested deeper than {MAX_HTML_DEPTH} levels were flattened")
+            markup, flattened = _flatten(markup, MAX_HTML_DEPTH), True
+        elif limit == "size" and not huge:
+            huge = True  # a text over libxml2's 10 MB; --max-bytes already bounds the file
+        else:
+            return root
+
+
+def _parse_markup(
+    markup: str, *, fragment: bool, huge: bool
+) -> tuple[etree._Element | None, str | None]:
+    """The parsed tree (None when there is none) and the libxml2 limit that stopped it, if any.
+
+    libxml2 stops at its first resource limit and keeps only what it read: "depth" (nesting)
+    or "size" (a text node or buffer too large).
+    """
+    parser = _parser(huge=huge)
     try:
         if fragment:
-            root: etree._Element = lxml_html.fragment_fromstring(markup, parser=_parser())
+            root: etree._Element = lxml_html.fragment_fromstring(markup, parser=parser)
         else:
-            root = lxml_html.document_fromstring(markup, parser=_parser())
+            root = lxml_html.document_fromstring(markup, parser=parser)
     except (etree.ParserError, ValueError):
-        return None
-    return root
+        return None, None
+    for error in parser.error_log:
+        if error.type_name == "ERR_RESOURCE_LIMIT":
+            return root, "depth" if "depth" in error.message.lower() else "size"
+    return root, None
+
+
+def _drop_doctype_subsets(markup: str, doc: Document) -> str:
+    """Remove `<!DOCTYPE x [ … ]>` internal subsets: their entities are never expanded anyway."""
+    pieces: list[str] = []
+    pos = 0
+    while (start := DOCTYPE_SUBSET_OPEN.search(markup, pos)) is not None:
+        end = DOCTYPE_SUBSET_CLOSE.search(markup, start.end(), start.end() + MAX_DTD_SUBSET)
+        if end is None:
+            break  # not closed nearby: it and any later ones are left to the parser (inert)
+        pieces.append(markup[pos : start.start()])
+        pos = end.end()
+    if not pieces:
+        return markup
+    doc.warn("html: a DOCTYPE with entity declarations was ignored (entities are not expanded)")
+    pieces.append(markup[pos:])
+    return "".join(pieces)
+
+
+def _flatten(markup: str, max_depth: int) -> str:
+    """Drop the start/end tags nested deeper than max_depth, keeping all text between them.
+
+    Works on runs of tags rather than single tags, so `<div>` x 200,000 is a handful of steps.
+    """
+    pieces: list[str] = []
+    depth = 0
+    pos = 0
+    for run in TAG_RUNS.finditer(markup):
+        count = run.group(0).count("<")
+        if run.lastgroup == "start":
+            keep = max(max_depth - depth, 0)  # the first `keep` levels still fit
+            depth += count
+            if count > keep:
+                pieces.append(markup[pos : run.start() + _tags_length(run.group(0), keep)])
+                pos = run.end()
+        else:
+            drop = min(depth - max_depth, count)  # the first `drop` close the levels dropped
+            depth = max(depth - count, 0)
+            if drop > 0:
+                pieces.append(markup[pos : run.start()])
+                pos = run.start() + _tags_length(run.group(0), drop)
+    pieces.append(markup[pos:])
+    return "".join(pieces)
+
+
+def _tags_length(run: str, count: int) -> int:
+    """Length of the first `count` tags of a run of tags (each ends at its only `>`)."""
+    if count <= 0:
+        return 0
+    return len(run) - len(run.split(">", count)[-1])
 
 
 def _xpath_strings(root: etree._Element, xpath: str) -> list[str]:
@@ -203,10 +339,18 @@ def _xpath_elements(root: etree._Element, xpath: str) -> list[etree._Element]:
     return [v for v in found if isinstance(v, etree._Element)] if isinstance(found, list) else []
 
 
+@cache
+def _tag_sets() -> tuple[frozenset[str], frozenset[str]]:
+    """(block tags, drop tags), built once: a post may hold thousands of HTML chunks."""
+    return (
+        frozenset(rules.strings("document", "block_tags")),
+        frozenset(rules.strings("document", "drop_tags")),
+    )
+
+
 def _html_blocks(root: etree._Element) -> list[tuple[str, str]]:
     """(clean text, class attribute) per block, walking iteratively (deep nesting is safe)."""
-    block_tags = frozenset(rules.strings("document", "block_tags"))
-    drop_tags = frozenset(rules.strings("document", "drop_tags"))
+    block_tags, drop_tags = _tag_sets()
     blocks: list[tuple[str, str]] = []
     buffer: list[str] = []
     classes: list[str] = [""]
@@ -238,9 +382,10 @@ def _html_blocks(root: etree._Element) -> list[tuple[str, str]]:
     return blocks
 
 
-def _read_html_page(path: str, text: str, encoding: str) -> Document:
-    doc = Document(path=path, text=text, encoding=encoding, kind="html")
-    root = _parse_html(text, fragment=False)
+def _read_html_page(path: str, decoded: Decoded) -> Document:
+    doc = _new_document(path, decoded, "html")
+    _warn_if_cut_in_tag(doc, decoded.text)
+    root = _parse_html(decoded.text, doc, fragment=False)
     if root is None:
         raise InputError("unreadable", "no HTML document could be parsed")
     doc.title = _page_title(root)
@@ -293,7 +438,7 @@ def _page_date(doc: Document, root: etree._Element) -> None:
     )
     if raw:
         doc.date_raw = raw
-        doc.published, warning = parse_date(raw)
+        doc.published, warning = _bounded_parse_date(raw)
         if warning:
             doc.warn(warning)
         return

@@ -182,3 +182,17 @@ def test_progress_prints_plain_lines_and_a_summary_when_not_a_terminal(
     assert "failed 0000/0000050-junk.md: not text" in text
     assert "152 files: 150 ok, 2 failed, 0 skipped" in text
     assert f"outputs: {tmp_path / 'articles.jsonl'}" in text
+
+
+def test_store_option_loads_each_article_graph_once(corpus: Path, tmp_path: Path) -> None:
+    from exporters.store import store_counts  # noqa: PLC0415 - needs the RDF exporters
+
+    out, store = tmp_path / "out", tmp_path / "kg"
+    command = ["extract", str(corpus / "0001"), "-o", str(out), "-f", "json", "--store", str(store)]
+    assert main([*command, "-j", "1"]) == 1  # the empty file
+    assert (out / "articles.nq").exists()  # written for the store though -f json
+    articles = len((out / "articles.jsonl").read_text("utf-8").splitlines())
+    quads, graphs = store_counts(store)
+    assert articles == 50 and graphs == articles and quads > 0
+    assert main([*command, "--resume"]) == 1  # loading again replaces, never duplicates
+    assert store_counts(store) == (quads, graphs)

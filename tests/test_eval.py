@@ -73,6 +73,10 @@ def test_gold_assigned_labels_are_not_own_labels() -> None:
     assert own_label("三个保障")
     assert not own_label("一是…四是")
     assert not own_label("[段首小标题]")
+    for marker in ("(一)", "一、", "1."):  # gold labels of single-item runs (035, 129)
+        assert not own_label(marker)
+    assert own_label("三大")
+    assert own_label("五促一稳")
 
 
 def test_scores_do_not_drop_below_the_committed_baseline() -> None:

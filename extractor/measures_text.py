@@ -1,0 +1,115 @@
+"""Cutting item text into clauses and sentences, both punctuation widths, quotes kept whole."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+#: Characters that end a clause (README: an item name runs up to the first , ; 。 :).
+CLAUSE_STOPS = frozenset("，,；;。：:！!？?")
+#: Characters that end a sentence.
+SENTENCE_STOPS = frozenset("。！!？?")
+#: Characters that separate items of one run: 聚焦A，…；聚焦B，…
+SEGMENT_STOPS = frozenset("；;")
+OPENERS = {"“": "”", "《": "》", "（": "）", "(": ")", "‘": "’"}
+CLOSERS = frozenset(OPENERS.values())
+
+
+def stop_positions(text: str, stops: frozenset[str]) -> list[int]:
+    """Indices of `stops` outside quotes and brackets (all if the brackets do not balance)."""
+    depth = 0
+    found = []
+    ascii_open = False
+    for i, ch in enumerate(text):
+        if ch in OPENERS:
+            depth += 1
+        elif ch in CLOSERS:
+            depth = max(0, depth - 1)
+        elif ch == '"':
+            ascii_open = not ascii_open
+        elif ch in stops and depth == 0 and not ascii_open:
+            found.append(i)
+    if depth or ascii_open:
+        return [i for i, ch in enumerate(text) if ch in stops]
+    return found
+
+
+def first_clause(text: str) -> str:
+    """The text up to the first clause stop outside quotes, trimmed; a quoted whole unquoted."""
+    stops = stop_positions(text, CLAUSE_STOPS)
+    clause = (text[: stops[0]] if stops else text).strip()
+    return unquote(clause)
+
+
+def unquote(text: str) -> str:
+    """Drop quotes around a whole name: “吹响集结号” → 吹响集结号 (inner quotes stay)."""
+    for left, right in (("“", "”"), ('"', '"')):
+        inner = text[1:-1]
+        if len(text) > 2 and text[0] == left and text[-1] == right and left not in inner:
+            return inner
+    return text
+
+
+def spans(text: str, stops: frozenset[str], offset: int = 0) -> list[tuple[int, int]]:
+    """Non-empty (start, end) pieces of `text` cut after each stop; stops stay with their piece."""
+    pieces = []
+    start = 0
+    for i in stop_positions(text, stops):
+        if text[start:i].strip():
+            pieces.append((offset + start, offset + i + 1))
+        start = i + 1
+    if text[start:].strip():
+        pieces.append((offset + start, offset + len(text)))
+    return pieces
+
+
+def strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """(start, end) without surrounding whitespace and trailing stops."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in CLAUSE_STOPS):
+        end -= 1
+    return start, end
+
+
+Where = str  # "paragraph" | "title"
+
+
+@dataclass
+class Item:
+    """One enumerated item while the tree is being built: its name, text and place."""
+
+    name: str
+    text: str
+    para: int
+    start: int
+    end: int
+    where: Where = "paragraph"
+    #: Where the item's scope ends (paragraph, offset), for hanging nested groups under it.
+    scope_end: tuple[int, int] = (0, 0)
+
+
+@dataclass
+class Draft:
+    """A measure group while the tree is being built."""
+
+    label: str
+    declared: int | None
+    items: list[Item]
+    para: int
+    start: int
+    end: int
+    where: Where = "paragraph"
+    heading: str | None = None
+    purpose: str | None = None
+    children: list[Draft] = field(default_factory=list)
+    parent_item: int | None = None
+    #: The marker family of an ordinal sequence (shi, section…); None for label groups.
+    family: str | None = None
+    labelled: bool = False
+
+    def walk(self) -> list[Draft]:
+        """This group and all nested ones, depth first."""
+        found = [self]
+        for child in self.children:
+            found.extend(child.walk())
+        return found

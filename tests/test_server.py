@@ -1,0 +1,228 @@
+"""Loading through the Graph Store HTTP Protocol into a real `oxigraph serve` on 127.0.0.1."""
+
+from __future__ import annotations
+
+import base64
+import http.server
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from exporters import exporter_class
+from exporters.store import load_store, query_endpoint, query_store, store_counts
+from extractor.cli import main
+from schemas import Article
+from tests.conftest import SAMPLES, extract_file
+from tests.rdf_articles import reference_with_facts
+
+COUNT_QUADS = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+COUNT_GRAPHS = "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def oxigraph_binary() -> str:
+    beside = Path(sys.executable).with_name("oxigraph")
+    found = str(beside) if beside.exists() else shutil.which("oxigraph")
+    assert found, "the `oxigraph` server is missing: pip install -e '.[dev]'"
+    return found
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real Oxigraph server on a free port; its base URL. Stopped after the tests."""
+    port = free_port()
+    location = tmp_path_factory.mktemp("oxigraph")
+    log = (location / "server.log").open("w")
+    process = subprocess.Popen(
+        [
+            oxigraph_binary(),
+            "serve",
+            "--location",
+            str(location / "db"),
+            "--bind",
+            f"127.0.0.1:{port}",
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            assert process.poll() is None, (
+                f"oxigraph exited: {(location / 'server.log').read_text()}"
+            )
+            try:
+                with urllib.request.urlopen(base + "/", timeout=1) as response:  # noqa: S310 - local
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            assert time.monotonic() < deadline, "oxigraph did not answer within 30 s"
+            time.sleep(0.1)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+
+
+def write_nq(articles: list[Article], outdir: Path) -> Path:
+    exporter = exporter_class("nquads")(outdir)
+    for article in articles:
+        exporter.write(article)
+    exporter.close()
+    return outdir / "articles.nq"
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    rich = reference_with_facts()
+    articles = [
+        rich if path.name == "2021-12-22-NW202112222222391066.md" else extract_file(path)
+        for path in sorted(SAMPLES.glob("*.md"))
+    ]
+    return write_nq(articles, tmp_path_factory.mktemp("nq"))
+
+
+def count(server: str, query: str) -> int:
+    value = query_endpoint(server + "/query", query).rows[0][0]
+    assert value is not None
+    return int(value)
+
+
+def test_endpoint_load_matches_the_embedded_store_and_is_idempotent(
+    server: str, corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    load_store([corpus], tmp_path / "kg")
+    expected = store_counts(tmp_path / "kg")
+    args = ["load", str(corpus), "--endpoint", server + "/store", "--batch-size", "5"]
+    assert main(args) == 0
+    assert "48 graphs" in capsys.readouterr().out
+    assert (count(server, COUNT_QUADS), count(server, COUNT_GRAPHS)) == expected
+    assert main(args) == 0
+    assert (count(server, COUNT_QUADS), count(server, COUNT_GRAPHS)) == expected
+    capsys.readouterr()
+    # the bundled query gives the same table from both stores
+    tables = {}
+    for name in ("measures-per-organization", "people-per-source", "organizations-by-region"):
+        assert main(["query", name, "--endpoint", server + "/query", "--output", "csv"]) == 0
+        tables[name] = capsys.readouterr().out
+        assert main(["query", name, "--store", str(tmp_path / "kg"), "--output", "csv"]) == 0
+        assert capsys.readouterr().out == tables[name]
+    assert "绥化学院,1,4,27" in tables["measures-per-organization"].splitlines()
+    assert query_store(tmp_path / "kg", COUNT_GRAPHS).rows == [[str(expected[1])]]
+
+
+def test_reload_through_the_endpoint_replaces_the_graph(server: str, tmp_path: Path) -> None:
+    rich = reference_with_facts()
+    assert (
+        main(["load", str(write_nq([rich], tmp_path / "v1")), "--endpoint", server + "/store"]) == 0
+    )
+    smaller = rich.model_copy(update={"measure_groups": rich.measure_groups[:1]})
+    assert (
+        main(["load", str(write_nq([smaller], tmp_path / "v2")), "--endpoint", server + "/store"])
+        == 0
+    )
+    graph = "https://w3id.org/newsfacts/id/graph/NW202112222222391066"
+    groups = count(
+        server,
+        f"SELECT (COUNT(?x) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?x a <https://w3id.org/newsfacts/ns#MeasureGroup> }} }}",
+    )
+    assert groups == 1
+
+
+def test_http_errors_carry_the_server_message(
+    server: str, corpus: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["load", str(corpus), "--endpoint", server + "/query"]) == 1
+    err = capsys.readouterr().err
+    assert "failed: HTTP 404 Not Found: PUT /query is not supported by this server" in err
+    assert main(["query", "SELECT ?x WHERE { ?x", "--endpoint", server + "/query"]) == 1
+    err = capsys.readouterr().err
+    assert "query failed: HTTP 400" in err
+
+
+def test_an_unreachable_endpoint_is_a_clear_error(
+    corpus: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"http://127.0.0.1:{free_port()}/store"
+    started = time.monotonic()
+    assert main(["load", str(corpus), "--endpoint", url]) == 1
+    assert time.monotonic() - started < 10
+    assert f"cannot reach {url}" in capsys.readouterr().err
+
+
+class _AuthHandler(http.server.BaseHTTPRequestHandler):
+    """A server that wants Basic credentials and remembers what it was sent."""
+
+    expected = "Basic " + base64.b64encode(b"kg-user:s3cret-pw").decode()
+    seen: list[str | None] = []  # noqa: RUF012 - shared with the test on purpose
+
+    def do_PUT(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        header = self.headers.get("Authorization")
+        self.seen.append(header)
+        ok = header == self.expected
+        body = b"" if ok else b"wrong credentials for dataset newsfacts"
+        self.send_response(204 if ok else 401)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        del format, args
+
+
+@pytest.fixture
+def auth_server() -> Iterator[str]:
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _AuthHandler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/data"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def test_credentials_come_from_the_environment_only(
+    auth_server: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    nq = write_nq([reference_with_facts()], tmp_path)
+    _AuthHandler.seen.clear()
+    monkeypatch.setenv("NEWSFACTS_SPARQL_USER", "kg-user")
+    monkeypatch.setenv("NEWSFACTS_SPARQL_PASSWORD", "s3cret-pw")
+    assert main(["load", str(nq), "--endpoint", auth_server]) == 0
+    assert _AuthHandler.seen == [_AuthHandler.expected]
+    monkeypatch.setenv("NEWSFACTS_SPARQL_PASSWORD", "wrong-pw")
+    assert main(["load", str(nq), "--endpoint", auth_server]) == 1
+    captured = capsys.readouterr()
+    assert "HTTP 401 Unauthorized: wrong credentials for dataset newsfacts" in captured.err
+    for secret in ("s3cret-pw", "wrong-pw", base64.b64encode(b"kg-user:wrong-pw").decode()):
+        assert secret not in captured.out + captured.err
+    # a URL with credentials in it is refused without echoing them
+    url = auth_server.replace("http://", "http://kg-user:pw-in-url@")
+    assert main(["load", str(nq), "--endpoint", url]) == 1
+    err = capsys.readouterr().err
+    assert "NEWSFACTS_SPARQL_USER" in err and "pw-in-url" not in err
