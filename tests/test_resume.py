@@ -49,28 +49,42 @@ def reference(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-@pytest.mark.parametrize("jobs", ["1", "2"])
-def test_kill_9_then_resume_equals_an_uninterrupted_run(
-    corpus: Path, reference: Path, tmp_path: Path, jobs: str
+@pytest.mark.parametrize(
+    "case",
+    [
+        ("1", signal.SIGKILL, -signal.SIGKILL),  # kill -9: no chance to clean up
+        ("2", signal.SIGKILL, -signal.SIGKILL),
+        ("2", signal.SIGINT, 130),  # Ctrl-C: the run stops cleanly and says how to resume
+    ],
+)
+def test_an_interrupted_run_resumed_equals_an_uninterrupted_run(
+    corpus: Path, reference: Path, tmp_path: Path, case: tuple[str, int, int]
 ) -> None:
+    jobs, sig, code = case
     out = tmp_path / "out"
     command = [*newsfacts(), "extract", str(corpus), "-o", str(out), "-j", jobs]
     run = subprocess.Popen(
-        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
     )
     deadline = time.monotonic() + 60
     while manifest_lines(out) < 150 and run.poll() is None and time.monotonic() < deadline:
         time.sleep(0.005)
-    assert run.poll() is None, "the run ended before it could be killed"
-    os.killpg(run.pid, signal.SIGKILL)  # the run and its workers, as `kill -9` would
-    run.wait()
+    assert run.poll() is None, "the run ended before it could be interrupted"
+    os.killpg(run.pid, sig)  # the whole process group, as a terminal or `kill -9 -PGID` does
+    _, err = run.communicate(timeout=60)
+    assert run.returncode == code, err
+    if sig == signal.SIGINT:
+        assert b"--resume" in err
     done = manifest_lines(out)
     assert 150 <= done < 600, done
     assert not (out / "run.json").exists()
     assert main(["extract", str(corpus), "-o", str(out), "-j", "1", "--resume"]) == 0
     assert log_bytes(out) == log_bytes(reference)
+    assert not list(out.glob("*.part"))
     run_json = json.loads((out / "run.json").read_text("utf-8"))
     assert run_json["reused"] >= 150 and run_json["counts"]["ok"] == 600
+    if (reference / "articles.nq").exists():  # rebuilt from the log: the same bytes
+        assert (out / "articles.nq").read_bytes() == (reference / "articles.nq").read_bytes()
 
 
 def test_a_torn_last_line_and_an_unconfirmed_record_are_repaired(
