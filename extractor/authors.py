@@ -1,12 +1,317 @@
-"""People credited for the text, with their roles (issue 4 fills the rules)."""
+"""People credited for the text, with their roles: bylines, credit lines, photo credits.
+
+Forms (rules/authors.yaml): labelled fields anywhere (编辑:吕岩|责编:刘征宇, names glued
+to the next label as in 庞颖融媒体编辑:…), credits in parentheses at a paragraph's start
+or after a dateline (本报讯(记者 王翠 通讯员 王慧丽 文/图)) or closing one of the last
+paragraphs ((蒋平董大为), (泰兴市供电公司 周君 严文俊)), plain credit lines closed by 报道,
+and bare names heading the text (2017-10-31丁刚). Run-together names are split by
+extractor/names.py; a padding space inside a name (张 伟) is dropped.
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from typing import cast, get_args
+
+from extractor import rules
 from extractor.document import Document
-from schemas import Person
+from extractor.names import is_cjk, is_name, split_names
+from schemas import Evidence, Person, Role
+
+#: How many paragraphs at the end may close with a parenthesised credit.
+TAIL_PARAGRAPHS = 3
+#: How many paragraphs at the start may hold a byline.
+HEAD_PARAGRAPHS = 3
+TOKEN = re.compile(r"[^\s/、，,；;|｜\[\]【】]+")
+FIELD_END = re.compile(r"[\s|｜\]】)）]")
+VALUE_END = re.compile(r"[|｜\]】)）\[【(（《]|\s{2,}")
+
+
+@dataclass(frozen=True)
+class Found:
+    """A person found in a paragraph: name, role and span there."""
+
+    name: str
+    role: Role
+    paragraph: int
+    start: int
+    end: int
+
+
+@cache
+def _role_words() -> tuple[tuple[str, Role], ...]:
+    """(word, role), longest word first."""
+    table = rules.load("authors")["roles"]
+    if not isinstance(table, dict):
+        raise rules.RuleError("authors.yaml: 'roles' must map roles to words")
+    for role, words in table.items():
+        if role not in get_args(Role) or not isinstance(words, list) or not words:
+            raise rules.RuleError(f"authors.yaml: roles: bad role or empty {role!r}")
+    pairs = [(str(w), cast(Role, role)) for role, words in table.items() for w in words]
+    return tuple(sorted(pairs, key=lambda p: -len(p[0])))
+
+
+@cache
+def _label_pattern() -> re.Pattern[str]:
+    """Any labelled field: a role word (with its prefixes) or a non-person field, then a colon."""
+    prefixes = "|".join(map(re.escape, rules.strings("authors", "role_prefixes")))
+    words = sorted(
+        [w for w, _ in _role_words()] + list(rules.strings("authors", "field_labels")),
+        key=len,
+        reverse=True,
+    )
+    alternatives = "|".join(map(re.escape, words))
+    slash = "|".join(map(re.escape, rules.strings("authors", "slash_roles")))
+    return re.compile(
+        rf"(?:{prefixes})*(?:(?P<word>{alternatives})\s*[:：]|(?P<slashed>{slash})/(?=\s*[\u4e00-\u9fff]))"
+    )
+
+
+def field_value_end(text: str, start: int) -> int:
+    """Where a field's value that starts at `start` ends: at a space, a bar or the next label."""
+    label = _label_pattern().search(text, start)
+    stop = label.start() if label else len(text)
+    end = FIELD_END.search(text, start, stop)
+    return end.start() if end else stop
+
+
+def _role_of(word: str) -> Role | None:
+    return next((role for w, role in _role_words() if w == word), None)
 
 
 def extract_authors(doc: Document) -> list[Person]:
     """People credited for the article, each with a role and evidence."""
-    del doc
-    return []
+    found: list[Found] = []
+    for index, text in enumerate(doc.paragraphs):
+        found.extend(_labelled(text, index))
+        found.extend(_paren_credits(text, index, len(doc.paragraphs)))
+        if index < HEAD_PARAGRAPHS:
+            found.extend(_plain_credit(text, index))
+        if index < HEAD_PARAGRAPHS or index >= len(doc.paragraphs) - 1:
+            found.extend(_bare_names(text, index))
+        found.extend(_photo_caption(text, index))
+    people: list[Person] = []
+    seen: set[str] = set()
+    for item in sorted(found, key=lambda f: (f.paragraph, f.start)):
+        if item.name in seen:
+            continue
+        seen.add(item.name)
+        evidence = Evidence(
+            where="paragraph", paragraph=item.paragraph, start=item.start, end=item.end
+        )
+        people.append(Person(name=item.name, role=item.role, evidence=evidence))
+    return people
+
+
+# --- labelled fields: 编辑:吕岩|责编:刘征宇 -------------------------------------------------
+
+
+def _labelled(text: str, index: int) -> Iterator[Found]:
+    labels = [m for m in _label_pattern().finditer(text) if _label_ok(text, m)]
+    person_sources = set(rules.strings("authors", "person_source_labels"))
+    for i, label in enumerate(labels):
+        stop = labels[i + 1].start() if i + 1 < len(labels) else len(text)
+        value_end = VALUE_END.search(text, label.end(), stop)
+        end = value_end.start() if value_end else stop
+        word = label.group("word") or label.group("slashed")
+        role = _role_of(word)
+        if role is not None:
+            yield from _names_in(text, label.end(), end, role, index)
+        elif word in person_sources:
+            value = text[label.end() : end].strip()
+            if value and is_name(value):
+                start = text.index(value, label.end())
+                yield Found(value, "author", index, start, start + len(value))
+
+
+def _label_ok(text: str, label: re.Match[str]) -> bool:
+    """A one-character role word (文:, 图:) only after a non-CJK character or at the start."""
+    if (label.group("word") or label.group("slashed")) not in rules.strings(
+        "authors", "single_char_roles"
+    ):
+        return True
+    return label.start() == 0 or not is_cjk(text[label.start() - 1])
+
+
+# --- credits without colons: (记者 王翠 通讯员 王慧丽 文/图), 通讯员 姜南昵 报道 ---------------
+
+
+def _paren_credits(text: str, index: int, count: int) -> Iterator[Found]:
+    spans: list[tuple[int, int]] = []
+    for pattern in rules.patterns("authors", "paren_credit_head"):
+        spans.extend(m.span("credit") for m in pattern.finditer(text))
+    if index >= count - TAIL_PARAGRAPHS:
+        for pattern in rules.patterns("authors", "paren_credit_tail"):
+            spans.extend(m.span("credit") for m in pattern.finditer(text))
+    for start, end in dict.fromkeys(spans):
+        yield from _credit(text, start, end, index, bare_ok=True)
+
+
+def _plain_credit(text: str, index: int) -> Iterator[Found]:
+    for pattern in rules.patterns("authors", "plain_credit_head"):
+        match = pattern.match(text)
+        if match:
+            yield from _credit(text, *match.span("credit"), index, bare_ok=False)
+
+
+def _credit(text: str, start: int, end: int, index: int, *, bare_ok: bool) -> Iterator[Found]:
+    """Names in a credit: role words switch the role; one token that is no name voids it."""
+    role: Role = "author"
+    closing = set(rules.strings("authors", "closing_words"))
+    found: list[Found] = []
+    saw_role = False
+    tokens = list(_tokens(text, start, end))
+    group = 0  # where the names of the current role start in `found`
+    for position, (first_start, tok_end) in enumerate(tokens):
+        tok_start = first_start
+        token = text[tok_start:tok_end]
+        if token in closing:
+            if token.startswith("摄"):  # 张伟 摄: the names before are the photographers
+                found[group:] = [
+                    Found(f.name, "photographer", index, f.start, f.end) for f in found[group:]
+                ]
+            continue
+        word, rest = _leading_role(token)
+        if word is not None:
+            saw_role = True
+            role = _role_of(word) or role
+            group = len(found)
+            if not rest:
+                continue
+            tok_start += len(token) - len(rest)
+        if _role_of(text[tok_start:tok_end]) is not None:  # 文/图 after the names closes the credit
+            continue
+        names = _token_names(text, tok_start, tok_end, first=position == 0)
+        if names is None:
+            return
+        found.extend(Found(n, role, index, s, e) for n, s, e in names)
+    if saw_role or bare_ok:
+        yield from found
+
+
+def _leading_role(token: str) -> tuple[str | None, str]:
+    """The role word a token holds (半岛全媒体记者, 通讯员左晟), and what follows it."""
+    for word, _ in _role_words():
+        at = token.find(word)
+        if at >= 0 and (at == 0 or len(word) > 1) and at <= 8:
+            head = token[:at]
+            if head and len(word) == 1:
+                continue
+            return word, token[at + len(word) :]
+    return None, token
+
+
+def _token_names(
+    text: str, start: int, end: int, *, first: bool
+) -> list[tuple[str, int, int]] | None:
+    """Names of one token; a leading unit (天星镇王玉林) is skipped. None: not names."""
+    token = _squeeze(text[start:end])
+    spans = split_names(token)
+    if spans is not None:
+        return [
+            (f.name, f.start, f.end)
+            for f in _found(text, start, end, spans, role="author", index=0)
+        ]
+    if first and " " not in text[start:end]:
+        for cut in range(len(token) - 2, 2, -1):
+            if _is_unit(token[:cut]):
+                rest = split_names(token[cut:])
+                if rest is not None:
+                    return [
+                        (token[cut + s : cut + e], start + cut + s, start + cut + e)
+                        for s, e in rest
+                    ]
+        if _is_unit(token):
+            return []
+    return None
+
+
+def _is_unit(token: str) -> bool:
+    """A unit credited before the names (泰兴市供电公司, 黑虎庙镇): it ends like an organization."""
+    suffixes = rules.strings("organizations", "unit_suffixes")
+    return len(token) >= 3 and token.endswith(suffixes)
+
+
+def _tokens(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """Token spans; one-character tokens after a surname join it (张 伟 -> 张伟)."""
+    spans = [(m.start() + start, m.end() + start) for m in TOKEN.finditer(text[start:end])]
+    i = 0
+    while i < len(spans):
+        s, e = spans[i]
+        if (
+            i + 1 < len(spans)
+            and e - s == 1
+            and spans[i + 1][1] - spans[i + 1][0] <= 2
+            and is_name(text[s:e] + text[spans[i + 1][0] : spans[i + 1][1]])
+            and _role_of(text[spans[i + 1][0] : spans[i + 1][1]]) is None
+        ):
+            yield s, spans[i + 1][1]
+            i += 2
+            continue
+        yield s, e
+        i += 1
+
+
+def _names_in(text: str, start: int, end: int, role: Role, index: int) -> Iterator[Found]:
+    """Names in a labelled value (文/记者 张三: a role word switches the role); stops at
+    the first token that is no name."""
+    closing = set(rules.strings("authors", "closing_words"))
+    for first_start, tok_end in _tokens(text, start, end):
+        token = text[first_start:tok_end]
+        if token in closing:
+            continue
+        word, rest = _leading_role(token)
+        if word is not None:
+            role = _role_of(word) or role
+            if not rest:
+                continue
+            token = rest
+        spans = split_names(_squeeze(token))
+        if spans is None:
+            return
+        yield from _found(text, tok_end - len(token), tok_end, spans, role=role, index=index)
+
+
+def _found(
+    text: str, start: int, end: int, spans: list[tuple[int, int]], *, role: Role, index: int
+) -> Iterator[Found]:
+    """Map spans of a squeezed token back to the text (a padding space may sit inside)."""
+    positions = [i for i in range(start, end) if not text[i].isspace()]
+    for s, e in spans:
+        yield Found(
+            text[positions[s] : positions[e - 1] + 1].replace(" ", ""),
+            role,
+            index,
+            positions[s],
+            positions[e - 1] + 1,
+        )
+
+
+def _squeeze(token: str) -> str:
+    return "".join(token.split())
+
+
+def _photo_caption(text: str, index: int) -> Iterator[Found]:
+    """A caption closed by its photographers: 图为学生们在上课。 王五 摄."""
+    for pattern in rules.patterns("authors", "photo_caption"):
+        match = pattern.search(text)
+        if match:
+            yield from _credit(text, *match.span("credit"), index, bare_ok=True)
+
+
+# --- bare names heading the text: 2017-10-31丁刚 ------------------------------------------
+
+
+def _bare_names(text: str, index: int) -> Iterator[Found]:
+    for pattern in rules.patterns("authors", "bare_name_line"):
+        match = pattern.match(text)
+        if not match:
+            continue
+        start, end = match.span("names")
+        squeezed = _squeeze(text[start:end])
+        spans = split_names(squeezed)
+        if spans is not None and len(squeezed) <= 8:
+            yield from _found(text, start, end, spans, role="author", index=index)

@@ -340,10 +340,10 @@ def article_tree(article: Article) -> Tree:
     orgs = tree.add(f"organizations ({len(article.organizations)})")
     for org in article.organizations:
         region = f", {org.region}" if org.region else ""
-        orgs.add(f"{org.name} [{org.role}, {org.kind}{region}]")
+        orgs.add(f"{org.name} \\[{org.role}, {org.kind}{region}]")  # \\[: rich markup
     people = tree.add(f"people ({len(article.authors)})")
     for person in article.authors:
-        people.add(f"{person.name} [{person.role}]")
+        people.add(f"{person.name} \\[{person.role}]")
     groups = tree.add(f"measure groups ({len(article.measure_groups)})")
     for group in article.measure_groups:
         _add_group(groups, group)

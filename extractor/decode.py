@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 
 from charset_normalizer import from_bytes
@@ -158,7 +159,8 @@ def _cut_character_warning(count: int) -> str:
 
 def _check_is_text(text: str) -> None:
     sample = text[:JUNK_WINDOW]
-    junk = sum(1 for ch in sample if _is_junk(ch))
+    # Classify each distinct character once: a post has a few hundred, not tens of thousands.
+    junk = sum(n for ch, n in Counter(sample).items() if _is_junk(ch))
     if sample and junk / len(sample) > MAX_JUNK_RATIO:
         raise InputError(
             "not_text", f"{junk} of {len(sample)} characters are control or unassigned"

@@ -12,10 +12,13 @@ SENTENCE_STOPS = frozenset("。！!？?")
 SEGMENT_STOPS = frozenset("；;")
 OPENERS = {"“": "”", "《": "》", "（": "）", "(": ")", "‘": "’"}
 CLOSERS = frozenset(OPENERS.values())
+BRACKETS = frozenset(OPENERS) | CLOSERS | {'"'}
 
 
 def stop_positions(text: str, stops: frozenset[str]) -> list[int]:
     """Indices of `stops` outside quotes and brackets (all if the brackets do not balance)."""
+    if not BRACKETS.intersection(text):  # the common case: nothing to balance
+        return [i for i, ch in enumerate(text) if ch in stops]
     depth = 0
     found = []
     ascii_open = False

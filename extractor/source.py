@@ -1,22 +1,102 @@
-"""The publisher the text names: the closing source line (（文章来源：黑龙江日报）)."""
+"""The publisher the text names: the source line, a 来源 field, a reprint note, a dateline.
+
+Tried in order (rules/source.yaml): the closing source line （文章来源：黑龙江日报）, a
+来源: field (also when other fields share its line), a journal's issue line (人民论坛
+2017年27期), ——原载…《X》 / 转载自X, a provider sentence (由X提供，转载请注明出处), a
+dateline (中电新闻网讯), a flash's closing （X报）.
+Never 本报/本站/网络收录, never a person's name (来源:陈冰 credits an author), never the
+site in `tags`. The name is given without 《》.
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+from functools import cache
+
 from extractor import rules
+from extractor.authors import field_value_end
 from extractor.document import Document
+from extractor.names import is_name
 from schemas import Evidence, Source
+
+#: Paragraphs at each end of the body where metadata lines (来源:…) sit.
+EDGE_PARAGRAPHS = 4
 
 
 def extract_source(doc: Document) -> Source | None:
-    """The source named by the post's source line, with its span there; None when none."""
-    if doc.source_line is None:
-        return None
-    for pattern in rules.patterns("document", "source_line"):
-        match = pattern.match(doc.source_line)
-        if match:
-            name = match.group("name").strip("《》 ")
-            if name:
-                start = doc.source_line.index(name, match.start("name"))
-                evidence = Evidence(where="source_line", start=start, end=start + len(name))
-                return Source(name=name, evidence=evidence)
+    """The source the text names, with its span; None when it names none."""
+    for found in _candidates(doc):
+        if found is not None:
+            return found
     return None
+
+
+def _candidates(doc: Document) -> Iterator[Source | None]:
+    if doc.source_line is not None:
+        for pattern in rules.patterns("document", "source_line"):
+            match = pattern.match(doc.source_line)
+            if match:
+                yield _source(doc.source_line, match.start("name"), match.end("name"), None)
+    edges = _edge_paragraphs(doc)
+    head = edges[:EDGE_PARAGRAPHS]
+    for index in edges:
+        yield from _labelled(doc.paragraphs[index], index)
+    yield from _matches(doc, head, "issue_line", anchored=True)
+    yield from _matches(doc, edges, "reprint", anchored=False)
+    yield from _matches(doc, edges, "provider", anchored=False)
+    yield from _matches(doc, head, "dateline", anchored=True)
+    yield from _matches(doc, edges, "trailing_outlet", anchored=False)
+
+
+def _matches(
+    doc: Document, indices: list[int], group: str, *, anchored: bool
+) -> Iterator[Source | None]:
+    """Sources named by one rule group in the given paragraphs, in order."""
+    for index in indices:
+        text = doc.paragraphs[index]
+        for pattern in rules.patterns("source", group):
+            found = [pattern.match(text)] if anchored else list(pattern.finditer(text))
+            for match in found:
+                if match:
+                    yield _source(text, *match.span("name"), index)
+
+
+def _edge_paragraphs(doc: Document) -> list[int]:
+    """Indices of the first and last paragraphs (where metadata and bylines sit), in order."""
+    count = len(doc.paragraphs)
+    head = list(range(min(EDGE_PARAGRAPHS, count)))
+    tail = list(range(max(count - EDGE_PARAGRAPHS, 0), count))
+    return list(dict.fromkeys(head + tail))
+
+
+def _labelled(text: str, index: int) -> Iterator[Source | None]:
+    for pattern in rules.patterns("source", "source_label"):
+        for match in pattern.finditer(text):
+            start = match.end()
+            yield _source(text, start, field_value_end(text, start), index)
+
+
+@cache
+def _not_sources() -> frozenset[str]:
+    return frozenset(rules.strings("source", "not_sources"))
+
+
+def _source(text: str, start: int, end: int, index: int | None) -> Source | None:
+    """A Source for text[start:end] once trimmed, or None when it names no publisher."""
+    stripped = text[start:end].strip()
+    for pattern in rules.patterns("source", "programme"):
+        match = pattern.match(stripped)
+        if match:
+            stripped = match.group("name").strip()
+    name = stripped.strip("《》 ")
+    if len(name) < 2 or name in _not_sources() or name.startswith(("本报", "本站")):
+        return None
+    if is_name(name) or not re.search(r"[\w\u4e00-\u9fff]", name):
+        return None  # 来源:陈冰 names a person (an author), not a publisher
+    at = text.index(name, start)
+    if index is None:
+        evidence = Evidence(where="source_line", start=at, end=at + len(name))
+    else:
+        evidence = Evidence(where="paragraph", paragraph=index, start=at, end=at + len(name))
+    return Source(name=name, evidence=evidence)

@@ -35,6 +35,7 @@ def load(name: str) -> dict[str, Any]:
     return data
 
 
+@cache
 def strings(name: str, group: str) -> tuple[str, ...]:
     """A group that is a non-empty list of strings."""
     value = load(name).get(group)

@@ -1,0 +1,335 @@
+"""Organizations: suffix rules, the subject rules, places and regions. Real strings from
+../shared/corpus where the form occurs there (the post is named), constructed ones marked
+`# constructed`; each rule with cases that must not match."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+import tarfile
+from collections import Counter
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+from extractor import regions
+from extractor.document import Document
+from extractor.organizations import extract_organizations, kind_of, names_in
+from schemas import Organization
+from tests.conftest import ROOT, SAMPLES, extract_file
+
+
+def orgs(title: str | None, *paragraphs: str) -> list[Organization]:
+    """Organizations of a document, after checking every evidence span names them."""
+    doc = Document(
+        path="t.md",
+        text="",
+        encoding="utf-8",
+        kind="post",
+        title=title,
+        paragraphs=list(paragraphs),
+    )
+    found = extract_organizations(doc)
+    for org in found:
+        assert org.evidence
+        for ev in org.evidence:
+            text = title if ev.where == "title" else paragraphs[ev.paragraph or 0]
+            assert text is not None
+            assert text[ev.start : ev.end] == org.name
+    return found
+
+
+def subjects(title: str | None, *paragraphs: str) -> list[str]:
+    return [o.name for o in orgs(title, *paragraphs) if o.role == "subject"]
+
+
+# --- names by suffix --------------------------------------------------------------------------
+
+NAMES = [
+    # reference post: the name starts after a stop word (参与, 依托)
+    ("积极参与省教育厅倡导的各类就业工作协作体", ["省教育厅"]),
+    ("开展心理帮扶，依托心理咨询中心，对毕业生提供心理援助服务", ["心理咨询中心"]),
+    # 025_miluo, 120_huangshigang, 115_wuxiang
+    ("今年以来,汨罗市国土资源局通过建立重点工作三单制度", ["汨罗市国土资源局"]),
+    ("近日,黄石港区法院强化举措", ["黄石港区法院"]),
+    ("文件的相关要求,武乡泽都村镇银行于2021年9月1日起", ["武乡泽都村镇银行"]),
+    # 117_daishan: 院 after a county stands for its procuratorate
+    ("526,岱山县院开展以“法治进校园”为主题的活动", ["岱山县院"]),
+    # 111_taixing: a verb before a place-prefixed name is cut off at the place
+    ("泰兴市供电公司参加泰兴市政府组织召开了会议", ["泰兴市供电公司", "泰兴市政府"]),
+    # names inside 《》 are document titles, not organizations (026_honghe)
+    ("完善《红河州民政局重点工作任务项目清单化落实计划表》", []),
+    # must not: common words ending like a suffix (140_qingdao, 133_heihumiao, 030_harbin)
+    ("巩固全市社会大局稳定的良好局面", []),
+    ("实行镇干部包村,村干部包组", []),
+    ("哈尔滨地处东北亚,是对俄合作中心城市", []),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), NAMES)
+def test_names_by_suffix(text: str, expected: list[str]) -> None:
+    generic = {"中心", "政府", "学院", "学校"}
+    found = [text[s:e] for s, e, _ in names_in(text) if text[s:e] not in generic]
+    assert [n for n in found if n in expected or not any(n in e for e in expected)] == expected
+
+
+KINDS = [
+    ("绥化学院", "university"),
+    ("新桥初级中学", "school"),
+    ("东坡二中", "school"),
+    ("黄石港区法院", "court"),
+    ("岱山县检察院", "procuratorate"),
+    ("市中心医院", "hospital"),
+    ("县委", "party"),
+    ("宁德供电公司", "enterprise"),
+    ("省教育厅", "government"),
+    ("黑龙江日报", "media"),
+    ("心理咨询中心", "other"),
+]
+
+
+@pytest.mark.parametrize(("name", "kind"), KINDS)
+def test_kind_by_suffix(name: str, kind: str) -> None:
+    assert kind_of(name) == kind
+
+
+# --- the subject ------------------------------------------------------------------------------
+
+LEAD = "为进一步做好各项工作,"
+
+
+def test_title_colon_names_the_subject() -> None:
+    # reference post
+    assert subjects(
+        "绥化学院：打好组合拳毕业生就业三连升",
+        "近年来，绥化学院把打好稳就业保就业攻坚战作为践行初心使命的试金石。",
+    ) == ["绥化学院"]
+
+
+def test_a_newspaper_before_the_title_colon_is_not_the_subject() -> None:
+    # constructed: the outlet names itself before the colon
+    found = orgs(
+        "南京日报：切实做到三个到位",
+        "日前在相关会议上,市委主要领导要求,开展教育实践活动要做到三个到位。",
+    )
+    assert [o.name for o in found if o.role == "subject"] == ["市委"]
+    assert all(o.name != "南京日报" or o.role == "mentioned" for o in found)
+
+
+def test_an_internal_body_is_not_the_subject() -> None:
+    # reference post: 学校成立…就业工作领导小组; 学校 refers back to 绥化学院
+    found = orgs(
+        "绥化学院：打好组合拳毕业生就业三连升",
+        "近年来，绥化学院把打好稳就业保就业攻坚战作为践行初心使命的试金石，全力以赴稳住就业基本盘。",
+        "构建组织保障，学校成立由党委书记和校长任组长的就业工作领导小组，为就业工作提供组织保障。",
+    )
+    roles = {o.name: o.role for o in found}
+    assert roles["绥化学院"] == "subject"
+    assert roles["就业工作领导小组"] == "mentioned"
+
+
+def test_an_unnamed_parent_leaves_the_body_as_subject() -> None:
+    # 034_chengdu: the university is named only in the domain
+    lead = "4月8日下午2点半,教育思想大讨论秘书组第二次工作例会召开在行政楼410召开,副校长苏蓉参会,发展规划处负责人邱果及秘书组全体人员参会。"
+    assert subjects(None, lead) == ["教育思想大讨论秘书组"]
+
+
+def test_a_place_that_acts_is_the_subject() -> None:
+    # 032_donglan
+    assert subjects(
+        "强力抓好三个层面 凝心聚力促脱贫",
+        "广西东兰县从县委、乡镇党委,到村和社区党支部,充分发挥基层党组织的战斗堡垒作用,聚力脱贫攻坚,成效显著。",
+        "二是聚力基础设施建设。东兰县通过改造升级农村公路,提升了公路通达能力。",
+    ) == ["东兰县"]
+
+
+def test_a_place_that_does_not_act_is_not_the_subject() -> None:
+    # 133_heihumiao: 梁山县 names a meeting; the township acts
+    lead = "梁山县环境综合整治动员大会召开后,黑虎庙镇党委、政府高度重视,立即召开党政联席会传达会议精神。"
+    found = subjects("梁山县环境综合整治动员大会召开后,黑虎庙镇党委、政府高度重视", lead)
+    assert found and "黑虎庙镇" in found[0]
+
+
+def test_references_count_for_the_subject() -> None:
+    # 113_dalian: 我校 refers to 大连大学; 大连市人大常委会 is mentioned once
+    found = subjects(
+        "6月11日下午,我校组织党委理论学习中心组专题学习会",
+        "6月11日下午,我校组织党委理论学习中心组专题学习会。大连市人大常委会副主任、大连大学党委书记王晋良主持会议并讲话。",
+        "王书记就统筹做好常态化疫情防控工作和学校下一步重点工作,提出了三点要求。",
+        "一要深刻领悟重要讲话精神。全校上下要深入学习,践行大连大学文化理念,办好人民满意大学。",
+    )
+    assert found and "大连大学" in found[0]
+
+
+def test_hosts_are_all_subjects() -> None:
+    # 130_zhanjiang
+    text = "活动由湛江市精神文明建设委员会办公室、赤坎区创建全国文明城市工作办公室和赤坎区精神文明建设委员会办公室主办,设有知识竞猜等六大项目。"
+    assert subjects(None, text) == [
+        "湛江市精神文明建设委员会办公室",
+        "赤坎区创建全国文明城市工作办公室",
+        "赤坎区精神文明建设委员会办公室",
+    ]
+
+
+def test_the_caller_of_a_meeting_the_subject_attends() -> None:
+    # 111_taixing: both the attending company and the calling government are subjects
+    text = "3月19日,泰兴市供电公司参加泰兴市政府组织召开了2014年“平安电力”建设工作会议,副市长顾刚参加了会议并作重要讲话。"
+    assert subjects("泰兴供电参加市政府“平安电力”建设工作会议", text) == [
+        "泰兴市供电公司",
+        "泰兴市政府",
+    ]
+
+
+def test_a_meeting_someone_else_attends_adds_no_subject() -> None:
+    # constructed: the attendee is not the subject, so the caller is not added
+    text = "近日,绥化学院召开就业工作会议,校长随后参加省教育厅组织召开的就业工作推进会。"
+    assert subjects("绥化学院：打好组合拳", text) == ["绥化学院"]
+
+
+def test_the_unit_in_the_closing_credit() -> None:
+    # 134_tianxing: 镇党委 stands for the township the credit names
+    found = subjects(
+        "一是强化组织保障",
+        "一是强化组织保障。镇党委专题研究,科学规划,制定实施方案,成立工作领导小组。",
+        "三是强化组织协调。各工作组全面做好土地丈量等前期工作。(天星镇王玉林)",
+    )
+    assert found == ["天星镇"]
+
+
+def test_no_organization_no_subject() -> None:
+    assert (
+        subjects("离岸人民币兑美元升至6.3512", "离岸人民币兑美元升至6.3512，为2018年以来最高水平。")
+        == []
+    )
+
+
+# --- the reference post and the samples --------------------------------------------------------
+
+
+def test_reference_post_organizations(reference) -> None:  # type: ignore[no-untyped-def]
+    by_name = {o.name: o for o in reference.organizations}
+    subject = [o for o in reference.organizations if o.role == "subject"]
+    assert [(o.name, o.kind, o.region) for o in subject] == [
+        ("绥化学院", "university", "黑龙江省绥化市")
+    ]
+    assert by_name["省教育厅"].role == "mentioned"
+    assert by_name["省教育厅"].region == "黑龙江省"
+    assert by_name["心理咨询中心"].role == "mentioned"
+    assert by_name["就业工作领导小组"].role == "mentioned"
+
+
+def test_every_sample_names_its_gold_subject() -> None:
+    """Each gold subject is contained in (or contains) an extracted subject — as eval scores."""
+    misses = []
+    for gold_path in sorted(SAMPLES.glob("*.gold.json")):
+        gold = json.loads(gold_path.read_text("utf-8"))
+        article = extract_file(gold_path.with_name(gold_path.name.replace(".gold.json", ".md")))
+        found = [o.name for o in article.organizations if o.role == "subject"]
+        for name in gold["organizations"]:
+            if not any(name in f or f in name for f in found):
+                misses.append((gold_path.name, name, found))
+    assert misses == []
+
+
+# --- regions ----------------------------------------------------------------------------------
+
+REGIONS = [
+    # a bare short name (绥化) counts where the article names the province (the reference post)
+    (
+        "绥化学院",
+        regions.context(["积极引导学生参与国家、黑龙江省组织的网络招聘活动"]),
+        "黑龙江省绥化市",
+    ),
+    ("绥化学院", Counter(), None),
+    # a short name that keeps its level (红河州) and a full one (汨罗市) count on their own
+    ("红河州民政局", Counter(), "云南省红河哈尼族彝族自治州"),
+    ("汨罗市国土资源局", Counter(), "湖南省岳阳市汨罗市"),
+    ("黑虎庙镇", regions.context(["梁山县环境综合整治动员大会"]), "山东省济宁市梁山县黑虎庙镇"),
+    # must not: a name that only starts like a district (光明区, 公安县)
+    ("光明日报", Counter(), None),
+    ("公安机关", Counter(), None),
+    # must not: a town name many counties have, with nothing in the text to choose
+    ("东风街道", Counter(), None),
+    ("心理咨询中心", Counter(), None),
+]
+
+
+@pytest.mark.parametrize(("name", "ctx", "region"), REGIONS)
+def test_region_of(name: str, ctx: Counter[str], region: str | None) -> None:
+    place = regions.region_of(name, ctx)
+    assert (regions.full_name(place) if place else None) == region
+
+
+def test_places_in_running_text() -> None:
+    text = "梁山县环境综合整治动员大会召开后,黑虎庙镇党委、政府高度重视"
+    assert [text[s:e] for s, e, _ in regions.places_in(text)] == ["梁山县", "黑虎庙镇"]
+
+
+def test_regions_table_is_a_tree_of_division_codes() -> None:
+    """Every row's parent code is in the table; codes are unique and sorted (see scripts/)."""
+    text = resources.files("extractor.rules").joinpath("regions.tsv").read_text("utf-8")
+    lines = text.splitlines()
+    assert lines[0].startswith("# generated by scripts/build_regions.py")
+    codes = [line.split("\t")[0] for line in lines[1:]]
+    assert codes == sorted(set(codes))
+    present = set(codes)
+    levels = Counter(len(c) for c in codes)
+    assert levels[2] == 31 and levels[4] > 300 and levels[6] > 2800 and levels[9] > 38000
+    orphans = [c for c in codes if len(c) > 2 and c[:2] not in present]
+    assert orphans == []
+    assert not {"市辖区", "县"} & {line.split("\t")[1] for line in lines[1:]}
+
+
+def test_every_fact_points_at_its_text() -> None:
+    """Across every post, each person, organization and source evidence spans its name."""
+    paths = sorted(SAMPLES.glob("*.md"))
+    assert paths
+    for path in paths:
+        article = extract_file(path)
+        for person in article.authors:
+            ev = person.evidence
+            text = article.paragraphs[ev.paragraph or 0]
+            assert "".join(text[ev.start : ev.end].split()) == person.name, path.name
+        for org in article.organizations:
+            for ev in org.evidence:
+                text = (
+                    article.title if ev.where == "title" else article.paragraphs[ev.paragraph or 0]
+                )
+                assert text is not None
+                assert text[ev.start : ev.end] == org.name, path.name
+        if article.source and article.source.evidence.where == "paragraph":
+            ev = article.source.evidence
+            assert article.paragraphs[ev.paragraph or 0][ev.start : ev.end] == article.source.name
+
+
+def test_build_regions_script_writes_code_name_rows(tmp_path: Path) -> None:
+    """The generator reads the npm package's CSVs and drops placeholder rows (constructed tarball)."""
+    files = {
+        "provinces.csv": 'code,name\n23,"黑龙江省"\n11,"北京市"\n',
+        "cities.csv": 'code,name,provinceCode\n2312,"绥化市",23\n1101,"市辖区",11\n',
+        "areas.csv": 'code,name,cityCode,provinceCode\n231202,"北林区",2312,23\n',
+        "streets.csv": 'code,name,areaCode,provinceCode,cityCode\n231202001,"西长发街道",231202,23,2312\n',
+    }
+    archive = tmp_path / "china-division-0.0.0.tgz"
+    with tarfile.open(archive, "w:gz") as tar:
+        for name, text in files.items():
+            data = text.encode("utf-8")
+            info = tarfile.TarInfo(f"package/dist/{name}")
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    script = ROOT / "scripts" / "build_regions.py"
+    result = subprocess.run(
+        [sys.executable, str(script), str(archive)], capture_output=True, text=True, check=True
+    )
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("# generated by scripts/build_regions.py")
+    assert lines[1:] == [
+        "11\t北京市",
+        "23\t黑龙江省",
+        "2312\t绥化市",
+        "231202\t北林区",
+        "231202001\t西长发街道",
+    ]
