@@ -22,7 +22,9 @@ import os
 import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from multiprocessing.pool import AsyncResult, Pool
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeoutError
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Protocol, TypeVar
 
 from extractor.remote import MissingExtraError
@@ -32,8 +34,7 @@ R = TypeVar("R")
 
 #: Tasks in flight per worker: enough to keep every worker busy while results are written.
 WINDOW_PER_WORKER = 4
-#: A task (one chunk of files) taking longer than this is given up as lost (a worker
-#: that died leaves its task unanswered in a multiprocessing pool).
+#: A task (one chunk of files) taking longer than this is given up as lost.
 TASK_TIMEOUT_S = 600.0
 ENGINES = ("local", "dask")
 
@@ -83,12 +84,14 @@ def _ignore_sigint() -> None:
 
 
 class LocalEngine:
-    """A pool of `jobs` worker processes, each replaced after `tasks_per_child` tasks.
+    """A pool of `jobs` worker processes, replaced after `tasks_per_child` tasks each.
 
     Replacing workers bounds what a long run can accumulate in one process (lxml and
-    the allocator do not always give memory back). `multiprocessing.Pool` is used
-    rather than `ProcessPoolExecutor`: the latter deadlocks with `max_tasks_per_child`
-    on Python 3.11-3.13 (CPython gh-115634).
+    the allocator do not always give memory back). The pool itself is replaced rather
+    than using `max_tasks_per_child`, which deadlocks on Python 3.11-3.13 (CPython
+    gh-115634): a retired pool finishes the tasks it holds while the next one starts.
+    A worker that dies (a crash in a C library, the OOM killer) breaks its pool: each
+    task it held is tried once more alone in a fresh process, then given to `on_error`.
     """
 
     def __init__(self, jobs: int, *, tasks_per_child: int = 64, preload: str = "") -> None:
@@ -106,6 +109,9 @@ class LocalEngine:
             return ctx
         return multiprocessing.get_context("spawn")
 
+    def _pool(self, workers: int) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(workers, mp_context=self._context(), initializer=_ignore_sigint)
+
     def map(
         self,
         fn: Callable[[T], R],
@@ -113,34 +119,61 @@ class LocalEngine:
         on_error: Callable[[T, BaseException], R],
     ) -> Iterator[R]:
         """fn(task) in worker processes; results in task order."""
-        ctx: Any = self._context()
-        pool: Pool = ctx.Pool(
-            self.jobs, initializer=_ignore_sigint, maxtasksperchild=self.tasks_per_child
-        )
-        pending: deque[tuple[T, AsyncResult[R]]] = deque()
+        pool = self._pool(self.jobs)
+        submitted = 0
+        pending: deque[tuple[T, Future[R]]] = deque()
         window = self.jobs * WINDOW_PER_WORKER
         try:
             for task in tasks:
-                pending.append((task, pool.apply_async(fn, (task,))))
+                if submitted == self.jobs * self.tasks_per_child:
+                    pool.shutdown(wait=False)  # retire: it finishes what it holds, then exits
+                    pool, submitted = self._pool(self.jobs), 0
+                try:
+                    future = pool.submit(fn, task)
+                except BrokenProcessPool:
+                    pool, submitted = self._pool(self.jobs), 0
+                    future = pool.submit(fn, task)
+                submitted += 1
+                pending.append((task, future))
                 while len(pending) >= window:
-                    yield _collect(*pending.popleft(), on_error)
+                    yield self._collect(fn, *pending.popleft(), on_error)
             while pending:
-                yield _collect(*pending.popleft(), on_error)
+                yield self._collect(fn, *pending.popleft(), on_error)
         except BaseException:
-            pool.terminate()  # Ctrl-C or a writer error: drop the queued work now
-            pool.join()
+            for _, future in pending:
+                future.cancel()
+            pool.shutdown(wait=True, cancel_futures=True)  # Ctrl-C: running tasks end soon
             raise
-        pool.close()
-        pool.join()
+        pool.shutdown(wait=True)
 
+    def _collect(
+        self,
+        fn: Callable[[T], R],
+        task: T,
+        future: Future[R],
+        on_error: Callable[[T, BaseException], R],
+    ) -> R:
+        try:
+            return future.result(timeout=TASK_TIMEOUT_S)
+        except BrokenProcessPool:
+            return self._alone(fn, task, on_error)
+        except FutureTimeoutError:
+            return on_error(task, TimeoutError(f"no answer in {TASK_TIMEOUT_S:.0f} s"))
+        except Exception as exc:  # noqa: BLE001 - a lost task is data, see module doc
+            return on_error(task, exc)
 
-def _collect(task: T, pending: AsyncResult[R], on_error: Callable[[T, BaseException], R]) -> R:
-    try:
-        return pending.get(timeout=TASK_TIMEOUT_S)
-    except multiprocessing.TimeoutError:
-        return on_error(task, TimeoutError(f"no answer from a worker in {TASK_TIMEOUT_S:.0f} s"))
-    except Exception as exc:  # noqa: BLE001 - a lost task is data, see module doc
-        return on_error(task, exc)
+    def _alone(self, fn: Callable[[T], R], task: T, on_error: Callable[[T, BaseException], R]) -> R:
+        # Its pool broke: some task in it killed a worker. Run this one in a process of
+        # its own, so that it fails only if it is the one.
+        with self._pool(1) as alone:
+            try:
+                return alone.submit(fn, task).result(timeout=TASK_TIMEOUT_S)
+            except BrokenProcessPool:
+                return on_error(task, RuntimeError("the worker process died on this task"))
+            except FutureTimeoutError:
+                return on_error(task, TimeoutError(f"no answer in {TASK_TIMEOUT_S:.0f} s"))
+            except Exception as exc:  # noqa: BLE001 - a lost task is data, see module doc
+                return on_error(task, exc)
 
 
 class DaskEngine:

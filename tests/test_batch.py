@@ -100,6 +100,23 @@ def test_a_failing_task_comes_back_as_data_in_order(engine: SerialEngine | Local
     assert results == [[n * 10] if n % 2 == 0 else [-n] for n in range(12)]
 
 
+def die_on_five(items: list[int]) -> list[object]:
+    """A task that kills its worker process for one input, as a crash in C code would."""
+    if items == [5]:
+        os._exit(3)
+    return [os.getpid()]
+
+
+def test_a_worker_that_dies_loses_only_its_own_task_and_workers_are_replaced() -> None:
+    engine = LocalEngine(2, tasks_per_child=2)
+    tasks = [[n] for n in range(12)]
+    results = list(engine.map(die_on_five, tasks, lambda task, exc: ["lost", str(exc)]))
+    assert results[5] == ["lost", "the worker process died on this task"]
+    pids = [r[0] for i, r in enumerate(results) if i != 5]
+    assert all(isinstance(pid, int) for pid in pids)
+    assert len(set(pids)) > 2  # two workers, replaced every 2 tasks each
+
+
 def test_a_lost_chunk_fails_each_of_its_files(corpus: Path) -> None:
     items = discover([corpus / "0000"])[:3]
     results = lost_chunk(items, TimeoutError("no answer"))
