@@ -89,7 +89,7 @@ class LocalEngine:
     Replacing workers bounds what a long run can accumulate in one process (lxml and
     the allocator do not always give memory back). The pool itself is replaced rather
     than using `max_tasks_per_child`, which deadlocks on Python 3.11-3.13 (CPython
-    gh-115634): a retired pool finishes the tasks it holds while the next one starts.
+    gh-115634): a retired pool finishes the tasks it holds, then the next one starts.
     A worker that dies (a crash in a C library, the OOM killer) breaks its pool: each
     task it held is tried once more alone in a fresh process, then given to `on_error`.
     """
@@ -126,7 +126,9 @@ class LocalEngine:
         try:
             for task in tasks:
                 if submitted == self.jobs * self.tasks_per_child:
-                    pool.shutdown(wait=False)  # retire: it finishes what it holds, then exits
+                    # Retire the pool once it has finished what it holds: overlapping it
+                    # with the next would double the workers' memory for a moment.
+                    pool.shutdown(wait=True)
                     pool, submitted = self._pool(self.jobs), 0
                 try:
                     future = pool.submit(fn, task)
