@@ -14,13 +14,26 @@ from rich.tree import Tree
 
 from exporters import REGISTRY, UnknownFormatError, known_formats, resolve
 from extractor import __version__
-from extractor.batch import DEFAULT_MAX_BYTES, FileResult, discover, run_batch
+from extractor.batch import (
+    ARTICLES,
+    DEFAULT_MAX_BYTES,
+    ResumeError,
+    count_inputs,
+    default_formats,
+    export_log,
+    iter_inputs,
+    run_batch,
+)
+from extractor.engines import ENGINES, cpu_count, make_engine
 from extractor.errors import InputError
 from extractor.evaluate import Report, evaluate, regressions
 from extractor.pipeline import extract_article
+from extractor.progress import BatchProgress, print_summary
+from extractor.remote import MissingExtraError, is_url
 from schemas import Article, MeasureGroup
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_INTERRUPTED = 130
 
 
 def _format_help() -> str:
@@ -37,6 +50,23 @@ def _parse_formats(ctx: click.Context, param: click.Parameter, value: str | None
         raise click.BadParameter(str(exc)) from exc
 
 
+def _parse_formats_or_default(
+    ctx: click.Context, param: click.Parameter, value: str | None
+) -> list[str]:
+    return default_formats() if value is None else _parse_formats(ctx, param, value)
+
+
+def _input_paths(
+    ctx: click.Context, param: click.Parameter, value: tuple[str, ...]
+) -> list[Path | str]:
+    """Local paths (which must exist) and fsspec URLs (s3://…), as given."""
+    del ctx, param
+    for given in value:
+        if not is_url(given) and not Path(given).exists():
+            raise click.BadParameter(f"no such file or folder: {given}")
+    return [given if is_url(given) else Path(given) for given in value]
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="newsfacts")
 def cli() -> None:
@@ -50,7 +80,7 @@ def cli() -> None:
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.argument("paths", nargs=-1, required=True, callback=_input_paths)
 @click.option(
     "-o",
     "--output",
@@ -64,10 +94,11 @@ def cli() -> None:
     "-f",
     "--format",
     "formats",
-    callback=_parse_formats,
-    default="",
-    help="Extra output formats, comma-separated (e.g. --format xlsx,rdf); "
-    "json is always written. See `newsfacts formats`.",
+    callback=_parse_formats_or_default,
+    default=None,
+    help="Output formats besides articles.jsonl, comma-separated (e.g. --format xlsx,rdf); "
+    "default: xlsx and nquads where installed; --format json writes only the log. "
+    "See `newsfacts formats`.",
 )
 @click.option(
     "--max-bytes",
@@ -76,39 +107,127 @@ def cli() -> None:
     show_default=True,
     help="Files larger than this fail with `too large` without being read.",
 )
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=cpu_count,
+    show_default="all cores",
+    help="Worker processes (local engine) or LocalCluster workers (dask engine).",
+)
+@click.option(
+    "--resume",
+    is_flag=True,
+    help="Keep the records already in OUTDIR's log (same path and sha256), extract the rest.",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(ENGINES),
+    default="local",
+    show_default=True,
+    help="local: a process pool on this machine; dask: Dask distributed (pip install "
+    "'newsfacts[dask]').",
+)
+@click.option(
+    "--scheduler",
+    metavar="tcp://HOST:PORT",
+    help="With --engine dask: a running Dask scheduler (default: start a LocalCluster).",
+)
+@click.option(
+    "--store",
+    "store_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Also load the RDF (articles.nq, written for it) into the embedded Oxigraph store "
+    "at DIR; each article's graph replaces the one loaded before.",
+)
 @click.option("--debug", is_flag=True, help="Show the Python traceback of internal errors.")
-def extract(
-    paths: tuple[Path, ...], outdir: Path, formats: list[str], max_bytes: int, debug: bool
+def extract(  # noqa: PLR0917 - click passes each option as an argument
+    paths: list[Path | str],
+    outdir: Path,
+    formats: list[str],
+    max_bytes: int,
+    jobs: int,
+    resume: bool,
+    engine: str,
+    scheduler: str | None,
+    store_dir: Path | None,
+    debug: bool,
 ) -> None:
     """Extract every post (.md .markdown .html .htm) under PATHS into OUTDIR.
 
-    PATHS are files or folders (searched recursively). Records keep their path
-    relative to the folder given. Every file gets a manifest line: ok, or failed
-    with its reason. Exit status: 0 all read, 1 some failed, 2 usage error.
+    PATHS are files or folders (searched recursively), or fsspec URLs of a store
+    (s3://bucket/archive, needs fsspec and the store's package). Records keep their path
+    relative to the folder given, in path order whatever -j is. Every file gets a
+    manifest line: ok, or failed with its reason. articles.jsonl and manifest.jsonl
+    are written as files finish: after Ctrl-C or a kill, --resume finishes the run.
+    Exit status: 0 all read, 1 some failed, 2 usage error, 130 interrupted.
 
     \b
-    Example:
+    Examples:
       newsfacts extract samples -o out --format xlsx
+      newsfacts extract archive/ -o out -j 8 --resume
+      newsfacts extract archive/ -o out --store out/kg
+      newsfacts extract s3://bucket/archive -o out --engine dask --scheduler tcp://host:8786
     """
-    items = discover(list(paths))
+    if scheduler and engine != "dask":
+        raise click.UsageError("--scheduler needs --engine dask")
+    if store_dir is not None and "nquads" not in formats:
+        formats = [*formats, "nquads"]
     err = Console(stderr=True, highlight=False)
-
-    def report(result: FileResult) -> None:
-        if result.status == "failed":
-            err.print(f"[red]failed[/red] {result.rel}: {result.reason}", markup=True)
-            if debug and result.traceback:
-                err.print(result.traceback, markup=False)
-
-    options = {"formats": formats, "max_bytes": max_bytes, "paths": [str(p) for p in paths]}
-    summary = run_batch(
-        items, outdir, formats, max_bytes=max_bytes, options=options, on_result=report
-    )
-    err.print(
-        f"{len(items)} files: {summary.ok} ok, {summary.failed} failed, {summary.skipped} skipped"
-        f" -> {outdir}/articles.jsonl"
-    )
+    options = {
+        "formats": formats,
+        "max_bytes": max_bytes,
+        "paths": [str(p) for p in paths],
+        "jobs": jobs,
+        "engine": engine,
+        "scheduler": scheduler,
+        "resume": resume,
+        "store": str(store_dir) if store_dir else None,
+    }
+    runner = make_engine(engine, jobs, scheduler=scheduler, preload="extractor.batch")
+    try:
+        progress = BatchProgress(count_inputs(paths), err, debug=debug)
+    except (FileNotFoundError, MissingExtraError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    try:
+        with progress:
+            summary = run_batch(
+                iter_inputs(paths),
+                outdir,
+                formats,
+                max_bytes=max_bytes,
+                options=options,
+                on_result=progress.update,
+                engine=runner,
+                resume=resume,
+            )
+    except (ResumeError, MissingExtraError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    except KeyboardInterrupt:
+        err.print(
+            f"interrupted after {progress.done} files; the log in {outdir} keeps them: "
+            "run the same command with --resume to finish"
+        )
+        raise SystemExit(EXIT_INTERRUPTED) from None
+    print_summary(summary, err)
+    if store_dir is not None:
+        _load_run_into_store(outdir, store_dir, err)
     if summary.failed:
         raise SystemExit(EXIT_FAILED)
+
+
+def _load_run_into_store(outdir: Path, store_dir: Path, err: Console) -> None:
+    from exporters.store import StoreError, load_store, store_counts  # noqa: PLC0415
+
+    try:
+        report = load_store([outdir / "articles.nq"], store_dir)
+        quads, graphs = store_counts(store_dir)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from exc
+    err.print(
+        f"store {store_dir}: {quads} quads in {graphs} named graphs"
+        f" ({report.replaced} graphs replaced)"
+    )
 
 
 @cli.command()
@@ -245,6 +364,43 @@ def _add_group(parent: Tree, group: MeasureGroup) -> None:
             _add_group(item_node, children.pop(index))
     for child in children.values():
         _add_group(node, child)
+
+
+@cli.command(name="export")
+@click.argument("log", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "-f",
+    "--format",
+    "formats",
+    callback=_parse_formats_or_default,
+    default=None,
+    help="Formats to rebuild, comma-separated (default: xlsx and nquads where installed).",
+)
+@click.option(
+    "-o",
+    "--output",
+    "outdir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder (default: the folder of LOG).",
+)
+def export_command(log: Path, formats: list[str], outdir: Path | None) -> None:
+    """Rebuild output formats from an articles.jsonl, without extracting again.
+
+    \b
+    Example:
+      newsfacts export out/articles.jsonl --format xlsx -o out
+    """
+    target = outdir or log.parent
+    names = [name for name in formats if name != "json"]
+    if not names:
+        raise click.UsageError(f"nothing to rebuild: {ARTICLES} is the log itself; choose --format")
+    try:
+        exporters = export_log(log, target, names)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    for exporter in exporters:
+        for name in exporter.files:
+            click.echo(str(target / name))
 
 
 def _one_target(store_dir: Path | None, endpoint: str | None) -> None:

@@ -1,0 +1,97 @@
+"""Peak memory of `newsfacts extract` for 2,000 and 20,000 posts with all outputs on.
+
+Runs the real command (default -j: all cores) on two generated corpora and samples
+the resident memory of the whole process tree (the writer and its workers) every
+20 ms. Target: the larger run's peak at most 1.3x the smaller's.
+
+    python bench/bench_memory.py                  # 2,000 vs 20,000
+    python bench/bench_memory.py --small 200 --large 2000
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psutil
+
+from bench.corpus import make_corpus
+from exporters import REGISTRY
+
+#: Formats DESIGN.md marks as for small runs (whole-graph serialisers): not streamed by design.
+SMALL_RUN_FORMATS = frozenset({"trig", "turtle", "ntriples", "jsonld"})
+SAMPLE_EVERY_S = 0.02
+
+
+def all_outputs() -> str:
+    """Every registered streaming format, for --format."""
+    return ",".join(name for name in REGISTRY if name not in SMALL_RUN_FORMATS)
+
+
+def tree_rss(process: psutil.Process) -> tuple[int, int]:
+    """(resident bytes of the process, of it and all its descendants)."""
+    try:
+        own = process.memory_info().rss
+    except psutil.Error:
+        return 0, 0
+    total = own
+    for child in process.children(recursive=True):
+        try:
+            total += child.memory_info().rss
+        except psutil.Error:
+            continue
+    return own, total
+
+
+def peak_rss(corpus: Path, out: Path, jobs: str) -> tuple[int, int, float]:
+    """Peak RSS (writer process, whole tree) and seconds of one extract run."""
+    command = [
+        sys.executable, "-m", "extractor.cli", "extract", str(corpus), "-o", str(out),
+        "--format", all_outputs(), "-j", jobs,
+    ]  # fmt: skip
+    start = time.perf_counter()
+    process = psutil.Popen(command, stdout=psutil.subprocess.DEVNULL, stderr=psutil.subprocess.PIPE)
+    own_peak = tree_peak = 0
+    while process.poll() is None:
+        own, tree = tree_rss(process)
+        own_peak, tree_peak = max(own_peak, own), max(tree_peak, tree)
+        time.sleep(SAMPLE_EVERY_S)
+    seconds = time.perf_counter() - start
+    if process.returncode != 0:
+        tail = process.stderr.read()[-2000:]
+        raise SystemExit(f"extract failed ({process.returncode}): {tail!r}")
+    return own_peak, tree_peak, seconds
+
+
+def main() -> None:
+    """Measure both sizes and print the peaks and their ratio."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--small", type=int, default=2_000)
+    parser.add_argument("--large", type=int, default=20_000)
+    parser.add_argument("-j", "--jobs", default=str(psutil.cpu_count() or 1))
+    args = parser.parse_args()
+    scratch = Path(tempfile.mkdtemp(prefix="newsfacts-mem-"))
+    rows = []
+    try:
+        for n in (args.small, args.large):
+            make_corpus(scratch / f"in{n}", n)
+            rows.append((n, *peak_rss(scratch / f"in{n}", scratch / f"out{n}", args.jobs)))
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    print(f"formats: articles.jsonl, manifest.jsonl + {all_outputs() or '(none registered)'}")
+    print(f"-j {args.jobs}")
+    print(f"{'posts':>8}{'writer peak MiB':>18}{'tree peak MiB':>16}{'seconds':>10}")
+    for n, own, tree, seconds in rows:
+        print(f"{n:>8}{own / 2**20:>18.1f}{tree / 2**20:>16.1f}{seconds:>10.1f}")
+    (_, own_s, tree_s, _), (_, own_l, tree_l, _) = rows
+    print(
+        f"large / small: writer {own_l / own_s:.2f}x, tree {tree_l / tree_s:.2f}x  (target <= 1.3)"
+    )
+
+
+if __name__ == "__main__":
+    main()

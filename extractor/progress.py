@@ -1,0 +1,133 @@
+"""Progress of a batch: a rich bar on a terminal, plain periodic lines otherwise, and a summary."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from types import TracebackType
+from typing import TextIO
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+
+from extractor.batch import FileResult, Summary
+
+#: Seconds between two plain progress lines (log files, CI, pipes).
+PLAIN_EVERY_S = 10.0
+
+
+class BatchProgress:
+    """Counts results as they arrive and shows them; use as a context manager."""
+
+    def __init__(
+        self,
+        total: int,
+        console: Console,
+        *,
+        plain_every: float = PLAIN_EVERY_S,
+        debug: bool = False,
+    ) -> None:
+        self.total = total
+        self.console = console
+        self.plain_every = plain_every
+        self.debug = debug
+        self.done = 0
+        self.failed = 0
+        self.started = time.perf_counter()
+        self.last_line = self.started
+        self.bar: Progress | None = None
+        self.task: TaskID | None = None
+
+    def __enter__(self) -> BatchProgress:
+        if self.console.is_terminal:
+            self.bar = Progress(
+                TextColumn("[bold]extract[/bold]"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("{task.fields[rate]} files/s"),
+                TimeElapsedColumn(),
+                TextColumn("ETA"),
+                TimeRemainingColumn(),
+                TextColumn("[red]{task.fields[failed]} failed[/red]"),
+                console=self.console,
+                transient=True,
+            )
+            self.bar.start()
+            self.task = self.bar.add_task("extract", total=self.total, rate="—", failed=0)
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+    def rate(self) -> float:
+        """Files per second so far."""
+        elapsed = time.perf_counter() - self.started
+        return self.done / elapsed if elapsed > 0 else 0.0
+
+    def update(self, result: FileResult) -> None:
+        """Count one result; name a failed file with its reason."""
+        self.done += 1
+        if result.status == "failed":
+            self.failed += 1
+            if not result.reused:
+                self.console.print(f"[red]failed[/red] {result.rel}: {result.reason}", markup=True)
+                if self.debug and result.traceback:
+                    self.console.print(result.traceback, markup=False)
+        if self.bar is not None and self.task is not None:
+            self.bar.update(self.task, advance=1, rate=f"{self.rate():.0f}", failed=self.failed)
+            return
+        now = time.perf_counter()
+        if now - self.last_line >= self.plain_every:
+            self.last_line = now
+            self.console.print(self.line(), markup=False)
+
+    def line(self) -> str:
+        """`1200/20000 files (6%), 310 files/s, ETA 0:01:00, 2 failed`."""
+        rate = self.rate()
+        share = f" ({100 * self.done / self.total:.0f}%)" if self.total else ""
+        left = (self.total - self.done) / rate if rate > 0 else 0.0
+        return (
+            f"{self.done}/{self.total} files{share}, {rate:.0f} files/s, "
+            f"ETA {_clock(left)}, {self.failed} failed"
+        )
+
+
+def _clock(seconds: float) -> str:
+    whole = max(0, round(seconds))
+    return f"{whole // 3600}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
+
+
+def print_summary(summary: Summary, console: Console | TextIO) -> None:
+    """The closing summary: counts per status, time, throughput, where the outputs are."""
+    extracted = summary.total - summary.reused
+    rate = extracted / summary.seconds if summary.seconds > 0 else 0.0
+    reused = f" ({summary.reused} kept from the log)" if summary.reused else ""
+    lines = [
+        f"{summary.total} files{reused}: {summary.ok} ok, {summary.failed} failed, "
+        f"{summary.skipped} skipped",
+        f"{_clock(summary.seconds)} ({summary.seconds:.1f} s), {rate:.0f} files/s extracted",
+        "outputs: " + ", ".join(_shown(path) for path in summary.files),
+    ]
+    for text in lines:
+        if isinstance(console, Console):
+            console.print(text, markup=False, highlight=False)
+        else:
+            console.write(text + "\n")
+
+
+def _shown(path: Path) -> str:
+    return str(path)

@@ -1,0 +1,215 @@
+"""The batch runner at scale: path order, -j 1 == -j 2 byte for byte, errors as data, export."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+from pathlib import Path
+from typing import ClassVar
+
+import pytest
+from rich.console import Console
+
+from bench.corpus import make_corpus
+from exporters import registry
+from exporters.base import AtomicFile, Exporter
+from extractor.batch import discover, iter_inputs, lost_chunk, process_chunk, run_batch
+from extractor.cli import main
+from extractor.engines import LocalEngine, SerialEngine
+from extractor.progress import BatchProgress, print_summary
+from schemas import Article
+
+#: Outputs that must not depend on -j or the engine (the ones registered on this install).
+ORDERED_OUTPUTS = ("articles.jsonl", "manifest.jsonl", "articles.nq", "csv/articles.csv")
+
+
+def outputs(folder: Path) -> dict[str, bytes]:
+    """The order-sensitive outputs present in a run's folder."""
+    return {
+        name: (folder / name).read_bytes() for name in ORDERED_OUTPUTS if (folder / name).exists()
+    }
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """150 generated posts in two folders, plus a binary file and an empty one."""
+    folder = tmp_path_factory.mktemp("corpus")
+    make_corpus(folder, 150, per_folder=100)
+    (folder / "0000" / "0000050-junk.md").write_bytes(os.urandom(2048) + b"\x00")
+    (folder / "0001" / "0000120-empty.md").write_bytes(b"  \n")
+    return folder
+
+
+def test_j1_and_j2_write_the_same_bytes(corpus: Path, tmp_path: Path) -> None:
+    one, two = tmp_path / "j1", tmp_path / "j2"
+    assert main(["extract", str(corpus), "-o", str(one), "-j", "1"]) == 1  # two bad files
+    assert main(["extract", str(corpus), "-o", str(two), "-j", "2"]) == 1
+    first, second = outputs(one), outputs(two)
+    assert set(first) >= {"articles.jsonl", "manifest.jsonl"}
+    assert first == second
+    manifest = [json.loads(line) for line in first["manifest.jsonl"].splitlines()]
+    paths = [m["path"] for m in manifest]
+    assert len(paths) == 152 and paths == sorted(paths)
+    failed = {m["path"]: m["reason"] for m in manifest if m["status"] == "failed"}
+    assert set(failed) == {"0000/0000050-junk.md", "0001/0000120-empty.md"}
+    assert failed["0001/0000120-empty.md"] == "empty file"
+    articles = first["articles.jsonl"].decode().splitlines()
+    assert len(articles) == 150
+    assert len({json.loads(a)["id"] for a in articles}) == 150  # generated ids are distinct
+
+
+def test_default_formats_follow_the_registry(corpus: Path, tmp_path: Path) -> None:
+    assert main(["extract", str(corpus / "0001"), "-o", str(tmp_path), "-j", "1"]) == 1
+    written = {p.name for p in tmp_path.iterdir()}
+    assert {"articles.jsonl", "manifest.jsonl", "run.json"} <= written
+    assert ("articles.xlsx" in written) == ("xlsx" in registry.REGISTRY)
+    assert ("articles.nq" in written) == ("nquads" in registry.REGISTRY)
+    assert not [name for name in written if name.endswith(".part")]
+
+
+def test_inputs_come_in_full_path_order(tmp_path: Path) -> None:
+    # constructed names where per-folder order and full-path order could differ
+    for rel in ("a/x.md", "a-b.md", "ab.md", "a/b/c.md", "a/b.md", "Z.html", "a.b/y.htm", "n.txt"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("x", "utf-8")
+    rels = [item.rel for item in iter_inputs([tmp_path])]
+    assert rels == sorted(rels)
+    assert "n.txt" not in rels and len(rels) == 7
+
+
+def test_a_file_given_twice_is_taken_once_from_the_first_path(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    for rel in ("sub/a.md", "b.md"):
+        (tmp_path / rel).write_text("x", "utf-8")
+    items = discover([tmp_path / "sub", tmp_path, tmp_path / "b.md"])
+    assert [item.rel for item in items] == ["a.md", "b.md"]
+
+
+def boom(items: list[int]) -> list[int]:
+    """A task that fails for odd inputs (module level so worker processes can import it)."""
+    if items[0] % 2:
+        raise RuntimeError(f"odd {items[0]}")
+    return [items[0] * 10]
+
+
+@pytest.mark.parametrize("engine", [SerialEngine(), LocalEngine(2, tasks_per_child=2)])
+def test_a_failing_task_comes_back_as_data_in_order(engine: SerialEngine | LocalEngine) -> None:
+    tasks = [[n] for n in range(12)]
+    results = list(engine.map(boom, tasks, lambda task, exc: [-task[0]]))
+    assert results == [[n * 10] if n % 2 == 0 else [-n] for n in range(12)]
+
+
+def die_on_five(items: list[int]) -> list[object]:
+    """A task that kills its worker process for one input, as a crash in C code would."""
+    if items == [5]:
+        os._exit(3)
+    return [os.getpid()]
+
+
+def test_a_worker_that_dies_loses_only_its_own_task_and_workers_are_replaced() -> None:
+    engine = LocalEngine(2, tasks_per_child=2)
+    tasks = [[n] for n in range(12)]
+    results = list(engine.map(die_on_five, tasks, lambda task, exc: ["lost", str(exc)]))
+    assert results[5] == ["lost", "the worker process died on this task"]
+    pids = [r[0] for i, r in enumerate(results) if i != 5]
+    assert all(isinstance(pid, int) for pid in pids)
+    assert len(set(pids)) > 2  # two workers, replaced every 2 tasks each
+
+
+def test_a_lost_chunk_fails_each_of_its_files(corpus: Path) -> None:
+    items = discover([corpus / "0000"])[:3]
+    results = lost_chunk(items, TimeoutError("no answer"))
+    assert [r.rel for r in results] == [i.rel for i in items]
+    assert {r.status for r in results} == {"failed"}
+    assert all("worker lost" in str(r.reason) for r in results)
+    assert [r.status for r in process_chunk(items)] == ["ok", "ok", "ok"]
+
+
+class IdsExporter(Exporter):
+    """A test format: one article id per line, streamed (stands for any registered format)."""
+
+    name: ClassVar[str] = "ids"
+    files: ClassVar[tuple[str, ...]] = ("articles.ids",)
+
+    def __init__(self, outdir: Path) -> None:
+        super().__init__(outdir)
+        self.out = AtomicFile(outdir / self.files[0])
+
+    def write(self, article: Article) -> None:
+        self.out.write(f"{article.id}\t{article.path}\n")
+
+    def close(self) -> None:
+        self.out.commit()
+
+    def abort(self) -> None:
+        self.out.discard()
+
+
+@pytest.fixture
+def ids_format(monkeypatch: pytest.MonkeyPatch) -> str:
+    """Register the test format for one test."""
+    entry = registry.Entry("ids", f"{__name__}:IdsExporter", (), "articles.ids", "test")
+    monkeypatch.setitem(registry.REGISTRY, "ids", entry)
+    monkeypatch.setitem(registry.ALIASES, "ids", "ids")
+    return "ids"
+
+
+def test_export_rebuilds_a_format_from_the_log(
+    corpus: Path, tmp_path: Path, ids_format: str
+) -> None:
+    live, rebuilt = tmp_path / "live", tmp_path / "rebuilt"
+    assert main(["extract", str(corpus), "-o", str(live), "-j", "1", "-f", ids_format]) == 1
+    expected = (live / "articles.ids").read_text("utf-8")
+    assert len(expected.splitlines()) == 150
+    log = live / "articles.jsonl"
+    assert main(["export", str(log), "--format", ids_format, "-o", str(rebuilt)]) == 0
+    assert (rebuilt / "articles.ids").read_text("utf-8") == expected
+    assert main(["export", str(log), "--format", "json"]) == 2  # the log is not rebuilt
+
+
+def test_export_names_a_bad_line(tmp_path: Path, ids_format: str) -> None:
+    log = tmp_path / "articles.jsonl"
+    log.write_text('{"id": "x"}\n', "utf-8")
+    assert main(["export", str(log), "--format", ids_format]) == 1
+    assert not (tmp_path / "articles.ids").exists()
+    assert not (tmp_path / "articles.ids.part").exists()
+
+
+def test_a_url_input_gives_the_records_of_the_local_folder(corpus: Path, tmp_path: Path) -> None:
+    local, remote = tmp_path / "local", tmp_path / "url"
+    assert main(["extract", str(corpus / "0000"), "-o", str(local), "-j", "1"]) == 1
+    url = (corpus / "0000").as_uri()  # file://…: the fsspec code path of s3:// or gs://
+    assert main(["extract", url, "-o", str(remote), "-j", "1"]) == 1
+    assert outputs(remote) == outputs(local)
+    assert main(["extract", url + "/missing", "-o", str(remote)]) == 1
+
+
+def test_progress_prints_plain_lines_and_a_summary_when_not_a_terminal(
+    corpus: Path, tmp_path: Path
+) -> None:
+    stream = io.StringIO()
+    console = Console(file=stream, force_terminal=False, width=200)
+    items = discover([corpus])
+    with BatchProgress(len(items), console, plain_every=0.0) as progress:
+        summary = run_batch(items, tmp_path, (), on_result=progress.update)
+    print_summary(summary, console)
+    text = stream.getvalue()
+    assert "152/152 files (100%)" in text and "files/s, ETA 0:00:00, 2 failed" in text
+    assert "failed 0000/0000050-junk.md: not text" in text
+    assert "152 files: 150 ok, 2 failed, 0 skipped" in text
+    assert f"outputs: {tmp_path / 'articles.jsonl'}" in text
+
+
+def test_store_option_loads_each_article_graph_once(corpus: Path, tmp_path: Path) -> None:
+    from exporters.store import store_counts  # noqa: PLC0415 - needs the RDF exporters
+
+    out, store = tmp_path / "out", tmp_path / "kg"
+    command = ["extract", str(corpus / "0001"), "-o", str(out), "-f", "json", "--store", str(store)]
+    assert main([*command, "-j", "1"]) == 1  # the empty file
+    assert (out / "articles.nq").exists()  # written for the store though -f json
+    articles = len((out / "articles.jsonl").read_text("utf-8").splitlines())
+    quads, graphs = store_counts(store)
+    assert articles == 50 and graphs == articles and quads > 0
+    assert main([*command, "--resume"]) == 1  # loading again replaces, never duplicates
+    assert store_counts(store) == (quads, graphs)

@@ -1,0 +1,143 @@
+"""Interrupted runs: kill -9 mid-way, then --resume gives exactly the uninterrupted run's log."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from bench.corpus import make_corpus
+from extractor.cli import main
+
+LOG = ("articles.jsonl", "manifest.jsonl")
+
+
+def log_bytes(folder: Path) -> tuple[bytes, ...]:
+    """The durable log of a run."""
+    return tuple((folder / name).read_bytes() for name in LOG)
+
+
+def manifest_lines(folder: Path) -> int:
+    path = folder / "manifest.jsonl"
+    return path.read_bytes().count(b"\n") if path.exists() else 0
+
+
+def newsfacts() -> list[str]:
+    script = Path(sys.executable).with_name("newsfacts")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "extractor.cli"]
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """600 generated posts in folders of 100."""
+    folder = tmp_path_factory.mktemp("corpus")
+    make_corpus(folder, 600, per_folder=100)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def reference(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The uninterrupted run."""
+    out = tmp_path_factory.mktemp("reference")
+    assert main(["extract", str(corpus), "-o", str(out), "-j", "1"]) == 0
+    return out
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        ("1", signal.SIGKILL, -signal.SIGKILL),  # kill -9: no chance to clean up
+        ("2", signal.SIGKILL, -signal.SIGKILL),
+        ("2", signal.SIGINT, 130),  # Ctrl-C: the run stops cleanly and says how to resume
+    ],
+)
+def test_an_interrupted_run_resumed_equals_an_uninterrupted_run(
+    corpus: Path, reference: Path, tmp_path: Path, case: tuple[str, int, int]
+) -> None:
+    jobs, sig, code = case
+    out = tmp_path / "out"
+    command = [*newsfacts(), "extract", str(corpus), "-o", str(out), "-j", jobs]
+    run = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
+    )
+    deadline = time.monotonic() + 60
+    while manifest_lines(out) < 150 and run.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.005)
+    assert run.poll() is None, "the run ended before it could be interrupted"
+    os.killpg(run.pid, sig)  # the whole process group, as a terminal or `kill -9 -PGID` does
+    _, err = run.communicate(timeout=60)
+    assert run.returncode == code, err
+    if sig == signal.SIGINT:
+        assert b"--resume" in err
+    done = manifest_lines(out)
+    assert 150 <= done < 600, done
+    assert not (out / "run.json").exists()
+    assert main(["extract", str(corpus), "-o", str(out), "-j", "1", "--resume"]) == 0
+    assert log_bytes(out) == log_bytes(reference)
+    assert not list(out.glob("*.part"))
+    run_json = json.loads((out / "run.json").read_text("utf-8"))
+    assert run_json["reused"] >= 150 and run_json["counts"]["ok"] == 600
+    if (reference / "articles.nq").exists():  # rebuilt from the log: the same bytes
+        assert (out / "articles.nq").read_bytes() == (reference / "articles.nq").read_bytes()
+
+
+def test_a_torn_last_line_and_an_unconfirmed_record_are_repaired(
+    corpus: Path, reference: Path, tmp_path: Path
+) -> None:
+    # The state a kill leaves between writing an article line and its manifest line,
+    # with the next manifest line half written.
+    articles, manifest = log_bytes(reference)
+    out = tmp_path / "out"
+    out.mkdir()
+    article_lines = articles.splitlines(keepends=True)
+    manifest_lines_ = manifest.splitlines(keepends=True)
+    (out / "articles.jsonl").write_bytes(b"".join(article_lines[:201]) + article_lines[201][:40])
+    (out / "manifest.jsonl").write_bytes(
+        b"".join(manifest_lines_[:200]) + manifest_lines_[200][:30]
+    )
+    assert main(["extract", str(corpus), "-o", str(out), "-j", "2", "--resume"]) == 0
+    assert log_bytes(out) == log_bytes(reference)
+
+
+def test_changed_added_and_removed_files_are_rewritten_in_order(
+    corpus: Path, reference: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "in"
+    make_corpus(folder, 600, per_folder=100)
+    out = tmp_path / "out"
+    assert main(["extract", str(folder), "-o", str(out), "-j", "1"]) == 0
+    assert log_bytes(out) == log_bytes(reference)
+    changed = next((folder / "0002").glob("0000250-*.md"))
+    changed.write_text(changed.read_text("utf-8").replace("<p>", "<p>改动。", 1), "utf-8")
+    next((folder / "0004").glob("0000444-*.md")).unlink()
+    (folder / "0001" / "0000150-added.md").write_text(
+        "---\ntitle: 新增\n---\n<p>新增的一篇。</p>\n",
+        "utf-8",  # constructed
+    )
+    fresh = tmp_path / "fresh"
+    assert main(["extract", str(folder), "-o", str(fresh), "-j", "1"]) == 0
+    assert main(["extract", str(folder), "-o", str(out), "-j", "2", "--resume"]) == 0
+    assert log_bytes(out) == log_bytes(fresh)
+    assert not list(out.glob("*.part"))
+    run_json = json.loads((out / "run.json").read_text("utf-8"))
+    assert run_json["reused"] == 598  # 600 - changed - removed; the added one is new
+
+
+def test_resume_with_nothing_left_changes_nothing(reference: Path, corpus: Path) -> None:
+    before = log_bytes(reference)
+    assert main(["extract", str(corpus), "-o", str(reference), "--resume"]) == 0
+    assert log_bytes(reference) == before
+    assert json.loads((reference / "run.json").read_text("utf-8"))["reused"] == 600
+
+
+def test_resume_without_a_log_is_a_clear_error(
+    corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["extract", str(corpus), "-o", str(tmp_path), "--resume"]) == 1
+    assert "nothing to resume" in capsys.readouterr().err
