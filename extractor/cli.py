@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -596,7 +597,7 @@ def validate(files: tuple[Path, ...]) -> None:
         raise SystemExit(EXIT_FAILED)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911 - one exit per way a run ends
     """Run the CLI; return the exit status (0 ok, 1 some files failed, 2 usage error)."""
     try:
         cli.main(
@@ -617,7 +618,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except SystemExit as exc:
         return int(exc.code or 0) if not isinstance(exc.code, str) else EXIT_FAILED
+    except OSError as exc:  # an output folder that cannot be written, a disk that is full…
+        return _fatal(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), argv)
+    except Exception as exc:  # noqa: BLE001 - the user gets one line, --debug the traceback
+        return _fatal(f"internal error: {type(exc).__name__}: {exc}", argv)
     return EXIT_OK
+
+
+def _fatal(message: str, argv: Sequence[str] | None) -> int:
+    """One clear line on stderr; the traceback only with --debug."""
+    args = list(argv) if argv is not None else sys.argv[1:]
+    if "--debug" in args:
+        traceback.print_exc()
+    click.echo(f"newsfacts: {message}", err=True)
+    return EXIT_FAILED
 
 
 if __name__ == "__main__":

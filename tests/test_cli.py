@@ -108,3 +108,11 @@ def test_console_script_runs(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert len(read_jsonl(tmp_path / "articles.jsonl")) == 1
+
+
+def test_an_unwritable_output_folder_is_one_clear_line(capsys: pytest.CaptureFixture[str]) -> None:
+    # /proc does not allow new folders, even for root: the run cannot write its outputs.
+    assert main(["extract", str(REFERENCE), "-o", "/proc/newsfacts-out"]) == 1
+    err = capsys.readouterr().err
+    assert "newsfacts:" in err and "/proc/newsfacts-out" in err
+    assert "Traceback" not in err
