@@ -14,7 +14,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import cast, get_args
 
 from extractor import regions, rules
@@ -86,6 +86,7 @@ def _kind_patterns() -> tuple[tuple[re.Pattern[str], OrgKind], ...]:
     return tuple((re.compile(f"(?:{w})$"), k) for w, k in kinds.items())
 
 
+@lru_cache(maxsize=16384)
 def kind_of(name: str) -> OrgKind:
     """The kind a name's suffix gives (specific suffixes first)."""
     for pattern, kind in _kind_patterns():
@@ -101,6 +102,12 @@ def _stop_pattern() -> re.Pattern[str]:
 
 
 @cache
+def _stop_last_chars() -> frozenset[str]:
+    """Last characters of the left stops: only there can a stop word end."""
+    return frozenset(w[-1] for w in rules.strings("organizations", "left_stops"))
+
+
+@cache
 def _not_endings() -> tuple[str, ...]:
     return rules.strings("organizations", "not_org_endings")
 
@@ -108,12 +115,13 @@ def _not_endings() -> tuple[str, ...]:
 def names_in(text: str) -> Iterator[tuple[int, int, OrgKind]]:
     """Spans of organization names in a text, with their kind (names in 《》 are skipped)."""
     pattern, _ = _suffixes()
-    books = [m.span() for m in BOOK_TITLE.finditer(text)]
+    books = [m.span() for m in BOOK_TITLE.finditer(text)] if "《" in text else []
+    not_after = _not_after()
     for match in pattern.finditer(text):
         end = match.end()
-        if any(s <= match.start() < e for s, e in books):
+        if books and any(s <= match.start() < e for s, e in books):
             continue
-        if any(text.startswith(w, end - 1) for w in _not_after()):
+        if text.startswith(not_after, end - 1):
             continue
         start = _anchor(text, _left_edge(text, match.start()), match.start())
         name = text[start:end]
@@ -136,9 +144,10 @@ def _anchor(text: str, start: int, suffix: int) -> int:
 
 def _left_edge(text: str, start: int) -> int:
     stop = _stop_pattern()
+    last = _stop_last_chars()
     pos = start
     while pos > 0 and is_cjk(text[pos - 1]) and start - pos < MAX_NAME:
-        if stop.search(text, max(0, pos - 6), pos):
+        if text[pos - 1] in last and stop.search(text, max(0, pos - 6), pos):
             break
         pos -= 1
     return pos
@@ -408,6 +417,7 @@ def subject_scores(
     return shared, scores
 
 
+@lru_cache(maxsize=65536)
 def _same_or_part(name: str, other: str) -> bool:
     """`other` is a body of `name` (黑虎庙镇党委 / 黑虎庙镇), or both are one name written two ways
     (岱山县院 / 岱山县检察院: same first and last characters, one a subsequence of the other)."""
@@ -496,18 +506,33 @@ def _first_index(cand: Candidate) -> int:
 
 def _references(doc: Document) -> dict[str, int]:
     """How often words such as 学校/我院 refer back, keyed by the name endings they fit."""
-    table = rules.load("organizations")["references"]
     text = "\n".join(([doc.title] if doc.title else []) + doc.paragraphs)
     counts: Counter[str] = Counter()
+    for ending, word, pattern in _reference_words():
+        if word not in text:
+            n = 0
+        elif pattern is None:
+            n = text.count(word)
+        else:
+            n = len(pattern.findall(text))
+        counts[ending] += n
+    return {k: v for k, v in counts.items() if v}
+
+
+@cache
+def _reference_words() -> tuple[tuple[str, str, re.Pattern[str] | None], ...]:
+    """(ending, word, pattern): words such as 我院 are counted anywhere; a bare 学校/医院
+    refers back only when it opens a clause, not inside a name (the pattern says where)."""
+    table = rules.load("organizations")["references"]
+    found = []
     for ending, words in table.items():
         for word in words:
-            if word[0] in "我该本":
-                n = text.count(word)
-            else:  # a bare 学校/医院 refers back only when it opens a clause, not inside a name
-                pattern = rf"(?:^|(?<=[^\u4e00-\u9fff])){re.escape(word)}"
-                n = len(re.findall(pattern, text, re.MULTILINE))
-            counts[str(ending)] += n
-    return {k: v for k, v in counts.items() if v}
+            pattern = None
+            if word[0] not in "我该本":
+                source = rf"(?:^|(?<=[^\u4e00-\u9fff])){re.escape(word)}"
+                pattern = re.compile(source, re.MULTILINE)
+            found.append((str(ending), str(word), pattern))
+    return tuple(found)
 
 
 def _hosted(doc: Document, candidates: dict[str, Candidate]) -> list[str]:
