@@ -6,6 +6,8 @@ administrative divisions and count as organizations when they act. The subject i
 best-supported name: opening the title (X：… unless X is an outlet), opening the lead,
 named in the measure sentences, referred back to (学校, 我院), crediting the text; an
 internal body the subject sets up (成立…领导小组) never is. `region` places each name.
+A mentioned name that is a description rather than a proper name (星级供电所, 省委常委,
+发改委网站) is dropped (rules/organizations.yaml: not_proper_names).
 """
 
 from __future__ import annotations
@@ -121,7 +123,7 @@ def names_in(text: str) -> Iterator[tuple[int, int, OrgKind]]:
         end = match.end()
         if books and any(s <= match.start() < e for s, e in books):
             continue
-        if text.startswith(not_after, end - 1):
+        if text.startswith(not_after, end - 1) or text.startswith(_not_before_name(), end):
             continue
         start = _anchor(text, _left_edge(text, match.start()), match.start())
         name = text[start:end]
@@ -133,6 +135,16 @@ def names_in(text: str) -> Iterator[tuple[int, int, OrgKind]]:
 @cache
 def _not_after() -> tuple[str, ...]:
     return rules.strings("organizations", "not_after_suffix")
+
+
+@cache
+def _not_before_name() -> tuple[str, ...]:
+    return rules.strings("organizations", "not_before_name")
+
+
+def is_proper_name(name: str) -> bool:
+    """False for a description that a mentioned name must not be (星级供电所, 省委常委)."""
+    return not any(p.search(name) for p in rules.patterns("organizations", "not_proper_names"))
 
 
 def _anchor(text: str, start: int, suffix: int) -> int:
@@ -169,6 +181,8 @@ def extract_organizations(doc: Document) -> list[Organization]:
         if cand.name in generic and cand.name not in subjects:
             continue
         if cand.name not in subjects and all(m.place and m.weight == 0 for m in cand.mentions):
+            continue
+        if cand.name not in subjects and not is_proper_name(cand.name):
             continue
         region = _region(cand.name, ctx)
         found.append(
