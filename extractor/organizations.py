@@ -182,7 +182,9 @@ def extract_organizations(doc: Document) -> list[Organization]:
             continue
         if cand.name not in subjects and all(m.place and m.weight == 0 for m in cand.mentions):
             continue
-        if cand.name not in subjects and not is_proper_name(cand.name):
+        if cand.name not in subjects and (
+            not is_proper_name(cand.name) or _only_counted(doc, cand)
+        ):
             continue
         region = _region(cand.name, ctx)
         found.append(
@@ -195,6 +197,17 @@ def extract_organizations(doc: Document) -> list[Organization]:
             )
         )
     return found
+
+
+def _only_counted(doc: Document, cand: Candidate) -> bool:
+    """Every mention follows a count or 各 (310配货中心, 各派出所): a kind, not one body."""
+    for mention in cand.mentions:
+        ev = mention.evidence
+        text = doc.title if ev.paragraph is None else doc.paragraphs[ev.paragraph]
+        before = (text or "")[max(0, ev.start - 2) : ev.start]
+        if not any(p.search(before) for p in rules.patterns("organizations", "count_before_name")):
+            return False
+    return True
 
 
 def _first_position(cand: Candidate) -> tuple[int, int]:

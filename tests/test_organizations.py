@@ -133,6 +133,23 @@ def test_a_mentioned_description_is_dropped_but_a_subject_is_kept() -> None:
     assert "当地政府" in subjects("当地政府：开展秸秆禁烧工作", "当地政府通过宣传开展秸秆禁烧。")
 
 
+# count_before_name: a name that only follows a count or 各 is a kind of body (126_dongfeng,
+# 111_taixing); the same kind named on its own stays (029_guanbuqiao).
+COUNTED = [
+    ("对居民小区、辖区310配货中心、背街小巷等重点区域", "配货中心", False),
+    ("各乡(镇)各派出所、村建站、供电所近110人参加", "派出所", False),
+    ("具体到户,镇统计、民政、派出所、计生部门,密切配合", "派出所", True),
+]
+
+
+@pytest.mark.parametrize(("text", "name", "kept"), COUNTED)
+def test_a_counted_kind_is_no_mentioned_organization(text: str, name: str, kept: bool) -> None:
+    assert name in [text[s:e] for s, e, _ in names_in(text)]
+    found = {o.name: o.role for o in orgs("东风街道：开展环境整治", text)}  # constructed title
+    assert found["东风街道"] == "subject"
+    assert (name in found) is kept
+
+
 # --- the subject ------------------------------------------------------------------------------
 
 LEAD = "为进一步做好各项工作,"
