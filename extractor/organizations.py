@@ -79,7 +79,33 @@ def _suffixes() -> tuple[re.Pattern[str], dict[str, OrgKind]]:
         for word in words:
             kinds.setdefault(str(word), cast(OrgKind, kind))
     ordered = sorted(kinds, key=len, reverse=True)
-    return re.compile("|".join(f"(?:{w})" for w in ordered)), kinds
+    alternatives = "|".join(f"(?:{w})" for w in ordered)
+    firsts = _first_chars(ordered)
+    # A lookahead on the characters a suffix can start with lets the scan skip most positions.
+    head = f"(?=[{re.escape(''.join(sorted(firsts)))}])" if firsts else ""
+    return re.compile(f"{head}(?:{alternatives})"), kinds
+
+
+LOOKBEHIND = re.compile(r"^\(\?<[=!][^()]*\)")
+
+
+def _first_chars(suffixes: list[str]) -> set[str] | None:
+    """The characters the suffix patterns can start with; None when one is too complex to say."""
+    found: set[str] = set()
+    for suffix in suffixes:
+        word = LOOKBEHIND.sub("", suffix)
+        if "|" in word or word[1:2] in ("?", "*", "{"):
+            return None  # alternatives or an optional first character
+        if word.startswith("[") and "]" in word:
+            chars = word[1 : word.index("]")]
+            if not chars or chars[0] == "^" or "-" in chars or "\\" in chars:
+                return None
+            found |= set(chars)
+        elif word and word[0] not in "\\()[]{}.*+?|^$":
+            found.add(word[0])
+        else:
+            return None
+    return found
 
 
 @cache

@@ -17,7 +17,13 @@ import pytest
 
 from extractor import regions
 from extractor.document import Document
-from extractor.organizations import extract_organizations, is_proper_name, kind_of, names_in
+from extractor.organizations import (
+    _first_chars,
+    extract_organizations,
+    is_proper_name,
+    kind_of,
+    names_in,
+)
 from schemas import Organization
 from tests.conftest import ROOT, SAMPLES, extract_file
 
@@ -100,6 +106,14 @@ KINDS = [
 @pytest.mark.parametrize(("name", "kind"), KINDS)
 def test_kind_by_suffix(name: str, kind: str) -> None:
     assert kind_of(name) == kind
+
+
+def test_first_characters_of_suffixes() -> None:
+    # the suffix scan skips positions no suffix starts at; unsure patterns turn that off
+    assert _first_chars(["学院", "(?<=[县市区])院", "[一二]中"]) == {"学", "院", "一", "二"}
+    assert _first_chars(["学院", "党?委"]) is None
+    assert _first_chars(["学院", "[^学]院"]) is None
+    assert _first_chars(["学院", "(?:党|团)委"]) is None
 
 
 # Each not_proper_names rule: a description it drops, then a proper name it keeps. Real
