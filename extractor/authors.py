@@ -64,9 +64,13 @@ def _label_pattern() -> re.Pattern[str]:
         reverse=True,
     )
     alternatives = "|".join(map(re.escape, words))
-    slash = "|".join(map(re.escape, rules.strings("authors", "slash_roles")))
+    slashes = rules.strings("authors", "slash_roles")
+    slash = "|".join(map(re.escape, slashes))
+    # A lookahead on the possible first characters lets the scan skip most positions fast.
+    starts = {w[0] for w in [*rules.strings("authors", "role_prefixes"), *words, *slashes]}
+    first = re.escape("".join(sorted(starts)))
     return re.compile(
-        rf"(?:{prefixes})*(?:(?P<word>{alternatives})\s*[:：]|(?P<slashed>{slash})/(?=\s*[\u4e00-\u9fff]))"
+        rf"(?=[{first}])(?:{prefixes})*(?:(?P<word>{alternatives})\s*[:：]|(?P<slashed>{slash})/(?=\s*[\u4e00-\u9fff]))"
     )
 
 

@@ -6,6 +6,8 @@ administrative divisions and count as organizations when they act. The subject i
 best-supported name: opening the title (X：… unless X is an outlet), opening the lead,
 named in the measure sentences, referred back to (学校, 我院), crediting the text; an
 internal body the subject sets up (成立…领导小组) never is. `region` places each name.
+A mentioned name that is a description rather than a proper name (星级供电所, 省委常委,
+发改委网站) is dropped (rules/organizations.yaml: not_proper_names).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import cast, get_args
 
 from extractor import regions, rules
@@ -77,7 +79,33 @@ def _suffixes() -> tuple[re.Pattern[str], dict[str, OrgKind]]:
         for word in words:
             kinds.setdefault(str(word), cast(OrgKind, kind))
     ordered = sorted(kinds, key=len, reverse=True)
-    return re.compile("|".join(f"(?:{w})" for w in ordered)), kinds
+    alternatives = "|".join(f"(?:{w})" for w in ordered)
+    firsts = _first_chars(ordered)
+    # A lookahead on the characters a suffix can start with lets the scan skip most positions.
+    head = f"(?=[{re.escape(''.join(sorted(firsts)))}])" if firsts else ""
+    return re.compile(f"{head}(?:{alternatives})"), kinds
+
+
+LOOKBEHIND = re.compile(r"^\(\?<[=!][^()]*\)")
+
+
+def _first_chars(suffixes: list[str]) -> set[str] | None:
+    """The characters the suffix patterns can start with; None when one is too complex to say."""
+    found: set[str] = set()
+    for suffix in suffixes:
+        word = LOOKBEHIND.sub("", suffix)
+        if "|" in word or word[1:2] in ("?", "*", "{"):
+            return None  # alternatives or an optional first character
+        if word.startswith("[") and "]" in word:
+            chars = word[1 : word.index("]")]
+            if not chars or chars[0] == "^" or "-" in chars or "\\" in chars:
+                return None
+            found |= set(chars)
+        elif word and word[0] not in "\\()[]{}.*+?|^$":
+            found.add(word[0])
+        else:
+            return None
+    return found
 
 
 @cache
@@ -86,6 +114,7 @@ def _kind_patterns() -> tuple[tuple[re.Pattern[str], OrgKind], ...]:
     return tuple((re.compile(f"(?:{w})$"), k) for w, k in kinds.items())
 
 
+@lru_cache(maxsize=16384)
 def kind_of(name: str) -> OrgKind:
     """The kind a name's suffix gives (specific suffixes first)."""
     for pattern, kind in _kind_patterns():
@@ -101,6 +130,12 @@ def _stop_pattern() -> re.Pattern[str]:
 
 
 @cache
+def _stop_last_chars() -> frozenset[str]:
+    """Last characters of the left stops: only there can a stop word end."""
+    return frozenset(w[-1] for w in rules.strings("organizations", "left_stops"))
+
+
+@cache
 def _not_endings() -> tuple[str, ...]:
     return rules.strings("organizations", "not_org_endings")
 
@@ -108,12 +143,13 @@ def _not_endings() -> tuple[str, ...]:
 def names_in(text: str) -> Iterator[tuple[int, int, OrgKind]]:
     """Spans of organization names in a text, with their kind (names in 《》 are skipped)."""
     pattern, _ = _suffixes()
-    books = [m.span() for m in BOOK_TITLE.finditer(text)]
+    books = [m.span() for m in BOOK_TITLE.finditer(text)] if "《" in text else []
+    not_after = _not_after()
     for match in pattern.finditer(text):
         end = match.end()
-        if any(s <= match.start() < e for s, e in books):
+        if books and any(s <= match.start() < e for s, e in books):
             continue
-        if any(text.startswith(w, end - 1) for w in _not_after()):
+        if text.startswith(not_after, end - 1) or text.startswith(_not_before_name(), end):
             continue
         start = _anchor(text, _left_edge(text, match.start()), match.start())
         name = text[start:end]
@@ -127,6 +163,16 @@ def _not_after() -> tuple[str, ...]:
     return rules.strings("organizations", "not_after_suffix")
 
 
+@cache
+def _not_before_name() -> tuple[str, ...]:
+    return rules.strings("organizations", "not_before_name")
+
+
+def is_proper_name(name: str) -> bool:
+    """False for a description that a mentioned name must not be (星级供电所, 省委常委)."""
+    return not any(p.search(name) for p in rules.patterns("organizations", "not_proper_names"))
+
+
 def _anchor(text: str, start: int, suffix: int) -> int:
     """Cut a verb off the name's left: start at the first place name inside it (踏入温州市…)."""
     for place_start, _, _ in regions.places_in(text[start:suffix]):
@@ -136,9 +182,10 @@ def _anchor(text: str, start: int, suffix: int) -> int:
 
 def _left_edge(text: str, start: int) -> int:
     stop = _stop_pattern()
+    last = _stop_last_chars()
     pos = start
     while pos > 0 and is_cjk(text[pos - 1]) and start - pos < MAX_NAME:
-        if stop.search(text, max(0, pos - 6), pos):
+        if text[pos - 1] in last and stop.search(text, max(0, pos - 6), pos):
             break
         pos -= 1
     return pos
@@ -161,6 +208,10 @@ def extract_organizations(doc: Document) -> list[Organization]:
             continue
         if cand.name not in subjects and all(m.place and m.weight == 0 for m in cand.mentions):
             continue
+        if cand.name not in subjects and (
+            not is_proper_name(cand.name) or _only_counted(doc, cand)
+        ):
+            continue
         region = _region(cand.name, ctx)
         found.append(
             Organization(
@@ -172,6 +223,17 @@ def extract_organizations(doc: Document) -> list[Organization]:
             )
         )
     return found
+
+
+def _only_counted(doc: Document, cand: Candidate) -> bool:
+    """Every mention follows a count or 各 (310配货中心, 各派出所): a kind, not one body."""
+    for mention in cand.mentions:
+        ev = mention.evidence
+        text = doc.title if ev.paragraph is None else doc.paragraphs[ev.paragraph]
+        before = (text or "")[max(0, ev.start - 2) : ev.start]
+        if not any(p.search(before) for p in rules.patterns("organizations", "count_before_name")):
+            return False
+    return True
 
 
 def _first_position(cand: Candidate) -> tuple[int, int]:
@@ -408,6 +470,7 @@ def subject_scores(
     return shared, scores
 
 
+@lru_cache(maxsize=65536)
 def _same_or_part(name: str, other: str) -> bool:
     """`other` is a body of `name` (黑虎庙镇党委 / 黑虎庙镇), or both are one name written two ways
     (岱山县院 / 岱山县检察院: same first and last characters, one a subsequence of the other)."""
@@ -496,18 +559,33 @@ def _first_index(cand: Candidate) -> int:
 
 def _references(doc: Document) -> dict[str, int]:
     """How often words such as 学校/我院 refer back, keyed by the name endings they fit."""
-    table = rules.load("organizations")["references"]
     text = "\n".join(([doc.title] if doc.title else []) + doc.paragraphs)
     counts: Counter[str] = Counter()
+    for ending, word, pattern in _reference_words():
+        if word not in text:
+            n = 0
+        elif pattern is None:
+            n = text.count(word)
+        else:
+            n = len(pattern.findall(text))
+        counts[ending] += n
+    return {k: v for k, v in counts.items() if v}
+
+
+@cache
+def _reference_words() -> tuple[tuple[str, str, re.Pattern[str] | None], ...]:
+    """(ending, word, pattern): words such as 我院 are counted anywhere; a bare 学校/医院
+    refers back only when it opens a clause, not inside a name (the pattern says where)."""
+    table = rules.load("organizations")["references"]
+    found = []
     for ending, words in table.items():
         for word in words:
-            if word[0] in "我该本":
-                n = text.count(word)
-            else:  # a bare 学校/医院 refers back only when it opens a clause, not inside a name
-                pattern = rf"(?:^|(?<=[^\u4e00-\u9fff])){re.escape(word)}"
-                n = len(re.findall(pattern, text, re.MULTILINE))
-            counts[str(ending)] += n
-    return {k: v for k, v in counts.items() if v}
+            pattern = None
+            if word[0] not in "我该本":
+                source = rf"(?:^|(?<=[^\u4e00-\u9fff])){re.escape(word)}"
+                pattern = re.compile(source, re.MULTILINE)
+            found.append((str(ending), str(word), pattern))
+    return tuple(found)
 
 
 def _hosted(doc: Document, candidates: dict[str, Candidate]) -> list[str]:

@@ -9,6 +9,7 @@ with the other places the article names.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -98,30 +99,56 @@ def full_name(place: Place) -> str:
     return "".join(p.name for p in parents(place))
 
 
+@dataclass(frozen=True)
+class _WholeNames:
+    """Whole names indexed for scanning running text."""
+
+    by_name: dict[str, tuple[Place, ...]]
+    #: Lengths of the whole names ending in a character, longest first.
+    sizes: dict[str, tuple[int, ...]]
+    #: Where a name may end: one of the name_end_chars (or 街道).
+    ends: re.Pattern[str]
+
+
+@cache
+def _whole_names() -> _WholeNames:
+    """The divisions by their full names only, and the name lengths per last character."""
+    by_name: dict[str, tuple[Place, ...]] = {}
+    sizes: dict[str, set[int]] = {}
+    for name, places in table().by_name.items():
+        whole = tuple(p for p in places if p.name == name)
+        if whole and len(name) >= 2:
+            by_name[name] = whole
+            sizes.setdefault(name[-1], set()).add(len(name))
+    chars = "".join(rules.strings("regions", "name_end_chars"))
+    return _WholeNames(
+        by_name,
+        {ch: tuple(sorted(s, reverse=True)) for ch, s in sizes.items()},
+        re.compile(f"[{re.escape(chars)}]|(?<=街)道"),
+    )
+
+
 @lru_cache(maxsize=8192)
 def places_in(text: str) -> tuple[tuple[int, int, tuple[Place, ...]], ...]:
     """Whole names of divisions in running text: (start, end, the divisions of that name).
 
-    Cached: the organization rules ask about the same paragraphs and names many times.
+    Right to left, the longest name ending at each possible end wins. Cached: the
+    organization rules ask about the same paragraphs and names many times.
     """
+    index = _whole_names()
+    ends = [m.end() for m in index.ends.finditer(text)]
     found: list[tuple[int, int, tuple[Place, ...]]] = []
-    tab = table()
-    end_chars = frozenset(rules.strings("regions", "name_end_chars"))
-    end = len(text)
-    while end > 1:
-        hit = None
-        if text[end - 1] in end_chars or text[end - 2 : end] == "街道":
-            for size in range(min(tab.max_name, end), 1, -1):
-                name = text[end - size : end]
-                whole = tuple(c for c in tab.by_name.get(name, ()) if c.name == name)
+    limit = len(text)
+    for end in reversed(ends):
+        if end > limit or end < 2:
+            continue
+        for size in index.sizes.get(text[end - 1], ()):
+            if size <= end:
+                whole = index.by_name.get(text[end - size : end])
                 if whole:
-                    hit = (end - size, end, whole)
+                    found.append((end - size, end, whole))
+                    limit = end - size
                     break
-        if hit:
-            found.append(hit)
-            end = hit[0]
-        else:
-            end -= 1
     found.reverse()
     return tuple(found)
 
@@ -160,14 +187,25 @@ def region_of(name: str, ctx: Counter[str]) -> Place | None:
     bare short name (绥化, 光明, 公安) only for a province, or where the article names the
     division above it (光明日报 is not in 光明区, 公安机关 not in 公安县).
     """
+    for key, places in _keys_in(name):
+        candidates = [p for p in places if _named_by(p, key, ctx)]
+        if candidates:
+            return resolve(candidates, ctx)
+    return None
+
+
+@lru_cache(maxsize=8192)
+def _keys_in(name: str) -> tuple[tuple[str, tuple[Place, ...]], ...]:
+    """Every part of a name that names divisions (full or short), longest first, then leftmost."""
     tab = table()
+    found = []
     for size in range(min(tab.max_name, len(name)), 1, -1):
         for start in range(len(name) - size + 1):
             key = name[start : start + size]
-            candidates = [p for p in tab.by_name.get(key, ()) if _named_by(p, key, ctx)]
-            if candidates:
-                return resolve(candidates, ctx)
-    return None
+            places = tab.by_name.get(key)
+            if places:
+                found.append((key, places))
+    return tuple(found)
 
 
 def _named_by(place: Place, key: str, ctx: Counter[str]) -> bool:
