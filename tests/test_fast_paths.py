@@ -1,0 +1,73 @@
+"""The fast paths of the core keep the meaning of the plain definitions they replace."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from extractor.decode import PLAIN_TEXT, PLAIN_TEXT_RANGES, _check_is_text, _is_junk
+from extractor.errors import InputError
+from extractor.measures_text import (
+    BRACKETS,
+    CLAUSE_STOPS,
+    CLOSERS,
+    OPENERS,
+    SEGMENT_STOPS,
+    SENTENCE_STOPS,
+    stop_positions,
+)
+
+
+def test_plain_text_ranges_hold_no_junk() -> None:
+    """Every character the text check skips is text by the per-character definition."""
+    for first, last in PLAIN_TEXT_RANGES:
+        junk = [hex(c) for c in range(ord(first), ord(last) + 1) if _is_junk(chr(c))]
+        assert junk == [], (
+            f"{first!r}-{last!r} holds junk for Unicode {unicodedata.unidata_version}"
+        )
+
+
+def test_plain_text_skips_what_it_should_and_nothing_else() -> None:
+    text = "一是加强领导，ABC 123“引号”\t\n。"  # constructed
+    assert PLAIN_TEXT.sub("", text) == ""
+    odd = "\x00\x0b\ue000\U000f0000\u0378한"  # NUL, VT, private use (2), unassigned, Hangul
+    assert PLAIN_TEXT.sub("", odd) == odd
+
+
+def test_text_check_still_counts_junk_outside_the_plain_ranges() -> None:
+    _check_is_text("正文" * 100 + "\ue000")  # constructed: 1 junk in 201 characters passes
+    with pytest.raises(InputError) as err:
+        _check_is_text("正文" * 10 + "\ue000\u0378\x0b")  # constructed: 3 of 23 are junk
+    assert err.value.detail.startswith("3 of 23 characters")
+
+
+def reference_stop_positions(text: str, stops: frozenset[str]) -> list[int]:
+    """The per-character definition stop_positions was first written as."""
+    depth = 0
+    found = []
+    ascii_open = False
+    for i, ch in enumerate(text):
+        if ch in OPENERS:
+            depth += 1
+        elif ch in CLOSERS:
+            depth = max(0, depth - 1)
+        elif ch == '"':
+            ascii_open = not ascii_open
+        elif ch in stops and depth == 0 and not ascii_open:
+            found.append(i)
+    if depth or ascii_open:
+        return [i for i, ch in enumerate(text) if ch in stops]
+    return found
+
+
+ALPHABET = "".join(sorted(BRACKETS | CLAUSE_STOPS | {"、"})) + "甲乙 a"
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=st.text(alphabet=ALPHABET, max_size=40))
+def test_stop_positions_matches_the_per_character_definition(text: str) -> None:
+    for stops in (CLAUSE_STOPS, SENTENCE_STOPS, SEGMENT_STOPS, frozenset("、"), frozenset("，,")):
+        assert stop_positions(text, stops) == reference_stop_positions(text, stops)
