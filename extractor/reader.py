@@ -23,8 +23,6 @@ WHITESPACE = re.compile(r"\s+")
 XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 #: Front matter longer than this is not a post's metadata (and bounds YAML work).
 MAX_FRONT_MATTER_CHARS = 64_000
-#: A written date longer than this is no date (`2021年12月22日 11时16分43秒 +08:00` is 30).
-MAX_DATE_CHARS = 64
 #: Collections nested deeper than this in front matter are not metadata (PyYAML's constructor
 #: recurses per level and would hit Python's recursion limit near 500).
 MAX_FRONT_MATTER_DEPTH = 16
@@ -138,19 +136,12 @@ def _apply_front_matter(doc: Document, meta: dict[str, Any]) -> None:
         doc.warn("title: empty in the front matter")
     doc.date_raw = _scalar(meta.get("date"))
     if doc.date_raw is not None:
-        doc.published, warning = _bounded_parse_date(doc.date_raw)
+        doc.published, warning = parse_date(doc.date_raw)
         if warning:
             doc.warn(warning)
     categories = _words(meta.get("categories", meta.get("category")))
     doc.category = categories[0] if categories else None
     doc.tags = _words(meta.get("tags"))
-
-
-def _bounded_parse_date(raw: str) -> tuple[str | None, str | None]:
-    """parse_date on what can be a date: its patterns backtrack on long runs of spaces."""
-    if len(raw) > MAX_DATE_CHARS:
-        return None, f"published: no date in a value of {len(raw)} characters ({raw[:24]!r}…)"
-    return parse_date(raw)
 
 
 def _scalar(value: Any) -> str | None:
@@ -438,7 +429,7 @@ def _page_date(doc: Document, root: etree._Element) -> None:
     )
     if raw:
         doc.date_raw = raw
-        doc.published, warning = _bounded_parse_date(raw)
+        doc.published, warning = parse_date(raw)
         if warning:
             doc.warn(warning)
         return
