@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 
 from extractor import rules
 from extractor.measures_text import (
@@ -70,6 +71,7 @@ class Context:
                 self.sequences_at.setdefault(seq.para, []).append(seq)
 
 
+@cache
 def _slogans() -> frozenset[str]:
     return frozenset(rules.strings("slogans", "slogans"))
 
@@ -94,7 +96,8 @@ def find_labels(text: str, para: int, where: str = "paragraph") -> tuple[list[La
             count = to_int(after.group("num"))
         if count is not None or NUMERAL_RUN.fullmatch(word):
             labels.append(Label(word, count, para, match.start(), match.end(), True, where))
-    for pattern in rules.patterns("measures", "count_label"):
+    hinted = rules.pattern("measures", "count_label_hint").search(text) is not None
+    for pattern in rules.patterns("measures", "count_label") if hinted else ():
         for match in pattern.finditer(text):
             start, end = match.span("label")
             word = match.group("label")

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from extractor import rules
 from extractor.decode import PLAIN_TEXT, PLAIN_TEXT_RANGES, _check_is_text, _is_junk
 from extractor.errors import InputError
 from extractor.measures_text import (
@@ -19,6 +20,7 @@ from extractor.measures_text import (
     SENTENCE_STOPS,
     stop_positions,
 )
+from tests.conftest import SAMPLES, extract_file
 
 
 def test_plain_text_ranges_hold_no_junk() -> None:
@@ -71,3 +73,29 @@ ALPHABET = "".join(sorted(BRACKETS | CLAUSE_STOPS | {"、"})) + "甲乙 a"
 def test_stop_positions_matches_the_per_character_definition(text: str) -> None:
     for stops in (CLAUSE_STOPS, SENTENCE_STOPS, SEGMENT_STOPS, frozenset("、"), frozenset("，,")):
         assert stop_positions(text, stops) == reference_stop_positions(text, stops)
+
+
+LABEL_ALPHABET = (
+    "一二两三四五六七八九十0123456789个项种点条大类关单方面部分措施要求工作，。的“” 甲即"
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=st.text(alphabet=LABEL_ALPHABET, max_size=24))
+def test_every_count_label_holds_the_hint_that_gates_it(text: str) -> None:
+    """A paragraph skips the count_label patterns when it lacks the hint: no label is lost."""
+    hint = rules.pattern("measures", "count_label_hint")
+    for pattern in rules.patterns("measures", "count_label"):
+        for match in pattern.finditer(text):
+            assert hint.search(match.group(0)), (pattern.pattern, text)
+
+
+def test_count_label_hint_loses_no_label_of_the_corpus() -> None:
+    hint = rules.pattern("measures", "count_label_hint")
+    paths = sorted(SAMPLES.glob("*.md"))
+    assert paths
+    for path in paths:
+        for text in extract_file(path).paragraphs:
+            for pattern in rules.patterns("measures", "count_label"):
+                for match in pattern.finditer(text):
+                    assert hint.search(match.group(0)), (path.name, match.group(0))
