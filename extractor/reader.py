@@ -99,10 +99,9 @@ def _load_yaml(raw: str) -> dict[str, Any]:
     if len(raw) > MAX_FRONT_MATTER_CHARS:
         raise InputError("bad_front_matter", f"over {MAX_FRONT_MATTER_CHARS} characters")
     try:
-        _check_yaml_events(raw)
-        # BaseLoader keeps every scalar a string: YAML's own typing would drop the offset of
-        # `2021-12-22 11:16:43 +0800` or turn a bare date into a datetime at midnight.
-        data = yaml.load(raw, Loader=yaml.CBaseLoader)  # noqa: S506 - BaseLoader builds no objects
+        data = _data_from_events(raw)
+    except _UnusualShapeError:
+        data = _checked_load(raw)
     except yaml.YAMLError as exc:
         raise InputError("bad_front_matter", str(exc).replace("\n", " ")) from exc
     if data is None:
@@ -110,6 +109,17 @@ def _load_yaml(raw: str) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise InputError("bad_front_matter", "not a mapping of keys to values")
     return data
+
+
+def _checked_load(raw: str) -> Any:
+    """The events checked, then PyYAML's own reading (a second parse): for unusual shapes."""
+    try:
+        _check_yaml_events(raw)
+        # BaseLoader keeps every scalar a string: YAML's own typing would drop the offset of
+        # `2021-12-22 11:16:43 +0800` or turn a bare date into a datetime at midnight.
+        return yaml.load(raw, Loader=yaml.CBaseLoader)  # noqa: S506 - BaseLoader builds no objects
+    except yaml.YAMLError as exc:
+        raise InputError("bad_front_matter", str(exc).replace("\n", " ")) from exc
 
 
 def _check_yaml_events(raw: str) -> None:
@@ -126,6 +136,64 @@ def _check_yaml_events(raw: str) -> None:
                 )
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
+
+
+class _UnusualShapeError(Exception):
+    """A shape the one-pass reading leaves to PyYAML (several documents, a collection as key)."""
+
+
+def _data_from_events(raw: str) -> Any:
+    """Check the events as `_check_yaml_events` does and build the data in the same pass.
+
+    The result is CBaseLoader's (every scalar a string, a repeated key keeps its first place
+    and its last value); one parse instead of two. Raises _UnusualShapeError for what it
+    does not build.
+    """
+    root: Any = None
+    documents = 0
+    stack: list[dict[str, Any] | list[Any]] = []
+    keys: list[str | None] = []  # per open mapping: the key waiting for its value
+
+    def add(value: Any) -> None:
+        nonlocal root
+        if not stack:
+            root = value
+            return
+        top = stack[-1]
+        if isinstance(top, list):
+            top.append(value)
+        elif keys[-1] is None:
+            if not isinstance(value, str):
+                raise _UnusualShapeError  # a collection as a key: PyYAML says how it fails
+            keys[-1] = value
+        else:
+            top[keys[-1]] = value
+            keys[-1] = None
+
+    for event in yaml.parse(raw, Loader=yaml.CBaseLoader):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise InputError("bad_front_matter", "YAML anchors or aliases are not allowed")
+        if isinstance(event, yaml.ScalarEvent):
+            add(event.value)
+        elif isinstance(event, yaml.CollectionStartEvent):
+            if len(stack) >= MAX_FRONT_MATTER_DEPTH:
+                raise InputError(
+                    "bad_front_matter", f"nested deeper than {MAX_FRONT_MATTER_DEPTH} levels"
+                )
+            collection: dict[str, Any] | list[Any] = (
+                {} if isinstance(event, yaml.MappingStartEvent) else []
+            )
+            add(collection)
+            stack.append(collection)
+            keys.append(None)
+        elif isinstance(event, yaml.CollectionEndEvent):
+            stack.pop()
+            keys.pop()
+        elif isinstance(event, yaml.DocumentStartEvent):
+            documents += 1
+            if documents > 1:
+                raise _UnusualShapeError  # PyYAML refuses a second document with its own message
+    return root
 
 
 def _apply_front_matter(doc: Document, meta: dict[str, Any]) -> None:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
+from typing import Any
 
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -20,6 +23,7 @@ from extractor.measures_text import (
     SENTENCE_STOPS,
     stop_positions,
 )
+from extractor.reader import _checked_load, _load_yaml
 from tests.conftest import SAMPLES, extract_file
 
 
@@ -99,3 +103,64 @@ def test_count_label_hint_loses_no_label_of_the_corpus() -> None:
             for pattern in rules.patterns("measures", "count_label"):
                 for match in pattern.finditer(text):
                     assert hint.search(match.group(0)), (path.name, match.group(0))
+
+
+YAML_PIECES = [
+    "title: ", "date: ", "tags:", "\n", "\n  - ", "\n- ", "a", "b: ", '"x y"', "'q'", "[", "]",
+    "{", "}", ", ", ": ", "? ", "&x ", "*x", "!!str ", "...\n", "---\n", "#c", "  ", "|\n  t",
+    "2021-12-22 11:16:43 +0800", "-", "\t", '"\\u4e00"', "~",
+]  # fmt: skip
+
+
+def outcome(load: Callable[[str], Any], raw: str) -> Any:
+    try:
+        return ("ok", load(raw))
+    except InputError as exc:
+        return ("failed", exc.reason)
+
+
+def two_pass_load(raw: str) -> Any:
+    """The front matter as it was read before: events checked, then PyYAML's own load."""
+    data = _checked_load(raw)
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise InputError("bad_front_matter", "not a mapping of keys to values")
+    return data
+
+
+#: Well-formed front matter: nested mappings and lists of strings, dumped in both styles.
+YAML_DATA = st.recursive(
+    st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+DUMPED = st.builds(
+    lambda data, flow: yaml.safe_dump({"title": data}, allow_unicode=True, default_flow_style=flow),
+    YAML_DATA,
+    st.booleans(),
+)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(raw=st.lists(st.sampled_from(YAML_PIECES), max_size=14).map("".join) | DUMPED)
+def test_one_pass_front_matter_reads_what_two_passes_read(raw: str) -> None:
+    assert outcome(_load_yaml, raw) == outcome(two_pass_load, raw)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        'title: "t"\ndate: 2021-12-22 11:16:43 +0800\ntags:\n  - a\n  - b\ntitle: again',
+        "? [a, b]\n: c",  # a collection as a key: PyYAML's own error
+        "a: 1\n...\n---\nb: 2",  # two documents
+        "- - - - - - - - - - - - - - - - - x",  # nested deeper than 16
+        "a: &x 1\nb: *x",
+        "",
+        "just a scalar",
+    ],
+)
+def test_one_pass_front_matter_on_unusual_shapes(raw: str) -> None:  # constructed
+    assert outcome(_load_yaml, raw) == outcome(two_pass_load, raw)
