@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable
 from typing import Any
@@ -164,3 +165,22 @@ def test_one_pass_front_matter_reads_what_two_passes_read(raw: str) -> None:
 )
 def test_one_pass_front_matter_on_unusual_shapes(raw: str) -> None:  # constructed
     assert outcome(_load_yaml, raw) == outcome(two_pass_load, raw)
+
+
+#: The inline marker patterns before their clause test moved after the first character.
+FORMER_MARKERS = {
+    "marker_shi": r"(?:^|(?<=[，,；;。：:！!？?\s即]))(?P<n>[一二三四五六七八九十]{1,2})(?:是|要)"
+    r"(?![一二三四五六七八九十])[，,：:]?",
+    "marker_di": r"(?:^|(?<=[，,；;。：:！!？?\s即]))第(?P<n>[一二三四五六七八九十]{1,2})[，,、：:]",
+}
+MARKER_ALPHABET = "一二三十是要第，,；;。：:！! 即、统甲"
+
+
+@settings(max_examples=600, deadline=None)
+@given(text=st.text(alphabet=MARKER_ALPHABET, max_size=16))
+def test_marker_patterns_find_what_the_former_ones_found(text: str) -> None:
+    for group, former in FORMER_MARKERS.items():
+        now = rules.pattern("measures", group)
+        assert [(m.span(), m.groupdict()) for m in now.finditer(text)] == [
+            (m.span(), m.groupdict()) for m in re.finditer(former, text)
+        ], group
