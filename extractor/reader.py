@@ -294,7 +294,9 @@ def _is_source_line(text: str) -> bool:
 
 def _parser(*, huge: bool = False) -> etree.HTMLParser:
     # No network, no entity expansion beyond HTML's own: a page never reaches outside itself.
-    return lxml_html.HTMLParser(
+    # etree's parser, not lxml.html's: the same libxml2 tree, without a Python class lookup
+    # per element (the rules read tags, text and attributes only).
+    return etree.HTMLParser(
         remove_comments=True, remove_pis=True, no_network=True, recover=True, huge_tree=huge
     )
 
