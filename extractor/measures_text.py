@@ -58,10 +58,19 @@ def stop_positions(text: str, stops: frozenset[str]) -> list[int]:
     return found
 
 
+def first_stop(text: str, stops: frozenset[str]) -> int | None:
+    """The first of `stop_positions(text, stops)`, or None; without listing them all."""
+    if BRACKET_CHARS.search(text) is None:
+        match = _scanners(stops)[0].search(text)
+        return match.start() if match else None
+    found = stop_positions(text, stops)
+    return found[0] if found else None
+
+
 def first_clause(text: str) -> str:
     """The text up to the first clause stop outside quotes, trimmed; a quoted whole unquoted."""
-    stops = stop_positions(text, CLAUSE_STOPS)
-    clause = (text[: stops[0]] if stops else text).strip()
+    stop = first_stop(text, CLAUSE_STOPS)
+    clause = (text[:stop] if stop is not None else text).strip()
     return unquote(clause)
 
 

@@ -22,6 +22,7 @@ from extractor.measures_text import (
     OPENERS,
     SEGMENT_STOPS,
     SENTENCE_STOPS,
+    first_stop,
     stop_positions,
 )
 from extractor.reader import _checked_load, _load_yaml
@@ -77,7 +78,9 @@ ALPHABET = "".join(sorted(BRACKETS | CLAUSE_STOPS | {"、"})) + "甲乙 a"
 @given(text=st.text(alphabet=ALPHABET, max_size=40))
 def test_stop_positions_matches_the_per_character_definition(text: str) -> None:
     for stops in (CLAUSE_STOPS, SENTENCE_STOPS, SEGMENT_STOPS, frozenset("、"), frozenset("，,")):
-        assert stop_positions(text, stops) == reference_stop_positions(text, stops)
+        expected = reference_stop_positions(text, stops)
+        assert stop_positions(text, stops) == expected
+        assert first_stop(text, stops) == (expected[0] if expected else None)
 
 
 LABEL_ALPHABET = (
