@@ -7,6 +7,12 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 from extractor import rules
 
+#: A value longer than this is shown by its start and length in a warning (a date is at most
+#: 30: `2021年12月22日 11时16分43秒 +08:00`).
+MAX_SHOWN_CHARS = 64
+#: How much of a long value a warning shows.
+SHOWN_PREFIX = 24
+
 
 def default_offset() -> str:
     """The offset assumed for a time written without one (+08:00, Beijing)."""
@@ -17,7 +23,8 @@ def parse_date(raw: str) -> tuple[str | None, str | None]:
     """Parse a written date; return (ISO value or None, warning or None).
 
     `2021-12-22 11:16:43 +0800` -> `2021-12-22T11:16:43+08:00`; `2018-11-29` stays a date;
-    `+0800` alone or an impossible date gives None and says why.
+    `+0800` alone or an impossible date gives None and says why. The patterns are linear in
+    the length of the value, so a value padded with any number of spaces is safe to parse.
     """
     text = raw.strip()
     if not text:
@@ -26,7 +33,7 @@ def parse_date(raw: str) -> tuple[str | None, str | None]:
         match = pattern.match(text)
         if match:
             return _from_match(match, raw)
-    return None, f"published: no date in {raw.strip()!r}"
+    return None, f"published: no date in {_shown(text)}"
 
 
 def find_date(text: str) -> str | None:
@@ -44,7 +51,7 @@ def _from_match(match: re.Match[str], raw: str) -> tuple[str | None, str | None]
     try:
         day = date(int(parts["y"]), int(parts["m"]), int(parts["d"]))
     except ValueError:
-        return None, f"published: impossible date {raw.strip()!r}"
+        return None, f"published: impossible date {_shown(raw.strip())}"
     if parts.get("H") is None:
         return day.isoformat(), None
     try:
@@ -59,8 +66,15 @@ def _from_match(match: re.Match[str], raw: str) -> tuple[str | None, str | None]
             tzinfo=offset,
         )
     except ValueError:
-        return None, f"published: impossible time {raw.strip()!r}"
+        return None, f"published: impossible time {_shown(raw.strip())}"
     return moment.isoformat(), None
+
+
+def _shown(text: str) -> str:
+    """A value as a warning quotes it: whole, or its start and length when it is long."""
+    if len(text) > MAX_SHOWN_CHARS:
+        return f"a value of {len(text)} characters ({text[:SHOWN_PREFIX]!r}…)"
+    return repr(text)
 
 
 def _offset(tz: str) -> timezone:

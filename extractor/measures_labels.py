@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 
 from extractor import rules
 from extractor.measures_text import (
@@ -13,6 +14,7 @@ from extractor.measures_text import (
     Draft,
     Item,
     first_clause,
+    first_stop,
     spans,
     stop_positions,
     strip_span,
@@ -70,6 +72,7 @@ class Context:
                 self.sequences_at.setdefault(seq.para, []).append(seq)
 
 
+@cache
 def _slogans() -> frozenset[str]:
     return frozenset(rules.strings("slogans", "slogans"))
 
@@ -94,7 +97,8 @@ def find_labels(text: str, para: int, where: str = "paragraph") -> tuple[list[La
             count = to_int(after.group("num"))
         if count is not None or NUMERAL_RUN.fullmatch(word):
             labels.append(Label(word, count, para, match.start(), match.end(), True, where))
-    for pattern in rules.patterns("measures", "count_label"):
+    hinted = rules.pattern("measures", "count_label_hint").search(text) is not None
+    for pattern in rules.patterns("measures", "count_label") if hinted else ():
         for match in pattern.finditer(text):
             start, end = match.span("label")
             word = match.group("label")
@@ -172,7 +176,7 @@ def attach_sequence(label: Label, ctx: Context) -> Draft | None:
             if re.fullmatch(r"[”\"]?\s*(?:[，,：:]?\s*即?|[^。；;！!？?]{0,10}[：:])\s*", gap):
                 return _adopt(seq, label, ctx)
         if seq.para == label.para + 1 and seq.start == 0 and not later and not back:
-            last = not stop_positions(text[label.end :].rstrip("。！!？?"), SENTENCE_STOPS)
+            last = first_stop(text[label.end :].rstrip("。！!？?"), SENTENCE_STOPS) is None
             if label.count == len(seq.items) or last:
                 return _adopt(seq, label, ctx)
     return None
@@ -241,8 +245,8 @@ def colon_list(label: Label, ctx: Context) -> Draft | None:
         if end < 0:
             return None
     else:
-        stops = stop_positions(text[start:], SENTENCE_STOPS)
-        end = start + stops[0] if stops else len(text)
+        stop = first_stop(text[start:], SENTENCE_STOPS)
+        end = start + stop if stop is not None else len(text)
     region = text[start:end]
     pieces = spans(region, SEGMENT_STOPS, start)
     if len(pieces) < 2:
@@ -309,8 +313,8 @@ def semicolon_run(label: Label, ctx: Context) -> Draft | None:
     if not label.count or label.count < 2 or rest[:1] not in ("，", ",", "。"):
         return None
     start = offset + 1
-    stops = stop_positions(text[start:], SENTENCE_STOPS)
-    end = start + stops[0] if stops else len(text)
+    stop = first_stop(text[start:], SENTENCE_STOPS)
+    end = start + stop if stop is not None else len(text)
     pieces = spans(text[start:end], SEGMENT_STOPS, start)
     if len(pieces) == label.count:
         items = _items(text, label.para, pieces)
@@ -352,10 +356,10 @@ def lead_paragraphs(label: Label, ctx: Context) -> Draft | None:
 
 def lead_sentence(text: str, para: int = 0) -> Item | None:
     """A short lead sentence (小标题) opening a longer paragraph: 迅速行动,全力以赴。"""
-    stops = stop_positions(text, SENTENCE_STOPS)
-    if not stops or stops[0] > LEAD_MAX or stops[0] + 1 >= len(text.rstrip()):
+    stop = first_stop(text, SENTENCE_STOPS)
+    if stop is None or stop > LEAD_MAX or stop + 1 >= len(text.rstrip()):
         return None
-    head = text[: stops[0]]
+    head = text[:stop]
     clauses = [c for c in re.split(r"[，,]", head) if c]
     if len(clauses) > 2 or (len(clauses) == 2 and len(clauses[1]) > 6) or len(head) < 4:
         return None

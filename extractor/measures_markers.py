@@ -53,18 +53,24 @@ class Sequence:
 def scan_markers(paragraphs: list[str]) -> list[Marker]:
     """All ordinal markers in text order; inline ones never inside a paragraph head's marker."""
     found: list[Marker] = []
+    heads = [
+        (family, rules.pattern("measures", f"marker_{family}")) for family in PARAGRAPH_FAMILIES
+    ]
+    inlines = [
+        (family, rules.pattern("measures", f"marker_{family}")) for family in INLINE_FAMILIES
+    ]
     for p, text in enumerate(paragraphs):
         head_end = 0
-        for family in PARAGRAPH_FAMILIES:
-            match = rules.pattern("measures", f"marker_{family}").match(text)
+        for family, pattern in heads:
+            match = pattern.match(text)
             ordinal = to_int(match.group("n")) if match else None
             if match and ordinal:
                 found.append(Marker(family, ordinal, match.group("n"), p, 0, match.end(), True))
                 head_end = match.end()
                 break
         inline = []
-        for family in INLINE_FAMILIES:
-            for match in rules.pattern("measures", f"marker_{family}").finditer(text):
+        for family, pattern in inlines:
+            for match in pattern.finditer(text):
                 word = match.group("n")
                 ordinal = XIAN_ORDINALS[word] if family == "xian" else to_int(word)
                 if family == "shi":  # keep 是/要 in the label: 一要…四要

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 #: Characters that end a clause (README: an item name runs up to the first , ; 。 :).
@@ -15,31 +16,61 @@ CLOSERS = frozenset(OPENERS.values())
 BRACKETS = frozenset(OPENERS) | CLOSERS | {'"'}
 
 
+#: Any quote or bracket: a text without one needs no balancing (the common case).
+BRACKET_CHARS = re.compile("[" + re.escape("".join(sorted(BRACKETS))) + "]")
+#: Compiled scanners per set of stops: (stops alone, stops and brackets).
+_SCANNERS: dict[frozenset[str], tuple[re.Pattern[str], re.Pattern[str]]] = {}
+
+
+def _scanners(stops: frozenset[str]) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Regexes finding the stops (and the brackets): a scan in C, not a loop per character."""
+    found = _SCANNERS.get(stops)
+    if found is None:
+        chars = "".join(sorted(stops))
+        found = (
+            re.compile("[" + re.escape(chars) + "]"),
+            re.compile("[" + re.escape(chars + "".join(sorted(BRACKETS))) + "]"),
+        )
+        _SCANNERS[stops] = found
+    return found
+
+
 def stop_positions(text: str, stops: frozenset[str]) -> list[int]:
     """Indices of `stops` outside quotes and brackets (all if the brackets do not balance)."""
-    if not BRACKETS.intersection(text):  # the common case: nothing to balance
-        return [i for i, ch in enumerate(text) if ch in stops]
+    plain, marked = _scanners(stops)
+    if BRACKET_CHARS.search(text) is None:  # the common case: nothing to balance
+        return [m.start() for m in plain.finditer(text)]
     depth = 0
     found = []
     ascii_open = False
-    for i, ch in enumerate(text):
+    for match in marked.finditer(text):  # only the stops and brackets, in order
+        ch = match.group()
         if ch in OPENERS:
             depth += 1
         elif ch in CLOSERS:
             depth = max(0, depth - 1)
         elif ch == '"':
             ascii_open = not ascii_open
-        elif ch in stops and depth == 0 and not ascii_open:
-            found.append(i)
+        elif depth == 0 and not ascii_open:
+            found.append(match.start())
     if depth or ascii_open:
-        return [i for i, ch in enumerate(text) if ch in stops]
+        return [m.start() for m in plain.finditer(text)]
     return found
+
+
+def first_stop(text: str, stops: frozenset[str]) -> int | None:
+    """The first of `stop_positions(text, stops)`, or None; without listing them all."""
+    if BRACKET_CHARS.search(text) is None:
+        match = _scanners(stops)[0].search(text)
+        return match.start() if match else None
+    found = stop_positions(text, stops)
+    return found[0] if found else None
 
 
 def first_clause(text: str) -> str:
     """The text up to the first clause stop outside quotes, trimmed; a quoted whole unquoted."""
-    stops = stop_positions(text, CLAUSE_STOPS)
-    clause = (text[: stops[0]] if stops else text).strip()
+    stop = first_stop(text, CLAUSE_STOPS)
+    clause = (text[:stop] if stop is not None else text).strip()
     return unquote(clause)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import cn2an  # type: ignore[import-untyped]  # cn2an ships no type information
 
@@ -16,6 +17,7 @@ MAX_COUNT = 12
 CLASSIFIERS = frozenset("个项种条大类点")
 
 
+@lru_cache(maxsize=4096)  # few distinct words (三, 十二…); cn2an checks each at length
 def to_int(word: str) -> int | None:
     """A numeral word as an int (三→3, 两→2, 12→12); None when it is not a number."""
     if word.isascii() and word.isdigit():

@@ -23,8 +23,6 @@ WHITESPACE = re.compile(r"\s+")
 XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 #: Front matter longer than this is not a post's metadata (and bounds YAML work).
 MAX_FRONT_MATTER_CHARS = 64_000
-#: A written date longer than this is no date (`2021年12月22日 11时16分43秒 +08:00` is 30).
-MAX_DATE_CHARS = 64
 #: Collections nested deeper than this in front matter are not metadata (PyYAML's constructor
 #: recurses per level and would hit Python's recursion limit near 500).
 MAX_FRONT_MATTER_DEPTH = 16
@@ -101,10 +99,9 @@ def _load_yaml(raw: str) -> dict[str, Any]:
     if len(raw) > MAX_FRONT_MATTER_CHARS:
         raise InputError("bad_front_matter", f"over {MAX_FRONT_MATTER_CHARS} characters")
     try:
-        _check_yaml_events(raw)
-        # BaseLoader keeps every scalar a string: YAML's own typing would drop the offset of
-        # `2021-12-22 11:16:43 +0800` or turn a bare date into a datetime at midnight.
-        data = yaml.load(raw, Loader=yaml.CBaseLoader)  # noqa: S506 - BaseLoader builds no objects
+        data = _data_from_events(raw)
+    except _UnusualShapeError:
+        data = _checked_load(raw)
     except yaml.YAMLError as exc:
         raise InputError("bad_front_matter", str(exc).replace("\n", " ")) from exc
     if data is None:
@@ -112,6 +109,17 @@ def _load_yaml(raw: str) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise InputError("bad_front_matter", "not a mapping of keys to values")
     return data
+
+
+def _checked_load(raw: str) -> Any:
+    """The events checked, then PyYAML's own reading (a second parse): for unusual shapes."""
+    try:
+        _check_yaml_events(raw)
+        # BaseLoader keeps every scalar a string: YAML's own typing would drop the offset of
+        # `2021-12-22 11:16:43 +0800` or turn a bare date into a datetime at midnight.
+        return yaml.load(raw, Loader=yaml.CBaseLoader)  # noqa: S506 - BaseLoader builds no objects
+    except yaml.YAMLError as exc:
+        raise InputError("bad_front_matter", str(exc).replace("\n", " ")) from exc
 
 
 def _check_yaml_events(raw: str) -> None:
@@ -130,6 +138,64 @@ def _check_yaml_events(raw: str) -> None:
             depth -= 1
 
 
+class _UnusualShapeError(Exception):
+    """A shape the one-pass reading leaves to PyYAML (several documents, a collection as key)."""
+
+
+def _data_from_events(raw: str) -> Any:
+    """Check the events as `_check_yaml_events` does and build the data in the same pass.
+
+    The result is CBaseLoader's (every scalar a string, a repeated key keeps its first place
+    and its last value); one parse instead of two. Raises _UnusualShapeError for what it
+    does not build.
+    """
+    root: Any = None
+    documents = 0
+    stack: list[dict[str, Any] | list[Any]] = []
+    keys: list[str | None] = []  # per open mapping: the key waiting for its value
+
+    def add(value: Any) -> None:
+        nonlocal root
+        if not stack:
+            root = value
+            return
+        top = stack[-1]
+        if isinstance(top, list):
+            top.append(value)
+        elif keys[-1] is None:
+            if not isinstance(value, str):
+                raise _UnusualShapeError  # a collection as a key: PyYAML says how it fails
+            keys[-1] = value
+        else:
+            top[keys[-1]] = value
+            keys[-1] = None
+
+    for event in yaml.parse(raw, Loader=yaml.CBaseLoader):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise InputError("bad_front_matter", "YAML anchors or aliases are not allowed")
+        if isinstance(event, yaml.ScalarEvent):
+            add(event.value)
+        elif isinstance(event, yaml.CollectionStartEvent):
+            if len(stack) >= MAX_FRONT_MATTER_DEPTH:
+                raise InputError(
+                    "bad_front_matter", f"nested deeper than {MAX_FRONT_MATTER_DEPTH} levels"
+                )
+            collection: dict[str, Any] | list[Any] = (
+                {} if isinstance(event, yaml.MappingStartEvent) else []
+            )
+            add(collection)
+            stack.append(collection)
+            keys.append(None)
+        elif isinstance(event, yaml.CollectionEndEvent):
+            stack.pop()
+            keys.pop()
+        elif isinstance(event, yaml.DocumentStartEvent):
+            documents += 1
+            if documents > 1:
+                raise _UnusualShapeError  # PyYAML refuses a second document with its own message
+    return root
+
+
 def _apply_front_matter(doc: Document, meta: dict[str, Any]) -> None:
     title = _scalar(meta.get("title"))
     doc.title = clean_text(title) if title else None
@@ -138,19 +204,12 @@ def _apply_front_matter(doc: Document, meta: dict[str, Any]) -> None:
         doc.warn("title: empty in the front matter")
     doc.date_raw = _scalar(meta.get("date"))
     if doc.date_raw is not None:
-        doc.published, warning = _bounded_parse_date(doc.date_raw)
+        doc.published, warning = parse_date(doc.date_raw)
         if warning:
             doc.warn(warning)
     categories = _words(meta.get("categories", meta.get("category")))
     doc.category = categories[0] if categories else None
     doc.tags = _words(meta.get("tags"))
-
-
-def _bounded_parse_date(raw: str) -> tuple[str | None, str | None]:
-    """parse_date on what can be a date: its patterns backtrack on long runs of spaces."""
-    if len(raw) > MAX_DATE_CHARS:
-        return None, f"published: no date in a value of {len(raw)} characters ({raw[:24]!r}…)"
-    return parse_date(raw)
 
 
 def _scalar(value: Any) -> str | None:
@@ -235,7 +294,9 @@ def _is_source_line(text: str) -> bool:
 
 def _parser(*, huge: bool = False) -> etree.HTMLParser:
     # No network, no entity expansion beyond HTML's own: a page never reaches outside itself.
-    return lxml_html.HTMLParser(
+    # etree's parser, not lxml.html's: the same libxml2 tree, without a Python class lookup
+    # per element (the rules read tags, text and attributes only).
+    return etree.HTMLParser(
         remove_comments=True, remove_pis=True, no_network=True, recover=True, huge_tree=huge
     )
 
@@ -438,7 +499,7 @@ def _page_date(doc: Document, root: etree._Element) -> None:
     )
     if raw:
         doc.date_raw = raw
-        doc.published, warning = _bounded_parse_date(raw)
+        doc.published, warning = parse_date(raw)
         if warning:
             doc.warn(warning)
         return
