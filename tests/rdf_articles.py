@@ -8,8 +8,10 @@ records give the RDF tests the reference post's structure from its gold file
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
+from exporters import exporter_class
 from schemas import Article, Evidence, Measure, MeasureGroup, Organization, Person
 from tests.conftest import REFERENCE, extract_file
 
@@ -96,3 +98,12 @@ def leaf_and_top_counts(article: Article) -> tuple[int, int]:
         return own + sum(leaves(child) for child in group.children)
 
     return sum(leaves(g) for g in article.measure_groups), len(article.measure_groups)
+
+
+def write_nq(articles: list[Article], outdir: Path) -> Path:
+    """The articles as N-Quads through the registered exporter; the file's path."""
+    exporter = exporter_class("nquads")(outdir)
+    for article in articles:
+        exporter.write(article)
+    exporter.close()
+    return outdir / "articles.nq"

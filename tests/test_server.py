@@ -16,12 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from exporters import exporter_class
 from exporters.store import load_store, query_endpoint, query_store, store_counts
 from extractor.cli import main
-from schemas import Article
 from tests.conftest import SAMPLES, extract_file
-from tests.rdf_articles import reference_with_facts
+from tests.rdf_articles import reference_with_facts, write_nq
 
 COUNT_QUADS = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 COUNT_GRAPHS = "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
@@ -82,14 +80,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             process.kill()
             process.wait()
         log.close()
-
-
-def write_nq(articles: list[Article], outdir: Path) -> Path:
-    exporter = exporter_class("nquads")(outdir)
-    for article in articles:
-        exporter.write(article)
-    exporter.close()
-    return outdir / "articles.nq"
 
 
 @pytest.fixture(scope="module")

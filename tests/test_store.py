@@ -11,7 +11,6 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from exporters import exporter_class
 from exporters.store import (
     StoreError,
     bundled_queries,
@@ -23,15 +22,7 @@ from exporters.store import (
 from extractor.cli import main
 from schemas import Article, Measure, MeasureGroup
 from tests.conftest import SAMPLES, extract_file
-from tests.rdf_articles import leaf_and_top_counts, reference_with_facts
-
-
-def write_nq(articles: list[Article], outdir: Path) -> Path:
-    exporter = exporter_class("nquads")(outdir)
-    for article in articles:
-        exporter.write(article)
-    exporter.close()
-    return outdir / "articles.nq"
+from tests.rdf_articles import leaf_and_top_counts, reference_with_facts, write_nq
 
 
 @pytest.fixture(scope="module")
