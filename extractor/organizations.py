@@ -69,7 +69,7 @@ class Candidate:
 
 @cache
 def _suffixes() -> tuple[re.Pattern[str], dict[str, OrgKind]]:
-    table = rules.load("organizations")["suffixes"]
+    table = rules.table("organizations", "suffixes")
     if not isinstance(table, dict):
         raise rules.RuleError("organizations.yaml: 'suffixes' must map kinds to suffixes")
     kinds: dict[str, OrgKind] = {}
@@ -519,7 +519,7 @@ def _merge_generic_names(
 
 def _merge_level_names(candidates: dict[str, Candidate], scores: dict[str, int]) -> None:
     """镇党委 stands for the town the article names (天星镇): its support goes there."""
-    table = rules.load("organizations")["level_prefixes"]
+    table = rules.table("organizations", "level_prefixes")
     levels = {"province": 0, "city": 1, "county": 2, "town": 3}
     for name in list(scores):
         cand = candidates[name]
@@ -576,7 +576,7 @@ def _references(doc: Document) -> dict[str, int]:
 def _reference_words() -> tuple[tuple[str, str, re.Pattern[str] | None], ...]:
     """(ending, word, pattern): words such as 我院 are counted anywhere; a bare 学校/医院
     refers back only when it opens a clause, not inside a name (the pattern says where)."""
-    table = rules.load("organizations")["references"]
+    table = rules.table("organizations", "references")
     found = []
     for ending, words in table.items():
         for word in words:
