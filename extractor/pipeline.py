@@ -10,6 +10,7 @@ from typing import Any
 from extractor import rules
 from extractor.authors import extract_authors
 from extractor.document import Document
+from extractor.entities import resolve_entities
 from extractor.measures import extract_measure_groups
 from extractor.organizations import extract_organizations
 from extractor.reader import read_document
@@ -37,8 +38,13 @@ def extract_article(path: str | PurePath, data: bytes) -> Article:
             setattr(doc.facts, name, extractor(doc))
         except Exception as exc:  # noqa: BLE001 - a failing rule is a warning, not a lost article
             doc.warn(f"{name}: rule failed ({type(exc).__name__}: {exc})")
+    identifier = article_id(doc)
+    site = doc.tags[0] if doc.tags else doc.category
+    organizations, authors = resolve_entities(
+        identifier, doc.facts.organizations, doc.facts.authors, doc.facts.source, site
+    )
     return Article(
-        id=article_id(doc),
+        id=identifier,
         path=doc.path,
         title=doc.title,
         published=doc.published,
@@ -46,8 +52,8 @@ def extract_article(path: str | PurePath, data: bytes) -> Article:
         category=doc.category,
         tags=doc.tags,
         source=doc.facts.source,
-        organizations=doc.facts.organizations,
-        authors=doc.facts.authors,
+        organizations=organizations,
+        authors=authors,
         measure_groups=doc.facts.measure_groups,
         paragraphs=doc.paragraphs,
         warnings=doc.warnings,
