@@ -46,6 +46,11 @@ def extract_article(path: str | PurePath, data: bytes) -> Article:
             if strict:
                 raise
             doc.warn(f"{name}: rule failed ({type(exc).__name__}: {exc})")
+    return article_of(doc)
+
+
+def article_of(doc: Document) -> Article:
+    """The record of a document whose field extractors have run."""
     return Article(
         id=article_id(doc),
         path=doc.path,
