@@ -65,6 +65,9 @@ FRONT = '---\nlayout: post\ntitle: "t"\ndate: 2021-12-22 11:16:43 +0800\n---\n'
 URL = "\n<http://finews.zning.xyz/html_News/NewsShare.html?infoCode=NB000000000001>\n"
 PARAGRAPH = re.compile(r"<p[^>]*>(.*?)</p>", re.DOTALL)
 TAG = re.compile(r"<[^>]*>")
+#: Markup characters left after the tags are cut (stray `<`, entities): dropped, so the
+#: paragraph reads back as the same text.
+NOT_TEXT = str.maketrans("", "", "<>&")
 
 # --- inputs -------------------------------------------------------------------------------
 
@@ -100,7 +103,7 @@ def real_paragraph_texts() -> Iterator[str]:
 def _paragraph_texts(text: str) -> list[str]:
     out = []
     for match in PARAGRAPH.finditer(text):
-        words = TAG.sub("", match.group(1)).replace("&", "").strip()
+        words = TAG.sub("", match.group(1)).translate(NOT_TEXT).strip()
         if words:
             out.append(words)
     return out
