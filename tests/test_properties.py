@@ -288,9 +288,12 @@ def long_odd_posts(draw: st.DrawFn) -> tuple[str, bytes]:
     """(path, bytes): a constructed post or page of generated paragraphs, maybe very long or
     deeply nested, with a generated title and maybe a source line."""
     paragraphs = [p for run in draw(st.lists(paragraph_runs, min_size=1, max_size=8)) for p in run]
-    if draw(st.booleans()):  # one huge paragraph: a run of pieces repeated
+    length = draw(st.sampled_from(["short", "huge paragraph", "many paragraphs"]))
+    if length == "huge paragraph":  # a run of pieces repeated
         at = draw(st.integers(0, len(paragraphs) - 1))
         paragraphs[at] = paragraphs[at] * draw(st.integers(50, 400))
+    elif length == "many paragraphs":  # hundreds: the paragraphs repeated
+        paragraphs = paragraphs * draw(st.integers(10, 60))
     depth = draw(st.sampled_from([0, 1, 5, 130, 300]))  # past the reader's 128 and libxml2's 256
     title = draw(paragraph_texts)
     body = "<div>" * depth + "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs)
