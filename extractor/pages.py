@@ -1,0 +1,428 @@
+"""A saved web page -> the article's parts: its paragraphs, title, publication time, credits.
+
+The article is the node of lxml's tree with the highest text-density score, the idea of GNE
+(GeneralNewsExtractor, after Hong et al., "基于文本及符号密度的网页正文提取方法"), written anew
+here as one linear pass over the tree: per element the characters of its text and of its link
+text, its descendant tags and links, its paragraphs and its punctuation; then
+
+    score = (text - link text) / (tags - links) * log10(paragraphs + 2) * ln(symbol density)
+
+where symbol density is (text - link text) / (punctuation + 1). The paragraphs are then read
+from that node with the page's own text (whitespace collapsed as for posts), so evidence
+offsets point into what the page says. Short lines beside the article that date it or credit
+it (`2019-09-05 11:10 来源：X`, `责任编辑：X`) are kept as paragraphs before and after it,
+where the author and source extractors read fields (rules/pages.yaml).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from lxml import etree
+
+from extractor import rules
+from extractor.dates import find_date, parse_date
+from extractor.document import Document
+from extractor.page_rules import attribute_words, page_rule
+
+WHITESPACE = re.compile(r"\s+")
+#: Punctuation counted for the symbol density (full- and half-width).
+PUNCTUATION = re.compile(r"[，。！？；：、“”‘’（）《》【】…—,.!?;:\"'()]")
+#: A block whose link text is at least this share of its text is a link, not article text.
+MAX_LINK_SHARE = 0.5
+#: How many blocks before the article are looked at for its dateline and source line.
+META_WINDOW = 8
+#: How many blocks after the article are looked at for its credit lines.
+CREDIT_WINDOW = 6
+#: Headlines longer than this are no headline (an <h1> wrapping a whole page).
+MAX_TITLE_CHARS = 200
+#: JSON-LD is searched this deep for datePublished (a @graph inside a list inside a mapping).
+MAX_JSON_DEPTH = 6
+#: JSON-LD blocks longer than this are not read (metadata is a few kilobytes).
+MAX_JSON_CHARS = 200_000
+HEADLINE_TAGS = ("h1", "h2", "h3")
+
+
+@dataclass
+class _Node:
+    """What the density score of one element counts (its subtree, chrome left out)."""
+
+    element: etree._Element
+    parent: int
+    end: int = 0  # the preorder index of its subtree's last element
+    chars: int = 0
+    link_chars: int = 0
+    tags: int = 0
+    links: int = 0
+    paragraphs: int = 0
+    punctuation: int = 0
+
+    def score(self) -> float:
+        """GNE's score without its constant factor (the log of the deviation of densities)."""
+        text = self.chars - self.link_chars
+        if self.tags - self.links <= 0 or text <= 0:
+            return 0.0
+        density = text / (self.tags - self.links)
+        symbols = text / (self.punctuation + 1)
+        return density * math.log10(self.paragraphs + 2) * math.log(max(symbols, 1.0))
+
+
+@dataclass
+class _Block:
+    """A paragraph of the page: its text, where it sits in the tree, how much of it is links."""
+
+    text: str
+    node: int  # preorder index of the element its first text belongs to
+    tail: bool  # that text is the element's tail (it sits after the element, in its parent)
+    link_chars: int
+    headline: bool = False
+
+
+@dataclass
+class _Page:
+    """The tree cut into scored nodes and blocks in document order."""
+
+    nodes: list[_Node] = field(default_factory=list)
+    blocks: list[_Block] = field(default_factory=list)
+
+
+def read_page(doc: Document, root: etree._Element) -> None:
+    """Fill doc's title, paragraphs, source line and publication time from a parsed page."""
+    page = _walk(root)
+    doc.title = page_title(root)
+    if doc.title is None:
+        doc.warn("title: the page has no <title> or <h1>")
+    first, last = _content_span(page)
+    meta = _meta_blocks(page, first)
+    body = [
+        block.text
+        for block in page.blocks[first : last + 1]
+        if _is_text(block) and not (block.text == doc.title and block.headline)
+    ]
+    credits = _credit_blocks(page, last, body)
+    doc.paragraphs = [b.text for b in meta] + body + [b.text for b in credits]
+    _take_source_line(doc)
+    _set_published(doc, root, [b.text for b in meta])
+
+
+# --- the tree, in one pass --------------------------------------------------------------
+
+
+@cache
+def _tag_sets() -> tuple[frozenset[str], frozenset[str]]:
+    """(block tags, chrome tags): blocks as for posts; chrome from rules/pages.yaml."""
+    return frozenset(rules.strings("document", "block_tags")), page_rule("chrome_tags").words
+
+
+def is_chrome_attribute(value: str) -> bool:
+    """A class or id value naming page chrome (comments, share bars, related links …)."""
+    return page_rule("chrome_attributes").search(attribute_words(value)) is not None
+
+
+def _is_chrome(element: etree._Element, tag: str) -> bool:
+    if tag in _tag_sets()[1]:
+        return True
+    return any(is_chrome_attribute(element.get(name) or "") for name in ("class", "id"))
+
+
+def _chars(text: str) -> int:
+    return len(text) - sum(1 for ch in text if ch.isspace())
+
+
+class _Walker:
+    """One iterative walk: the nodes' counts (bottom-up) and the blocks (in order)."""
+
+    def __init__(self) -> None:
+        self.page = _Page()
+        self.stack: list[int] = []
+        self.links_open = 0
+        self.buffer: list[str] = []
+        self.start: tuple[int, bool] | None = None  # where the buffered block's text begins
+        self.block_link_chars = 0
+        self.headline_open = 0
+
+    def text(self, value: str | None, owner: int, *, tail: bool) -> None:
+        """Text of the element `owner` (its .text), or after it in its parent (its .tail)."""
+        if not value:
+            return
+        counted = self.page.nodes[owner].parent if tail else owner
+        chars = _chars(value)
+        if chars and counted >= 0:
+            node = self.page.nodes[counted]
+            node.chars += chars
+            node.paragraphs += 1
+            node.punctuation += len(PUNCTUATION.findall(value))
+            if self.links_open:
+                node.link_chars += chars
+        if chars and self.start is None:
+            self.start = (owner, tail)
+        if self.links_open:
+            self.block_link_chars += chars
+        self.buffer.append(value)
+
+    def flush(self) -> None:
+        text = WHITESPACE.sub(" ", html.unescape("".join(self.buffer))).strip()
+        if text and self.start is not None:
+            node, tail = self.start
+            self.page.blocks.append(
+                _Block(text, node, tail, self.block_link_chars, headline=self.headline_open > 0)
+            )
+        self.buffer.clear()
+        self.start = None
+        self.block_link_chars = 0
+
+    def open(self, element: etree._Element) -> int:
+        parent = self.stack[-1] if self.stack else -1
+        self.page.nodes.append(_Node(element, parent))
+        index = len(self.page.nodes) - 1
+        self.stack.append(index)
+        return index
+
+    def close(self, index: int, tag: str) -> None:
+        node = self.page.nodes[index]
+        node.end = len(self.page.nodes) - 1
+        self.stack.pop()
+        if node.parent < 0:
+            return
+        parent = self.page.nodes[node.parent]
+        parent.tags += node.tags + 1
+        parent.links += node.links + (tag == "a")
+        parent.chars += node.chars
+        parent.link_chars += node.link_chars
+        parent.paragraphs += node.paragraphs + (tag == "p")
+        parent.punctuation += node.punctuation
+
+
+def _walk(root: etree._Element) -> _Page:
+    body = root.find("body")
+    top = body if body is not None else root
+    block_tags, _ = _tag_sets()
+    walker = _Walker()
+    opened: dict[int, tuple[int, str, bool]] = {}  # id(element) -> (index, tag, chrome)
+    events = etree.iterwalk(top, events=("start", "end"))
+    for event, element in events:
+        tag = element.tag.lower() if isinstance(element.tag, str) else ""
+        if event == "start":
+            chrome = not tag or (element is not top and _is_chrome(element, tag))
+            if tag in block_tags or tag == "br" or chrome:
+                walker.flush()
+            index = walker.open(element)
+            opened[id(element)] = (index, tag, chrome)
+            if chrome:
+                events.skip_subtree()
+                continue
+            walker.links_open += tag == "a"
+            walker.headline_open += tag in HEADLINE_TAGS
+            walker.text(element.text, index, tail=False)
+            continue
+        index, tag, chrome = opened.pop(id(element))
+        if not chrome:
+            walker.links_open -= tag == "a"
+            walker.headline_open -= tag in HEADLINE_TAGS
+        if tag in block_tags or chrome:
+            walker.flush()
+        walker.close(index, tag)
+        if element is not top:
+            walker.text(element.tail, index, tail=True)
+    walker.flush()
+    return walker.page
+
+
+# --- the article: the best node's blocks ------------------------------------------------
+
+
+def _content_span(page: _Page) -> tuple[int, int]:
+    """First and last index of the blocks inside the highest-scoring node (all when none)."""
+    if not page.blocks:
+        return 0, -1
+    best = max(range(len(page.nodes)), key=lambda i: page.nodes[i].score())
+    if page.nodes[best].score() <= 0:
+        return 0, len(page.blocks) - 1
+    start, end = best, page.nodes[best].end
+    inside = [i for i, block in enumerate(page.blocks) if _within(block, start, end)]
+    if not inside:
+        return 0, len(page.blocks) - 1
+    return inside[0], inside[-1]
+
+
+def _within(block: _Block, start: int, end: int) -> bool:
+    """The block's first text lies inside the subtree [start, end] (a tail only below start)."""
+    if block.tail:
+        return start < block.node <= end
+    return start <= block.node <= end
+
+
+def _is_text(block: _Block) -> bool:
+    """Not a link (a block mostly of link text is navigation or a related-article list)."""
+    return block.link_chars < MAX_LINK_SHARE * _chars(block.text)
+
+
+def _meta_blocks(page: _Page, first: int) -> list[_Block]:
+    """Datelines and source/byline fields just before the article, up to its headline."""
+    rule = page_rule("meta_lines")
+    found: list[_Block] = []
+    for block in reversed(page.blocks[max(first - META_WINDOW, 0) : first]):
+        if block.headline:
+            break
+        if rule.holds(block.text) and _is_text(block):
+            found.append(block)
+    return found[::-1]
+
+
+def _credit_blocks(page: _Page, last: int, body: list[str]) -> list[_Block]:
+    """Credit lines (责任编辑：X, (记者 X)) just after the article, not already in it."""
+    rule = page_rule("credit_lines")
+    window = page.blocks[last + 1 : last + 1 + CREDIT_WINDOW]
+    have = set(body)
+    return [b for b in window if rule.holds(b.text) and _is_text(b) and b.text not in have]
+
+
+def _take_source_line(doc: Document) -> None:
+    """A `（来源：X）` paragraph becomes the source line, as the closing line of a post does."""
+    for index, paragraph in enumerate(doc.paragraphs):
+        if any(p.match(paragraph) for p in rules.patterns("document", "source_line")):
+            doc.source_line = doc.paragraphs.pop(index)
+            return
+
+
+# --- the title ----------------------------------------------------------------------------
+
+
+def _clean(text: str) -> str:
+    return WHITESPACE.sub(" ", html.unescape(text)).strip()
+
+
+def _strings(root: etree._Element, xpath: str) -> list[str]:
+    found = root.xpath(xpath)
+    return [str(v) for v in found if isinstance(v, str)] if isinstance(found, list) else []
+
+
+def _elements(root: etree._Element, xpath: str) -> list[etree._Element]:
+    found = root.xpath(xpath)
+    return [v for v in found if isinstance(v, etree._Element)] if isinstance(found, list) else []
+
+
+def strip_site_suffix(title: str) -> str:
+    """The headline of a <title>: short site and channel names after separators cut off."""
+    rule = page_rule("title_suffix")
+    while True:
+        match = rule.search(title)
+        if match is None or match.start() == 0 or len(match.group("site")) >= match.start():
+            return title
+        title = title[: match.start()].rstrip()
+
+
+def page_title(root: etree._Element) -> str | None:
+    """The headline: the <h1> that <title> or og:title starts with; else og:title, <title>
+    or the first <h1>, without the site's name."""
+    titles = [
+        _clean(" ".join(_strings(root, "//title//text()"))),
+        _clean(" ".join(_strings(root, '//meta[@property="og:title" or @name="og:title"]/@content'))),
+    ]
+    for tag in HEADLINE_TAGS:
+        heads = [_clean(" ".join(_strings(h, ".//text()"))) for h in _elements(root, f"//{tag}")]
+        heads = [h for h in heads if h and len(h) <= MAX_TITLE_CHARS]
+        for title in titles:
+            starting = [h for h in heads if title.startswith(h)]
+            if starting:
+                return max(starting, key=len)
+    og_title, title = titles[1], titles[0]
+    for name in (og_title, title):
+        if name:
+            return strip_site_suffix(name)
+    h1 = [_clean(" ".join(_strings(h, ".//text()"))) for h in _elements(root, "//h1")]
+    return next((h for h in h1 if h and len(h) <= MAX_TITLE_CHARS), None)
+
+
+# --- the publication time ---------------------------------------------------------------
+
+
+def _set_published(doc: Document, root: etree._Element, meta_lines: list[str]) -> None:
+    """The first time the page states (JSON-LD, <meta>, <time>, the dateline, the text);
+    a bare date gives way to a later candidate that adds the time of that same day."""
+    chosen: str | None = None
+    for raw, value in _time_candidates(doc, root, meta_lines):
+        if chosen is None:
+            chosen, doc.date_raw = value, raw
+            if "T" in value:
+                break
+        elif "T" in value and value.startswith(chosen):
+            chosen, doc.date_raw = value, raw
+            break
+    doc.published = chosen
+
+
+def _time_candidates(
+    doc: Document, root: etree._Element, meta_lines: list[str]
+) -> Iterator[tuple[str, str]]:
+    """(raw text, ISO value) of every readable publication time, most trusted first."""
+    declared = [*_json_ld_dates(root), *_meta_dates(root), *_time_elements(root)]
+    for raw in declared:
+        value, _ = parse_date(raw)
+        if value is None:
+            value = find_date(raw)
+        if value is not None:
+            yield raw, value
+    for line in [*meta_lines, *doc.paragraphs[:3]]:
+        value = find_date(line)
+        if value is not None:
+            yield line, value
+
+
+def _json_ld_dates(root: etree._Element) -> Iterator[str]:
+    for script in _strings(root, '//script[@type="application/ld+json"]/text()'):
+        if len(script) > MAX_JSON_CHARS:
+            continue
+        try:
+            data = json.loads(script)
+        except ValueError:
+            continue
+        yield from _find_key(data, "datePublished", MAX_JSON_DEPTH)
+
+
+def _find_key(data: Any, key: str, depth: int) -> Iterator[str]:
+    if depth <= 0:
+        return
+    if isinstance(data, dict):
+        value = data.get(key)
+        if isinstance(value, str):
+            yield value
+        for item in data.values():
+            yield from _find_key(item, key, depth - 1)
+    elif isinstance(data, list):
+        for item in data:
+            yield from _find_key(item, key, depth - 1)
+
+
+def _meta_dates(root: etree._Element) -> list[str]:
+    """<meta> publication times, in the order of trust of rules/pages.yaml's names."""
+    rule = page_rule("published_meta")
+    order = {name: rank for rank, name in enumerate(rule_order("published_meta"))}
+    found: list[tuple[int, str]] = []
+    for meta in _elements(root, "//meta[@content]"):
+        for attribute in ("property", "name", "itemprop"):
+            name = WHITESPACE.sub("", (meta.get(attribute) or "").lower())
+            if rule.holds(name):
+                found.append((order[name], meta.get("content") or ""))
+                break
+    return [content for _, content in sorted(found, key=lambda item: item[0])]
+
+
+@cache
+def rule_order(group: str) -> tuple[str, ...]:
+    """A word group's words in the file's order (most trusted first)."""
+    data = rules.load("pages")[group]
+    return tuple(str(word).lower() for word in data["words"])
+
+
+def _time_elements(root: etree._Element) -> list[str]:
+    found = _elements(root, "//time")
+    values = [t.get("datetime") or _clean(" ".join(_strings(t, ".//text()"))) for t in found]
+    return [v for v in values if v]
