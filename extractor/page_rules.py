@@ -51,7 +51,9 @@ class PageRule:
 def _strings(name: str, group: str, data: dict[str, object], key: str) -> tuple[str, ...]:
     value = data.get(key)
     if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
-        raise rules.RuleError(f"{name}.yaml: {group!r}: {key!r} must be a non-empty list of strings")
+        raise rules.RuleError(
+            f"{name}.yaml: {group!r}: {key!r} must be a non-empty list of strings"
+        )
     return tuple(value)
 
 

@@ -47,6 +47,8 @@ ANCESTOR_MIN_SCORE = 0.3
 META_WINDOW = 8
 #: How many blocks after the article are looked at for its credit lines.
 CREDIT_WINDOW = 6
+#: How many blocks of chrome (share buttons, an article's <footer>) are passed over on the way.
+CHROME_WINDOW = 16
 #: Headlines longer than this are no headline (an <h1> wrapping a whole page).
 MAX_TITLE_CHARS = 200
 #: JSON-LD is searched this deep for datePublished (a @graph inside a list inside a mapping).
@@ -103,6 +105,7 @@ class _Block:
     tail: bool  # that text is the element's tail (it sits after the element, in its parent)
     link_chars: int
     headline: bool = False
+    chrome: bool = False  # inside navigation, a side bar, a footer, comments …
 
 
 @dataclass
@@ -124,21 +127,26 @@ def read_page(doc: Document, root: etree._Element) -> None:
     body = [
         block.text
         for block in page.blocks[first : last + 1]
-        if _is_text(block) and not (block.text == doc.title and block.headline)
+        if _is_text(block) and not block.chrome and not (block.text == doc.title and block.headline)
     ]
     credits = _credit_blocks(page, last, body)
     doc.paragraphs = [b.text for b in meta] + body + [b.text for b in credits]
     _take_source_line(doc)
-    _set_published(doc, root, [b.text for b in meta])
+    _set_published(doc, root, [b.text for b in meta + credits])
 
 
 # --- the tree, in one pass --------------------------------------------------------------
 
 
 @cache
-def _tag_sets() -> tuple[frozenset[str], frozenset[str]]:
-    """(block tags, chrome tags): blocks as for posts; chrome from rules/pages.yaml."""
-    return frozenset(rules.strings("document", "block_tags")), page_rule("chrome_tags").words
+def _tag_sets() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """(block tags, tags without text, chrome tags): blocks as for posts, the rest from
+    rules/pages.yaml."""
+    return (
+        frozenset(rules.strings("document", "block_tags")),
+        page_rule("no_text_tags").words,
+        page_rule("chrome_tags").words,
+    )
 
 
 def is_chrome_attribute(value: str) -> bool:
@@ -147,7 +155,7 @@ def is_chrome_attribute(value: str) -> bool:
 
 
 def _is_chrome(element: etree._Element, tag: str) -> bool:
-    if tag in _tag_sets()[1]:
+    if tag in _tag_sets()[2]:
         return True
     if tag in CONTENT_TAGS:
         return False  # <article class="post tag-x …">: a content element names no chrome
@@ -169,6 +177,8 @@ class _Walker:
         self.start: tuple[int, bool] | None = None  # where the buffered block's text begins
         self.block_link_chars = 0
         self.headline_open = 0
+        self.chrome_open = 0
+        self.block_chrome = False
 
     def text(self, value: str | None, owner: int, *, tail: bool) -> None:
         """Text of the element `owner` (its .text), or after it in its parent (its .tail)."""
@@ -176,7 +186,7 @@ class _Walker:
             return
         counted = self.page.nodes[owner].parent if tail else owner
         chars = _chars(value)
-        if chars and counted >= 0:
+        if chars and counted >= 0 and not self.chrome_open:
             node = self.page.nodes[counted]
             node.chars += chars
             node.texts += 1
@@ -185,6 +195,7 @@ class _Walker:
                 node.link_chars += chars
         if chars and self.start is None:
             self.start = (owner, tail)
+            self.block_chrome = self.chrome_open > 0
         if self.links_open:
             self.block_link_chars += chars
         self.buffer.append(value)
@@ -194,7 +205,14 @@ class _Walker:
         if text and self.start is not None:
             node, tail = self.start
             self.page.blocks.append(
-                _Block(text, node, tail, self.block_link_chars, headline=self.headline_open > 0)
+                _Block(
+                    text,
+                    node,
+                    tail,
+                    self.block_link_chars,
+                    headline=self.headline_open > 0,
+                    chrome=self.block_chrome,
+                )
             )
         self.buffer.clear()
         self.start = None
@@ -228,27 +246,30 @@ class _Walker:
 def _walk(root: etree._Element) -> _Page:
     body = root.find("body")
     top = body if body is not None else root
-    block_tags, _ = _tag_sets()
+    block_tags, no_text, _ = _tag_sets()
     walker = _Walker()
     opened: dict[int, tuple[int, str, bool]] = {}  # id(element) -> (index, tag, chrome)
     events = etree.iterwalk(top, events=("start", "end"))
     for event, element in events:
         tag = element.tag.lower() if isinstance(element.tag, str) else ""
         if event == "start":
-            chrome = not tag or (element is not top and _is_chrome(element, tag))
+            hidden = not tag or tag in no_text
+            chrome = hidden or (element is not top and _is_chrome(element, tag))
             if tag in block_tags or tag == "br" or chrome:
                 walker.flush()
             index = walker.open(element, chrome=chrome)
             opened[id(element)] = (index, tag, chrome)
-            if chrome:
+            if hidden:
                 events.skip_subtree()
                 continue
+            walker.chrome_open += chrome
             walker.links_open += tag == "a"
             walker.headline_open += tag in HEADLINE_TAGS
             walker.text(element.text, index, tail=False)
             continue
         index, tag, chrome = opened.pop(id(element))
-        if not chrome:
+        if tag and tag not in no_text:
+            walker.chrome_open -= chrome
             walker.links_open -= tag == "a"
             walker.headline_open -= tag in HEADLINE_TAGS
         if tag in block_tags or chrome:
@@ -313,21 +334,42 @@ def _is_text(block: _Block) -> bool:
 def _meta_blocks(page: _Page, first: int) -> list[_Block]:
     """Datelines and source/byline fields just before the article, up to its headline."""
     rule = page_rule("meta_lines")
-    found: list[_Block] = []
-    for block in reversed(page.blocks[max(first - META_WINDOW, 0) : first]):
-        if block.headline:
-            break
-        if rule.holds(block.text) and _is_text(block):
-            found.append(block)
+    found = [
+        block
+        for block in _beside(page, range(first - 1, -1, -1), META_WINDOW)
+        if rule.holds(block.text) and _is_text(block)
+    ]
     return found[::-1]
 
 
 def _credit_blocks(page: _Page, last: int, body: list[str]) -> list[_Block]:
-    """Credit lines (责任编辑：X, (记者 X)) just after the article, not already in it."""
-    rule = page_rule("credit_lines")
-    window = page.blocks[last + 1 : last + 1 + CREDIT_WINDOW]
+    """Credit and date lines (责任编辑：X, (记者 X), 发布日期：…) just after the article,
+    not already in it."""
+    credit, meta = page_rule("credit_lines"), page_rule("meta_lines")
     have = set(body)
-    return [b for b in window if rule.holds(b.text) and _is_text(b) and b.text not in have]
+    return [
+        block
+        for block in _beside(page, range(last + 1, len(page.blocks)), CREDIT_WINDOW)
+        if (credit.holds(block.text) or meta.holds(block.text))
+        and _is_text(block)
+        and block.text not in have
+    ]
+
+
+def _beside(page: _Page, indices: range, window: int) -> Iterator[_Block]:
+    """The blocks next to the article in the order of `indices`, up to the headline: `window`
+    blocks of text and CHROME_WINDOW of chrome (share bars and the article's own <footer>
+    sit between it and its date or credits)."""
+    text = chrome = 0
+    for index in indices:
+        block = page.blocks[index]
+        if block.headline:
+            return
+        chrome += block.chrome
+        text += not block.chrome
+        if text > window or chrome > CHROME_WINDOW:
+            return
+        yield block
 
 
 def _take_source_line(doc: Document) -> None:
@@ -370,7 +412,9 @@ def page_title(root: etree._Element) -> str | None:
     or the first <h1>, without the site's name."""
     titles = [
         _clean(" ".join(_strings(root, "//title//text()"))),
-        _clean(" ".join(_strings(root, '//meta[@property="og:title" or @name="og:title"]/@content'))),
+        _clean(
+            " ".join(_strings(root, '//meta[@property="og:title" or @name="og:title"]/@content'))
+        ),
     ]
     for tag in HEADLINE_TAGS:
         heads = [_clean(" ".join(_strings(h, ".//text()"))) for h in _elements(root, f"//{tag}")]
@@ -469,6 +513,6 @@ def rule_order(group: str) -> tuple[str, ...]:
 
 
 def _time_elements(root: etree._Element) -> list[str]:
-    found = _elements(root, "//time")
-    values = [t.get("datetime") or _clean(" ".join(_strings(t, ".//text()"))) for t in found]
-    return [v for v in values if v]
+    """<time datetime=…> values; a <time> without one is visible text (often a related
+    article's date in a list), read only where it stands beside the article."""
+    return [v.strip() for v in _strings(root, "//time/@datetime") if v.strip()]
