@@ -179,6 +179,7 @@ class _Walker:
         self.headline_open = 0
         self.chrome_open = 0
         self.block_chrome = False
+        self.block_headline = False
 
     def text(self, value: str | None, owner: int, *, tail: bool) -> None:
         """Text of the element `owner` (its .text), or after it in its parent (its .tail)."""
@@ -196,6 +197,7 @@ class _Walker:
         if chars and self.start is None:
             self.start = (owner, tail)
             self.block_chrome = self.chrome_open > 0
+            self.block_headline = self.headline_open > 0
         if self.links_open:
             self.block_link_chars += chars
         self.buffer.append(value)
@@ -210,7 +212,7 @@ class _Walker:
                     node,
                     tail,
                     self.block_link_chars,
-                    headline=self.headline_open > 0,
+                    headline=self.block_headline,
                     chrome=self.block_chrome,
                 )
             )
