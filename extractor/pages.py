@@ -47,6 +47,8 @@ ANCESTOR_MIN_SCORE = 0.3
 META_WINDOW = 8
 #: How many blocks after the article are looked at for its credit lines.
 CREDIT_WINDOW = 6
+#: How many first paragraphs may date an article that states its time nowhere else.
+HEAD_PARAGRAPHS = 3
 #: How many blocks of chrome (share buttons, an article's <footer>) are passed over on the way.
 CHROME_WINDOW = 16
 #: Headlines longer than this are no headline (an <h1> wrapping a whole page).
@@ -75,6 +77,7 @@ class _Node:
 
     element: etree._Element
     parent: int
+    first_block: int  # the index its first block gets (if it has any)
     end: int = 0  # the preorder index of its subtree's last element
     chars: int = 0
     link_chars: int = 0
@@ -106,6 +109,7 @@ class _Block:
     link_chars: int
     headline: bool = False
     chrome: bool = False  # inside navigation, a side bar, a footer, comments …
+    related: bool = False  # under a heading such as 相关阅读 (see end_lines)
 
 
 @dataclass
@@ -129,10 +133,10 @@ def read_page(doc: Document, root: etree._Element) -> None:
         for block in page.blocks[first : last + 1]
         if _is_text(block) and not block.chrome and not (block.text == doc.title and block.headline)
     ]
-    credits = _credit_blocks(page, last, body)
+    credits, dates_after = _after_blocks(page, last, body)
     doc.paragraphs = [b.text for b in meta] + body + [b.text for b in credits]
     _take_source_line(doc)
-    _set_published(doc, root, [b.text for b in meta + credits])
+    _set_published(doc, root, [b.text for b in meta + credits] + dates_after)
 
 
 # --- the tree, in one pass --------------------------------------------------------------
@@ -224,7 +228,7 @@ class _Walker:
         parent = self.stack[-1] if self.stack else -1
         if parent >= 0 and not chrome:
             self.page.nodes[parent].children += 1
-        self.page.nodes.append(_Node(element, parent))
+        self.page.nodes.append(_Node(element, parent, len(self.page.blocks)))
         index = len(self.page.nodes) - 1
         self.stack.append(index)
         return index
@@ -280,7 +284,20 @@ def _walk(root: etree._Element) -> _Page:
         if element is not top:
             walker.text(element.tail, index, tail=True)
     walker.flush()
+    _mark_related(walker.page.blocks)
     return walker.page
+
+
+def _mark_related(blocks: list[_Block]) -> None:
+    """Flag the blocks from a 相关阅读/推荐阅读 heading up to the next other headline."""
+    rule = page_rule("end_lines")
+    related = False
+    for block in blocks:
+        if rule.holds(block.text):
+            related = True
+        elif block.headline:
+            related = False
+        block.related = related
 
 
 # --- the article: the best node's blocks ------------------------------------------------
@@ -290,7 +307,7 @@ def _content_span(page: _Page) -> tuple[int, int]:
     """First and last index of the blocks inside the highest-scoring node (all when none)."""
     if not page.blocks:
         return 0, -1
-    best = _best_node(page.nodes)
+    best = _best_node(page.nodes, page.blocks)
     if best is None:
         return 0, len(page.blocks) - 1
     start, end = best, page.nodes[best].end
@@ -300,10 +317,14 @@ def _content_span(page: _Page) -> tuple[int, int]:
     return inside[0], inside[-1]
 
 
-def _best_node(nodes: list[_Node]) -> int | None:
+def _best_node(nodes: list[_Node], blocks: list[_Block]) -> int | None:
     """The highest-scoring node; or the best of its ancestors that hold several times its text
-    while scoring nearly as well (a single dense paragraph is one part of a bigger article)."""
-    scores = [node.score() for node in nodes]
+    while scoring nearly as well (a single dense paragraph is one part of a bigger article).
+    A node that starts under a 相关阅读 heading is a related article's teaser, never the article."""
+    scores = [
+        0.0 if node.first_block < len(blocks) and blocks[node.first_block].related else node.score()
+        for node in nodes
+    ]
     best = max(range(len(nodes)), key=scores.__getitem__, default=None)
     if best is None or scores[best] <= 0:
         return None
@@ -334,28 +355,32 @@ def _is_text(block: _Block) -> bool:
 
 
 def _meta_blocks(page: _Page, first: int) -> list[_Block]:
-    """Datelines and source/byline fields just before the article, up to its headline."""
-    rule = page_rule("meta_lines")
+    """Datelines and source/byline fields just before the article, up to its headline
+    (chrome too: a headline and its date in an <aside>)."""
+    dates, fields = page_rule("date_lines"), page_rule("field_lines")
     found = [
         block
         for block in _beside(page, range(first - 1, -1, -1), META_WINDOW)
-        if rule.holds(block.text) and _is_text(block)
+        if dates.holds(block.text) or fields.holds(block.text)
     ]
     return found[::-1]
 
 
-def _credit_blocks(page: _Page, last: int, body: list[str]) -> list[_Block]:
-    """Credit and date lines (责任编辑：X, (记者 X), 发布日期：…) just after the article,
-    not already in it."""
-    credit, meta = page_rule("credit_lines"), page_rule("meta_lines")
+def _after_blocks(page: _Page, last: int, body: list[str]) -> tuple[list[_Block], list[str]]:
+    """Credit lines and fields (责任编辑：X, (记者 X), 发布日期：…) just after the article, not
+    already in it; and the bare dates there (which only date it)."""
+    credit, fields, dates = (page_rule(g) for g in ("credit_lines", "field_lines", "date_lines"))
     have = set(body)
-    return [
-        block
-        for block in _beside(page, range(last + 1, len(page.blocks)), CREDIT_WINDOW)
-        if (credit.holds(block.text) or meta.holds(block.text))
-        and _is_text(block)
-        and block.text not in have
-    ]
+    credits: list[_Block] = []
+    bare: list[str] = []
+    for block in _beside(page, range(last + 1, len(page.blocks)), CREDIT_WINDOW):
+        if block.text in have:
+            continue
+        if credit.holds(block.text) or fields.holds(block.text):
+            credits.append(block)
+        elif dates.holds(block.text):
+            bare.append(block.text)
+    return credits, bare
 
 
 def _beside(page: _Page, indices: range, window: int) -> Iterator[_Block]:
@@ -436,11 +461,12 @@ def page_title(root: etree._Element) -> str | None:
 # --- the publication time ---------------------------------------------------------------
 
 
-def _set_published(doc: Document, root: etree._Element, meta_lines: list[str]) -> None:
-    """The first time the page states (JSON-LD, <meta>, <time>, the dateline, the text);
+def _set_published(doc: Document, root: etree._Element, visible: list[str]) -> None:
+    """The first time the page states (JSON-LD, <meta>, <time>, the lines beside the article,
+    a date in its first paragraphs);
     a bare date gives way to a later candidate that adds the time of that same day."""
     chosen: str | None = None
-    for raw, value in _time_candidates(doc, root, meta_lines):
+    for raw, value in _time_candidates(doc, root, visible):
         if chosen is None:
             chosen, doc.date_raw = value, raw
             if "T" in value:
@@ -452,7 +478,7 @@ def _set_published(doc: Document, root: etree._Element, meta_lines: list[str]) -
 
 
 def _time_candidates(
-    doc: Document, root: etree._Element, meta_lines: list[str]
+    doc: Document, root: etree._Element, visible: list[str]
 ) -> Iterator[tuple[str, str]]:
     """(raw text, ISO value) of every readable publication time, most trusted first."""
     declared = [*_json_ld_dates(root), *_meta_dates(root), *_time_elements(root)]
@@ -462,7 +488,7 @@ def _time_candidates(
             value = find_date(raw)
         if value is not None:
             yield raw, value
-    for line in [*meta_lines, *doc.paragraphs[:3]]:
+    for line in [*visible, *doc.paragraphs[:HEAD_PARAGRAPHS]]:
         value = find_date(line)
         if value is not None:
             yield line, value
