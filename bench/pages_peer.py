@@ -17,7 +17,6 @@ from pathlib import Path
 
 from extractor.dates import find_date, parse_date
 from extractor.pipeline import extract_article
-from schemas import Article
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ROOT.parent / "shared" / "corpus" / "pages"
@@ -60,31 +59,38 @@ def same_time(ours: str | None, theirs: str | None) -> bool:
     return ours[:MINUTE] == theirs[:MINUTE] and ours[MINUTE + 3 :] == theirs[MINUTE + 3 :]
 
 
-def compare(name: str, article: Article, gne: dict[str, str]) -> Agreement:
-    """One page's agreement figures."""
+def compare(
+    name: str, title: str | None, published: str | None, paragraphs: list[str], gne: dict[str, str]
+) -> Agreement:
+    """One page's agreement figures for one reading of it (title, time, paragraphs)."""
     lines = [squeeze(line) for line in gne["content"].split("\n") if squeeze(line)]
-    ours = [squeeze(p) for p in article.paragraphs if squeeze(p)]
+    ours = [squeeze(p) for p in paragraphs if squeeze(p)]
     body, theirs = "".join(ours), "".join(lines)
     recall = sum(line in body for line in lines) / len(lines) if lines else 1.0
     precision = sum(p in theirs for p in ours) / len(ours) if ours else 0.0
     return Agreement(
         name=name,
-        title=squeeze(article.title or "") == squeeze(gne["title"]),
-        published=same_time(article.published, gne_time(gne["publish_time"])),
+        title=squeeze(title or "") == squeeze(gne["title"]),
+        published=same_time(published, gne_time(gne["publish_time"])),
         recall=recall,
         precision=precision,
-        ours=(article.title, article.published),
+        ours=(title, published),
         gne=(gne["title"], gne["publish_time"]),
     )
 
 
+def peer(pages: Path = PAGES) -> dict[str, dict[str, str]]:
+    """What GNE read from each page, by file name."""
+    data: dict[str, dict[str, str]] = json.loads((pages / GNE_FILE).read_text("utf-8"))
+    return data
+
+
 def agreements(pages: Path = PAGES) -> list[Agreement]:
-    """Every page of the folder that gne.json has, compared."""
-    peer: dict[str, dict[str, str]] = json.loads((pages / GNE_FILE).read_text("utf-8"))
+    """newsfacts' record of every page of the folder that gne.json has, compared."""
     found = []
-    for name in sorted(peer):
+    for name, theirs in sorted(peer(pages).items()):
         article = extract_article(name, (pages / name).read_bytes())
-        found.append(compare(name, article, peer[name]))
+        found.append(compare(name, article.title, article.published, article.paragraphs, theirs))
     return found
 
 

@@ -166,11 +166,12 @@ def _decode_declared(data: bytes, codec: str) -> tuple[str, str, list[str]]:
         try:
             return data.decode(name), name, []
         except UnicodeDecodeError as exc:
-            failure = exc
-    if failure.end >= len(data) and failure.start >= len(data) - MAX_CHAR_BYTES:
-        # the last bytes are half a character (a cut download): all before them is the codec's
-        text = data[: failure.start].decode(name)
-        return text, name, [_cut_character_warning(len(data) - failure.start)]
+            if exc.end >= len(data) and exc.start >= len(data) - MAX_CHAR_BYTES:
+                try:  # the last bytes are half a character (a cut download)
+                    text = data[: exc.start].decode(name)
+                except UnicodeDecodeError:
+                    continue
+                return text, name, [_cut_character_warning(len(data) - exc.start)]
     text, detected, warnings = _detect(data)
     note = f"decoding: the page declares {codec} but its bytes are not; read as {detected}"
     return text, detected, [note, *warnings]
