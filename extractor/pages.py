@@ -22,7 +22,7 @@ import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from lxml import etree
@@ -58,6 +58,8 @@ MAX_JSON_DEPTH = 6
 #: JSON-LD blocks longer than this are not read (metadata is a few kilobytes).
 MAX_JSON_CHARS = 200_000
 HEADLINE_TAGS = ("h1", "h2", "h3")
+#: Distinct class/id values remembered (a page repeats the same few hundred thousands of times).
+ATTRIBUTE_CACHE = 4096
 #: Elements HTML made for the article: their class never makes them chrome.
 CONTENT_TAGS = frozenset(["article", "main"])
 #: Formatting inside a paragraph is no tag of the page's structure (GNE strips span/strong
@@ -153,21 +155,26 @@ def _tag_sets() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
     )
 
 
+@lru_cache(maxsize=ATTRIBUTE_CACHE)
 def is_chrome_attribute(value: str) -> bool:
     """A class or id value naming page chrome (comments, share bars, related links …)."""
     return page_rule("chrome_attributes").search(attribute_words(value)) is not None
 
 
-def _is_chrome(element: etree._Element, tag: str) -> bool:
-    if tag in _tag_sets()[2]:
-        return True
+def _chrome_attribute(element: etree._Element, tag: str) -> bool:
+    """Its class or id names chrome (a comment list, a share bar …)."""
     if tag in CONTENT_TAGS:
         return False  # <article class="post tag-x …">: a content element names no chrome
-    return any(is_chrome_attribute(element.get(name) or "") for name in ("class", "id"))
+    for name in ("class", "id"):
+        value = element.get(name)
+        if value and is_chrome_attribute(value):
+            return True
+    return False
 
 
 def _chars(text: str) -> int:
-    return len(text) - sum(1 for ch in text if ch.isspace())
+    """Characters other than white space (split/join runs in C: pages run to megabytes)."""
+    return len("".join(text.split()))
 
 
 class _Walker:
@@ -252,19 +259,26 @@ class _Walker:
 def _walk(root: etree._Element) -> _Page:
     body = root.find("body")
     top = body if body is not None else root
-    block_tags, no_text, _ = _tag_sets()
+    block_tags, no_text, chrome_tags = _tag_sets()
     walker = _Walker()
-    opened: dict[int, tuple[int, str, bool]] = {}  # id(element) -> (index, tag, chrome)
+    opened: list[tuple[int, str, bool, bool]] = []  # (index, tag, chrome, hidden) of each open
     events = etree.iterwalk(top, events=("start", "end"))
     for event, element in events:
         tag = element.tag.lower() if isinstance(element.tag, str) else ""
         if event == "start":
-            hidden = not tag or tag in no_text
-            chrome = hidden or (element is not top and _is_chrome(element, tag))
+            # Skipped whole: no text, and chrome named by its class (comment lists and
+            # recommendations run to thousands of elements and never date the article);
+            # walked, but never the article: chrome tags (a headline may sit in an <aside>).
+            hidden = (
+                not tag
+                or tag in no_text
+                or (element is not top and _chrome_attribute(element, tag))
+            )
+            chrome = hidden or tag in chrome_tags
             if tag in block_tags or tag == "br" or chrome:
                 walker.flush()
             index = walker.open(element, chrome=chrome)
-            opened[id(element)] = (index, tag, chrome)
+            opened.append((index, tag, chrome, hidden))
             if hidden:
                 events.skip_subtree()
                 continue
@@ -273,8 +287,8 @@ def _walk(root: etree._Element) -> _Page:
             walker.headline_open += tag in HEADLINE_TAGS
             walker.text(element.text, index, tail=False)
             continue
-        index, tag, chrome = opened.pop(id(element))
-        if tag and tag not in no_text:
+        index, tag, chrome, hidden = opened.pop()  # ends come in the reverse order of starts
+        if not hidden:
             walker.chrome_open -= chrome
             walker.links_open -= tag == "a"
             walker.headline_open -= tag in HEADLINE_TAGS
