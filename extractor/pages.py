@@ -156,20 +156,22 @@ def _tag_sets() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
 
 
 @lru_cache(maxsize=ATTRIBUTE_CACHE)
-def is_chrome_attribute(value: str) -> bool:
-    """A class or id value naming page chrome (comments, share bars, related links …)."""
-    return page_rule("chrome_attributes").search(attribute_words(value)) is not None
+def attribute_kind(value: str) -> str | None:
+    """What a class or id value names: "chrome" (comments, share bars, related links …),
+    "footer" (a footer, copyright or disclaimer), or None."""
+    words = attribute_words(value)
+    if page_rule("chrome_attributes").search(words) is not None:
+        return "chrome"
+    if page_rule("footer_attributes").search(words) is not None:
+        return "footer"
+    return None
 
 
-def _chrome_attribute(element: etree._Element, tag: str) -> bool:
-    """Its class or id names chrome (a comment list, a share bar …)."""
+def _attribute_kind(element: etree._Element, tag: str) -> str | None:
     if tag in CONTENT_TAGS:
-        return False  # <article class="post tag-x …">: a content element names no chrome
-    for name in ("class", "id"):
-        value = element.get(name)
-        if value and is_chrome_attribute(value):
-            return True
-    return False
+        return None  # <article class="post tag-x …">: a content element names no chrome
+    kinds = {attribute_kind(value) for name in ("class", "id") if (value := element.get(name))}
+    return "chrome" if "chrome" in kinds else "footer" if "footer" in kinds else None
 
 
 def _chars(text: str) -> int:
@@ -268,13 +270,11 @@ def _walk(root: etree._Element) -> _Page:
         if event == "start":
             # Skipped whole: no text, and chrome named by its class (comment lists and
             # recommendations run to thousands of elements and never date the article);
-            # walked, but never the article: chrome tags (a headline may sit in an <aside>).
-            hidden = (
-                not tag
-                or tag in no_text
-                or (element is not top and _chrome_attribute(element, tag))
-            )
-            chrome = hidden or tag in chrome_tags
+            # walked, but never the article: chrome tags (a headline may sit in an <aside>)
+            # and footers (an article's footer holds its date and editor).
+            kind = _attribute_kind(element, tag) if element is not top else None
+            hidden = not tag or tag in no_text or kind == "chrome"
+            chrome = hidden or tag in chrome_tags or kind == "footer"
             if tag in block_tags or tag == "br" or chrome:
                 walker.flush()
             index = walker.open(element, chrome=chrome)
