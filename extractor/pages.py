@@ -133,7 +133,10 @@ def read_page(doc: Document, root: etree._Element) -> None:
     body = [
         block.text
         for block in page.blocks[first : last + 1]
-        if _is_text(block) and not block.chrome and not (block.text == doc.title and block.headline)
+        if _is_text(block)
+        and not block.chrome
+        and not block.related
+        and not (block.text == doc.title and block.headline)
     ]
     credits, dates_after = _after_blocks(page, last, body)
     doc.paragraphs = [b.text for b in meta] + body + [b.text for b in credits]
@@ -414,9 +417,10 @@ def _beside(page: _Page, indices: range, window: int) -> Iterator[_Block]:
 
 
 def _take_source_line(doc: Document) -> None:
-    """A `（来源：X）` paragraph becomes the source line, as the closing line of a post does."""
-    for index, paragraph in enumerate(doc.paragraphs):
-        if any(p.match(paragraph) for p in rules.patterns("document", "source_line")):
+    """The last `（来源：X）` paragraph becomes the source line, as the closing line of a post
+    does (credit lines may follow it on a page)."""
+    for index in range(len(doc.paragraphs) - 1, -1, -1):
+        if any(p.match(doc.paragraphs[index]) for p in rules.patterns("document", "source_line")):
             doc.source_line = doc.paragraphs.pop(index)
             return
 
