@@ -25,11 +25,12 @@ class PageRule:
 
     name: str
     about: str
-    words: frozenset[str]
+    words: tuple[str, ...]  # in the file's order (most trusted first where that matters)
     patterns: tuple[re.Pattern[str], ...]
     match: tuple[str, ...]
     no_match: tuple[str, ...]
     max_chars: int | None
+    word_set: frozenset[str] = frozenset()
 
     def search(self, text: str) -> re.Match[str] | None:
         """The first pattern's match anywhere in text (patterns in order), or None."""
@@ -44,7 +45,7 @@ class PageRule:
         if self.max_chars is not None and len(text) > self.max_chars:
             return False
         if self.words:
-            return text.strip().lower() in self.words
+            return text.strip().lower() in self.word_set
         return self.search(text) is not None
 
 
@@ -82,7 +83,8 @@ def page_rule(group: str) -> PageRule:
     return PageRule(
         name=group,
         about=about,
-        words=frozenset(words),
+        words=tuple(word.lower() for word in words),
+        word_set=frozenset(word.lower() for word in words),
         patterns=tuple(compiled),
         match=_strings(RULE_FILE, group, data, "match"),
         no_match=_strings(RULE_FILE, group, data, "no_match"),

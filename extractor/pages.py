@@ -11,25 +11,24 @@ where symbol density is (text - link text) / (punctuation + 1). The paragraphs a
 from that node with the page's own text (whitespace collapsed as for posts), so evidence
 offsets point into what the page says. Short lines beside the article that date it or credit
 it (`2019-09-05 11:10 来源：X`, `责任编辑：X`) are kept as paragraphs before and after it,
-where the author and source extractors read fields (rules/pages.yaml).
+where the author and source extractors read fields (rules/pages.yaml). The title and the
+publication time: extractor/page_meta.py.
 """
 
 from __future__ import annotations
 
 import html
-import json
 import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
-from typing import Any
 
 from lxml import etree
 
 from extractor import rules
-from extractor.dates import find_date, parse_date
 from extractor.document import Document
+from extractor.page_meta import page_title, set_published
 from extractor.page_rules import attribute_words, page_rule
 
 WHITESPACE = re.compile(r"\s+")
@@ -47,16 +46,9 @@ ANCESTOR_MIN_SCORE = 0.3
 META_WINDOW = 8
 #: How many blocks after the article are looked at for its credit lines.
 CREDIT_WINDOW = 6
-#: How many first paragraphs may date an article that states its time nowhere else.
-HEAD_PARAGRAPHS = 3
 #: How many blocks of chrome (share buttons, an article's <footer>) are passed over on the way.
 CHROME_WINDOW = 16
-#: Headlines longer than this are no headline (an <h1> wrapping a whole page).
-MAX_TITLE_CHARS = 200
-#: JSON-LD is searched this deep for datePublished (a @graph inside a list inside a mapping).
-MAX_JSON_DEPTH = 6
-#: JSON-LD blocks longer than this are not read (metadata is a few kilobytes).
-MAX_JSON_CHARS = 200_000
+#: Tags of headlines: a block in one is a headline (the title's, or a section's).
 HEADLINE_TAGS = ("h1", "h2", "h3")
 #: Distinct class/id values remembered (a page repeats the same few hundred thousands of times).
 ATTRIBUTE_CACHE = 4096
@@ -73,7 +65,7 @@ PARAGRAPH_TAGS = frozenset(["p"])
 LEAF_PARAGRAPH_TAGS = frozenset(["div", "span"])
 
 
-@dataclass
+@dataclass(slots=True)
 class _Node:
     """What the density score of one element counts (its subtree, chrome left out)."""
 
@@ -101,7 +93,7 @@ class _Node:
         return density * math.log10(paragraphs + 2) * math.log(max(symbols, 1.0))
 
 
-@dataclass
+@dataclass(slots=True)
 class _Block:
     """A paragraph of the page: its text, where it sits in the tree, how much of it is links."""
 
@@ -141,7 +133,7 @@ def read_page(doc: Document, root: etree._Element) -> None:
     credits, dates_after = _after_blocks(page, last, body)
     doc.paragraphs = [b.text for b in meta] + body + [b.text for b in credits]
     _take_source_line(doc)
-    _set_published(doc, root, [b.text for b in meta + credits] + dates_after)
+    set_published(doc, root, [b.text for b in meta + credits] + dates_after)
 
 
 # --- the tree, in one pass --------------------------------------------------------------
@@ -153,8 +145,8 @@ def _tag_sets() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
     rules/pages.yaml."""
     return (
         frozenset(rules.strings("document", "block_tags")),
-        page_rule("no_text_tags").words,
-        page_rule("chrome_tags").words,
+        page_rule("no_text_tags").word_set,
+        page_rule("chrome_tags").word_set,
     )
 
 
@@ -423,142 +415,3 @@ def _take_source_line(doc: Document) -> None:
         if any(p.match(doc.paragraphs[index]) for p in rules.patterns("document", "source_line")):
             doc.source_line = doc.paragraphs.pop(index)
             return
-
-
-# --- the title ----------------------------------------------------------------------------
-
-
-def _clean(text: str) -> str:
-    return WHITESPACE.sub(" ", html.unescape(text)).strip()
-
-
-def _strings(root: etree._Element, xpath: str) -> list[str]:
-    found = root.xpath(xpath)
-    return [str(v) for v in found if isinstance(v, str)] if isinstance(found, list) else []
-
-
-def _elements(root: etree._Element, xpath: str) -> list[etree._Element]:
-    found = root.xpath(xpath)
-    return [v for v in found if isinstance(v, etree._Element)] if isinstance(found, list) else []
-
-
-def strip_site_suffix(title: str) -> str:
-    """The headline of a <title>: short site and channel names after separators cut off."""
-    rule = page_rule("title_suffix")
-    while True:
-        match = rule.search(title)
-        if match is None or match.start() == 0 or len(match.group("site")) >= match.start():
-            return title
-        title = title[: match.start()].rstrip()
-
-
-def page_title(root: etree._Element) -> str | None:
-    """The headline: the <h1> that <title> or og:title starts with; else og:title, <title>
-    or the first <h1>, without the site's name."""
-    titles = [
-        _clean(" ".join(_strings(root, "//title//text()"))),
-        _clean(
-            " ".join(_strings(root, '//meta[@property="og:title" or @name="og:title"]/@content'))
-        ),
-    ]
-    for tag in HEADLINE_TAGS:
-        heads = [_clean(" ".join(_strings(h, ".//text()"))) for h in _elements(root, f"//{tag}")]
-        heads = [h for h in heads if h and len(h) <= MAX_TITLE_CHARS]
-        for title in titles:
-            starting = [h for h in heads if title.startswith(h)]
-            if starting:
-                return max(starting, key=len)
-    og_title, title = titles[1], titles[0]
-    for name in (og_title, title):
-        if name:
-            return strip_site_suffix(name)
-    h1 = [_clean(" ".join(_strings(h, ".//text()"))) for h in _elements(root, "//h1")]
-    return next((h for h in h1 if h and len(h) <= MAX_TITLE_CHARS), None)
-
-
-# --- the publication time ---------------------------------------------------------------
-
-
-def _set_published(doc: Document, root: etree._Element, visible: list[str]) -> None:
-    """The first time the page states (JSON-LD, <meta>, <time>, the lines beside the article,
-    a date in its first paragraphs);
-    a bare date gives way to a later candidate that adds the time of that same day."""
-    chosen: str | None = None
-    for raw, value in _time_candidates(doc, root, visible):
-        if chosen is None:
-            chosen, doc.date_raw = value, raw
-            if "T" in value:
-                break
-        elif "T" in value and value.startswith(chosen):
-            chosen, doc.date_raw = value, raw
-            break
-    doc.published = chosen
-
-
-def _time_candidates(
-    doc: Document, root: etree._Element, visible: list[str]
-) -> Iterator[tuple[str, str]]:
-    """(raw text, ISO value) of every readable publication time, most trusted first."""
-    declared = [*_json_ld_dates(root), *_meta_dates(root), *_time_elements(root)]
-    for raw in declared:
-        value, _ = parse_date(raw)
-        if value is None:
-            value = find_date(raw)
-        if value is not None:
-            yield raw, value
-    for line in [*visible, *doc.paragraphs[:HEAD_PARAGRAPHS]]:
-        value = find_date(line)
-        if value is not None:
-            yield line, value
-
-
-def _json_ld_dates(root: etree._Element) -> Iterator[str]:
-    for script in _strings(root, '//script[@type="application/ld+json"]/text()'):
-        if len(script) > MAX_JSON_CHARS:
-            continue
-        try:
-            data = json.loads(script)
-        except ValueError:
-            continue
-        yield from _find_key(data, "datePublished", MAX_JSON_DEPTH)
-
-
-def _find_key(data: Any, key: str, depth: int) -> Iterator[str]:
-    if depth <= 0:
-        return
-    if isinstance(data, dict):
-        value = data.get(key)
-        if isinstance(value, str):
-            yield value
-        for item in data.values():
-            yield from _find_key(item, key, depth - 1)
-    elif isinstance(data, list):
-        for item in data:
-            yield from _find_key(item, key, depth - 1)
-
-
-def _meta_dates(root: etree._Element) -> list[str]:
-    """<meta> publication times, in the order of trust of rules/pages.yaml's names."""
-    rule = page_rule("published_meta")
-    order = {name: rank for rank, name in enumerate(rule_order("published_meta"))}
-    found: list[tuple[int, str]] = []
-    for meta in _elements(root, "//meta[@content]"):
-        for attribute in ("property", "name", "itemprop"):
-            name = WHITESPACE.sub("", (meta.get(attribute) or "").lower())
-            if rule.holds(name):
-                found.append((order[name], meta.get("content") or ""))
-                break
-    return [content for _, content in sorted(found, key=lambda item: item[0])]
-
-
-@cache
-def rule_order(group: str) -> tuple[str, ...]:
-    """A word group's words in the file's order (most trusted first)."""
-    data = rules.load("pages")[group]
-    return tuple(str(word).lower() for word in data["words"])
-
-
-def _time_elements(root: etree._Element) -> list[str]:
-    """<time datetime=…> values; a <time> without one is visible text (often a related
-    article's date in a list), read only where it stands beside the article."""
-    return [v.strip() for v in _strings(root, "//time/@datetime") if v.strip()]

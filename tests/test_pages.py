@@ -13,8 +13,9 @@ import pytest
 
 from bench.pages_peer import PAGES, agreements, figures
 from extractor.decode import decode, decode_bytes
+from extractor.page_meta import strip_site_suffix
 from extractor.page_rules import page_rule, page_rule_names
-from extractor.pages import attribute_kind, strip_site_suffix
+from extractor.pages import attribute_kind
 from extractor.pipeline import extract_article
 from extractor.reader import read_document
 from schemas import Article
