@@ -28,7 +28,7 @@ from lxml import etree
 
 from extractor import rules
 from extractor.document import Document
-from extractor.page_meta import page_title, set_published
+from extractor.page_meta import HEADLINE_TAGS, page_title, set_published
 from extractor.page_rules import attribute_words, page_rule
 
 WHITESPACE = re.compile(r"\s+")
@@ -48,8 +48,6 @@ META_WINDOW = 8
 CREDIT_WINDOW = 6
 #: How many blocks of chrome (share buttons, an article's <footer>) are passed over on the way.
 CHROME_WINDOW = 16
-#: Tags of headlines: a block in one is a headline (the title's, or a section's).
-HEADLINE_TAGS = ("h1", "h2", "h3")
 #: Distinct class/id values remembered (a page repeats the same few hundred thousands of times).
 ATTRIBUTE_CACHE = 4096
 #: Elements HTML made for the article: their class never makes them chrome.

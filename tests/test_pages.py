@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from bench.pages_peer import PAGES, agreements, figures
+from extractor.batch import iter_inputs, process_file
 from extractor.decode import decode, decode_bytes
 from extractor.page_meta import strip_site_suffix
 from extractor.page_rules import page_rule, page_rule_names
@@ -319,3 +320,25 @@ def test_agreement_with_gne_over_the_saved_pages() -> None:
     assert result["published_equal"] >= MIN_TIMES, [a.name for a in found if not a.published]
     assert result["recall_median"] >= MIN_RECALL
     assert result["precision_median"] >= MIN_PRECISION
+
+
+@pytest.mark.parametrize(
+    ("encoding", "head", "recorded"),
+    [
+        ("gbk", "<meta charset=gbk>", "gbk"),
+        ("utf-8", "<meta charset=gb2312>", "utf-8"),  # an old label on a re-saved page
+        ("big5", '<meta http-equiv="Content-Type" content="text/html; charset=big5">', "big5"),
+    ],
+)
+def test_the_manifest_records_the_encoding_the_page_was_read_with(
+    tmp_path: Path, encoding: str, head: str, recorded: str
+) -> None:
+    markup = page(
+        "<h1>湖心島夜市開張</h1><p>湖心島夜市於九月五日晚正式開張，首批攤位全部坐滿。</p>", head
+    )
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "page.html").write_bytes(markup.encode(encoding))
+    [result] = [process_file(item) for item in iter_inputs([tmp_path / "in"])]
+    assert result.status == "ok"
+    assert result.encoding == recorded
+    assert result.article is not None and result.article.title == "湖心島夜市開張"
