@@ -92,7 +92,8 @@ def set_published(doc: Document, root: etree._Element, visible: list[str]) -> No
     """doc.published: the first time the page states, most trusted first (the module's
     docstring); a bare day gives way to a later candidate with the time of that same day."""
     chosen: str | None = None
-    for raw, value in _time_candidates(doc, root, visible):
+    doubts: list[str] = []
+    for raw, value in _time_candidates(doc, root, visible, doubts):
         if chosen is None:
             chosen, doc.date_raw = value, raw
             if "T" in value:
@@ -101,19 +102,24 @@ def set_published(doc: Document, root: etree._Element, visible: list[str]) -> No
             chosen, doc.date_raw = value, raw
             break
     doc.published = chosen
+    if chosen is None and doubts:
+        doc.warn(doubts[0])  # the page declares a time that is none (or impossible)
 
 
 def _time_candidates(
-    doc: Document, root: etree._Element, visible: list[str]
+    doc: Document, root: etree._Element, visible: list[str], doubts: list[str]
 ) -> Iterator[tuple[str, str]]:
-    """(raw text, ISO value) of every readable publication time, most trusted first."""
+    """(raw text, ISO value) of every readable publication time, most trusted first; why a
+    declared one could not be read goes to `doubts`."""
     declared = [*_json_ld_dates(root), *_meta_dates(root), *_time_elements(root)]
     for raw in declared:
-        value, _ = parse_date(raw)
+        value, warning = parse_date(raw)
         if value is None:
             value = find_date(raw)
         if value is not None:
             yield raw, value
+        elif warning:
+            doubts.append(warning)
     for line in [*visible, *doc.paragraphs[:HEAD_PARAGRAPHS]]:
         value = find_date(line)
         if value is not None:

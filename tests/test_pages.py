@@ -7,6 +7,7 @@ rules/pages.yaml, and the agreement with GNE over the real pages of ../shared/co
 from __future__ import annotations
 
 import html
+import time
 from pathlib import Path
 
 import pytest
@@ -199,6 +200,23 @@ def test_a_declared_day_takes_the_time_of_the_visible_line() -> None:
     dateline = "<div>2019年06月15日08:18 来源：青禾网</div>"
     article = extracted(page(article_html(dateline=dateline), head=head))
     assert article.published == "2019-06-15T08:18:00+08:00"
+
+
+def test_an_impossible_declared_time_is_said() -> None:
+    head = '<title>湖心岛夜市开张</title><meta name="pubdate" content="2019-13-45 99:99">'
+    article = extracted(page(article_html(), head=head))
+    assert article.published is None
+    assert any(w.startswith("published: impossible date") for w in article.warnings)
+
+
+def test_a_five_megabyte_page_stays_linear() -> None:
+    # a blow-up guard with a wide margin (measured: about 1.5 s on the 2-core machine)
+    block = article_html() + RELATED + COMMENTS
+    markup = page(NAV + block * (5_000_000 // len(block.encode())) + FOOTER)
+    start = time.perf_counter()
+    doc = read_document("big.html", markup.encode())
+    assert time.perf_counter() - start < 60
+    assert doc.paragraphs[: len(ARTICLE)] == ARTICLE
 
 
 def test_a_related_articles_time_element_dates_nothing() -> None:
