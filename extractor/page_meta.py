@@ -61,9 +61,17 @@ def strip_site_suffix(title: str) -> str:
         title = title[: match.start()].rstrip()
 
 
-def page_title(root: etree._Element) -> str | None:
+def _section_and_site(title: str) -> bool:
+    """A <title> of two short names and no headline: the tail is as long as what it follows."""
+    match = page_rule("title_suffix").search(title)
+    return match is not None and 0 < match.start() <= len(match.group("site"))
+
+
+def page_title(root: etree._Element, visible: str | None = None) -> str | None:
     """The headline: the <h1> that <title> or og:title starts with; else og:title, <title>
-    or the first <h1>, without the site's name."""
+    or the first <h1>, without the site's name. `visible` is the line standing right above
+    the article's dateline: the headline when <title> holds it, or when <title> is only a
+    section and the site (`新闻动态--青禾学会官网`) and the page has no og:title."""
     titles = [
         _clean(" ".join(_strings(root, "//title//text()"))),
         _clean(
@@ -78,6 +86,8 @@ def page_title(root: etree._Element) -> str | None:
             if starting:
                 return max(starting, key=len)
     og_title, title = titles[1], titles[0]
+    if visible and (visible in title or (not og_title and _section_and_site(title))):
+        return visible
     for name in (og_title, title):
         if name:
             return strip_site_suffix(name)

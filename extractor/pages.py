@@ -46,6 +46,8 @@ ANCESTOR_MIN_SCORE = 0.3
 META_WINDOW = 8
 #: How many blocks after the article are looked at for its credit lines.
 CREDIT_WINDOW = 6
+#: A line longer than this above the dateline is a paragraph, not a headline.
+MAX_VISIBLE_HEADLINE = 80
 #: How many blocks of chrome (share buttons, an article's <footer>) are passed over on the way.
 CHROME_WINDOW = 16
 #: Distinct class/id values remembered (a page repeats the same few hundred thousands of times).
@@ -115,11 +117,11 @@ class _Page:
 def read_page(doc: Document, root: etree._Element) -> None:
     """Fill doc's title, paragraphs, source line and publication time from a parsed page."""
     page = _walk(root)
-    doc.title = page_title(root)
-    if doc.title is None:
-        doc.warn("title: the page has no <title> or <h1>")
     first, last = _content_span(page)
     meta = _meta_blocks(page, first)
+    doc.title = page_title(root, _visible_headline(page, meta))
+    if doc.title is None:
+        doc.warn("title: the page has no <title> or <h1>")
     body = [
         block.text
         for block in page.blocks[first : last + 1]
@@ -371,6 +373,24 @@ def _meta_blocks(page: _Page, first: int) -> list[_Block]:
         if dates.holds(block.text) or fields.holds(block.text)
     ]
     return found[::-1]
+
+
+def _visible_headline(page: _Page, meta: list[_Block]) -> str | None:
+    """The line right above the first dateline: a headline not marked up as one."""
+    if not meta:
+        return None
+    index = page.blocks.index(meta[0]) - 1
+    block = page.blocks[index] if index >= 0 else None
+    if block is None or block.chrome or not _is_text(block) or block.related:
+        return None
+    dates, fields = page_rule("date_lines"), page_rule("field_lines")
+    if (
+        len(block.text) > MAX_VISIBLE_HEADLINE
+        or dates.holds(block.text)
+        or fields.holds(block.text)
+    ):
+        return None
+    return block.text
 
 
 def _after_blocks(page: _Page, last: int, body: list[str]) -> tuple[list[_Block], list[str]]:

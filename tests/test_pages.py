@@ -260,6 +260,27 @@ def test_title_without_the_site_suffix(head: str, body: str, title: str) -> None
     assert article.title == title
 
 
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("新闻动态--青禾地理学会官网", "青禾地理学会年会在湖心岛举行"),  # <title>: section and site
+        ("青禾地理学会年会在湖心岛举行 青禾街道办", "青禾地理学会年会在湖心岛举行"),  # holds it
+        ("湖心岛夜市开张_青禾新闻", "湖心岛夜市开张"),  # <title> names another headline: trusted
+    ],
+)
+def test_a_headline_not_marked_up_as_one_stands_above_the_dateline(
+    title: str, expected: str
+) -> None:
+    body = (
+        "<div class='title'>青禾地理学会年会在湖心岛举行</div>"
+        "<div class='info'>发布时间：2019-05-18 来源：青禾地理学会</div>"
+        "<div class='text'>" + "".join(f"<p>{t}</p>" for t in ARTICLE) + "</div>"
+    )
+    article = extracted(page(NAV + body + FOOTER, head=f"<title>{title}</title>"))
+    assert article.title == expected
+    assert article.paragraphs[1:] == ARTICLE
+
+
 def test_strip_site_suffix_keeps_a_title_that_is_all_tail() -> None:
     assert strip_site_suffix("新闻动态--青禾地理学会官网") == "新闻动态--青禾地理学会官网"
 
