@@ -52,8 +52,10 @@ MAX_VISIBLE_HEADLINE = 80
 CHROME_WINDOW = 16
 #: Distinct class/id values remembered (a page repeats the same few hundred thousands of times).
 ATTRIBUTE_CACHE = 4096
-#: Elements HTML made for the article: their class never makes them chrome.
+#: Elements HTML made for the article: their class never makes them chrome, nor that of an
+#: element holding one (or the headline).
 CONTENT_TAGS = frozenset(["article", "main"])
+CONTENT_INSIDE = (".//h1", ".//article", ".//main")
 #: Formatting inside a paragraph is no tag of the page's structure (GNE strips span/strong
 #: inside <p>): a paragraph of plain text with one <strong> is still one text block.
 INLINE_TAGS = frozenset(
@@ -166,7 +168,10 @@ def _attribute_kind(element: etree._Element, tag: str) -> str | None:
     if tag in CONTENT_TAGS:
         return None  # <article class="post tag-x …">: a content element names no chrome
     kinds = {attribute_kind(value) for name in ("class", "id") if (value := element.get(name))}
-    return "chrome" if "chrome" in kinds else "footer" if "footer" in kinds else None
+    kind = "chrome" if "chrome" in kinds else "footer" if "footer" in kinds else None
+    if kind is not None and any(element.find(path) is not None for path in CONTENT_INSIDE):
+        return None  # a wrapper named for its side bar (`main-side-wrap`) around the article
+    return kind
 
 
 def _chars(text: str) -> int:

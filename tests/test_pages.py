@@ -98,6 +98,13 @@ def test_chrome_around_a_short_article_is_left_out() -> None:
     assert article.title == "湖心岛夜市开张"
 
 
+def test_a_wrapper_named_for_its_side_bar_still_holds_the_article() -> None:
+    markup = page(
+        f"<div class='main-side-wrap'>{article_html()}<div class='side'>{RELATED}</div></div>"
+    )
+    assert extracted(markup).paragraphs == ARTICLE
+
+
 def test_the_article_wins_over_a_dense_teaser_beside_it() -> None:
     teaser = (
         "<div class='box'><h3>推荐阅读</h3><p>青禾镇举办秋季运动会，三千名居民报名参加，"
