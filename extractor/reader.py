@@ -395,12 +395,6 @@ def _xpath_strings(root: etree._Element, xpath: str) -> list[str]:
     return [str(v) for v in found if isinstance(v, str)] if isinstance(found, list) else []
 
 
-def _xpath_elements(root: etree._Element, xpath: str) -> list[etree._Element]:
-    """Element results of an XPath."""
-    found = root.xpath(xpath)
-    return [v for v in found if isinstance(v, etree._Element)] if isinstance(found, list) else []
-
-
 @cache
 def _tag_sets() -> tuple[frozenset[str], frozenset[str]]:
     """(block tags, drop tags), built once: a post may hold thousands of HTML chunks."""
