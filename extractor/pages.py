@@ -438,3 +438,14 @@ def _take_source_line(doc: Document) -> None:
         if any(p.match(doc.paragraphs[index]) for p in rules.patterns("document", "source_line")):
             doc.source_line = doc.paragraphs.pop(index)
             return
+
+
+#: Groups of rules/pages.yaml whose examples are class/id values, and the kind they name.
+ATTRIBUTE_GROUPS = {"chrome_attributes": "chrome", "footer_attributes": "footer"}
+
+
+def holds_example(group: str, text: str) -> bool:
+    """Rule check for every group of rules/pages.yaml (tests/test_rule_examples.py runs it)."""
+    if group in ATTRIBUTE_GROUPS:  # class/id values are split into words first
+        return attribute_kind(text) == ATTRIBUTE_GROUPS[group]
+    return page_rule(group).holds(text)

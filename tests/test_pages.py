@@ -16,8 +16,6 @@ from bench.pages_peer import PAGES, agreements, figures
 from extractor.batch import iter_inputs, process_file
 from extractor.decode import decode, decode_bytes
 from extractor.page_meta import strip_site_suffix
-from extractor.page_rules import page_rule, page_rule_names
-from extractor.pages import attribute_kind
 from extractor.pipeline import extract_article
 from extractor.reader import read_document
 from schemas import Article
@@ -66,26 +64,6 @@ def extracted(markup: str, name: str = "page.html", encoding: str = "utf-8") -> 
     article = extract_article(name, markup.encode(encoding))
     assert not [w for w in article.warnings if "rule failed" in w], article.warnings
     return article
-
-
-# --- the rule groups describe themselves ----------------------------------------------------
-
-
-@pytest.mark.parametrize("group", page_rule_names())
-def test_every_page_rule_group_holds_its_examples(group: str) -> None:
-    rule = page_rule(group)
-    assert rule.about
-    kinds = {"chrome_attributes": "chrome", "footer_attributes": "footer"}
-    if group in kinds:  # class/id values, split into words first
-
-        def holds(value: str) -> bool:
-            return attribute_kind(value) == kinds[group]
-    else:
-        holds = rule.holds
-    for example in rule.match:
-        assert holds(example), (group, example)
-    for example in rule.no_match:
-        assert not holds(example), (group, example)
 
 
 # --- the article among the chrome --------------------------------------------------------

@@ -4,12 +4,13 @@ A group in `extractor/rules/*.yaml` names its form (`about`) and carries `match:
 must catch and `no_match:` examples it must not (invented words). `check` says how an example
 is run: `search`/`fullmatch` (some pattern of the group), `contains` (some word occurs in it),
 or `package.module:function`, a function (text) -> bool that applies the rule as its module
-does. See the docstring of `extractor/rules/__init__.py`.
+does (or (group, text) -> bool, one check for every group of a file). See the docstring of `extractor/rules/__init__.py`.
 """
 
 from __future__ import annotations
 
 import importlib
+import inspect
 from collections.abc import Callable
 from pathlib import Path
 
@@ -43,8 +44,10 @@ def _checker(name: str, group: str, check: str) -> Callable[[str], bool]:
     module, _, function = check.partition(":")
     if not function:
         raise rules.RuleError(f"{name}.yaml: {group!r}: unknown check {check!r}")
-    found_function: Callable[[str], bool] = getattr(importlib.import_module(module), function)
-    return found_function
+    found: Callable[..., bool] = getattr(importlib.import_module(module), function)
+    if len(inspect.signature(found).parameters) == 2:  # a check shared by a file's groups
+        return lambda text: found(group, text)
+    return found
 
 
 @pytest.mark.parametrize(("name", "group"), _groups(), ids=str)
