@@ -35,7 +35,7 @@ VALUE_KEYS = ("patterns", "words", "table")
 DESCRIPTION_KEYS = frozenset({"about", "match", "no_match", "check"})
 #: Built-in ways of checking an example against a group's value; any other `check` is
 #: "package.module:function", a function (text) -> bool that runs the rule as its module does.
-CHECKS = ("search", "fullmatch", "contains")
+CHECKS = ("search", "fullmatch", "contains", "member")
 
 
 class RuleError(ValueError):
