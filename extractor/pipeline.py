@@ -11,6 +11,7 @@ from typing import Any
 from extractor import rules
 from extractor.authors import extract_authors
 from extractor.document import Document
+from extractor.entities import resolve_entities
 from extractor.measures import extract_measure_groups
 from extractor.organizations import extract_organizations
 from extractor.reader import read_document
@@ -50,9 +51,14 @@ def extract_article(path: str | PurePath, data: bytes) -> Article:
 
 
 def article_of(doc: Document) -> Article:
-    """The record of a document whose field extractors have run."""
+    """The record of a document whose field extractors have run, its mentions keyed to entities."""
+    identifier = article_id(doc)
+    site = doc.tags[0] if doc.tags else doc.category
+    organizations, authors = resolve_entities(
+        identifier, doc.facts.organizations, doc.facts.authors, doc.facts.source, site
+    )
     return Article(
-        id=article_id(doc),
+        id=identifier,
         path=doc.path,
         title=doc.title,
         published=doc.published,
@@ -60,8 +66,8 @@ def article_of(doc: Document) -> Article:
         category=doc.category,
         tags=doc.tags,
         source=doc.facts.source,
-        organizations=doc.facts.organizations,
-        authors=doc.facts.authors,
+        organizations=organizations,
+        authors=authors,
         measure_groups=doc.facts.measure_groups,
         paragraphs=doc.paragraphs,
         warnings=doc.warnings,

@@ -14,8 +14,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from bench.bench_scaling import PARAGRAPH_BYTES_AT_256, post, real_paragraph
 from tests.conftest import ROOT
 
@@ -29,9 +27,6 @@ LONG_POST_MAX_DEPTH = 2
 MAX_DEPTH = 7
 WHITESPACE = re.compile(r"\s+")
 
-QUADRATIC = pytest.mark.xfail(
-    strict=True, reason="quadratic spots in measures/organizations: fixed on branch measures/orgs"
-)
 
 #: Run in the child: extract the file, write the record's JSON (what the batch writes).
 CHILD = """
@@ -72,7 +67,6 @@ def tree_depth(groups: list[dict[str, Any]]) -> int:
     return deepest
 
 
-@QUADRATIC
 def test_a_post_of_60000_paragraphs_finishes_whole(tmp_path: Path) -> None:
     paragraphs = long_post_paragraphs()
     data = post(paragraphs)
@@ -83,7 +77,6 @@ def test_a_post_of_60000_paragraphs_finishes_whole(tmp_path: Path) -> None:
     assert tree_depth(record["measure_groups"]) <= LONG_POST_MAX_DEPTH
 
 
-@QUADRATIC
 def test_a_paragraph_of_1_mb_of_real_text_finishes_whole(tmp_path: Path) -> None:
     text = real_paragraph(PARAGRAPH_BYTES_AT_256)
     assert len(text.encode("utf-8")) >= PARAGRAPH_BYTES_AT_256
