@@ -11,7 +11,6 @@ import html
 import json
 from collections.abc import Callable
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -362,12 +361,9 @@ EXTRACTOR_SETTINGS = settings(PROPERTY_SETTINGS, max_examples=150)
 #: Every level of markers there is: three paragraph families (一、 (一) 1.), three inline ones
 #: (一是 第一 首先) and count labels. A tree deeper than that grew with the text's length.
 MAX_TREE_DEPTH = 7
-#: False until the measures fix is merged: today the tree deepens with every repetition of an
-#: enumeration (test_a_repeated_enumeration_stays_flat, xfail), so a generated example with a
-#: deeper tree is left to that test; then set True and every example must keep the bound.
-MEASURE_DEPTH_BOUNDED = False
-#: The smallest text found that deepens the tree: each repetition nests under the last item
-#: of the one before (100 of them: the JSON cannot be read back; 300: it cannot be written).
+#: The smallest text the property test found deepening the tree before measures was made
+#: linear: each repetition nested under the last item of the one before (100 of them: the
+#: JSON could not be read back; 300: it could not be written).
 REPEATED_ENUMERATION = "构建“两个保障”：一是甲；二是乙；"
 
 
@@ -388,19 +384,11 @@ def test_each_field_extractor_takes_long_odd_text(case: tuple[str, bytes]) -> No
     for name, extractor in FIELD_EXTRACTORS:
         setattr(doc.facts, name, extractor(doc))
     check_facts(doc)
-    if tree_depth(doc.facts.measure_groups) > MAX_TREE_DEPTH and not MEASURE_DEPTH_BOUNDED:
-        return  # the known deepening (see MEASURE_DEPTH_BOUNDED): its own xfail below
     assert tree_depth(doc.facts.measure_groups) <= MAX_TREE_DEPTH
     record = article_of(doc)
     assert Article.model_validate_json(record.model_dump_json()) == record
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="measures nests each repetition of “构建“两个保障”：一是甲；二是乙；” in one paragraph "
-    "under the last item of the one before: depth = repetitions (300: Maximum serialization "
-    "depth exceeded); fixed on branch measures",
-)
 def test_a_repeated_enumeration_stays_flat() -> None:
     doc = read_document("post.md", post(REPEATED_ENUMERATION * 300))
     for name, extractor in FIELD_EXTRACTORS:
