@@ -17,6 +17,7 @@ import pytest
 
 from extractor import regions
 from extractor.document import Document
+from extractor.evaluate import strict_match
 from extractor.organizations import (
     _first_chars,
     extract_organizations,
@@ -401,3 +402,22 @@ def test_build_regions_script_writes_code_name_rows(tmp_path: Path) -> None:
         "231202\t北林区",
         "231202001\t西长发街道",
     ]
+
+
+@pytest.mark.parametrize(
+    ("gold", "found", "same"),
+    [
+        ("东岭县", "东岭县", True),  # constructed: equal
+        ("西川省东岭县", "东岭县", True),  # a place before it, ending in 省
+        ("江苏北塘市供电公司", "北塘市供电公司", True),  # a province's short name before it
+        ("青石镇", "青石镇党委", True),  # its governing body after it
+        ("青石镇", "青石镇人民政府", True),
+        ("东岭县", "东岭县委", True),
+        ("西川省", "西川省教育厅", False),  # a province is no match for its bureau
+        ("北塘银行", "北塘银行青石支行", False),  # a bank is no match for its branch
+        ("办公室", "东岭县委办公室", False),  # a bare kind word: the prefix is no place
+        ("团县委", "东岭县", False),
+    ],
+)
+def test_strict_organization_match(gold: str, found: str, same: bool) -> None:
+    assert strict_match(gold, found) is same
