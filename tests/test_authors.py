@@ -202,7 +202,7 @@ BARE = [
     # 104_nanjing
     (["刘根生", "2013年06月28日09:29 来源:南京日报", BODY], [("刘根生", "author")]),
     # constructed: glued to an outlet's name
-    (["光明日报王五", BODY], [("王五", "author")]),
+    (["光明日报王晓峰", BODY], [("王晓峰", "author")]),  # an invented, plausible name
     (["新华社 欧阳晓东", BODY], [("欧阳晓东", "author")]),
     # must not: an outlet alone
     (["东北网", BODY], []),
