@@ -155,7 +155,10 @@ def _paren_credits(text: str, index: int, count: int) -> Iterator[Found]:
 
 
 def _plain_credit(text: str, index: int) -> Iterator[Found]:
-    for pattern in rules.patterns("authors", "plain_credit_head"):
+    for pattern in (
+        *rules.patterns("authors", "plain_credit_head"),
+        *rules.patterns("authors", "byline_head"),
+    ):
         match = pattern.match(text)
         if match:
             yield from _credit(text, *match.span("credit"), index, bare_ok=False)
