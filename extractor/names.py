@@ -149,7 +149,7 @@ def _segmentations(token: str, floor: float) -> list[list[tuple[int, int]]]:
     """Every cut of the token into names, built right to left once per position."""
     ways: dict[int, list[list[tuple[int, int]]]] = {len(token): [[]]}
     for start in range(len(token) - 1, -1, -1):
-        found = []
+        found: list[list[tuple[int, int]]] = []
         for size in (2, 3, 4):
             end = start + size
             if end in ways and ways[end] and is_name(token[start:end], floor):

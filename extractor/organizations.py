@@ -39,6 +39,9 @@ PLACED_WEIGHT = 2
 #: A lead paragraph has at least this many characters (shorter ones are metadata lines).
 MIN_LEAD = 30
 BOOK_TITLE = re.compile(r"《[^》]*》")
+#: A name opening with these is a reference back (该校, 该村委), counted by _references
+#: (我院党委 stays: the gold takes it as the generic form of the actor).
+REFERENCE_PREFIXES = frozenset("该")
 #: Characters that end a clause: an internal-body marker counts only within the clause.
 CLAUSE_END = re.compile("[，,。；;：:]")
 
@@ -325,6 +328,8 @@ def _mentions_in(text: str, index: int | None, *, title: bool) -> Iterator[Menti
     lead_end = _title_lead_end(text) if title else -1
     acting = tuple(rules.strings("organizations", "acting_after"))
     for start, end, kind, place in sorted(spans, key=lambda t: (t[0], -t[1])):
+        if text[start] in REFERENCE_PREFIXES and not place:
+            continue  # 该村委, 我局 refer back to a name (references), they are none
         if index is None:
             ev = Evidence(where="title", start=start, end=end)
         else:
@@ -335,7 +340,7 @@ def _mentions_in(text: str, index: int | None, *, title: bool) -> Iterator[Menti
         acts = text.startswith(acting, end) or (title and text[end : end + 1] in ("：", ":", " "))
         if place and not acts:
             weight = 0
-        if text[max(0, start - 4) : start].endswith(_passive()):
+        if _governed(text, start):
             weight = 0
         opens = start == 0 or text[start - 1] in "，,。；;：: 、"
         if not place and not title and opens and text.startswith(acting, end):
@@ -370,8 +375,19 @@ def _inside_a_name(names: list[tuple[int, int]], longest: int, start: int, end: 
 
 
 @cache
-def _passive() -> tuple[str, ...]:
-    return rules.strings("organizations", "not_acting_after")
+def _passive() -> re.Pattern[str]:
+    """根据/落实… before a name, also across a list (落实省、市国税局: 市国税局 does not act)."""
+    words = "|".join(map(re.escape, rules.strings("organizations", "not_acting_after")))
+    return re.compile(f"(?:{words})(?:[\u4e00-\u9fff]{{1,12}}[、和及与])*$")
+
+
+#: How far back a governing word (根据, 落实) may stand before a name in a list.
+GOVERNED_WINDOW = 48
+
+
+def _governed(text: str, start: int) -> bool:
+    """The name is the object of 根据/落实…, not an actor (the window keeps this linear)."""
+    return bool(_passive().search(text, max(0, start - GOVERNED_WINDOW), start))
 
 
 class _Markers:
@@ -450,8 +466,20 @@ def _subjects(doc: Document, candidates: dict[str, Candidate]) -> list[str]:
     if not shared:
         return []
     best_name = max(shared, key=lambda n: (shared[n], scores[n], _in_title(candidates[n]), len(n)))
-    best = _body_form(best_name, candidates)
+    best = _parent_of_internal(_body_form(best_name, candidates), candidates)
     return [best, *(n for n in _co_hosts(doc, best, candidates) if n != best)]
+
+
+def _parent_of_internal(name: str, candidates: dict[str, Candidate]) -> str:
+    """An internal body (校党委理论学习中心组) stands for its parent when the text names it."""
+    for body in sorted(rules.strings("organizations", "internal_bodies"), key=len, reverse=True):
+        if name.endswith(body) and len(name) > len(body):
+            head = name[: -len(body)]
+            parents = [n for n in candidates if n != name and len(n) >= 2 and head.startswith(n)]
+            if parents and head in parents:
+                return head
+            break
+    return name
 
 
 def _co_hosts(doc: Document, subject: str, candidates: dict[str, Candidate]) -> list[str]:
@@ -493,7 +521,7 @@ def subject_scores(
     for name, cand in candidates.items():
         if cand.kind == "media" or any(m.internal for m in cand.mentions):
             continue
-        if any(p.search(name) for p in _media()):
+        if any(p.search(name) for p in _media()) or _is_title(name):
             continue
         if name in generic and not any(
             m.evidence.where == "title" and m.weight for m in cand.mentions
@@ -520,6 +548,11 @@ def subject_scores(
             best = max(fitting, key=lambda n: shared[n])
             shared[best] += count
     return shared, scores
+
+
+def _is_title(name: str) -> bool:
+    """A person's title (河北大学党委常委: a member of the standing committee), never who acts."""
+    return name.endswith("常委") and not is_proper_name(name)
 
 
 @lru_cache(maxsize=65536)
