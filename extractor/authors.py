@@ -225,8 +225,8 @@ def _token_names(
     After a role word names are expected, so a less name-like token still reads as one."""
     token = _squeeze(text[start:end])
     floor = CREDIT_MIN_SCORE if saw_role else MIN_SCORE
-    if first and " " not in text[start:end]:
-        # a unit before the names is read first: 天星镇王玉林 is 天星镇 + 王玉林
+    if " " not in text[start:end]:
+        # a unit or medium before the names is read first: 天星镇王玉林, 新华网李强
         for cut in range(len(token) - 2, 2, -1):
             if _is_unit(token[:cut]):
                 rest = split_names(token[cut:], floor)
