@@ -19,12 +19,12 @@ from extractor import regions
 from extractor.document import Document
 from extractor.evaluate import strict_match
 from extractor.organizations import (
-    _first_chars,
     extract_organizations,
     is_proper_name,
     kind_of,
     names_in,
 )
+from extractor.organizations.suffixes import suffix_spans
 from schemas import Organization
 from tests.conftest import ROOT, SAMPLES, extract_file
 
@@ -109,12 +109,13 @@ def test_kind_by_suffix(name: str, kind: str) -> None:
     assert kind_of(name) == kind
 
 
-def test_first_characters_of_suffixes() -> None:
-    # the suffix scan skips positions no suffix starts at; unsure patterns turn that off
-    assert _first_chars(["学院", "(?<=[县市区])院", "[一二]中"]) == {"学", "院", "一", "二"}
-    assert _first_chars(["学院", "党?委"]) is None
-    assert _first_chars(["学院", "[^学]院"]) is None
-    assert _first_chars(["学院", "(?:党|团)委"]) is None
+def test_suffixes_are_found_leftmost_longest_in_their_context() -> None:
+    # constructed: one automaton pass, the leftmost suffix and the longest at that start
+    text = "东岭县人民医院和东岭县院及东岭一中学生、东岭二中"
+    found = [text[s:e] for s, e in suffix_spans(text)]
+    assert found == ["人民医院", "院", "中学", "二中"]  # 院 only after 县/市/区; 一中学 is no 一中
+    assert [text[s:e] for s, e in suffix_spans("他走进了医院")] == ["医院"]
+    assert suffix_spans("东岭花园") == []
 
 
 # Each not_proper_names rule: a description it drops, then a proper name it keeps. Real

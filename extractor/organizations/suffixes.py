@@ -1,0 +1,158 @@
+"""Organization names by their suffix: one Aho-Corasick pass over a text finds every suffix
+(rules/organizations.yaml: 学院, 厅, 局, 党委 …), and a name reaches left from it up to a stop
+word, cut at the first place name inside it (踏入温州市… -> 温州市…).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterator
+from functools import cache, lru_cache
+from typing import cast, get_args
+
+import ahocorasick
+
+from extractor import regions, rules
+from extractor.names import is_cjk
+from schemas import OrgKind
+
+#: How far a name reaches left of its suffix.
+MAX_NAME = 18
+
+BOOK_TITLE = re.compile(r"《[^》]*》")
+
+
+@cache
+def suffix_kinds() -> dict[str, OrgKind]:
+    """Every suffix and the kind it gives, in the order of the table (specific first)."""
+    table = rules.table("organizations", "suffixes")
+    kinds: dict[str, OrgKind] = {}
+    for kind, words in table.items():
+        if kind not in get_args(OrgKind) or not isinstance(words, list) or not words:
+            raise rules.RuleError(f"organizations.yaml: suffixes: bad kind or empty {kind!r}")
+        for word in words:
+            kinds.setdefault(str(word), cast(OrgKind, kind))
+    return kinds
+
+
+@cache
+def _contexts() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
+    """(after, not_before): a suffix counts only right after one of `after[suffix]`, and only
+    when none of `not_before[suffix]` follows it (县院 is a procuratorate, 一中学 no 一中)."""
+    table = rules.table("organizations", "suffix_contexts")
+    after = {str(k): frozenset(map(str, v)) for k, v in table.get("after", {}).items()}
+    not_before = {str(k): frozenset(map(str, v)) for k, v in table.get("not_before", {}).items()}
+    return after, not_before
+
+
+@cache
+def _automaton() -> ahocorasick.Automaton:
+    automaton = ahocorasick.Automaton()
+    for word in suffix_kinds():
+        automaton.add_word(word, len(word))
+    automaton.make_automaton()
+    return automaton
+
+
+def _fits(text: str, word: str, start: int, end: int) -> bool:
+    after, not_before = _contexts()
+    before = after.get(word)
+    if before is not None and (start == 0 or text[start - 1] not in before):
+        return False
+    blocked = not_before.get(word)
+    return blocked is None or end >= len(text) or text[end] not in blocked
+
+
+def suffix_spans(text: str) -> list[tuple[int, int]]:
+    """Suffixes in the text, left to right, not overlapping, the longest at each start.
+
+    One pass of the automaton gives every suffix ending at every position; of those that
+    fit their context, the leftmost wins, and the longest at that start.
+    """
+    longest: dict[int, int] = {}
+    for last, size in _automaton().iter(text):
+        start = last - size + 1
+        if size > longest.get(start, 0) and _fits(text, text[start : last + 1], start, last + 1):
+            longest[start] = size
+    spans: list[tuple[int, int]] = []
+    reached = 0
+    for start in sorted(longest):
+        if start >= reached:
+            spans.append((start, start + longest[start]))
+            reached = start + longest[start]
+    return spans
+
+
+@lru_cache(maxsize=16384)
+def kind_of(name: str) -> OrgKind:
+    """The kind a name's suffix gives (specific suffixes first)."""
+    for word, kind in suffix_kinds().items():
+        if name.endswith(word) and _fits(name, word, len(name) - len(word), len(name)):
+            return kind
+    return "government" if regions.table().by_name.get(name) else "other"
+
+
+@cache
+def _stop_pattern() -> re.Pattern[str]:
+    words = sorted(rules.strings("organizations", "left_stops"), key=len, reverse=True)
+    return re.compile("(?:" + "|".join(map(re.escape, words)) + ")$")
+
+@cache
+def _stop_last_chars() -> frozenset[str]:
+    """Last characters of the left stops: only there can a stop word end."""
+    return frozenset(w[-1] for w in rules.strings("organizations", "left_stops"))
+
+@cache
+def _not_endings() -> tuple[str, ...]:
+    return rules.strings("organizations", "not_org_endings")
+
+
+def names_in(text: str) -> Iterator[tuple[int, int, OrgKind]]:
+    """Spans of organization names in a text, with their kind (names in 《》 are skipped)."""
+    # Book titles do not overlap: the last one starting at or before a position is the only
+    # one that can hold it (found by bisection, not by trying every title).
+    books = [m.span() for m in BOOK_TITLE.finditer(text)] if "《" in text else []
+    book_starts = [s for s, _ in books]
+    not_after = _not_after()
+    for suffix_start, end in suffix_spans(text):
+        if books:
+            i = bisect_right(book_starts, suffix_start) - 1
+            if i >= 0 and suffix_start < books[i][1]:
+                continue
+        if text.startswith(not_after, end - 1) or text.startswith(_not_before_name(), end):
+            continue
+        start = _anchor(text, _left_edge(text, suffix_start), suffix_start)
+        name = text[start:end]
+        if name.endswith(_not_endings()) or (end - suffix_start == 1 and len(name) < 3):
+            continue
+        yield start, end, kind_of(name)  # a generic name (学院) is kept for titles
+
+
+@cache
+def _not_after() -> tuple[str, ...]:
+    return rules.strings("organizations", "not_after_suffix")
+
+@cache
+def _not_before_name() -> tuple[str, ...]:
+    return rules.strings("organizations", "not_before_name")
+
+def is_proper_name(name: str) -> bool:
+    """False for a description that a mentioned name must not be (星级供电所, 省委常委)."""
+    return not any(p.search(name) for p in rules.patterns("organizations", "not_proper_names"))
+
+def _anchor(text: str, start: int, suffix: int) -> int:
+    """Cut a verb off the name's left: start at the first place name inside it (踏入温州市…)."""
+    for place_start, _, _ in regions.places_in(text[start:suffix]):
+        return start + place_start
+    return start
+
+def _left_edge(text: str, start: int) -> int:
+    stop = _stop_pattern()
+    last = _stop_last_chars()
+    pos = start
+    while pos > 0 and is_cjk(text[pos - 1]) and start - pos < MAX_NAME:
+        if text[pos - 1] in last and stop.search(text, max(0, pos - 6), pos):
+            break
+        pos -= 1
+    return pos
