@@ -114,7 +114,8 @@ def test_suffixes_are_found_leftmost_longest_in_their_context() -> None:
     text = "东岭县人民医院和东岭县院及东岭一中学生、东岭二中"
     found = [text[s:e] for s, e in suffix_spans(text)]
     assert found == ["人民医院", "院", "中学", "二中"]  # 院 only after 县/市/区; 一中学 is no 一中
-    assert [text[s:e] for s, e in suffix_spans("他走进了医院")] == ["医院"]
+    other = "他走进了医院"
+    assert [other[s:e] for s, e in suffix_spans(other)] == ["医院"]
     assert suffix_spans("东岭花园") == []
 
 
