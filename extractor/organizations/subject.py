@@ -14,7 +14,7 @@ from extractor import rules
 from extractor.document import Document
 from extractor.organizations.mentions import Candidate, media_patterns, named_weight
 from extractor.organizations.places import merge_level_names, placed, short_name_support
-from extractor.organizations.suffixes import is_proper_name, names_in
+from extractor.organizations.suffixes import expand, is_proper_name, names_in
 
 
 def subjects(doc: Document, candidates: dict[str, Candidate]) -> list[str]:
@@ -115,6 +115,8 @@ def _same_or_part(name: str, other: str) -> bool:
     (岱山县院 / 岱山县检察院: same first and last characters, one a subsequence of the other)."""
     if other.startswith(name) and other[len(name) :] in _bodies():
         return True
+    if expand(name) == expand(other):
+        return True  # one body, written short and in full (区文旅局 / 区文化和旅游局)
     short, long = sorted((name, other), key=len)
     if len(short) < 4:
         return False

@@ -122,9 +122,11 @@ def names_in(text: str) -> Iterator[tuple[int, int, OrgKind]]:
                 continue
         if text.startswith(not_after, end - 1) or text.startswith(_not_before_name(), end):
             continue
-        start = _anchor(text, _left_edge(text, suffix_start), suffix_start)
+        start = _anchor(text, _left_edge(text, suffix_start, end), suffix_start)
         name = text[start:end]
         if name.endswith(_not_endings()) or (end - suffix_start == 1 and len(name) < 3):
+            continue
+        if not _province_office(name, text[suffix_start:end]):
             continue
         yield start, end, kind_of(name)  # a generic name (学院) is kept for titles
 
@@ -147,12 +149,76 @@ def _anchor(text: str, start: int, suffix: int) -> int:
         return start + place_start
     return start
 
-def _left_edge(text: str, start: int) -> int:
+def _left_edge(text: str, start: int, end: int) -> int:
+    """Where the name ending in the suffix text[start:end] starts: after the nearest stop word
+    to its left (参与省教育厅 -> 省教育厅), but not at a 和 inside the name (区文化和旅游局)."""
     stop = _stop_pattern()
     last = _stop_last_chars()
     pos = start
     while pos > 0 and is_cjk(text[pos - 1]) and start - pos < MAX_NAME:
+        if text[pos - 1] == JOIN:
+            if not _joined(text, pos - 1, start, end):
+                break
+            pos -= 1
+            continue
         if text[pos - 1] in last and stop.search(text, max(0, pos - 6), pos):
             break
         pos -= 1
     return pos
+
+
+#: The conjunction that may stand inside a name (rules/organizations.yaml: short_forms).
+JOIN = "和"
+
+
+@cache
+def short_forms() -> dict[str, str]:
+    """{short form: full form} of government bodies (文旅局: 文化和旅游局)."""
+    table = rules.table("organizations", "short_forms")
+    return {str(k): str(v) for k, v in table.items()}
+
+
+@cache
+def _joined_fields() -> tuple[tuple[str, int], ...]:
+    """(full form's part up to its suffix, index of 和 in it) of the full forms holding 和."""
+    found = set()
+    for full in short_forms().values():
+        if JOIN in full:
+            found.add((full, full.index(JOIN)))
+    return tuple(sorted(found))
+
+
+def _joined(text: str, at: int, suffix_start: int, suffix_end: int) -> bool:
+    """和 at `at` is inside a full form (文化和旅游局), not between two names (市政府和市纪委)."""
+    for full, k in _joined_fields():
+        start = at - k
+        if start >= 0 and text.startswith(full, start) and start + len(full) == suffix_end:
+            return True
+    return False
+
+
+def expand(name: str) -> str:
+    """The full form of a name written short (区文旅局 -> 区文化和旅游局); else the name."""
+    for short, full in short_forms().items():
+        if name.endswith(short) and not name.endswith(full):
+            return name[: -len(short)] + full
+    return name
+
+
+def _province_office(name: str, suffix: str) -> bool:
+    """False for a hall (报告厅, 多功能厅): 厅 names a provincial office only."""
+    table = rules.table("organizations", "province_offices")
+    if suffix not in table["suffixes"] or name.endswith(tuple(table["always"])):
+        return True
+    if name.startswith(tuple(table["openings"])):
+        return True
+    # a province's full or short name opening it (河南省财政厅, 湖北住建厅)
+    by_name = regions.table().by_name
+    return any(
+        any(p.level == 0 for p in by_name.get(name[:size], ()))
+        for size in range(2, min(len(name), PROVINCE_NAME) + 1)
+    )
+
+
+#: The longest name of a province (内蒙古自治区, 广西壮族自治区…).
+PROVINCE_NAME = 8
