@@ -26,8 +26,32 @@ def subjects(doc: Document, candidates: dict[str, Candidate]) -> list[str]:
     if not shared:
         return []
     best_name = max(shared, key=lambda n: (shared[n], scores[n], _in_title(candidates[n]), len(n)))
-    best = _parent_of_internal(_body_form(best_name, candidates), candidates)
+    best = _named_form(_body_form(best_name, candidates), candidates)
+    best = _parent_of_internal(best, candidates)
     return [best, *(n for n in _co_hosts(doc, best, candidates) if n != best)]
+
+
+#: A name opening with a level (市中院, 区文旅局) is written for one body of that level.
+LEVEL_OPENINGS = frozenset("省市州县区旗镇乡")
+#: How many characters the place before such a name may have (东岭 in 东岭市中院).
+MAX_PLACE_PREFIX = 6
+
+
+def _named_form(name: str, candidates: dict[str, Candidate]) -> str:
+    """The full name the text writes for a name opening with its level: 市中院 -> 东岭市中院,
+    区文旅局 -> 青川区文化和旅游局 (its full form, with the place before it)."""
+    if name[:1] not in LEVEL_OPENINGS:
+        return name
+    full = expand(name)
+    named = [
+        n
+        for n in candidates
+        if n != name
+        and expand(n).endswith(full)
+        and 0 <= len(expand(n)) - len(full) <= MAX_PLACE_PREFIX
+        and is_proper_name(n)
+    ]
+    return max(named, key=lambda n: (len(n) - len(expand(n)) == 0, len(n))) if named else name
 
 def _parent_of_internal(name: str, candidates: dict[str, Candidate]) -> str:
     """An internal body (校党委理论学习中心组) stands for its parent when the text names it."""
