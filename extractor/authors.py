@@ -82,6 +82,13 @@ def field_value_end(text: str, start: int) -> int:
     return end.start() if end else stop
 
 
+def credits_someone(line: str) -> bool:
+    """The line, closing an article, credits someone (the check of the `roles` group)."""
+    body = "东湖街道召开会议，部署下一阶段的重点工作，要求各社区认真落实各项任务。"
+    doc = Document(path="check.md", text="", encoding="utf-8", kind="post", paragraphs=[body, line])
+    return bool(extract_authors(doc))
+
+
 def _role_of(word: str) -> Role | None:
     return next((role for w, role in _role_words() if w == word), None)
 
