@@ -235,7 +235,7 @@ def _token_names(
     if " " not in text[start:end]:
         # a unit or medium before the names is read first: 天星镇王玉林, 新华网李强
         for cut in range(len(token) - 2, 2, -1):
-            if _is_unit(token[:cut]):
+            if is_unit(token[:cut]):
                 rest = split_names(token[cut:], floor)
                 if rest is not None:
                     return [
@@ -248,12 +248,12 @@ def _token_names(
             (f.name, f.start, f.end)
             for f in _found(text, start, end, spans, role="author", index=0)
         ]
-    if first and " " not in text[start:end] and _is_unit(token):
+    if first and " " not in text[start:end] and is_unit(token):
         return []
     return None
 
 
-def _is_unit(token: str) -> bool:
+def is_unit(token: str) -> bool:
     """A unit credited before the names (泰兴市供电公司, 黑虎庙镇): it ends like an organization."""
     suffixes = rules.strings("organizations", "unit_suffixes")
     return len(token) >= 3 and token.endswith(suffixes)
@@ -294,7 +294,7 @@ def _names_in(text: str, start: int, end: int, role: Role, index: int) -> Iterat
                 continue
             token = rest
         spans = split_names(_squeeze(token), CREDIT_MIN_SCORE)
-        if spans is None or _is_unit(token):
+        if spans is None or is_unit(token):
             return
         yield from _found(text, tok_end - len(token), tok_end, spans, role=role, index=index)
 

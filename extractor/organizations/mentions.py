@@ -246,3 +246,8 @@ def _credit_units(text: str, index: int, count: int) -> Iterator[tuple[int, int]
             if head.endswith(units) and all(is_cjk(c) for c in head):
                 yield start, start + cut
                 break
+
+
+def has_title_lead(title: str) -> bool:
+    """A column or date opens the title (东岭新闻丨…, 5月26日,…)."""
+    return _title_lead_end(title) > 0

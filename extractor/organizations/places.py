@@ -64,3 +64,9 @@ def _level(name: str) -> int | None:
 
 def placed(name: str, cand: Candidate) -> bool:
     return not any(m.place for m in cand.mentions) and bool(regions.places_in(name))
+
+
+def opens_with_level(name: str) -> bool:
+    """A name written with its level only (镇党委, 市委): it stands for a place of that level."""
+    table = rules.table("organizations", "level_prefixes")
+    return any(name[:1] in chars for chars in table.values())

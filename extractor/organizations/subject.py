@@ -212,3 +212,12 @@ def _hosted(doc: Document, candidates: dict[str, Candidate]) -> list[str]:
                 if len(names) >= 1:
                     return list(dict.fromkeys(names))
     return []
+
+
+def refers_back(text: str) -> bool:
+    """The text holds a word referring back to the subject (该校, 我院, a bare 学校 opening a
+    clause)."""
+    for _, word, pattern in _reference_words():
+        if word in text and (pattern is None or pattern.search(text)):
+            return True
+    return False

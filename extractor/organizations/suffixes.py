@@ -222,3 +222,31 @@ def _province_office(name: str, suffix: str) -> bool:
 
 #: The longest name of a province (内蒙古自治区, 广西壮族自治区…).
 PROVINCE_NAME = 8
+
+
+# --- checks of the rule groups' examples (tests/test_rule_examples.py) ---------------------
+
+
+def ends_in_a_name(text: str) -> bool:
+    """Some organization name ends the text (东岭县教育局; not 良好局面)."""
+    return any(end == len(text) for _, end, _ in names_in(text))
+
+
+def starts_after_a_stop(text: str) -> bool:
+    """The name ending the text starts after a stop word (参与东岭县教育局 -> 东岭县教育局)."""
+    return any(end == len(text) and start > 0 for start, end, _ in names_in(text))
+
+
+def is_generic(name: str) -> bool:
+    """A bare kind word (学校, 街办), no name of its own."""
+    return name in rules.strings("organizations", "generic_names")
+
+
+def is_short_form(name: str) -> bool:
+    """The name is written with a short form (区文旅局)."""
+    return expand(name) != name
+
+
+def is_description(name: str) -> bool:
+    """A description, not a proper name (省委常委, 发改委网站)."""
+    return not is_proper_name(name)
