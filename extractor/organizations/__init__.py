@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from extractor import regions, rules
 from extractor.document import Document
-from extractor.organizations.mentions import Candidate, candidates
+from extractor.organizations.mentions import Candidate, candidates, only_counted
 from extractor.organizations.places import region_of
 from extractor.organizations.subject import subject_scores, subjects
 from extractor.organizations.suffixes import is_proper_name, kind_of, names_in
@@ -41,7 +41,7 @@ def extract_organizations(doc: Document) -> list[Organization]:
         if cand.name not in subject_names and all(m.place and m.weight == 0 for m in cand.mentions):
             continue
         if cand.name not in subject_names and (
-            not is_proper_name(cand.name) or _only_counted(doc, cand)
+            not is_proper_name(cand.name) or only_counted(doc, cand)
         ):
             continue
         region = region_of(cand.name, ctx)
@@ -55,16 +55,6 @@ def extract_organizations(doc: Document) -> list[Organization]:
             )
         )
     return found
-
-def _only_counted(doc: Document, cand: Candidate) -> bool:
-    """Every mention follows a count or 各 (310配货中心, 各派出所): a kind, not one body."""
-    for mention in cand.mentions:
-        ev = mention.evidence
-        text = doc.title if ev.paragraph is None else doc.paragraphs[ev.paragraph]
-        before = (text or "")[max(0, ev.start - 2) : ev.start]
-        if not any(p.search(before) for p in rules.patterns("organizations", "count_before_name")):
-            return False
-    return True
 
 def _first_position(cand: Candidate) -> tuple[int, int]:
     ev = cand.mentions[0].evidence

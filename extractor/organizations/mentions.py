@@ -53,6 +53,20 @@ class Mention:
     weight: int = 1
     internal: bool = False
     acts: bool = False
+    #: it issues a document (印发《…》): cited, when another name then acts on it
+    issues: bool = False
+    #: it opens a clause (after a comma, a full stop, a colon)
+    opens: bool = False
+
+@cache
+def _person_titles() -> tuple[str, ...]:
+    return rules.strings("organizations", "person_titles")
+
+
+@cache
+def _issuing() -> re.Pattern[str]:
+    return rules.pattern("organizations", "issuing")
+
 
 @dataclass
 class Candidate:
@@ -82,7 +96,7 @@ def candidates(doc: Document) -> dict[str, Candidate]:
             _add(found, mention)
     for index, text in enumerate(doc.paragraphs):
         first = index == lead
-        for mention in _mentions_in(text, index, title=False):
+        for mention in _cited_issuers(list(_mentions_in(text, index, title=False))):
             if index in measure_paragraphs and mention.acts:
                 mention.weight += named_weight("measure")
             if first and mention.weight > 0:
@@ -141,8 +155,8 @@ def _mentions_in(text: str, index: int | None, *, title: bool) -> Iterator[Menti
         acts = text.startswith(acting, end) or (title and text[end : end + 1] in ("：", ":", " "))
         if place and not acts:
             weight = 0
-        if _governed(text, start):
-            weight = 0
+        if _governed(text, start) or text.startswith(_person_titles(), end):
+            weight = 0  # 按照市政府…; 校党委书记林建国: part of a person's title, not an actor
         opens = start == 0 or text[start - 1] in "，,。；;：: 、"
         if not place and not title and opens and text.startswith(acting, end):
             weight += named_weight("acting")
@@ -156,7 +170,22 @@ def _mentions_in(text: str, index: int | None, *, title: bool) -> Iterator[Menti
             weight=weight,
             internal=internal.within(clause_start, start),
             acts=opens and text.startswith(acting, end),
+            issues=bool(_issuing().match(text, end)),
+            opens=opens,
         )
+
+def _cited_issuers(mentions: list[Mention]) -> list[Mention]:
+    """An issuer cited before the one that acts on its document (省教育厅联合六部门印发《…》,
+    市教育局迅速行动…) does not act: its mention supports nothing."""
+    for i, mention in enumerate(mentions):
+        if mention.issues and any(
+            m.opens and not m.issues and not m.place and m.name != mention.name
+            for m in mentions[i + 1 :]
+        ):
+            mention.weight = 0
+            mention.acts = False
+    return mentions
+
 
 def _inside_a_name(names: list[tuple[int, int]], longest: int, start: int, end: int) -> bool:
     """A place that lies inside a longer name (哈尔滨市 in 哈尔滨市教育局) is no mention of its own.
@@ -251,3 +280,14 @@ def _credit_units(text: str, index: int, count: int) -> Iterator[tuple[int, int]
 def has_title_lead(title: str) -> bool:
     """A column or date opens the title (东岭新闻丨…, 5月26日,…)."""
     return _title_lead_end(title) > 0
+
+
+def only_counted(doc: Document, cand: Candidate) -> bool:
+    """Every mention follows a count or 各 (310配货中心, 各派出所): a kind, not one body."""
+    for mention in cand.mentions:
+        ev = mention.evidence
+        text = doc.title if ev.paragraph is None else doc.paragraphs[ev.paragraph]
+        before = (text or "")[max(0, ev.start - 2) : ev.start]
+        if not any(p.search(before) for p in rules.patterns("organizations", "count_before_name")):
+            return False
+    return True

@@ -12,7 +12,7 @@ from functools import cache, lru_cache
 
 from extractor import rules
 from extractor.document import Document
-from extractor.organizations.mentions import Candidate, media_patterns, named_weight
+from extractor.organizations.mentions import Candidate, media_patterns, named_weight, only_counted
 from extractor.organizations.places import merge_level_names, placed, short_name_support
 from extractor.organizations.suffixes import expand, is_proper_name, names_in
 
@@ -97,19 +97,7 @@ def subject_scores(
 ) -> tuple[dict[str, int], dict[str, int]]:
     """(support with related names and references, own support) of each possible subject."""
     generic = set(rules.strings("organizations", "generic_names"))
-    scores: dict[str, int] = {}
-    for name, cand in candidates.items():
-        if cand.kind == "media" or any(m.internal for m in cand.mentions):
-            continue
-        if any(p.search(name) for p in media_patterns()) or _is_title(name):
-            continue
-        if name in generic and not any(
-            m.evidence.where == "title" and m.weight for m in cand.mentions
-        ):
-            continue
-        if cand.own <= 0:
-            continue
-        scores[name] = cand.own
+    scores = _own_scores(doc, candidates, generic)
     if not scores:
         return {}, {}
     merge_level_names(candidates, scores)
@@ -128,6 +116,49 @@ def subject_scores(
             best = max(fitting, key=lambda n: shared[n])
             shared[best] += count
     return shared, scores
+
+def _own_scores(
+    doc: Document, candidates: dict[str, Candidate], generic: set[str]
+) -> dict[str, int]:
+    """Own support of each candidate that may act. A kind word (集团召开…会议) counts only
+    opening the title, or acting where no name it can refer back to is there (学校 for 东坡二中)."""
+    scores: dict[str, int] = {}
+    acting_kinds: dict[str, int] = {}
+    for name, cand in candidates.items():
+        if not _may_act(doc, name, cand):
+            continue
+        if name in generic and not any(
+            m.evidence.where == "title" and m.weight for m in cand.mentions
+        ):
+            if any(m.acts for m in cand.mentions):
+                acting_kinds[name] = cand.own
+            continue
+        scores[name] = cand.own
+    for name, own in acting_kinds.items():
+        if not any(_refers_to(name, other) for other in scores):
+            scores[name] = own
+    return scores
+
+
+def _may_act(doc: Document, name: str, cand: Candidate) -> bool:
+    """Whether a candidate can be the subject at all: no outlet, no internal body, no person's
+    title, no kind counted (各二级公司), and some support of its own."""
+    if cand.kind == "media" or any(m.internal for m in cand.mentions) or cand.own <= 0:
+        return False
+    if any(p.search(name) for p in media_patterns()) or _is_title(name):
+        return False
+    return not only_counted(doc, cand)
+
+
+def _refers_to(word: str, name: str) -> bool:
+    """A bare kind word can stand for the name (学校 for 东坡二中, 街道 for 东风街道)."""
+    if name.endswith(word):
+        return True
+    table = rules.table("organizations", "references")
+    return any(
+        word in words and re.search(f"(?:{ending})$", name) for ending, words in table.items()
+    )
+
 
 def _is_title(name: str) -> bool:
     """A person's title (河北大学党委常委: a member of the standing committee), never who acts."""

@@ -95,13 +95,21 @@ def kind_of(name: str) -> OrgKind:
 
 @cache
 def _stop_pattern() -> re.Pattern[str]:
-    words = sorted(rules.strings("organizations", "left_stops"), key=len, reverse=True)
+    stops = _stops()
+    words = sorted(stops, key=len, reverse=True)
     return re.compile("(?:" + "|".join(map(re.escape, words)) + ")$")
 
 @cache
 def _stop_last_chars() -> frozenset[str]:
     """Last characters of the left stops: only there can a stop word end."""
-    return frozenset(w[-1] for w in rules.strings("organizations", "left_stops"))
+    return frozenset(w[-1] for w in _stops())
+
+
+def _stops() -> tuple[str, ...]:
+    """Left stops and person titles: a name never reaches left across either."""
+    return rules.strings("organizations", "left_stops") + rules.strings(
+        "organizations", "person_titles"
+    )
 
 @cache
 def _not_endings() -> tuple[str, ...]:
