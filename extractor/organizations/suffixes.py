@@ -134,7 +134,9 @@ def names_in(text: str) -> Iterator[tuple[int, int, OrgKind]]:
         name = text[start:end]
         if name.endswith(_not_endings()) or (end - suffix_start == 1 and len(name) < 3):
             continue
-        if not _province_office(name, text[suffix_start:end]):
+        if not _province_office(name, text[suffix_start:end]) or not _placed_village(
+            name, text[suffix_start:end]
+        ):
             continue
         yield start, end, kind_of(name)  # a generic name (学院) is kept for titles
 
@@ -211,6 +213,22 @@ def expand(name: str) -> str:
         if name.endswith(short) and not name.endswith(full):
             return name[: -len(short)] + full
     return name
+
+
+def _placed_village(name: str, suffix: str) -> bool:
+    """A village name needs the town or county it lies in before it (三都镇青石村)."""
+    if suffix not in rules.strings("organizations", "village_suffixes"):
+        return True
+    head = name[: -len(suffix)]
+    found = regions.places_in(head)
+    if not found or found[0][0] != 0:
+        return False
+    own = head[found[-1][1] :]  # the village's own name: one 村, two characters at least
+    return len(own) >= MIN_VILLAGE_NAME and "村" not in own and not own.endswith(("乡", "农"))
+
+
+#: A village's own name has at least this many characters (青石 in 三都镇青石村).
+MIN_VILLAGE_NAME = 2
 
 
 def _province_office(name: str, suffix: str) -> bool:
