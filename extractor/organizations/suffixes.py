@@ -224,6 +224,8 @@ def _placed_village(name: str, suffix: str) -> bool:
     if not found or found[0][0] != 0:
         return False
     own = head[found[-1][1] :]  # the village's own name: one 村, two characters at least
+    if suffix != "村":
+        own = own.removesuffix("村")  # 青石村村委会: the committee of 青石村
     return len(own) >= MIN_VILLAGE_NAME and "村" not in own and not own.endswith(("乡", "农"))
 
 
