@@ -12,13 +12,23 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
+from extractor import regions
 from extractor.pipeline import extract_article
 from schemas import AUTHOR_ROLES, Article, MeasureGroup
 
-FIELDS = ("organizations", "authors", "source", "groups", "items", "declared_counts")
+FIELDS = (
+    "organizations",
+    "organizations_strict",
+    "authors",
+    "source",
+    "groups",
+    "items",
+    "declared_counts",
+)
 GOLD_SUFFIX = ".gold.json"
 #: Prefix matches need this many characters in the shorter string (README: "at least 4").
 MIN_PREFIX = 4
@@ -48,6 +58,44 @@ def contains_match(gold: str, found: str) -> bool:
     """Equal, or one contains the other (>= 2 chars)."""
     short, long = sorted((gold, found), key=len)
     return len(short) >= MIN_CONTAINED and short in long
+
+
+#: Strict organization match (README "How gold is scored"): the longer may be the shorter
+#: with a place before it, the place ending in one of these ...
+PLACE_ENDINGS = ("自治区", "街道", "省", "市", "县", "区", "州", "盟", "旗", "镇", "乡")
+#: ... or the shorter followed by its governing body.
+GOVERNING_BODIES = ("人民政府", "办事处", "党委", "党组", "政府", "办")
+GOVERNING_COMMITTEE = re.compile("[省市州盟县区旗镇乡]委")
+
+
+def strict_match(gold: str, found: str) -> bool:
+    """Equal; or the longer is a place + the shorter (陕西省紫阳县 ~ 紫阳县, 江苏新沂市供电公司 ~
+    新沂市供电公司); or the shorter + its governing body (官埠桥镇 ~ 官埠桥镇党委)."""
+    if gold == found:
+        return True
+    short, long = sorted((gold, found), key=len)
+    if not short:
+        return False
+    if long.endswith(short):
+        place = long[: -len(short)]
+        return place.endswith(PLACE_ENDINGS) or place in _province_short_names()
+    if long.startswith(short):
+        body = long[len(short) :]
+        # 东岭县 ~ 东岭县委: the committee of the place the shorter names
+        committee = short[-1:] + body if body == "委" else body
+        return body in GOVERNING_BODIES or bool(GOVERNING_COMMITTEE.fullmatch(committee))
+    return False
+
+
+@cache
+def _province_short_names() -> frozenset[str]:
+    table = regions.table()
+    return frozenset(
+        short
+        for place in table.by_code.values()
+        if place.level == 0
+        for short in regions.short_names(place)
+    )
 
 
 def exact_match(gold: str, found: str) -> bool:
@@ -144,6 +192,7 @@ def score_article(article: Article, gold: dict[str, Any]) -> dict[str, Score]:
     found_source = [article.source.name] if article.source else []
     return {
         "organizations": match(gold.get("organizations", []), subjects, contains_match),
+        "organizations_strict": match(gold.get("organizations", []), subjects, strict_match),
         "authors": match(gold.get("authors", []), credited, exact_match),
         "source": match(gold_source, found_source, exact_match),
         "groups": match([g["label"] for g in labelled], [g.label for g in counted], prefix_match),
