@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from functools import cache, lru_cache
 
 from extractor import rules
@@ -103,10 +104,11 @@ def subject_scores(
     merge_level_names(candidates, scores)
     _merge_generic_names(candidates, scores, generic)
     shared = dict(scores)
+    related = _Related(candidates)
     for name in scores:
-        for other, cand in candidates.items():
-            if other != name and other not in generic and _same_or_part(name, other):
-                shared[name] += max(cand.own, 0)
+        for other in related.of(name):
+            if other != name and other not in generic:
+                shared[name] += max(candidates[other].own, 0)
         shared[name] += short_name_support(doc, name, candidates[name])
         if placed(name, candidates[name]):
             shared[name] += named_weight("placed")
@@ -178,6 +180,44 @@ def _same_or_part(name: str, other: str) -> bool:
     return any(
         long.startswith(short[:k]) and long.endswith(short[k:]) for k in range(2, len(short))
     )
+
+#: The shortest name `_same_or_part` takes as another's short way of writing (岱山县院).
+MIN_SHORT_FORM = 4
+#: Characters a short form keeps of the long one's start, at least (岱山 of 岱山县检察院).
+MIN_KEPT_START = 2
+
+
+def _written_short(long: str) -> Iterator[str]:
+    """Every way `_same_or_part` lets a longer name be written short: a start of at least
+    MIN_KEPT_START characters and a non-empty end, MIN_SHORT_FORM characters at least."""
+    for size in range(MIN_SHORT_FORM, len(long)):
+        for k in range(MIN_KEPT_START, size):
+            yield long[:k] + long[len(long) - (size - k) :]
+
+
+class _Related:
+    """The candidates `_same_or_part` relates to a name, found by lookups, not by trying
+    every pair (an article naming thousands of bodies stays linear)."""
+
+    def __init__(self, names: Iterable[str]) -> None:
+        self.names = set(names)
+        self.by_expanded: dict[str, set[str]] = {}
+        self.by_short: dict[str, set[str]] = {}
+        for name in self.names:
+            self.by_expanded.setdefault(expand(name), set()).add(name)
+            for short in _written_short(name):
+                self.by_short.setdefault(short, set()).add(name)
+
+    def of(self, name: str) -> set[str]:
+        """Every `other` with `_same_or_part(name, other)`."""
+        found = {name + body for body in _bodies() if name + body in self.names}
+        found |= self.by_expanded.get(expand(name), set())
+        if len(name) >= MIN_SHORT_FORM:
+            found |= self.by_short.get(name, set())  # name is the short way of writing other
+        found |= {short for short in set(_written_short(name)) if short in self.names}
+        found.discard(name)
+        return found
+
 
 @cache
 def _bodies() -> frozenset[str]:
