@@ -404,6 +404,31 @@ def export_command(log: Path, formats: list[str], outdir: Path | None) -> None:
             click.echo(str(target / name))
 
 
+@cli.command(name="report")
+@click.argument("outdir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+def report_command(outdir: Path) -> None:
+    """Write OUTDIR/report/, an offline HTML report of a run: every fact highlighted in its text.
+
+    Reads OUTDIR/articles.jsonl and OUTDIR/manifest.jsonl (as `extract` leaves them); the
+    same as `extract --format html`. Open OUTDIR/report/index.html in a browser: an
+    overview, an index to filter and sort, one page per article.
+
+    \b
+    Example:
+      newsfacts extract samples -o out && newsfacts report out
+    """
+    log = outdir / ARTICLES
+    if not log.exists():
+        raise click.UsageError(f"no {ARTICLES} in {outdir}: run `newsfacts extract … -o {outdir}`")
+    try:
+        exporters = export_log(log, outdir, ["html"])
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    for exporter in exporters:
+        for name in exporter.files:
+            click.echo(str(outdir / name))
+
+
 def _one_target(store_dir: Path | None, endpoint: str | None) -> None:
     if (store_dir is None) == (endpoint is None):
         raise click.UsageError("give exactly one of --store DIR or --endpoint URL")
