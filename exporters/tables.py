@@ -23,6 +23,10 @@ PATH_SEP = " › "
 
 #: Characters of context shown on each side of an evidence span.
 CONTEXT_CHARS = 30
+#: What ends a sentence, for the sentence shown beside a fact (full-width and ASCII forms).
+SENTENCE_STOPS = ("。", "！", "？", "；", "!", "?", ";")
+#: Characters of a sentence kept on each side of the span it holds.
+SENTENCE_CHARS = 80
 
 Value = str | int | bool | datetime | date | None
 Row = tuple[Value, ...]
@@ -136,6 +140,37 @@ def evidence_context(article: Article, evidence: Evidence | None) -> str | None:
     before = "…" if start > 0 else ""
     after = "…" if end < len(text) else ""
     return f"{before}{text[start:end]}{after}"
+
+
+def evidence_sentence(
+    article: Article, evidence: Evidence | None, limit: int = SENTENCE_CHARS
+) -> tuple[str, str, str] | None:
+    """The sentence holding a span, as (before, span, after); None when the text is not kept.
+
+    The sentence runs from the stop before the span to the stop after it (。！？；), each side
+    cut to `limit` characters with "…".
+    """
+    text = _evidence_source(article, evidence)
+    if text is None or evidence is None or evidence.end > len(text):
+        return None
+    start, end = evidence.start, evidence.end
+    left = max(text.rfind(stop, 0, start) for stop in SENTENCE_STOPS) + 1
+    ends = [i for i in (text.find(stop, end) for stop in SENTENCE_STOPS) if i >= 0]
+    right = min(ends) + 1 if ends else len(text)
+    if start < end and text[end - 1] in SENTENCE_STOPS:  # the span closes its own sentence
+        right = end
+    before, after = text[left:start], text[end:right]
+    if len(before) > limit:
+        before = "…" + before[-limit:]
+    if len(after) > limit:
+        after = after[:limit] + "…"
+    return before, text[start:end], after
+
+
+def sentence_text(article: Article, evidence: Evidence | None) -> str | None:
+    """The sentence holding a span, as one string (for a cell)."""
+    parts = evidence_sentence(article, evidence)
+    return None if parts is None else "".join(parts)
 
 
 def _evidence_source(article: Article, evidence: Evidence | None) -> str | None:

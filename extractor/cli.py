@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import traceback
 from collections.abc import Sequence
@@ -11,9 +12,18 @@ from pathlib import Path
 import click
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 from rich.tree import Tree
 
 from exporters import REGISTRY, UnknownFormatError, known_formats, resolve
+from exporters.cells import display_width
+from exporters.tables import (
+    PATH_SEP,
+    count_groups,
+    evidence_place,
+    evidence_sentence,
+    walk_measures,
+)
 from extractor import __version__
 from extractor.batch import (
     ARTICLES,
@@ -31,10 +41,14 @@ from extractor.evaluate import Report, evaluate, regressions
 from extractor.pipeline import extract_article
 from extractor.progress import BatchProgress, print_summary
 from extractor.remote import MissingExtraError, is_url
-from schemas import Article, MeasureGroup
+from schemas import Article, Evidence, MeasureGroup, Organization
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 EXIT_INTERRUPTED = 130
+#: `show` prints the article's header (title to counts) in at most this many lines.
+HEADER_LINES = 12
+#: Organizations merely mentioned that the header names (the rest are counted).
+HEADER_NAMES = 6
 
 
 def _format_help() -> str:
@@ -234,12 +248,21 @@ def _load_run_into_store(outdir: Path, store_dir: Path, err: Console) -> None:
 @cli.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the record as JSON instead of a tree.")
-def show(file: Path, as_json: bool) -> None:
-    """Print one article's record as a tree: title, date, source, people, measure tree, warnings.
+@click.option(
+    "--evidence",
+    is_flag=True,
+    help="Also print every fact with the sentence it was found in, the span highlighted.",
+)
+def show(file: Path, as_json: bool, evidence: bool) -> None:
+    """Print one article: a header (title, date, source, subject, people, counts), then its
+    measure tree and warnings; on a terminal, long output goes through a pager.
+
+    Paragraph numbers (¶) count from 0, as in the JSON.
 
     \b
-    Example:
+    Examples:
       newsfacts show samples/2021-12-22-NW202112222222391066.md
+      newsfacts show samples/2021-12-22-NW202112222222391066.md --evidence
     """
     try:
         article = extract_article(file.name, file.read_bytes())
@@ -248,7 +271,19 @@ def show(file: Path, as_json: bool) -> None:
     if as_json:
         click.echo(article.model_dump_json(indent=2))
         return
-    Console(highlight=False).print(article_tree(article))
+    console = Console(highlight=False)
+    with console.capture() as captured:
+        for line in article_header(article):
+            console.print(line, soft_wrap=True)  # never cut: a long line wraps on the screen
+        console.print(measure_tree(article))
+        if evidence:
+            print_evidence(console, article)
+    text = captured.get()
+    if console.is_terminal and text.count("\n") > console.height:
+        os.environ.setdefault("LESS", "-R")  # less shows the colours instead of their codes
+        click.echo_via_pager(text, color=True)
+    else:
+        click.echo(text, nl=False, color=console.is_terminal)
 
 
 @cli.command(name="eval")
@@ -331,40 +366,101 @@ def formats() -> None:
         click.echo(f"{entry.name}{aliases}: {entry.files} — {entry.description}")
 
 
-def article_tree(article: Article) -> Tree:
-    """A rich Tree of the record's fields, for `show`."""
-    tree = Tree(f"[bold]{article.title or '(no title)'}[/bold]  id={article.id}")
-    tree.add(f"published: {article.published or '—'}")
-    tree.add(f"url: {article.url or '—'}")
-    tree.add(f"category: {article.category or '—'}   tags: {', '.join(article.tags) or '—'}")
-    tree.add(f"source: {article.source.name if article.source else '—'}")
-    orgs = tree.add(f"organizations ({len(article.organizations)})")
-    for org in article.organizations:
-        region = f", {org.region}" if org.region else ""
-        orgs.add(f"{org.name} \\[{org.role}, {org.kind}{region}]")  # \\[: rich markup
-    people = tree.add(f"people ({len(article.authors)})")
-    for person in article.authors:
-        people.add(f"{person.name} \\[{person.role}]")
-    groups = tree.add(f"measure groups ({len(article.measure_groups)})")
+def article_header(article: Article) -> list[Text]:
+    """At most HEADER_LINES lines: what the article is, who acts, who wrote it, what it holds."""
+    subjects = [o for o in article.organizations if o.role == "subject"]
+    mentioned = [o.name for o in article.organizations if o.role == "mentioned"]
+    nodes = list(walk_measures(article.measure_groups))
+    counts = (
+        f"{_plural(count_groups(article.measure_groups), 'measure group')}, "
+        f"{_plural(sum(n.leaf for n in nodes), 'leaf measure')} "
+        f"({_plural(len(nodes), 'item')}),\n        "
+        f"{_plural(len(article.organizations), 'organization')}, "
+        f"{_plural(len(article.authors), 'person', 'people')}, "
+        f"{_plural(len(article.paragraphs), 'paragraph')}, "
+        f"{_plural(len(article.warnings), 'warning')}"
+    )
+    tags = ", ".join(article.tags) or "—"
+    more = len(mentioned) - HEADER_NAMES
+    named = "; ".join(mentioned[:HEADER_NAMES]) + (f" and {more} more" if more > 0 else "")
+    source = article.source.name if article.source else "—"
+    lines = [
+        Text(article.title or "(no title)", style="bold"),
+        Text(f"published {article.published or '—'} · source: {source}"),
+        Text(f"id {article.id} · file {article.path}"),
+        Text(f"url: {article.url or '—'}"),
+        Text(f"category: {article.category or '—'} · tags: {tags}"),
+        Text("subject: " + ("; ".join(_org(o) for o in subjects) or "—")),
+        Text("mentioned: " + (named or "—")),
+        Text("people: " + ("; ".join(f"{p.name} ({p.role})" for p in article.authors) or "—")),
+        Text(f"counts: {counts}"),
+    ]
+    assert sum(len(line.split()) for line in lines) <= HEADER_LINES  # noqa: S101 - the header's promise, checked as it is built
+    return lines
+
+
+def _plural(count: int, one: str, many: str | None = None) -> str:
+    return f"{count} {one if count == 1 else (many or one + 's')}"
+
+
+def _org(org: Organization) -> str:
+    return f"{org.name} ({org.kind}, {org.region})" if org.region else f"{org.name} ({org.kind})"
+
+
+def measure_tree(article: Article) -> Tree:
+    """The measure tree with declared/found counts, then the warnings, as a rich Tree."""
+    tree = Tree(f"measure groups ({count_groups(article.measure_groups)})")
     for group in article.measure_groups:
-        _add_group(groups, group)
+        _add_group(tree, group)
     warnings = tree.add(f"warnings ({len(article.warnings)})")
     for warning in article.warnings:
-        warnings.add(f"[yellow]{warning}[/yellow]")
-    tree.add(f"paragraphs: {len(article.paragraphs)}")
+        warnings.add(Text(warning, style="yellow"))
     return tree
 
 
 def _add_group(parent: Tree, group: MeasureGroup) -> None:
     declared = "?" if group.declared_count is None else str(group.declared_count)
-    node = parent.add(f"[bold]{group.label}[/bold]  declared {declared}, found {len(group.items)}")
+    label = Text(group.label, style="bold")
+    label.append(f"  declared {declared}, found {len(group.items)}", style="")
+    node = parent.add(label)
     children = {child.parent_item: child for child in group.children}
     for index, item in enumerate(group.items):
-        item_node = node.add(item.name)
+        item_node = node.add(Text(item.name))
         if index in children:
             _add_group(item_node, children.pop(index))
     for child in children.values():
         _add_group(node, child)
+
+
+def print_evidence(console: Console, article: Article) -> None:
+    """Every fact with its sentence, the span highlighted (a ^ line under it without colours)."""
+    console.print(Text("\nevidence (¶ counts paragraphs from 0)", style="bold"))
+    facts: list[tuple[str, str, Evidence]] = []
+    if article.source is not None:
+        facts.append(("source", article.source.name, article.source.evidence))
+    for org in article.organizations:
+        facts.extend((f"organization ({org.role})", org.name, ev) for ev in org.evidence)
+    facts.extend((f"person ({p.role})", p.name, p.evidence) for p in article.authors)
+    facts.extend(
+        (f"measure {PATH_SEP.join(n.path)} #{n.index + 1}", n.item.name, n.item.evidence)
+        for n in walk_measures(article.measure_groups)
+    )
+    for kind, name, where in facts:
+        place = evidence_place(where) or "?"
+        if where.where == "paragraph" and where.paragraph is not None:
+            place = f"¶{where.paragraph}"
+        console.print(Text(f"{kind}: {name}  [{place} {where.start}-{where.end}]"), soft_wrap=True)
+        parts = evidence_sentence(article, where)
+        if parts is None:
+            console.print(Text("    (the text of this span is not kept in the record)"))
+            continue
+        before, span, after = parts
+        line = Text("    " + before)
+        line.append(span, style="bold black on yellow")
+        line.append(after)
+        console.print(line, soft_wrap=True)
+        if console.color_system is None:
+            console.print(" " * (4 + display_width(before)) + "^" * max(1, display_width(span)))
 
 
 @cli.command(name="export")
