@@ -15,7 +15,9 @@ CHART_WIDTH = 720
 LABEL_CHAR_PX = 7  # per narrow character of a category label (a CJK character counts two)
 MAX_LABEL_PX = 300
 COLUMN_WIDTH = 28
-COLUMN_CHART_HEIGHT = 180
+COLUMN_CHART_HEIGHT = 200
+#: Room under the columns for the month labels, written at a slant.
+COLUMN_LABEL_ROOM = 70
 
 
 def hbar_chart(rows: Sequence[tuple[str, int, str | None]], title: str) -> Markup:
@@ -50,8 +52,8 @@ def column_chart(rows: Sequence[tuple[str, int]], title: str) -> Markup:
     if not rows:
         return Markup("")
     top = max(r[1] for r in rows) or 1
-    plot = COLUMN_CHART_HEIGHT - 60
-    width = len(rows) * COLUMN_WIDTH + 20
+    plot = COLUMN_CHART_HEIGHT - COLUMN_LABEL_ROOM - 20
+    width = len(rows) * COLUMN_WIDTH + 60
     out = [
         f'<svg class="chart" role="img" viewBox="0 0 {width} {COLUMN_CHART_HEIGHT}" '
         f'width="{width}" height="{COLUMN_CHART_HEIGHT}"><title>{escape(title)}</title>'
