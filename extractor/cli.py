@@ -7,6 +7,7 @@ import os
 import sys
 import traceback
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 
 import click
@@ -18,6 +19,9 @@ from rich.tree import Tree
 from exporters import REGISTRY, UnknownFormatError, known_formats, resolve
 from exporters.cells import display_width
 from exporters.tables import (
+    DEFAULT_LANG,
+    LANG_ENV,
+    LANGS,
     PATH_SEP,
     count_groups,
     evidence_place,
@@ -84,14 +88,36 @@ def _input_paths(
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="newsfacts")
-def cli() -> None:
+@click.option(
+    "--lang",
+    type=click.Choice(LANGS),
+    default=None,
+    help=f"Language of the workbook's and CSV files' headers and sheet names (default: "
+    f"${LANG_ENV}, else {DEFAULT_LANG}). Give it before the command: newsfacts --lang en extract …",
+)
+@click.pass_context
+def cli(ctx: click.Context, lang: str | None) -> None:
     """newsfacts: Chinese news articles -> typed, traceable facts.
 
     \b
     Examples:
       newsfacts extract samples -o out          # every post under samples/ -> out/articles.jsonl
       newsfacts show samples/2021-12-22-NW202112222222391066.md
+      newsfacts --lang en extract samples -o out --format xlsx   # English headers
     """
+    if lang is not None:
+        # The exporters read it when they open (however a command builds them); put back
+        # when the command ends, so main() called twice in one process starts afresh.
+        before = os.environ.get(LANG_ENV)
+        os.environ[LANG_ENV] = lang
+        ctx.call_on_close(partial(_restore_env, LANG_ENV, before))
+
+
+def _restore_env(name: str, value: str | None) -> None:
+    if value is None:
+        os.environ.pop(name, None)
+    else:
+        os.environ[name] = value
 
 
 @cli.command()
