@@ -26,10 +26,13 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import Cell, WriteOnlyCell
 from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.label import DataLabelList
+from openpyxl.drawing.spreadsheet_drawing import AbsoluteAnchor
+from openpyxl.drawing.xdr import XDRPositiveSize2D
 from openpyxl.styles import Alignment, Font
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.indexed_list import IndexedList
+from openpyxl.worksheet.page import PrintPageSetup
 from openpyxl.worksheet.worksheet import Worksheet
 
 from exporters.base import Exporter
@@ -74,6 +77,9 @@ SHEET_NAME_MAX = 31
 SHEET_NAME_FORBIDDEN = str.maketrans(dict.fromkeys("[]:*?/\\", "_"))
 #: Bars in the chart (the Summary's table lists every organization).
 CHART_BARS = 20
+#: The chart sheet's chart: an A4 landscape page within its margins (cm).
+CHART_PAGE_CM = (25.0, 17.0)
+EMU_PER_CM = 360_000  # English Metric Units, the drawing unit of Office files
 #: The key of the rows without a subject organization (shown as NO_SUBJECT's words).
 NO_SUBJECT_KEY = ""
 #: A Summary of at most this many rows prints on one page (scaled); a longer one is one
@@ -499,7 +505,16 @@ class ExcelExporter(Exporter):
         sheet.auto_filter.ref = f"A{top}:C{top + len(names)}"
         bars = min(CHART_BARS, len([n for n in names if n != NO_SUBJECT_KEY]))
         if bars:
-            self.chart_sheet.add_chart(_bar_chart(sheet, top, bars, CHART_TITLE(lang)))
+            chart = _bar_chart(sheet, top, bars, CHART_TITLE(lang))
+            self.chart_sheet.add_chart(chart)
+            # openpyxl anchors a chart sheet's chart with size 0: Excel stretches it to the
+            # page, LibreOffice draws nothing. Give it the size of the page.
+            width, height = (round(cm * EMU_PER_CM) for cm in CHART_PAGE_CM)
+            anchor = AbsoluteAnchor(ext=XDRPositiveSize2D(width, height))
+            cast(Any, chart).anchor = anchor  # openpyxl's stubs type it as a cell name
+        self.chart_sheet.pageSetup = PrintPageSetup(
+            orientation="landscape", paperSize=Worksheet.PAPERSIZE_A4
+        )
 
 
 def print_setup(sheet: Sheet, *, one_page: bool = False) -> None:
@@ -542,7 +557,11 @@ def _bar_chart(sheet: Sheet, top: int, bars: int, title: str) -> BarChart:
     chart.x_axis.tickMarkSkip = 1
     chart.y_axis.title = SUMMARY_ORGS[2].zh if title == CHART_TITLE.zh else SUMMARY_ORGS[2].en
     chart.dataLabels = DataLabelList()
-    chart.dataLabels.showVal = True  # the number at the end of every bar
+    chart.dataLabels.showVal = True  # the number at the end of every bar, and only it
+    chart.dataLabels.showCatName = False  # (LibreOffice adds what is not switched off)
+    chart.dataLabels.showSerName = False
+    chart.dataLabels.showLegendKey = False
+    chart.dataLabels.showPercent = False
     chart.legend = None
     return chart
 

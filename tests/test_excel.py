@@ -686,7 +686,11 @@ def test_the_chart_has_its_own_page_and_names_every_bar(tmp_path: Path) -> None:
     with zipfile.ZipFile(path) as archive:
         names = archive.namelist()
         chart = archive.read(next(n for n in names if n.startswith("xl/charts/chart")))
+        drawing = archive.read("xl/drawings/drawing1.xml").decode("utf-8")
     assert "xl/chartsheets/sheet1.xml" in names
+    # a chart sheet's chart needs a size of its own, or LibreOffice draws nothing
+    size = re.search(r'<(?:xdr:)?ext cx="(\d+)" cy="(\d+)"', drawing)
+    assert size and int(size.group(1)) > 0 and int(size.group(2)) > 0
     text = chart.decode("utf-8")
     assert '<tickLblSkip val="1"/>' in text
     assert '<showVal val="1"/>' in text
