@@ -266,8 +266,8 @@ def _load_run_into_store(outdir: Path, store_dir: Path, err: Console) -> None:
     except StoreError as exc:
         raise click.ClickException(str(exc)) from exc
     err.print(
-        f"store {store_dir}: {quads} quads in {graphs} named graphs"
-        f" ({report.replaced} graphs replaced)"
+        f"store {store_dir}: {quads} quads in {_plural(graphs, 'named graph')}"
+        f" ({_plural(report.replaced, 'graph')} replaced)"
     )
 
 
@@ -598,7 +598,7 @@ def load(
     \b
     Examples:
       newsfacts load out/articles.nq --store out/kg
-      NEWSFACTS_SPARQL_USER=me NEWSFACTS_SPARQL_PASSWORD=… \
+      NEWSFACTS_SPARQL_USER=me NEWSFACTS_SPARQL_PASSWORD=… \\
         newsfacts load out/articles.nq --endpoint http://localhost:7878/store
     """
     from exporters.store import StoreError, load_endpoint, load_store, store_counts  # noqa: PLC0415
@@ -609,15 +609,16 @@ def load(
             report = load_store(list(files), store_dir)
             quads, graphs = store_counts(store_dir)
             click.echo(
-                f"{report.files} files -> {store_dir}: {quads} quads in {graphs} named graphs"
-                f" ({report.replaced} graphs replaced)"
+                f"{_plural(report.files, 'file')} -> {store_dir}: {quads} quads in "
+                f"{_plural(graphs, 'named graph')} ({_plural(report.replaced, 'graph')} replaced)"
             )
         else:
             assert endpoint is not None  # noqa: S101 - _one_target checked it
             report = load_endpoint(list(files), endpoint, batch_size=batch_size, workers=workers)
             click.echo(
-                f"{report.files} files -> {endpoint}: {report.graphs} graphs, "
-                f"{report.quads} triples in {report.requests} requests"
+                f"{_plural(report.files, 'file')} -> {endpoint}: "
+                f"{_plural(report.graphs, 'graph')}, {report.quads} triples in "
+                f"{report.requests} requests"
             )
             for note in dict.fromkeys(report.notes):
                 click.echo(f"note: {note}", err=True)
@@ -734,11 +735,14 @@ def validate(files: tuple[Path, ...]) -> None:
         for violation in report.violations:
             click.echo(violation.line())
         if report.conforms:
-            click.echo(f"{path}: conforms to schemas/shapes.ttl ({report.graphs} graphs)")
+            click.echo(
+                f"{path}: conforms to schemas/shapes.ttl ({_plural(report.graphs, 'graph')})"
+            )
         else:
             failed = True
             click.echo(
-                f"{path}: {len(report.violations)} violations in {report.graphs} graphs", err=True
+                f"{path}: {len(report.violations)} violations in {_plural(report.graphs, 'graph')}",
+                err=True,
             )
     if failed:
         raise SystemExit(EXIT_FAILED)
