@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 import lxml.html
@@ -19,7 +20,7 @@ from exporters.report.facts import Fact
 from exporters.report.marks import marked
 from extractor.cli import main
 from schemas import Article, Evidence, MeasureGroup
-from tests.browser import load, run_chromium
+from tests.browser import Browser, screenshot
 from tests.conftest import REFERENCE, SAMPLES
 
 Key = tuple[str, str, str]  # kind, role, text
@@ -198,34 +199,37 @@ def test_crossing_spans_split_the_later_one_and_nested_spans_nest() -> None:
 # --- in a real browser ---------------------------------------------------------------------
 
 
-def test_the_console_check_sees_an_error(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with Browser() as one:
+        yield one
+
+
+def test_the_console_check_sees_errors(tmp_path: Path, browser: Browser) -> None:
     page = tmp_path / "broken.html"
-    page.write_text("<p>x</p><script>console.error('nf-broken'); undefinedName();</script>")
-    messages = load(page).console
-    assert any("nf-broken" in m for m in messages)
-    assert any("undefinedName" in m for m in messages)
+    page.write_text(
+        '<link rel="stylesheet" href="missing.css"><p>x</p>'
+        "<script>console.error('nf-broken'); undefinedName();</script>"
+    )
+    messages = browser.open(page).console
+    assert "console.error: nf-broken" in messages
+    assert any("undefinedName" in m for m in messages if m.startswith("uncaught: "))
+    assert any("missing.css" in m for m in messages if m.startswith("log error: "))
 
 
-#: Every how-many-th article page the browser test opens (each start of Chromium costs about
-#: a second on a busy machine); the lxml test above checks every page's marks.
-BROWSER_STRIDE = 6
-
-
-def test_chromium_renders_pages_with_every_highlight(out: Path) -> None:
-    records = articles(out)
-    chosen = [a for a in records if a.path == REFERENCE.name] + records[::BROWSER_STRIDE]
-    assert len(chosen) > 5
-    for article in chosen:
-        page = load(page_of(out, article))
+def test_chromium_renders_every_page_with_every_highlight(out: Path, browser: Browser) -> None:
+    for article in articles(out):
+        page = browser.open(page_of(out, article))
         assert page.console == [], article.path
         found, _ = dom_marks(page.dom)
         assert found == expected_marks(article), article.path
-    overview = load(out / "report" / "index.html")
-    assert overview.console == []
-    assert "Leaf measures per subject organization" in overview.dom
+    for name in ("index.html", "articles.html"):
+        assert browser.open(out / "report" / name).console == [], name
+    overview = lxml.html.fromstring(browser.open(out / "report" / "index.html").dom)
+    assert overview.xpath("//svg//rect")
 
 
-def test_chromium_filters_the_index_by_organization(out: Path) -> None:
+def test_chromium_filters_the_index_by_organization(out: Path, browser: Browser) -> None:
     records = articles(out)
     name = "绥化学院"
     want = sorted(
@@ -233,8 +237,7 @@ def test_chromium_filters_the_index_by_organization(out: Path) -> None:
         for a in records
         if name in {o.name for o in a.organizations if o.role == "subject"}
     )
-    url = (out / "report" / "articles.html").as_uri() + "?org=" + name
-    page = load(url)
+    page = browser.open((out / "report" / "articles.html").as_uri() + "?org=" + name)
     assert page.console == []
     root = lxml.html.fromstring(page.dom)
     shown = sorted(root.xpath('//table[@id="articles"]/tbody/tr/td[2]/a/text()'))
@@ -244,7 +247,5 @@ def test_chromium_filters_the_index_by_organization(out: Path) -> None:
 
 def test_chromium_takes_a_screenshot(out: Path, tmp_path: Path) -> None:
     shot = tmp_path / "overview.png"
-    run_chromium(
-        f"--screenshot={shot}", "--window-size=1200,900", (out / "report/index.html").as_uri()
-    )
+    screenshot(out / "report/index.html", shot, 1200, 900)
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
