@@ -249,3 +249,9 @@ def test_chromium_takes_a_screenshot(out: Path, tmp_path: Path) -> None:
     shot = tmp_path / "overview.png"
     screenshot(out / "report/index.html", shot, 1200, 900)
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_report_needs_a_run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["report", str(tmp_path)]) == 2
+    assert "no articles.jsonl" in capsys.readouterr().err
+    assert not (tmp_path / "report").exists()
