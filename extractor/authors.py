@@ -44,7 +44,7 @@ class Found:
 @cache
 def _role_words() -> tuple[tuple[str, Role], ...]:
     """(word, role), longest word first."""
-    table = rules.load("authors")["roles"]
+    table = rules.table("authors", "roles")
     if not isinstance(table, dict):
         raise rules.RuleError("authors.yaml: 'roles' must map roles to words")
     for role, words in table.items():

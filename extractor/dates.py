@@ -86,3 +86,19 @@ def _offset(tz: str) -> timezone:
     if hours > 14 or minutes > 59:
         raise ValueError(f"offset out of range: {tz}")
     return timezone(sign * timedelta(hours=hours, minutes=minutes))
+
+
+def is_date_value(text: str) -> bool:
+    """Rule check (dates.yaml `datetime`): the whole value reads as a date."""
+    return parse_date(text)[0] is not None
+
+
+def has_date_in_text(text: str) -> bool:
+    """Rule check (dates.yaml `in_text`): running text holds a well-formed date."""
+    return find_date(text) is not None
+
+
+def is_beijing_time(text: str) -> bool:
+    """Rule check (dates.yaml `default_offset`): the value's time is read as +08:00."""
+    value = parse_date(text)[0]
+    return value is not None and value.endswith(default_offset())

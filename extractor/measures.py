@@ -9,6 +9,7 @@ declared count that the items found do not meet is a warning, never silent.
 
 from __future__ import annotations
 
+import heapq
 import re
 
 from extractor import rules
@@ -64,7 +65,7 @@ def build_tree(paragraphs: list[str], title: str | None) -> tuple[list[Draft], l
     covered = _covered(groups, sequences)
     leads = _lead_groups(paragraphs, covered) + _runin_groups(paragraphs, covered)
     tops = sequences + leads + _title_parallel(title or "")
-    loose = [g for g in groups if not _hang(g, tops)]
+    loose = _hang_all(groups, tops)
     drafts = sorted(tops + loose, key=lambda d: (d.where != "title", d.para, d.start))
     for draft in tops:  # only items of enumerations: a label's own items are never split
         _shared_heads(draft, paragraphs)
@@ -198,24 +199,52 @@ def _unlabelled(label: str, items: list[Item]) -> Draft:
     return Draft(label, None, items, first.para, first.start, first.start, family="lead")
 
 
-def _hang(group: Draft, tops: list[Draft]) -> bool:
-    """Put a label group under the deepest item whose scope holds its label; False if none does."""
-    pos = (group.para, group.start)
-    if group.where != "paragraph":
-        return False
-    best: tuple[Draft, int] | None = None
+def _hang_all(groups: list[Draft], tops: list[Draft]) -> list[Draft]:
+    """Hang each label group under the last item, in tree order, whose scope holds its label.
+
+    One sweep in text order: items enter a heap when the sweep reaches their start and leave
+    once it has passed their scope, so each group costs a heap look-up, not a walk of the tree.
+    Returns the groups no item holds (they stay at the top level).
+    """
+    scopes = _item_scopes(tops)
+    heap: list[tuple[int, tuple[int, int], int]] = []  # (-rank, scope end, index in scopes)
+    at = 0
+    placed: dict[int, tuple[Draft, int]] = {}
+    order = sorted(range(len(groups)), key=lambda g: (groups[g].para, groups[g].start))
+    for g in (g for g in order if groups[g].where == "paragraph"):
+        pos = (groups[g].para, groups[g].start)
+        while at < len(scopes) and scopes[at][0] <= pos:
+            heapq.heappush(heap, (-scopes[at][1], scopes[at][2], at))
+            at += 1
+        while heap and not pos < heap[0][1]:
+            heapq.heappop(heap)  # the sweep moves forward only: a passed scope never returns
+        if heap:
+            placed[g] = scopes[heap[0][2]][3:]
+    parents: dict[int, Draft] = {}
+    for g, (parent, index) in sorted(placed.items()):
+        groups[g].parent_item = index
+        parent.children.append(groups[g])
+        parents[id(parent)] = parent
+    for parent in parents.values():
+        parent.children.sort(key=lambda d: (d.para, d.start))
+    return [group for g, group in enumerate(groups) if g not in placed]
+
+
+Scope = tuple[tuple[int, int], int, tuple[int, int], Draft, int]
+
+
+def _item_scopes(tops: list[Draft]) -> list[Scope]:
+    """(start, rank in tree order, scope end, draft, item index) of every item, by start."""
+    scopes: list[Scope] = []
+    rank = 0
     for top in tops:
         for draft in top.walk():
             for i, it in enumerate(draft.items):
-                if it.where == "paragraph" and (it.para, it.start) <= pos < it.scope_end:
-                    best = (draft, i)
-    if best is None:
-        return False
-    parent, index = best
-    group.parent_item = index
-    parent.children.append(group)
-    parent.children.sort(key=lambda d: (d.para, d.start))
-    return True
+                if it.where == "paragraph":
+                    scopes.append(((it.para, it.start), rank, it.scope_end, draft, i))
+                rank += 1
+    scopes.sort(key=lambda entry: (entry[0], entry[1]))
+    return scopes
 
 
 def _shared_heads(draft: Draft, paragraphs: list[str]) -> None:
@@ -229,10 +258,10 @@ def _shared_heads(draft: Draft, paragraphs: list[str]) -> None:
         text = paragraphs[item.para] if item.where == "paragraph" else ""
         for s, e in spans(text[item.start : own_end], frozenset("，,；;。：:"), item.start):
             run = _shared_run(text, s, e, not_heads)
+            if not run:
+                continue
             taken = [(it.para, it.start, it.end) for c in draft.children for it in c.items]
-            if run and not any(
-                p == item.para and a < run[-1][1] and run[0][0] < b for p, a, b in taken
-            ):
+            if not any(p == item.para and a < run[-1][1] and run[0][0] < b for p, a, b in taken):
                 child = Draft(
                     f"[…{_suffix([text[a:b] for a, b in run])}]",
                     None,

@@ -3,25 +3,31 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 
 from extractor import rules
 from extractor.measures_text import (
+    BRACKET_CHARS,
+    CLAUSE_STOPS,
     SEGMENT_STOPS,
     SENTENCE_STOPS,
     Draft,
     Item,
+    StopIndex,
     first_clause,
     first_stop,
     spans,
+    stop_index,
     stop_positions,
     strip_span,
     unquote,
 )
 from extractor.numerals import (
     CLASSIFIERS,
+    MAX_COUNT,
     NUMERAL_RUN,
     label_count,
     label_parts,
@@ -33,6 +39,29 @@ from extractor.numerals import (
 LEAD_MAX = 18
 #: A verb before a quoted label (构建“三个保障”) is at most this long.
 VERB_MAX = 4
+#: Stops that end the clause holding a label's verb (构建“三个保障”).
+VERB_STOPS = frozenset("，,；;。：:")
+#: A verb is looked for only this far before its label (VERB_MAX and some spaces).
+VERB_SCAN = 64
+COMMAS = frozenset("，,")
+DUN = frozenset("、")
+NOT_SPACE = re.compile(r"\S")
+#: Quote characters: a quoted piece before a label holds none of them.
+QUOTES = frozenset('“”"')
+QUOTE_OPENERS = frozenset('“"')
+QUOTE_CLOSERS = frozenset('”"')
+#: A quoted member before its label (“A”“B”四方面) is at most this long.
+QUOTED_MAX = 30
+#: Stops that end the sentence or clause holding the members before a label.
+PRECEDING_STOPS = frozenset("。；;：:！!？?")
+#: A label and the ordinal sequence it introduces are at most this far apart (”：, ”，即…).
+GAP_MAX = 32
+#: Clauses that may hold one part's item: “五清五查” → 清… , 查…
+PART_STOPS = frozenset("，,；;。")
+#: A part's items stand within this many characters of where they are looked for.
+PART_REACH = 2000
+#: Spaces, quotes and brackets that may precede a clause's first characters.
+PART_HEAD_SLACK = 8
 #: Search this many paragraphs after a label for items given by the label's parts.
 PART_WINDOW = 3
 #: Where a part's head may stand in a sentence's first clause (村组干部查村内道路).
@@ -64,12 +93,61 @@ class Context:
     labels_at: dict[int, list[Label]] = field(default_factory=dict)
     sequences_at: dict[int, list[Draft]] = field(default_factory=dict)
 
+    #: Per paragraph: sequence starts, sorted, and the sequences in that order with their rank
+    #: in tree order (so a window of them is found by bisect and tried in tree order).
+    _seq_starts: dict[int, list[int]] = field(default_factory=dict)
+    _seq_sorted: dict[int, list[tuple[int, Draft]]] = field(default_factory=dict)
+    _body_ends: dict[int, int] = field(default_factory=dict)
+    _openings: dict[tuple[int, str], list[Item]] = field(default_factory=dict)
+    _label_starts: dict[int, list[int]] = field(default_factory=dict)
+
     def __post_init__(self) -> None:
         for label in self.labels:
             self.labels_at.setdefault(label.para, []).append(label)
         for top in self.sequences:
             for seq in top.walk():
                 self.sequences_at.setdefault(seq.para, []).append(seq)
+        for para, seqs in self.sequences_at.items():
+            ranked = sorted(enumerate(seqs), key=lambda pair: pair[1].start)
+            self._seq_sorted[para] = ranked
+            self._seq_starts[para] = [seq.start for _, seq in ranked]
+
+    def sequences_near(self, para: int, start: int, end: int) -> list[Draft]:
+        """Sequences of paragraph `para` starting in [start, end], in tree order."""
+        starts = self._seq_starts.get(para)
+        if not starts:
+            return []
+        window = self._seq_sorted[para][bisect_left(starts, start) : bisect_right(starts, end)]
+        return [seq for _, seq in sorted(window, key=lambda pair: pair[0])]
+
+    def opening_sentences(self, para: int, opening: str) -> list[Item]:
+        """Sentences of paragraph `para` that open with `opening` (cached: many labels ask)."""
+        key = (para, opening)
+        found = self._openings.get(key)
+        if found is None:
+            text = self.paragraphs[para]
+            pieces = [
+                (s, e)
+                for s, e in stop_index(text).spans(SENTENCE_STOPS, 0, len(text))
+                if text[s:e].lstrip().startswith(opening)
+            ]
+            found = self._openings[key] = _items(text, para, pieces)
+        return list(found)
+
+    def labels_between(self, para: int, start: int, end: int) -> list[Label]:
+        """Labels of paragraph `para` starting in [start, end)."""
+        found = self.labels_at.get(para, [])
+        starts = self._label_starts.get(para)
+        if starts is None:
+            starts = self._label_starts[para] = [lab.start for lab in found]
+        return found[bisect_left(starts, start) : bisect_left(starts, end)]
+
+    def body_end(self, para: int) -> int:
+        """Where paragraph `para` ends once its final sentence stops are cut off."""
+        found = self._body_ends.get(para)
+        if found is None:
+            found = self._body_ends[para] = len(self.paragraphs[para].rstrip("。！!？?"))
+        return found
 
 
 @cache
@@ -81,11 +159,11 @@ def find_labels(text: str, para: int, where: str = "paragraph") -> tuple[list[La
     """Count labels of one text, and the model codes (“三三六三”) it states."""
     labels: list[Label] = []
     codes: list[str] = []
-    taken: list[tuple[int, int]] = []
+    taken = _Spans()
     slogans = _slogans()
     for match in rules.pattern("measures", "quoted").finditer(text):
         word = match.group("label").strip()
-        taken.append(match.span())
+        taken.add(*match.span())
         if word in slogans or re.search(r"[、，,；;。]", word):
             continue
         if model_code(word):
@@ -103,14 +181,31 @@ def find_labels(text: str, para: int, where: str = "paragraph") -> tuple[list[La
             start, end = match.span("label")
             word = match.group("label")
             count = label_count(word)
-            if word in slogans or any(s < end and start < e for s, e in taken):
+            if word in slogans or taken.overlaps(start, end):
                 continue
             if count is None or count < 2:  # 一个平台 declares no enumeration
                 continue
-            taken.append((start, end))
+            taken.add(start, end)
             labels.append(Label(word, count, para, start, end, False, where))
     labels.sort(key=lambda lab: lab.start)
     return labels, codes
+
+
+class _Spans:
+    """Disjoint (start, end) spans, sorted: does a new span overlap one? (bisect, not a scan)"""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+
+    def add(self, start: int, end: int) -> None:
+        i = bisect_left(self.starts, start)
+        self.starts.insert(i, start)
+        self.ends.insert(i, end)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect_left(self.starts, end) - 1  # the last span starting before `end`
+        return i >= 0 and self.ends[i] > start
 
 
 def _draft(label: Label, items: list[Item], ctx: Context) -> Draft:
@@ -131,18 +226,21 @@ def _draft(label: Label, items: list[Item], ctx: Context) -> Draft:
 
 def _heading(text: str, label: Label) -> str:
     """The sentence stating the label."""
-    for start, end in spans(text, SENTENCE_STOPS):
-        if start <= label.start < end:
-            return text[start:end].strip()
-    return text.strip()
+    index = stop_index(text)
+    before = index.last(SENTENCE_STOPS, label.start)
+    after = index.first(SENTENCE_STOPS, label.start)
+    start = 0 if before is None else before + 1
+    end = len(text) if after is None else after + 1
+    sentence = text[start:end].strip()
+    return sentence or text.strip()
 
 
 def _purpose(text: str, label: Label) -> str | None:
     """The clause after the label: 构建“三个保障”，完善就业工作机制 → 完善就业工作机制."""
-    rest = text[label.end :]
-    if rest[:1] not in ("，", ","):
+    if text[label.end : label.end + 1] not in ("，", ","):
         return None
-    return first_clause(rest[1:]) or None
+    stop = stop_index(text).first(CLAUSE_STOPS, label.end + 1)
+    return first_clause(text[label.end + 1 : stop]) or None
 
 
 def _item(text: str, para: int, start: int, end: int, name: str | None = None) -> Item | None:
@@ -165,20 +263,24 @@ def _items(text: str, para: int, pieces: list[tuple[int, int]]) -> list[Item]:
 def attach_sequence(label: Label, ctx: Context) -> Draft | None:
     """八项工作,即一是…, “三个到位”:一是…, or a label closing the paragraph before 一是…."""
     text = ctx.paragraphs[label.para]
-    later = any(lab.start > label.start for lab in ctx.labels_at.get(label.para, []))
-    back = text[: label.start].endswith(tuple(rules.strings("measures", "refers_back")))
-    nearby = ctx.sequences_at.get(label.para, []) + ctx.sequences_at.get(label.para + 1, [])
-    for seq in nearby:
+    own = ctx.labels_at.get(label.para, [])  # sorted by start
+    later = bool(own) and own[-1].start > label.start
+    back = text.endswith(tuple(rules.strings("measures", "refers_back")), 0, label.start)
+    for seq in ctx.sequences_near(label.para, label.end, label.end + GAP_MAX):
         if seq.labelled:
             continue
-        if seq.para == label.para and seq.start >= label.end:
-            gap = text[label.end : seq.start]
-            if re.fullmatch(r"[”\"]?\s*(?:[，,：:]?\s*即?|[^。；;！!？?]{0,10}[：:])\s*", gap):
-                return _adopt(seq, label, ctx)
-        if seq.para == label.para + 1 and seq.start == 0 and not later and not back:
-            last = first_stop(text[label.end :].rstrip("。！!？?"), SENTENCE_STOPS) is None
-            if label.count == len(seq.items) or last:
-                return _adopt(seq, label, ctx)
+        gap = text[label.end : seq.start]
+        if re.fullmatch(r"[”\"]?\s*(?:[，,：:]?\s*即?|[^。；;！!？?]{0,10}[：:])\s*", gap):
+            return _adopt(seq, label, ctx)
+    if later or back:
+        return None
+    for seq in ctx.sequences_near(label.para + 1, 0, 0):
+        if seq.labelled:
+            continue
+        body_end = ctx.body_end(label.para)
+        last = stop_index(text).first(SENTENCE_STOPS, label.end, body_end) is None
+        if label.count == len(seq.items) or last:
+            return _adopt(seq, label, ctx)
     return None
 
 
@@ -245,10 +347,9 @@ def colon_list(label: Label, ctx: Context) -> Draft | None:
         if end < 0:
             return None
     else:
-        stop = first_stop(text[start:], SENTENCE_STOPS)
-        end = start + stop if stop is not None else len(text)
-    region = text[start:end]
-    pieces = spans(region, SEGMENT_STOPS, start)
+        stop = stop_index(text).first(SENTENCE_STOPS, start)
+        end = stop if stop is not None else len(text)
+    pieces = stop_index(text).spans(SEGMENT_STOPS, start, end)
     if len(pieces) < 2:
         pieces = _list_members(text, start, end, label.count)
     items = _items(text, label.para, pieces)
@@ -279,24 +380,19 @@ def verb_sentences(label: Label, ctx: Context) -> Draft | None:
     text = ctx.paragraphs[label.para]
     if not label.quoted or label.para + 1 >= len(ctx.paragraphs):
         return None
-    clause_start = max(
-        [0, *[i + 1 for i in stop_positions(text[: label.start], frozenset("，,；;。：:"))]]
+    before = stop_index(text).last(VERB_STOPS, label.start)
+    clause_start = 0 if before is None else before + 1
+    verb = (
+        text[clause_start : label.start].strip() if label.start - clause_start <= VERB_SCAN else ""
     )
-    verb = text[clause_start : label.start].strip()
     parts = label_parts(label.text) or []
     # the items repeat the heading's verb (构建“三个保障”) or the label's head (“四个聚焦”)
     openings = [w for w in (verb, parts[-1][1].lstrip("".join(CLASSIFIERS)) if parts else "") if w]
     q = label.para + 1
-    following = ctx.paragraphs[q]
     for opening in openings:
         if len(opening) > VERB_MAX:
             continue
-        pieces = [
-            (s, e)
-            for s, e in spans(following, SENTENCE_STOPS)
-            if following[s:e].lstrip().startswith(opening)
-        ]
-        items = _items(following, q, pieces)
+        items = ctx.opening_sentences(q, opening)
         if len(items) >= 2:
             return _draft(label, items, ctx)
     return None
@@ -308,20 +404,30 @@ def verb_sentences(label: Label, ctx: Context) -> Draft | None:
 def semicolon_run(label: Label, ctx: Context) -> Draft | None:
     """严把三关。严把时间关,…;严把责任关,…;严把质量关,…。 (exactly the declared number)."""
     text = ctx.paragraphs[label.para]
-    rest = text[label.end :].lstrip('”"')
-    offset = len(text) - len(rest)
-    if not label.count or label.count < 2 or rest[:1] not in ("，", ",", "。"):
+    offset = label.end
+    while text[offset : offset + 1] in ("”", '"'):
+        offset += 1
+    if not label.count or label.count < 2 or text[offset : offset + 1] not in ("，", ",", "。"):
         return None
     start = offset + 1
-    stop = first_stop(text[start:], SENTENCE_STOPS)
-    end = start + stop if stop is not None else len(text)
-    pieces = spans(text[start:end], SEGMENT_STOPS, start)
+    index = stop_index(text)
+    stop = index.first(SENTENCE_STOPS, start)
+    end = stop if stop is not None else len(text)
+    # more stops than twice the count cannot cut exactly `count` pieces: not listed at all
+    enough = 2 * label.count + 2
+    pieces = (
+        index.spans(SEGMENT_STOPS, start, end)
+        if index.count(SEGMENT_STOPS, start, end) <= enough
+        else []
+    )
     if len(pieces) == label.count:
         items = _items(text, label.para, pieces)
         if len(items) == label.count and _alike([it.name for it in items], label):
             return _draft(label, items, ctx)
     # 要做到“两个坚持”，坚持人民至上，坚持生命至上。 — comma clauses need one opening
-    pieces = spans(text[start:end], frozenset("，,"), start)
+    if index.count(COMMAS, start, end) > enough:
+        return None
+    pieces = index.spans(COMMAS, start, end)
     items = _items(text, label.para, pieces)
     if len(items) == label.count and len({it.name[:2] for it in items}) == 1:
         return _draft(label, items, ctx)
@@ -356,8 +462,10 @@ def lead_paragraphs(label: Label, ctx: Context) -> Draft | None:
 
 def lead_sentence(text: str, para: int = 0) -> Item | None:
     """A short lead sentence (小标题) opening a longer paragraph: 迅速行动,全力以赴。"""
-    stop = first_stop(text, SENTENCE_STOPS)
-    if stop is None or stop > LEAD_MAX or stop + 1 >= len(text.rstrip()):
+    stop = first_stop(text[: LEAD_MAX + 1], SENTENCE_STOPS)
+    if stop is not None and BRACKET_CHARS.search(text, 0, stop) is not None:
+        stop = stop_index(text).first(SENTENCE_STOPS, 0)  # a quote may hide the stop
+    if stop is None or stop > LEAD_MAX or NOT_SPACE.search(text, stop + 1) is None:
         return None
     head = text[:stop]
     clauses = [c for c in re.split(r"[，,]", head) if c]
@@ -375,37 +483,31 @@ def preceding_list(label: Label, ctx: Context) -> Draft | None:
     text = ctx.paragraphs[label.para]
     end = label.start
     closers = rules.strings("measures", "list_closers")
-    closer = next((c for c in closers if text[:end].endswith(c)), "")
+    closer = next((c for c in closers if text.endswith(c, 0, end)), "")
     end -= len(closer)
-    before = text[:end]
-    quoted = re.search(r"((?:[“\"][^“”\"]{1,30}[”\"]){2,})$", before)
-    if quoted:  # “加强合作,强化团队意识”“加强常规,…”四方面
-        pieces = [
-            (m.start() + 1, m.end() - 1)
-            for m in re.finditer(r"[“\"][^“”\"]+[”\"]", quoted.group(1))
-        ]
-        base = quoted.start(1)
-        items = [
-            it
-            for s, e in pieces
-            if (it := _item(text, label.para, base + s, base + e, text[base + s : base + e]))
-        ]
+    quoted = _quotes_before(text, end, QUOTED_MAX)
+    if len(quoted) >= 2:  # “加强合作,强化团队意识”“加强常规,…”四方面
+        items = [it for s, e in quoted if (it := _item(text, label.para, s, e, text[s:e]))]
         return _draft(label, items, ctx) if len(items) >= 2 else None
-    inner = re.search(r"[“\"]([^“”\"]+)[”\"]$", before)
+    inner = _quotes_before(text, end, None, 1)
+    index = stop_index(text)
     if inner:  # “镇包区、区包村、村包组、组包户”的“四联包”
-        start, stop = inner.span(1)
+        start, stop = inner[0]
     else:
-        stops = stop_positions(before, frozenset("。；;：:！!？?"))
-        start, stop = (stops[-1] + 1 if stops else 0), end
+        last = index.last(PRECEDING_STOPS, end)
+        start, stop = (last + 1 if last is not None else 0), end
     if closer == "这" and label.count:  # A,B,C这三方面: the last N comma pieces
-        pieces = spans(text[start:stop], frozenset("，,"), start)[-label.count :]
+        pieces = spans(text[start:stop], COMMAS, start)[-label.count :]
         pieces = [(s, e - 1 if text[e - 1] in "，," else e) for s, e in pieces]
     else:
-        commas = stop_positions(text[start:stop], frozenset("，,"))
-        if commas:
-            start += commas[-1] + 1
-        if "、" not in text[start:stop]:
+        comma = _last_comma(text, start, stop, index, bool(inner))
+        if comma is not None:
+            start = comma + 1
+        if text.find("、", start, stop) < 0:
             return None
+        dun = index.marks(DUN)
+        if bisect_left(dun, stop) - bisect_left(dun, start) > MAX_COUNT:
+            return None  # more members than any count: a list of things, not this label's
         pieces = _list_members(text, start, stop, label.count)
     if len(pieces) < 2 or not _plausible_list(text, pieces, label, closer=closer, ctx=ctx):
         return None
@@ -414,6 +516,39 @@ def preceding_list(label: Label, ctx: Context) -> Draft | None:
     if label.count is None and not _acrostic(label.text, items):
         return None
     return _draft(label, items, ctx) if len(items) >= 2 else None
+
+
+def _quotes_before(
+    text: str, end: int, longest: int | None, most: int | None = None
+) -> list[tuple[int, int]]:
+    """The quoted pieces (inner spans) that end right at `end`, back to front, in text order.
+
+    Read backwards from `end`, so a label late in a long paragraph costs the quotes before it,
+    not the paragraph (a `$`-anchored search would try every start). A piece holds no quote
+    and at most `longest` characters; reading stops after `most` pieces.
+    """
+    found: list[tuple[int, int]] = []
+    marks = stop_index(text).marks(QUOTES)
+    at = end
+    while (most is None or len(found) < most) and at > 0 and text[at - 1] in QUOTE_CLOSERS:
+        i = bisect_left(marks, at - 1) - 1  # the nearest quote before the closing one
+        opener = marks[i] if i >= 0 else -1
+        inner = at - 2 - opener
+        if opener < 0 or text[opener] not in QUOTE_OPENERS or inner < 1:
+            break
+        if longest is not None and inner > longest:
+            break
+        found.append((opener + 1, at - 1))
+        at = opener
+    return found[::-1]
+
+
+def _last_comma(text: str, start: int, stop: int, index: StopIndex, quoted: bool) -> int | None:
+    """The last comma of text[start:stop] outside quotes (a quoted list is balanced by itself)."""
+    if quoted:
+        commas = stop_positions(text[start:stop], COMMAS)
+        return start + commas[-1] if commas else None
+    return index.last(COMMAS, stop, start)
 
 
 def _plausible_list(
@@ -431,18 +566,17 @@ def _plausible_list(
     """
     if text[label.start - len(closer) - 1 : label.start - len(closer)] == "、":
         return False  # the label is itself a member of a list
-    if any("等" in text[s:e] for s, e in pieces):
+    counted = label.count is None or (
+        len(pieces) == label.count or (closer.startswith("等") and len(pieces) < label.count)
+    )
+    if not counted or any(text.find("等", s, e) >= 0 for s, e in pieces):
         return False
-    spans_ = [
-        (lab.start, lab.end)
-        for lab in ctx.labels_at.get(label.para, [])
-        if lab is not label and not lab.quoted
-    ]
-    if any(s <= ls < e for s, e in pieces for ls, _ in spans_):
-        return False
-    if label.count is None:
-        return True
-    return len(pieces) == label.count or (closer.startswith("等") and len(pieces) < label.count)
+    starts = [s for s, _ in pieces]
+    for lab in ctx.labels_between(label.para, pieces[0][0], pieces[-1][1]):
+        i = bisect_right(starts, lab.start) - 1
+        if lab is not label and not lab.quoted and i >= 0 and lab.start < pieces[i][1]:
+            return False
+    return True
 
 
 def _strip_opener(text: str, start: int, end: int, label: Label) -> int:
@@ -486,14 +620,15 @@ def part_items(label: Label, ctx: Context) -> Draft | None:
 
 def _part_candidates(ctx: Context, label: Label, window: range, ch: str, count: int) -> list[Item]:
     """Items of one part: the first of three readings that gives exactly `count`."""
+    quoted = _quoted_part(ch)
     readings: list[Callable[[str, int, int], list[Item]]] = [
         lambda t, q, s: _items(
             t,
             q,
             [
                 p
-                for p in spans(t[s:], frozenset("，,；;。"), s)
-                if t[p[0] :].lstrip().startswith(ch)
+                for p in stop_index(t).spans(PART_STOPS, s, _reach(t, s))
+                if _opens_with(t, p[0], ch)
             ],
         ),
         lambda t, q, s: _items(
@@ -501,14 +636,16 @@ def _part_candidates(ctx: Context, label: Label, window: range, ch: str, count: 
             q,
             [
                 p
-                for p in spans(t[s:], SENTENCE_STOPS, s)
-                if ch in first_clause(t[p[0] : p[1]])[:PART_HEAD_WITHIN]
+                for p in stop_index(t).spans(SENTENCE_STOPS, s, _reach(t, s))
+                # the head stands in the clause's first characters: look there first
+                if ch in t[p[0] : p[0] + PART_HEAD_WITHIN + PART_HEAD_SLACK]
+                and ch in first_clause(t[p[0] : p[1]])[:PART_HEAD_WITHIN]
             ],
         ),
         lambda t, q, s: [
             it
-            for m in re.finditer(rf"“({re.escape(ch)}[^“”]{{1,8}})”", t[s:])
-            if (it := _item(t, q, s + m.start(1), s + m.end(1)))
+            for m in quoted.finditer(t, s, _reach(t, s))
+            if (it := _item(t, q, m.start(1), m.end(1)))
         ],
     ]
     for read in readings:
@@ -519,6 +656,26 @@ def _part_candidates(ctx: Context, label: Label, window: range, ch: str, count: 
         if len(found) == count:
             return found
     return []
+
+
+def _reach(text: str, start: int) -> int:
+    """Where a part's items stop being looked for: PART_REACH characters on (a whole sentence)."""
+    if len(text) - start <= PART_REACH:
+        return len(text)
+    stop = stop_index(text).first(SENTENCE_STOPS, start + PART_REACH)
+    return len(text) if stop is None else stop + 1
+
+
+def _opens_with(text: str, start: int, ch: str) -> bool:
+    """Whether text[start:] opens with `ch` once spaces are skipped (no slice of the rest)."""
+    found = NOT_SPACE.search(text, start)
+    return found is not None and text.startswith(ch, found.start())
+
+
+@cache
+def _quoted_part(ch: str) -> re.Pattern[str]:
+    """A short quoted phrase opening with a part's head: “清理…”."""
+    return re.compile(rf"“({re.escape(ch)}[^“”]{{1,8}})”")
 
 
 #: Strategies in the order they are tried (specific to generic).

@@ -60,6 +60,7 @@ def scan_markers(paragraphs: list[str]) -> list[Marker]:
         (family, rules.pattern("measures", f"marker_{family}")) for family in INLINE_FAMILIES
     ]
     for p, text in enumerate(paragraphs):
+        lead_space = len(text) - len(text.lstrip())
         head_end = 0
         for family, pattern in heads:
             match = pattern.match(text)
@@ -76,7 +77,7 @@ def scan_markers(paragraphs: list[str]) -> list[Marker]:
                 if family == "shi":  # keep 是/要 in the label: 一要…四要
                     word = match.group(0).rstrip("，,：:")
                 if ordinal and match.start() >= head_end:
-                    initial = not text[: match.start()].strip()
+                    initial = match.start() <= lead_space
                     inline.append(
                         Marker(family, ordinal, word, p, match.start(), match.end(), initial)
                     )
@@ -127,6 +128,20 @@ def build_sequences(markers: list[Marker]) -> list[Sequence]:
         else:
             if m.ordinal != 1:
                 continue
+            # A family opens inside an open sequence of its own family only under a paragraph
+            # head (二是…：一是…二是…); a new 首先 in a later paragraph starts beside the open
+            # one (which may still close with its 最后), and any other repeat ends it. So the
+            # tree is never deeper than its families of markers, however long the text.
+            same = next(
+                (i for i in range(len(stack) - 1, -1, -1) if stack[i].family == m.family), None
+            )
+            if same is not None and m.para != stack[same].markers[-1].para:
+                new = Sequence(m.family, [m])
+                tops.append(new)
+                stack.append(new)
+                continue
+            if same is not None and not (stack[same].markers[-1].initial and not m.initial):
+                del stack[same:]
             while stack and not _contains(stack[-1], m):
                 stack.pop()
             new = Sequence(m.family, [m])

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 #: Characters that end a clause (README: an item name runs up to the first , ; 。 :).
 CLAUSE_STOPS = frozenset("，,；;。：:！!？?")
@@ -67,8 +69,14 @@ def first_stop(text: str, stops: frozenset[str]) -> int | None:
     return found[0] if found else None
 
 
+#: A clause is looked for in at most this many characters: an item running to the end of a
+#: very long paragraph is not balanced whole, once per item, to find its name.
+CLAUSE_SCAN = 2000
+
+
 def first_clause(text: str) -> str:
     """The text up to the first clause stop outside quotes, trimmed; a quoted whole unquoted."""
+    text = text[:CLAUSE_SCAN]
     stop = first_stop(text, CLAUSE_STOPS)
     clause = (text[:stop] if stop is not None else text).strip()
     return unquote(clause)
@@ -94,6 +102,92 @@ def spans(text: str, stops: frozenset[str], offset: int = 0) -> list[tuple[int, 
     if text[start:].strip():
         pieces.append((offset + start, offset + len(text)))
     return pieces
+
+
+class StopIndex:
+    """The stops of one paragraph, found once and looked up by position (never rescanned).
+
+    A label's strategies ask "the first sentence stop after here", "the last clause stop
+    before here", "the pieces between here and there": asking `stop_positions` of a slice
+    each time rescans the paragraph once per label, quadratic in a long paragraph.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._at: dict[frozenset[str], list[int]] = {}
+
+    def positions(self, stops: frozenset[str]) -> list[int]:
+        """`stop_positions(text, stops)`, computed once per set of stops."""
+        found = self._at.get(stops)
+        if found is None:
+            found = self._at[stops] = stop_positions(self.text, stops)
+        return found
+
+    def marks(self, chars: frozenset[str]) -> list[int]:
+        """Every position of `chars` (quotes and brackets included, nothing balanced)."""
+        key = frozenset({"marks", *chars})  # never a set of stops: "marks" is no character
+        found = self._at.get(key)
+        if found is None:
+            found = self._at[key] = [m.start() for m in _scanners(chars)[0].finditer(self.text)]
+        return found
+
+    def first(self, stops: frozenset[str], start: int, end: int | None = None) -> int | None:
+        """The first stop at or after `start` (and before `end`), or None."""
+        found = self.positions(stops)
+        i = bisect_left(found, start)
+        if i < len(found) and (end is None or found[i] < end):
+            return found[i]
+        return None
+
+    def last(self, stops: frozenset[str], end: int, start: int = 0) -> int | None:
+        """The last stop before `end` (and at or after `start`), or None."""
+        found = self.positions(stops)
+        i = bisect_left(found, end) - 1
+        return found[i] if i >= 0 and found[i] >= start else None
+
+    def count(self, stops: frozenset[str], start: int, end: int) -> int:
+        """How many stops lie in [start, end)."""
+        found = self.positions(stops)
+        return bisect_left(found, end) - bisect_left(found, start)
+
+    def between(self, stops: frozenset[str], start: int, end: int) -> list[int]:
+        """The stops in [start, end)."""
+        found = self.positions(stops)
+        return found[bisect_left(found, start) : bisect_left(found, end)]
+
+    def spans(self, stops: frozenset[str], start: int, end: int) -> list[tuple[int, int]]:
+        """Like `spans(text[start:end], stops, start)`, from the paragraph's stops."""
+        pieces = []
+        text = self.text
+        at = start
+        for i in self.between(stops, start, end):
+            if not _blank(text, at, i):
+                pieces.append((at, i + 1))
+            at = i + 1
+        if not _blank(text, at, end):
+            pieces.append((at, end))
+        return pieces
+
+    def ends_before(self, stops: frozenset[str], end: int) -> int:
+        """How many stops lie before `end` (for counting pieces without listing them)."""
+        return bisect_right(self.positions(stops), end - 1)
+
+
+def _blank(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] is empty or whitespace, without copying a long slice."""
+    if end - start > BLANK_PROBE:
+        return False if not text[start].isspace() else not text[start:end].strip()
+    return not text[start:end].strip()
+
+
+#: Slices longer than this are tested for blankness by their first character first.
+BLANK_PROBE = 64
+
+
+@lru_cache(maxsize=64)  # the paragraphs of the article at hand; str caches its own hash
+def stop_index(text: str) -> StopIndex:
+    """The stop index of a paragraph (one per distinct text, reused by every label in it)."""
+    return StopIndex(text)
 
 
 def strip_span(text: str, start: int, end: int) -> tuple[int, int]:

@@ -13,6 +13,7 @@ A mentioned name that is a description rather than a proper name (星级供电�
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -38,6 +39,8 @@ PLACED_WEIGHT = 2
 #: A lead paragraph has at least this many characters (shorter ones are metadata lines).
 MIN_LEAD = 30
 BOOK_TITLE = re.compile(r"《[^》]*》")
+#: Characters that end a clause: an internal-body marker counts only within the clause.
+CLAUSE_END = re.compile("[，,。；;：:]")
 
 
 @dataclass
@@ -60,6 +63,8 @@ class Candidate:
     name: str
     kind: OrgKind
     mentions: list[Mention] = field(default_factory=list)
+    #: (where, paragraph, start, end) of each mention: a mention is added once, found by key.
+    seen: set[tuple[str, int | None, int, int]] = field(default_factory=set)
 
     @property
     def own(self) -> int:
@@ -69,7 +74,7 @@ class Candidate:
 
 @cache
 def _suffixes() -> tuple[re.Pattern[str], dict[str, OrgKind]]:
-    table = rules.load("organizations")["suffixes"]
+    table = rules.table("organizations", "suffixes")
     if not isinstance(table, dict):
         raise rules.RuleError("organizations.yaml: 'suffixes' must map kinds to suffixes")
     kinds: dict[str, OrgKind] = {}
@@ -143,12 +148,17 @@ def _not_endings() -> tuple[str, ...]:
 def names_in(text: str) -> Iterator[tuple[int, int, OrgKind]]:
     """Spans of organization names in a text, with their kind (names in 《》 are skipped)."""
     pattern, _ = _suffixes()
+    # Book titles do not overlap: the last one starting at or before a position is the only
+    # one that can hold it (found by bisection, not by trying every title).
     books = [m.span() for m in BOOK_TITLE.finditer(text)] if "《" in text else []
+    book_starts = [s for s, _ in books]
     not_after = _not_after()
     for match in pattern.finditer(text):
         end = match.end()
-        if books and any(s <= match.start() < e for s, e in books):
-            continue
+        if books:
+            i = bisect_right(book_starts, match.start()) - 1
+            if i >= 0 and match.start() < books[i][1]:
+                continue
         if text.startswith(not_after, end - 1) or text.startswith(_not_before_name(), end):
             continue
         start = _anchor(text, _left_edge(text, match.start()), match.start())
@@ -281,7 +291,10 @@ def _candidates(doc: Document) -> dict[str, Candidate]:
 
 def _add(candidates: dict[str, Candidate], mention: Mention) -> None:
     cand = candidates.setdefault(mention.name, Candidate(mention.name, mention.kind))
-    if not any(m.evidence == mention.evidence for m in cand.mentions):
+    ev = mention.evidence
+    key = (ev.where, ev.paragraph, ev.start, ev.end)
+    if key not in cand.seen:
+        cand.seen.add(key)
         cand.mentions.append(mention)
 
 
@@ -302,11 +315,14 @@ def _measure_paragraphs(groups: list[MeasureGroup]) -> set[int]:
 def _mentions_in(text: str, index: int | None, *, title: bool) -> Iterator[Mention]:
     """Organization names and acting places of one text."""
     spans: list[tuple[int, int, OrgKind, bool]] = [(s, e, k, False) for s, e, k in names_in(text)]
+    names = sorted((s, e) for s, e, _, _ in spans)
+    longest = max((e - s for s, e in names), default=0)
     for start, end, _ in regions.places_in(text):
-        if not any(s <= start and end <= e and (s, e) != (start, end) for s, e, _, _ in spans):
+        if not _inside_a_name(names, longest, start, end):
             spans.append((start, end, "government", True))
+    clause_starts = [m.end() for m in CLAUSE_END.finditer(text)]
+    internal = _Markers(text, rules.strings("organizations", "internal_markers"))
     lead_end = _title_lead_end(text) if title else -1
-    internal_re = _internal_pattern()
     acting = tuple(rules.strings("organizations", "acting_after"))
     for start, end, kind, place in sorted(spans, key=lambda t: (t[0], -t[1])):
         if index is None:
@@ -324,17 +340,33 @@ def _mentions_in(text: str, index: int | None, *, title: bool) -> Iterator[Menti
         opens = start == 0 or text[start - 1] in "，,。；;：: 、"
         if not place and not title and opens and text.startswith(acting, end):
             weight += ACTING_WEIGHT
-        clause_start = max(text.rfind(ch, 0, start) for ch in "，,。；;：:") + 1
-        internal = bool(internal_re.search(text, clause_start, start))
+        before = bisect_left(clause_starts, start + 1) - 1
+        clause_start = clause_starts[before] if before >= 0 else 0
         yield Mention(
             text[start:end],
             kind,
             ev,
             place=place,
             weight=weight,
-            internal=internal,
+            internal=internal.within(clause_start, start),
             acts=opens and text.startswith(acting, end),
         )
+
+
+def _inside_a_name(names: list[tuple[int, int]], longest: int, start: int, end: int) -> bool:
+    """A place that lies inside a longer name (哈尔滨市 in 哈尔滨市教育局) is no mention of its own.
+
+    `names` are the name spans sorted by start and `longest` the longest of them: only a name
+    starting in that window before the place can hold it (found by bisection, so this stays
+    linear in the number of names).
+    """
+    i = bisect_left(names, (end - longest, -1))
+    while i < len(names) and names[i][0] <= start:
+        s, e = names[i]
+        if end <= e and (s, e) != (start, end):
+            return True
+        i += 1
+    return False
 
 
 @cache
@@ -342,10 +374,30 @@ def _passive() -> tuple[str, ...]:
     return rules.strings("organizations", "not_acting_after")
 
 
-@cache
-def _internal_pattern() -> re.Pattern[str]:
-    words = rules.strings("organizations", "internal_markers")
-    return re.compile("|".join(map(re.escape, words)))
+class _Markers:
+    """Every occurrence of some words in one text, asked "does one lie within [a, b)?".
+
+    Found once per text, so that asking for each mention's clause stays linear.
+    """
+
+    def __init__(self, text: str, words: tuple[str, ...]) -> None:
+        found: list[tuple[int, int]] = []
+        for word in words:
+            at = text.find(word)
+            while at >= 0:
+                found.append((at, at + len(word)))
+                at = text.find(word, at + 1)
+        found.sort()
+        self.starts = [s for s, _ in found]
+        # the earliest end among the occurrences from i on
+        self.min_end = [e for _, e in found]
+        for i in range(len(found) - 2, -1, -1):
+            self.min_end[i] = min(self.min_end[i], self.min_end[i + 1])
+
+    def within(self, start: int, end: int) -> bool:
+        """True when a whole occurrence lies in text[start:end]."""
+        i = bisect_left(self.starts, start)
+        return i < len(self.starts) and self.min_end[i] <= end
 
 
 def _title_lead_end(title: str) -> int:
@@ -519,7 +571,7 @@ def _merge_generic_names(
 
 def _merge_level_names(candidates: dict[str, Candidate], scores: dict[str, int]) -> None:
     """镇党委 stands for the town the article names (天星镇): its support goes there."""
-    table = rules.load("organizations")["level_prefixes"]
+    table = rules.table("organizations", "level_prefixes")
     levels = {"province": 0, "city": 1, "county": 2, "town": 3}
     for name in list(scores):
         cand = candidates[name]
@@ -576,7 +628,7 @@ def _references(doc: Document) -> dict[str, int]:
 def _reference_words() -> tuple[tuple[str, str, re.Pattern[str] | None], ...]:
     """(ending, word, pattern): words such as 我院 are counted anywhere; a bare 学校/医院
     refers back only when it opens a clause, not inside a name (the pattern says where)."""
-    table = rules.load("organizations")["references"]
+    table = rules.table("organizations", "references")
     found = []
     for ending, words in table.items():
         for word in words:

@@ -223,3 +223,8 @@ def context_level(ctx: Counter[str], level: int) -> Place | None:
         return None
     codes.sort(key=lambda t: (-t[0], t[1]))
     return table().by_code.get(codes[0][1])
+
+
+def ends_like_a_division(text: str) -> bool:
+    """Rule check (regions.yaml `name_end_chars`): the name ends as a division's full name."""
+    return bool(text) and _whole_names().ends.search(text, len(text) - 1) is not None

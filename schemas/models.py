@@ -7,7 +7,8 @@ a typo in an extractor is an error, not a silently different record.
 
 from __future__ import annotations
 
-from typing import Literal
+import unicodedata
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -35,8 +36,17 @@ OrgKind = Literal[
     "other",
 ]
 
+#: Separates an article id from a name in an entity key local to one article.
+LOCAL_SEPARATOR = "#"
+
 #: Roles that count as "credited for the text" (scored as authors).
 AUTHOR_ROLES: frozenset[str] = frozenset({"author", "reporter", "correspondent", "editor"})
+
+
+def _no_default(schema: dict[str, Any]) -> None:
+    """`entity` is filled by the pipeline: the published schema shows no empty default."""
+    schema.pop("default", None)
+    schema["minLength"] = 1
 
 
 class Record(BaseModel):
@@ -81,6 +91,15 @@ class Organization(Record):
         default=None, description="Administrative place, e.g. 黑龙江省绥化市."
     )
     evidence: list[Evidence] = Field(default_factory=list)
+    entity: str = Field(
+        default="",
+        description=(
+            "The stable key of the real organization this mention stands for (its "
+            "place-qualified full name, or `<article id>#<name>` when only the article can tell); "
+            "IRIs are minted from it. Never empty in a record."
+        ),
+        json_schema_extra=_no_default,
+    )
 
 
 class Person(Record):
@@ -89,6 +108,15 @@ class Person(Record):
     name: str = Field(min_length=1)
     role: Role
     evidence: Evidence
+    entity: str = Field(
+        default="",
+        description=(
+            "The stable key of the real person this mention stands for (`<medium>/<name>`, "
+            "or `<article id>#<name>` when the article names no medium); "
+            "IRIs are minted from it. Never empty in a record."
+        ),
+        json_schema_extra=_no_default,
+    )
 
 
 class Measure(Record):
@@ -134,3 +162,24 @@ class Article(Record):
     measure_groups: list[MeasureGroup] = Field(default_factory=list)
     paragraphs: list[str] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _entities_set(self) -> Article:
+        """A mention built without a key (by hand, not by extract_article) stays local to the
+        article: it never merges with another article's mention of the same surface name."""
+        if any(not m.entity for m in self.organizations):
+            self.organizations = [
+                m if m.entity else m.model_copy(update={"entity": local_key(self.id, m.name)})
+                for m in self.organizations
+            ]
+        if any(not m.entity for m in self.authors):
+            self.authors = [
+                m if m.entity else m.model_copy(update={"entity": local_key(self.id, m.name)})
+                for m in self.authors
+            ]
+        return self
+
+
+def local_key(article_id: str, name: str) -> str:
+    """An entity key only this article uses: `<article id>#<name>` (name NFKC, no spaces)."""
+    return f"{article_id}{LOCAL_SEPARATOR}{''.join(unicodedata.normalize('NFKC', name).split())}"

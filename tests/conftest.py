@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
-from extractor.pipeline import extract_article
+from extractor.pipeline import STRICT_RULES_ENV, extract_article
 from schemas import Article
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -14,6 +15,10 @@ SAMPLES = ROOT / "samples"
 #: The shared corpus the samples were copied from; present in the workspace, maybe not in CI.
 CORPUS = ROOT.parent / "shared" / "corpus"
 REFERENCE = SAMPLES / "2021-12-22-NW202112222222391066.md"
+
+# Every test that extracts fails on a crashing rule instead of getting a "rule failed" warning.
+# Set in os.environ at import time, so CLI subprocesses, pool and Dask workers inherit it.
+os.environ[STRICT_RULES_ENV] = "1"
 
 
 def extract_file(path: Path) -> Article:

@@ -214,3 +214,42 @@ def test_eval_figures_over_samples_reach_the_issue_floor() -> None:
     figures = evaluate([Path(SAMPLES)]).figures()
     for field in ("groups", "items", "declared_counts"):
         assert figures[field]["f1"] >= 0.85, (field, figures[field])
+
+
+# --- Bounded depth ---------------------------------------------------------------------------
+
+
+def depth(groups: list[MeasureGroup]) -> int:
+    return max((1 + depth(g.children) for g in groups), default=0)
+
+
+#: Every level of markers there is: 3 paragraph families, 3 inline ones, count labels, and
+#: a shared-head child. A tree deeper than that grew with the text's length.
+MAX_LEVELS = 8
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        "一是抓落实，首先要学习，第一，要读书，二是抓整改，其次要反思，第二，要查找，",
+        "一是抓落实，一是再抓落实，二是抓整改，",
+        "首先，学习。其次，反思。",
+    ],
+)
+def test_repeated_inline_sequences_do_not_deepen_the_tree(paragraph: str) -> None:
+    groups = extract_measure_groups(doc([paragraph * 300]))
+    assert groups
+    assert depth(groups) <= MAX_LEVELS
+    # the record serialises whatever its length
+    assert Article(id="x", path="t.md", measure_groups=groups, paragraphs=[]).model_dump_json()
+
+
+def test_a_new_first_marker_in_a_later_paragraph_starts_beside_the_open_sequence() -> None:
+    paragraphs = [
+        "校长首先讲了形势。其次，校长讲了任务。",
+        "首先，要学习。其次，要反思。最后，要落实。",
+        "最后，校长提出了期望。",
+    ]
+    groups = extract_measure_groups(doc(paragraphs))
+    assert [(g.label, len(g.items)) for g in groups] == [("首先…最后", 3), ("首先…最后", 3)]
+    assert [it.evidence.paragraph for it in groups[0].items] == [0, 0, 2]

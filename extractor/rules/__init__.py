@@ -3,16 +3,38 @@
 An empty or malformed group is an error (RuleError), never a silent no-match.
 Patterns are compiled here so that a bad regex fails at import of the rules,
 not in the middle of a batch.
+
+A group describes itself: it names the form of the language it encodes and carries
+examples that must and must not be caught (run by tests/test_rule_examples.py):
+
+    count_label_no_classifier:
+      about: a numeral glued to a head noun (四举措, 两手抓)
+      patterns: ['(?P<num>[一二三四五六七八九十两]{1,3})(?P<head>举措|方面)']
+      match: [东湖街道四举措推进创建]      # invented words
+      no_match: [五一假期]
+      check: search                         # optional, see CHECKS
+
+The value sits under exactly one of VALUE_KEYS: `patterns` (regular expressions),
+`words` (plain strings) or `table` (a mapping the module reads itself).
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import Any
 
 import yaml
+
+#: Where a described group keeps its data; exactly one of them per group.
+VALUE_KEYS = ("patterns", "words", "table")
+#: The keys a described group may hold besides its value.
+DESCRIPTION_KEYS = frozenset({"about", "match", "no_match", "check"})
+#: Built-in ways of checking an example against a group's value; any other `check` is
+#: "package.module:function", a function (text) -> bool that runs the rule as its module does.
+CHECKS = ("search", "fullmatch", "contains")
 
 
 class RuleError(ValueError):
@@ -32,16 +54,85 @@ def load(name: str) -> dict[str, Any]:
     for group, value in data.items():
         if value in (None, "", [], {}):
             raise RuleError(f"{name}.yaml: rule group {group!r} is empty")
+        if is_described(value):
+            _check_description(name, group, value)
     return data
+
+
+def is_described(value: object) -> bool:
+    """True for a group written as a mapping with `about`, its value, and examples."""
+    return isinstance(value, dict) and "about" in value
+
+
+def _check_description(name: str, group: str, value: dict[str, Any]) -> None:
+    keys = set(value)
+    held = [key for key in VALUE_KEYS if key in keys]
+    unknown = keys - DESCRIPTION_KEYS - set(VALUE_KEYS)
+    if len(held) != 1 or unknown:
+        raise RuleError(
+            f"{name}.yaml: {group!r} must hold exactly one of {', '.join(VALUE_KEYS)}"
+            + (f" (unknown keys: {', '.join(sorted(unknown))})" if unknown else "")
+        )
+    for key in ("match", "no_match"):
+        examples = value.get(key)
+        if not isinstance(examples, list) or not examples:
+            raise RuleError(f"{name}.yaml: {group!r} needs a non-empty {key}: list")
+        if not all(isinstance(e, str) and e for e in examples):
+            raise RuleError(f"{name}.yaml: {group!r}: {key}: examples must be strings")
+    if value[held[0]] in (None, "", [], {}):
+        raise RuleError(f"{name}.yaml: rule group {group!r} is empty")
+
+
+def value(name: str, group: str) -> Any:
+    """A group's data: the `patterns`/`words`/`table` of a described group, else the group."""
+    data = load(name)
+    if group not in data:
+        raise RuleError(f"{name}.yaml: no rule group {group!r}")
+    raw = data[group]
+    if is_described(raw):
+        return next(raw[key] for key in VALUE_KEYS if key in raw)
+    return raw
+
+
+def table(name: str, group: str) -> dict[str, Any]:
+    """A group whose data is a mapping (suffixes by kind, roles by word...)."""
+    found = value(name, group)
+    if not isinstance(found, dict) or not found:
+        raise RuleError(f"{name}.yaml: {group!r} must be a non-empty mapping")
+    return found
+
+
+@dataclass(frozen=True)
+class Examples:
+    """What a described group says of itself: its form, and cases it must (not) catch."""
+
+    about: str
+    check: str
+    match: tuple[str, ...]
+    no_match: tuple[str, ...]
+
+
+def examples(name: str, group: str) -> Examples | None:
+    """The group's description and examples, or None for a group not yet described."""
+    raw = load(name).get(group)
+    if not isinstance(raw, dict) or not is_described(raw):
+        return None
+    default = "search" if "patterns" in raw else "contains"
+    return Examples(
+        about=str(raw["about"]),
+        check=str(raw.get("check", default)),
+        match=tuple(raw["match"]),
+        no_match=tuple(raw["no_match"]),
+    )
 
 
 @cache
 def strings(name: str, group: str) -> tuple[str, ...]:
     """A group that is a non-empty list of strings."""
-    value = load(name).get(group)
-    if not isinstance(value, list) or not value or not all(isinstance(v, str) and v for v in value):
+    found = value(name, group) if group in load(name) else None
+    if not isinstance(found, list) or not found or not all(isinstance(v, str) and v for v in found):
         raise RuleError(f"{name}.yaml: {group!r} must be a non-empty list of strings")
-    return tuple(value)
+    return tuple(found)
 
 
 @cache

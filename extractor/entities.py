@@ -1,0 +1,235 @@
+"""Entity keys: which real organization or person each mention stands for, across articles.
+
+A key is built from the article alone, so the same input gives the same record whatever else
+is in the run. An organization's key is its full, place-qualified name (江川省白沙市委 for a
+市委 in an article about 白沙市); a generic or short form resolves to the full form its
+article names (该校 -> 白沙学院), or stays local to the article (`<id>#<name>`) so that it never
+merges across articles by its surface alone. A person's key is `<medium>/<name>`: one 张伟
+credited twice by one medium is one person, two media's 张伟 are two.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from functools import cache
+
+from extractor import regions, rules
+from schemas import Organization, Person, Source
+from schemas.models import local_key
+
+#: Separates the medium from the name in a person's key.
+MEDIUM_SEPARATOR = "/"
+#: Level names of regions.LEVELS, top down, as entities.yaml `level_words` names them.
+LEVEL_NAMES = ("province", "city", "county", "town")
+#: Organization kinds whose names are proper without a place (新华社, 青峰大学, 某某集团).
+PROPER_KINDS = frozenset({"university", "enterprise", "media"})
+
+_SPACE = re.compile(r"\s+")
+
+
+def normal(name: str) -> str:
+    """The form keys compare: NFKC, no whitespace."""
+    return _SPACE.sub("", unicodedata.normalize("NFKC", name))
+
+
+def resolve_entities(
+    article_id: str,
+    organizations: Sequence[Organization],
+    authors: Sequence[Person],
+    source: Source | None,
+    site: str | None,
+) -> tuple[list[Organization], list[Person]]:
+    """The article's organizations and people, each with its `entity` key set."""
+    region = article_region(organizations)
+    named = _named_keys(article_id, organizations, region)
+    orgs = [
+        org.model_copy(update={"entity": organization_key(article_id, org, region, named)})
+        for org in organizations
+    ]
+    medium = source.name if source is not None else site
+    people = [
+        p.model_copy(update={"entity": person_key(article_id, p.name, medium)}) for p in authors
+    ]
+    return orgs, people
+
+
+def person_key(article_id: str, name: str, medium: str | None) -> str:
+    """`<medium>/<name>`, or `<article id>#<name>` when the article names no medium."""
+    if medium and normal(medium):
+        return f"{normal(medium)}{MEDIUM_SEPARATOR}{normal(name)}"
+    return local_key(article_id, name)
+
+
+def article_region(organizations: Iterable[Organization]) -> str | None:
+    """The article's place: its subject's region, else the region its organizations share most."""
+    orgs = list(organizations)
+    for org in orgs:
+        if org.role == "subject" and org.region:
+            return org.region
+    counts = Counter(org.region for org in orgs if org.region)
+    if not counts:
+        return None
+    return min(counts.items(), key=lambda item: (-item[1], item[0]))[0]
+
+
+def organization_key(
+    article_id: str, org: Organization, region: str | None, named: dict[str, str] | None = None
+) -> str:
+    """The place-qualified full name an organization mention stands for (see module doc)."""
+    name = expand_short_form(normal(org.name))
+    referred = _referred(name, named or {})
+    if referred:
+        return referred
+    qualified = _qualified(name, org.region or region)
+    if qualified:
+        return qualified
+    if is_national_name(name) or (org.kind in PROPER_KINDS and name not in _generic_names()):
+        return name
+    return local_key(article_id, name)
+
+
+def _named_keys(
+    article_id: str, organizations: Sequence[Organization], region: str | None
+) -> dict[str, str]:
+    """Keys of the organizations the article names in full, by name (what references point to)."""
+    found: dict[str, str] = {}
+    for org in sorted(organizations, key=lambda o: o.role != "subject"):
+        name = expand_short_form(normal(org.name))
+        if name in _reference_words() or name in _generic_names():
+            continue
+        key = _qualified(name, org.region or region)
+        if key is None and (is_national_name(name) or org.kind in PROPER_KINDS):
+            key = name
+        if key is not None:
+            found.setdefault(name, key)
+    return found
+
+
+def _referred(name: str, named: dict[str, str]) -> str | None:
+    """The key of the one named organization a reference word (该校, 学校, 我局) stands for."""
+    endings = _references().get(name)
+    if endings is None:
+        return None
+    keys = {key for full, key in named.items() if endings.search(full)}
+    return keys.pop() if len(keys) == 1 else None
+
+
+def _qualified(name: str, region: str | None) -> str | None:
+    """The name with its place made whole (市委 -> 江川省白沙市委), or None without a place."""
+    chain = _chain(region) if region else ()
+    level = level_of(name)
+    if level is not None:
+        word, index = level
+        place = next((p for p in chain if p.level == index), None)
+        if place is None:
+            return None
+        return regions.full_name(place) + name[len(word) :]
+    for size in range(min(len(name), regions.table().max_name), 1, -1):
+        places = regions.table().by_name.get(name[:size])
+        if not places:
+            continue
+        inside = [p for p in places if p in chain]
+        # Outside the article's places only a full, unique name counts: a bare short form
+        # (友谊, 安定) opens many names that are no place's (北京友谊医院).
+        whole = [p for p in places if p.name == name[:size]]
+        chosen = inside[0] if inside else (whole[0] if len(whole) == 1 else None)
+        if chosen is None:
+            return None
+        above = "".join(p.name for p in regions.parents(chosen)[:-1])
+        if _keeps_level(name[:size], chosen):  # 红河州民政局 is the 红河…自治州's 民政局
+            return above + chosen.name + name[size:]
+        return above + name  # a bare short name is part of a proper name (白沙学院)
+    return None
+
+
+def _keeps_level(written: str, place: regions.Place) -> bool:
+    """A short name that keeps its level word (红河州 for 红河哈尼族彝族自治州)."""
+    words = _level_words().get(LEVEL_NAMES[place.level], ())
+    return written != place.name and written.endswith(words)
+
+
+def level_of(name: str) -> tuple[str, int] | None:
+    """The level word a name opens with instead of a place (市委 -> 市, city), or None."""
+    if _starts_with_place(name):
+        return None
+    for index, level in enumerate(LEVEL_NAMES):
+        for word in _level_words().get(level, ()):
+            if name.startswith(word) and len(name) > len(word):
+                return word, index
+    return None
+
+
+def _starts_with_place(name: str) -> bool:
+    table = regions.table()
+    longest = min(len(name), table.max_name)
+    return any(name[:size] in table.by_name for size in range(2, longest + 1))
+
+
+def expand_short_form(name: str) -> str:
+    """A name with a known short ending written out (区文旅局 -> 区文化和旅游局)."""
+    for short, full in _short_forms():
+        if name.endswith(short) and not name.endswith(full):
+            return name[: len(name) - len(short)] + full
+    return name
+
+
+@cache
+def _chain_index() -> dict[str, tuple[regions.Place, ...]]:
+    """Every division's full name (黑龙江省绥化市) -> its chain of places, top down."""
+    return {
+        regions.full_name(place): tuple(regions.parents(place))
+        for place in regions.table().by_code.values()
+    }
+
+
+def _chain(region: str) -> tuple[regions.Place, ...]:
+    return _chain_index().get(region, ())
+
+
+@cache
+def _level_words() -> dict[str, tuple[str, ...]]:
+    table = rules.table("entities", "level_words")
+    return {level: tuple(table.get(level, ())) for level in LEVEL_NAMES}
+
+
+@cache
+def _generic_names() -> frozenset[str]:
+    return frozenset(rules.strings("organizations", "generic_names"))
+
+
+@cache
+def _references() -> dict[str, re.Pattern[str]]:
+    """Reference word (该校) -> the endings of the names it may stand for."""
+    found: dict[str, re.Pattern[str]] = {}
+    for endings, words in rules.table("organizations", "references").items():
+        for word in words:
+            found[word] = re.compile(f"(?:{endings})$")
+    return found
+
+
+@cache
+def _reference_words() -> frozenset[str]:
+    return frozenset(_references())
+
+
+@cache
+def _short_forms() -> tuple[tuple[str, str], ...]:
+    """(short, full) endings from organizations.yaml `short_forms`, longest short first."""
+    if "short_forms" not in rules.load("organizations"):
+        return ()
+    table = rules.table("organizations", "short_forms")
+    pairs = [(short, str(full)) for short, full in table.items()]
+    return tuple(sorted(pairs, key=lambda pair: -len(pair[0])))
+
+
+def opens_with_level_word(name: str) -> bool:
+    """Rule check (entities.yaml `level_words`)."""
+    return level_of(name) is not None
+
+
+def is_national_name(name: str) -> bool:
+    """Rule check (entities.yaml `national_openings`): a nation-wide body's name."""
+    return any(p.search(name) for p in rules.patterns("entities", "national_openings"))
