@@ -156,6 +156,34 @@ def test_a_second_run_replaces_the_report_atomically(out: Path) -> None:
     assert sorted(p.name for p in out.iterdir() if p.name.startswith("report")) == ["report"]
 
 
+def test_pages_of_one_organization_entity_link_each_other(out: Path) -> None:
+    records = articles(out)
+    shared: dict[str, set[str]] = {}
+    for a in records:
+        for org in a.organizations:
+            if not org.entity.startswith(a.id + "#"):
+                shared.setdefault(org.entity, set()).add(f"../articles/{a.id}.html")
+    assert any(len(hrefs) > 1 for hrefs in shared.values()), "the samples share an entity"
+    pages = {p.name for p in (out / "report" / "entities").iterdir()}
+    assert len(pages) == len(shared)
+    linked = 0
+    for a in records:
+        root = lxml.html.fromstring(page_of(out, a).read_text("utf-8"))
+        for link in root.xpath('//aside[@class="facts"]//a[starts-with(@href, "../entities/")]'):
+            linked += 1
+            entity = lxml.html.fromstring(
+                (out / "report" / link.get("href")[3:]).read_text("utf-8")
+            )
+            key = entity.xpath("string(//p[@class='meta']/code)")
+            listed = set(entity.xpath("//tbody//a/@href"))
+            assert listed == shared[key], key
+            assert f"../articles/{a.id}.html" in listed
+    # one link per organization named (two names of one entity in an article: two links)
+    assert linked == sum(
+        not o.entity.startswith(a.id + "#") for a in records for o in a.organizations
+    )
+
+
 # --- the marks, on constructed spans -------------------------------------------------------
 
 
@@ -223,8 +251,9 @@ def test_chromium_renders_every_page_with_every_highlight(out: Path, browser: Br
         assert page.console == [], article.path
         found, _ = dom_marks(page.dom)
         assert found == expected_marks(article), article.path
-    for name in ("index.html", "articles.html"):
-        assert browser.open(out / "report" / name).console == [], name
+    entity = next((out / "report" / "entities").iterdir())
+    for page in (out / "report" / "index.html", out / "report" / "articles.html", entity):
+        assert browser.open(page).console == [], page
     overview = lxml.html.fromstring(browser.open(out / "report" / "index.html").dom)
     assert overview.xpath("//svg//rect")
 

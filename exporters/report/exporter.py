@@ -7,6 +7,7 @@ strings per article) and the overview's counts stay in memory. The site is writt
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import shutil
@@ -30,6 +31,7 @@ from exporters.tables import (
     walk_measures,
 )
 from schemas import Article, MeasureGroup
+from schemas.models import LOCAL_SEPARATOR
 
 REPORT = "report"
 #: The batch runner's manifest beside articles.jsonl (named here: exporters do not import
@@ -46,6 +48,28 @@ WHERE_NAMES = {"source_line": "source line", "front_matter": "front matter", "ur
 #: Characters kept in a file name made from an article id.
 SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]")
 STATIC = ("report.css", "report.js")
+#: Articles listed on one entity's page (the count covers them all).
+ENTITY_ROWS = 1000
+
+
+def entity_href(key: str) -> str:
+    """The page of one organization entity (a hash: keys hold any character)."""
+    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:20]
+    return f"entities/{digest}.html"
+
+
+def is_local(article: Article, key: str) -> bool:
+    """Whether an entity key is local to this article (a name no other article shares)."""
+    return key.startswith(article.id + LOCAL_SEPARATOR)
+
+
+@dataclass
+class EntityPage:
+    """One organization entity across articles: the names it goes by, where it appears."""
+
+    names: Counter[str] = field(default_factory=Counter)
+    articles: list[dict[str, str]] = field(default_factory=list)
+    total: int = 0
 
 
 def _version() -> str:
@@ -153,6 +177,7 @@ class HtmlExporter(Exporter):
         self.rows: list[list[str | int]] = []
         self.names: set[str] = set()
         self.overview = Overview()
+        self.entities: dict[str, EntityPage] = {}
 
     def write(self, article: Article) -> None:
         """Write the article's page; keep its index row and counts."""
@@ -160,6 +185,7 @@ class HtmlExporter(Exporter):
         href = f"articles/{name}"
         page = self.article_page.render(root="../", **article_context(article))
         (self.partial / href).write_text(page, "utf-8")
+        self._add_entities(article, href)
         self.overview.add(article, href)
         self.rows.append(
             [
@@ -177,6 +203,7 @@ class HtmlExporter(Exporter):
     def close(self) -> None:
         """Write the overview, the index pages and the static files; move the site into place."""
         self._write_overview()
+        self._write_entities()
         self._write_index()
         for static in STATIC:
             text = files("exporters.report").joinpath("static", static).read_text("utf-8")
@@ -191,6 +218,40 @@ class HtmlExporter(Exporter):
     def abort(self) -> None:
         """Drop the unfinished site; the old report stays."""
         shutil.rmtree(self.partial, ignore_errors=True)
+
+    def _add_entities(self, article: Article, href: str) -> None:
+        seen: set[str] = set()
+        for org in article.organizations:
+            if not org.entity or is_local(article, org.entity):
+                continue
+            page = self.entities.setdefault(org.entity, EntityPage())
+            page.names[org.name] += 1
+            if org.entity in seen:
+                continue
+            seen.add(org.entity)
+            page.total += 1
+            if len(page.articles) < ENTITY_ROWS:
+                page.articles.append(
+                    {
+                        "href": f"../{href}",
+                        "title": article.title or article.path,
+                        "date": article.published[:10] if article.published else "",
+                        "role": org.role,
+                    }
+                )
+
+    def _write_entities(self) -> None:
+        template = self.env.get_template("entity.html")
+        (self.partial / "entities").mkdir()
+        for key, page in self.entities.items():
+            html = template.render(
+                root="../",
+                key=key,
+                names=[name for name, _ in page.names.most_common()],
+                articles=page.articles,
+                total=page.total,
+            )
+            (self.partial / entity_href(key)).write_text(html, "utf-8")
 
     def _file_name(self, article_id: str) -> str:
         # The same id twice keeps both records, so both get a page.
@@ -346,6 +407,10 @@ def article_context(article: Article) -> dict[str, Any]:
                 "kind": o.kind,
                 "region": o.region,
                 "mentions": len(o.evidence),
+                # an entity other articles may share has a page listing them
+                "entity_href": (
+                    entity_href(o.entity) if o.entity and not is_local(article, o.entity) else None
+                ),
             }
             for o in article.organizations
         ],
