@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from extractor.cli import HEADER_LINES, main
+from extractor.cli import main
+from extractor.view import HEADER_LINES
 from tests.conftest import REFERENCE, SAMPLES
 
 
