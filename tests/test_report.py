@@ -16,6 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from exporters.report import HtmlExporter
 from exporters.report.facts import Fact
 from exporters.report.marks import marked
 from extractor.cli import main
@@ -284,3 +285,28 @@ def test_report_needs_a_run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     assert main(["report", str(tmp_path)]) == 2
     assert "no articles.jsonl" in capsys.readouterr().err
     assert not (tmp_path / "report").exists()
+
+
+def test_hostile_text_stays_text(tmp_path: Path, reference: Article) -> None:
+    """Text from a post is data: no tag, script or attribute of it reaches the page."""
+    hostile = '<script>alert(1)</script><mark data-fact="x">"\'&'
+    article = reference.model_copy(
+        update={
+            "title": hostile + reference.title,
+            "paragraphs": [hostile + p for p in reference.paragraphs],
+            "organizations": [],
+            "authors": [],
+            "measure_groups": [],
+            "source": None,
+            "warnings": [hostile],
+        }
+    )
+    exporter = HtmlExporter(tmp_path)
+    exporter.write(article)
+    exporter.close()
+    for page in (tmp_path / "report").rglob("*.html"):
+        root = lxml.html.fromstring(page.read_text("utf-8"))
+        assert all(s.get("src") for s in root.iter("script")), page  # only our own script files
+        assert not root.xpath('//mark[@data-fact="x"]'), page
+    text = lxml.html.fromstring(page_of(tmp_path, article).read_text("utf-8")).text_content()
+    assert hostile in text
