@@ -129,6 +129,10 @@ TOPICS = ["就业", "养老", "防汛", "交通", "垃圾分类", "物业"]
 KINDS = ["管理办法", "实施细则", "工作方案", "条例", "白皮书"]
 
 
+#: Numerals as news text has them: ordinals, unquoted counts, number words, figures.
+NUMERAL_FORMS = ["第{c}，", "{c}个{h}，", "{n}、", "{d}%，"]
+
+
 def chinese_number(n: int) -> str:
     """1..9999 as Chinese numerals (一千二百三十四), for varied numerals."""
     digits = "零一二三四五六七八九"
@@ -147,7 +151,9 @@ def _pick(words: list[str], i: int) -> str:
 #: Item makers of the synthetic kinds: item number -> text (invented words only).
 SYNTHETIC: dict[str, Callable[[int], str]] = {
     "quotes": lambda i: f"构建“{NUMERALS[1 + i % 8]}个{_pick(HEADS, i // 8)}”，",
-    "numerals": lambda i: f"{chinese_number(1 + i % 9999)}、{i % 1000}，",
+    "numerals": lambda i: NUMERAL_FORMS[i % len(NUMERAL_FORMS)].format(
+        c=NUMERALS[i % 10], n=chinese_number(1 + i % 9999), d=i, h=_pick(HEADS, i // 4)
+    ),
     "organizations": lambda i: (
         f"{_pick(PLACES, i)}{_pick(PLACES, i // 10)}{_pick(LEVELS, i // 3)}"
         f"{_pick(BODIES, i // 7)}开展工作，"

@@ -1,8 +1,9 @@
 """Bytes -> text: UTF-8 first, a charset detector for the rest, and a check that it is text.
 
-Order of trust: a byte-order mark; then strict UTF-8; then UTF-8 with a few damaged bytes
-(a cut-off download, a flipped byte) when the rest is plainly UTF-8; then charset-normalizer
-(GBK/GB18030, Big5, ...). What had to be repaired is said in `Decoded.warnings`.
+Order of trust: a byte-order mark; then strict UTF-8; then, for an HTML page, the charset it
+declares (`<meta charset=gbk>`, `http-equiv`); then UTF-8 with a few damaged bytes (a cut-off
+download, a flipped byte) when the rest is plainly UTF-8; then charset-normalizer (GBK/GB18030,
+Big5, ...). What had to be repaired is said in `Decoded.warnings`.
 """
 
 from __future__ import annotations
@@ -68,6 +69,21 @@ PLAIN_TEXT = re.compile(
     "[" + "".join(f"{re.escape(a)}-{re.escape(b)}" for a, b in PLAIN_TEXT_RANGES) + "]+"
 )
 REPLACEMENT = "\ufffd"
+#: How far into a page its charset declaration is looked for (HTML's prescan takes 1024
+#: bytes; saved Chinese pages often put a long <head> of scripts and metas before it).
+DECLARATION_WINDOW = 4096
+#: A page starts with markup (after white space): posts start with front matter, never `<`.
+PAGE_START = re.compile(rb"\s*<")
+#: `<meta charset="gbk">`, `<meta http-equiv="Content-Type" content="text/html; charset=gbk">`,
+#: `<?xml version="1.0" encoding="gbk"?>`: the label a page declares for its bytes.
+DECLARED_CHARSET = re.compile(
+    rb"<meta\b[^>]*?\bcharset\s*=\s*[\"']?\s*(?P<meta>[A-Za-z0-9._:-]{2,40})"
+    rb"|<\?xml\b[^>]*?\bencoding\s*=\s*[\"'](?P<xml>[A-Za-z0-9._:-]{2,40})",
+    re.IGNORECASE,
+)
+#: Declared labels read with a wider codec, as browsers do (WHATWG Encoding: gb2312 and gbk
+#: are decoded as GBK, whose superset GB18030 also reads what a page wrongly labels gb2312).
+WIDER_CODEC = {"gb2312": "gb18030", "gbk": "gb18030", "big5": "big5hkscs"}
 #: Double-byte codecs tried to see whether a file ends inside a character (a cut download).
 CUT_CHECK_CODECS = ("gb18030", "big5")
 MAX_CHAR_BYTES = 4
@@ -112,10 +128,53 @@ def _decode_any(data: bytes) -> tuple[str, str, list[str]]:
 
 def _decode_utf8(data: bytes) -> tuple[str, str, list[str]]:
     try:
+        # Valid UTF-8 with non-ASCII characters is UTF-8 whatever a page declares: saved pages
+        # are often re-encoded to UTF-8 with their old `charset=gb2312` left in place.
         return data.decode("utf-8"), "utf-8", []
     except UnicodeDecodeError as exc:
         damaged = _damaged_utf8(data, exc)
-    return damaged if damaged is not None else _detect(data)
+    if damaged is not None:
+        return damaged
+    declared = _declared_codec(data)
+    return _decode_declared(data, declared) if declared is not None else _detect(data)
+
+
+def declared_charset(data: bytes) -> str | None:
+    """The codec an HTML page declares for its bytes (Python's name), or None."""
+    if not PAGE_START.match(data):
+        return None
+    match = DECLARED_CHARSET.search(data, 0, DECLARATION_WINDOW)
+    if match is None:
+        return None
+    label = (match.group("meta") or match.group("xml")).decode("ascii").lower()
+    try:
+        return codecs.lookup(label).name
+    except LookupError:
+        return None  # a label Python does not know: the bytes decide, as without one
+
+
+def _declared_codec(data: bytes) -> str | None:
+    """A declared codec other than UTF-8 (a UTF-8 page that fails to decode is damaged UTF-8)."""
+    codec = declared_charset(data)
+    return None if codec in (None, "utf-8") else codec
+
+
+def _decode_declared(data: bytes, codec: str) -> tuple[str, str, list[str]]:
+    """The page's declared codec (or the wider one browsers use for it); when neither reads
+    the bytes, the declaration and the bytes disagree and charset-normalizer decides."""
+    for name in dict.fromkeys([codec, WIDER_CODEC.get(codec, codec)]):
+        try:
+            return data.decode(name), name, []
+        except UnicodeDecodeError as exc:
+            if exc.end >= len(data) and exc.start >= len(data) - MAX_CHAR_BYTES:
+                try:  # the last bytes are half a character (a cut download)
+                    text = data[: exc.start].decode(name)
+                except UnicodeDecodeError:
+                    continue
+                return text, name, [_cut_character_warning(len(data) - exc.start)]
+    text, detected, warnings = _detect(data)
+    note = f"decoding: the page declares {codec} but its bytes are not; read as {detected}"
+    return text, detected, [note, *warnings]
 
 
 def _detect(data: bytes) -> tuple[str, str, list[str]]:

@@ -12,10 +12,11 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from extractor import rules
-from extractor.dates import find_date, parse_date
+from extractor.dates import parse_date
 from extractor.decode import Decoded, decode_bytes
 from extractor.document import Document
 from extractor.errors import InputError
+from extractor.pages import read_page
 
 HTML_SUFFIXES = (".html", ".htm")
 FRONT_MATTER_FENCE = "---"
@@ -394,12 +395,6 @@ def _xpath_strings(root: etree._Element, xpath: str) -> list[str]:
     return [str(v) for v in found if isinstance(v, str)] if isinstance(found, list) else []
 
 
-def _xpath_elements(root: etree._Element, xpath: str) -> list[etree._Element]:
-    """Element results of an XPath."""
-    found = root.xpath(xpath)
-    return [v for v in found if isinstance(v, etree._Element)] if isinstance(found, list) else []
-
-
 @cache
 def _tag_sets() -> tuple[frozenset[str], frozenset[str]]:
     """(block tags, drop tags), built once: a post may hold thousands of HTML chunks."""
@@ -449,27 +444,11 @@ def _read_html_page(path: str, decoded: Decoded) -> Document:
     root = _parse_html(decoded.text, doc, fragment=False)
     if root is None:
         raise InputError("unreadable", "no HTML document could be parsed")
-    doc.title = _page_title(root)
-    if doc.title is None:
-        doc.warn("title: the page has no <title> or <h1>")
     doc.url = _first_attr(
         root, ['//link[@rel="canonical"]/@href', '//meta[@property="og:url"]/@content']
     )
-    doc.paragraphs = [t for t, cls in _html_blocks(_main_text(root)) if t != doc.title or cls]
-    for index, paragraph in enumerate(doc.paragraphs):
-        if _is_source_line(paragraph):
-            doc.source_line = doc.paragraphs.pop(index)
-            break
-    _page_date(doc, root)
+    read_page(doc, root)  # the article among the page's chrome: extractor/pages.py
     return doc
-
-
-def _page_title(root: etree._Element) -> str | None:
-    title = clean_text(" ".join(_xpath_strings(root, "//title//text()")))
-    h1 = clean_text(" ".join(_xpath_strings(root, "(//h1)[1]//text()")))
-    if h1 and (not title or h1 in title):
-        return h1  # <title> usually adds the site's name; the h1 is the headline alone
-    return title or h1 or None
 
 
 def _first_attr(root: etree._Element, xpaths: list[str]) -> str | None:
@@ -478,30 +457,3 @@ def _first_attr(root: etree._Element, xpaths: list[str]) -> str | None:
         if values:
             return values[0]
     return None
-
-
-def _main_text(root: etree._Element) -> etree._Element:
-    for xpath in rules.strings("document", "main_text_xpath"):
-        found = _xpath_elements(root, xpath)
-        if found:
-            return found[0]
-    return root
-
-
-def _page_date(doc: Document, root: etree._Element) -> None:
-    raw = _first_attr(
-        root,
-        [
-            '//meta[@property="article:published_time"]/@content',
-            '//meta[@name="publishdate" or @name="PubDate" or @name="pubdate"]/@content',
-            "//time/@datetime",
-        ],
-    )
-    if raw:
-        doc.date_raw = raw
-        doc.published, warning = parse_date(raw)
-        if warning:
-            doc.warn(warning)
-        return
-    head = " ".join(doc.paragraphs[:3])
-    doc.published = find_date(head)

@@ -19,7 +19,7 @@ from extractor.errors import REASONS, InputError
 from extractor.pipeline import FIELD_EXTRACTORS, article_of, extract_article
 from extractor.reader import read_document
 from schemas import Article, Evidence, MeasureGroup
-from tests.conftest import SAMPLES
+from tests.conftest import SAMPLES, post
 
 #: The real posts (copied unchanged from the shared corpus), read once.
 POSTS: list[bytes] = [p.read_bytes() for p in sorted(SAMPLES.glob("*.md"))]
@@ -358,6 +358,24 @@ def check_facts(doc: Document) -> None:
 
 EXTRACTOR_SETTINGS = settings(PROPERTY_SETTINGS, max_examples=150)
 
+#: Every level of markers there is: three paragraph families (一、 (一) 1.), three inline ones
+#: (一是 第一 首先) and count labels. A tree deeper than that grew with the text's length.
+MAX_TREE_DEPTH = 7
+#: The smallest text the property test found deepening the tree before measures was made
+#: linear: each repetition nested under the last item of the one before (100 of them: the
+#: JSON could not be read back; 300: it could not be written).
+REPEATED_ENUMERATION = "构建“两个保障”：一是甲；二是乙；"
+
+
+def tree_depth(groups: list[MeasureGroup]) -> int:
+    """Levels of a measure tree (0 without groups), counted without recursion."""
+    deepest, stack = 0, [(group, 1) for group in groups]
+    while stack:
+        group, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in group.children)
+    return deepest
+
 
 @EXTRACTOR_SETTINGS
 @given(long_odd_posts())
@@ -366,5 +384,15 @@ def test_each_field_extractor_takes_long_odd_text(case: tuple[str, bytes]) -> No
     for name, extractor in FIELD_EXTRACTORS:
         setattr(doc.facts, name, extractor(doc))
     check_facts(doc)
+    assert tree_depth(doc.facts.measure_groups) <= MAX_TREE_DEPTH
+    record = article_of(doc)
+    assert Article.model_validate_json(record.model_dump_json()) == record
+
+
+def test_a_repeated_enumeration_stays_flat() -> None:
+    doc = read_document("post.md", post(REPEATED_ENUMERATION * 300))
+    for name, extractor in FIELD_EXTRACTORS:
+        setattr(doc.facts, name, extractor(doc))
+    assert tree_depth(doc.facts.measure_groups) <= 2  # a count label over its 一是… items
     record = article_of(doc)
     assert Article.model_validate_json(record.model_dump_json()) == record

@@ -15,7 +15,8 @@ examples that must and must not be caught (run by tests/test_rule_examples.py):
       check: search                         # optional, see CHECKS
 
 The value sits under exactly one of VALUE_KEYS: `patterns` (regular expressions),
-`words` (plain strings) or `table` (a mapping the module reads itself).
+`words` (plain strings) or `table` (a mapping the module reads itself). Any other key is a
+named constant of the rule and must be a number (`max_chars: 120`).
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ VALUE_KEYS = ("patterns", "words", "table")
 DESCRIPTION_KEYS = frozenset({"about", "match", "no_match", "check"})
 #: Built-in ways of checking an example against a group's value; any other `check` is
 #: "package.module:function", a function (text) -> bool that runs the rule as its module does.
-CHECKS = ("search", "fullmatch", "contains")
+CHECKS = ("search", "fullmatch", "contains", "member")
 
 
 class RuleError(ValueError):
@@ -67,7 +68,12 @@ def is_described(value: object) -> bool:
 def _check_description(name: str, group: str, value: dict[str, Any]) -> None:
     keys = set(value)
     held = [key for key in VALUE_KEYS if key in keys]
-    unknown = keys - DESCRIPTION_KEYS - set(VALUE_KEYS)
+    # Besides these, a group may name its constants (max_chars: 120): numbers only.
+    unknown = {
+        key
+        for key in keys - DESCRIPTION_KEYS - set(VALUE_KEYS)
+        if isinstance(value[key], bool) or not isinstance(value[key], int | float)
+    }
     if len(held) != 1 or unknown:
         raise RuleError(
             f"{name}.yaml: {group!r} must hold exactly one of {', '.join(VALUE_KEYS)}"
