@@ -350,7 +350,7 @@ def test_validate_passes_samples_and_the_rich_reference(
     assert main(["validate", str(samples_rdf / "articles.nq"), str(tmp_path / "articles.nq")]) == 0
     out = capsys.readouterr().out
     assert f"{samples_rdf / 'articles.nq'}: conforms" in out
-    assert f"{tmp_path / 'articles.nq'}: conforms to schemas/shapes.ttl (1 graphs)" in out
+    assert f"{tmp_path / 'articles.nq'}: conforms to schemas/shapes.ttl (1 graph)" in out
 
 
 def test_validate_reports_an_article_without_headline(
