@@ -40,6 +40,7 @@ from exporters.cells import MAX_CELL_CHARS, CleanText, clean_text, display_width
 from exporters.tables import (
     CHART_SHEET,
     CHART_TITLE,
+    ENTITIES,
     FILES,
     ID,
     MANIFEST,
@@ -52,6 +53,8 @@ from exporters.tables import (
     TABLES,
     WARNINGS,
     Column,
+    EntityKind,
+    EntityTally,
     Lang,
     Table,
     Value,
@@ -61,6 +64,7 @@ from exporters.tables import (
     subject_organizations,
 )
 from schemas import Article
+from schemas.models import LOCAL_SEPARATOR
 
 #: Rows in one Excel sheet, header included; a longer table continues in "Name (2)".
 EXCEL_MAX_ROWS = 1_048_576
@@ -169,6 +173,8 @@ class Stats:
     cut_cells: int = 0
     subject_articles: Counter[str] = field(default_factory=Counter)
     subject_leaves: Counter[str] = field(default_factory=Counter)
+    #: (kind, key) -> the entity's tally; bounded by the distinct entities, not the articles.
+    entities: dict[tuple[str, str], EntityTally] = field(default_factory=dict)
 
     def add(self, article: Article, rows: dict[str, int]) -> None:
         """Count one article."""
@@ -183,6 +189,29 @@ class Stats:
         for name in subject_organizations(article) or [NO_SUBJECT_KEY]:
             self.subject_articles[name] += 1
             self.subject_leaves[name] += leaves
+        self._tally(article)
+
+    def _tally(self, article: Article) -> None:
+        """Count each entity once per article (and once more where it is the subject)."""
+        seen: dict[tuple[str, str], bool] = {}
+        mentions: list[tuple[EntityKind, str, str, bool]] = [
+            *(
+                ("organization", o.entity, o.name, o.role == "subject")
+                for o in article.organizations
+            ),
+            *(("person", p.entity, p.name, False) for p in article.authors),
+        ]
+        for kind, key, name, subject in mentions:
+            tally = self.entities.get((kind, key))
+            if tally is None:
+                local = key.startswith(f"{article.id}{LOCAL_SEPARATOR}")
+                tally = EntityTally(key, kind, local, set())
+                self.entities[(kind, key)] = tally
+            tally.names.add(name)
+            seen[(kind, key)] = seen.get((kind, key), False) or subject
+        for entity, subject in seen.items():
+            self.entities[entity].articles += 1
+            self.entities[entity].subject_of += subject
 
 
 Prepared = Value | CleanText
@@ -337,6 +366,7 @@ class ExcelExporter(Exporter):
         self.styles = Styles.of(self.summary)
         self.stats = Stats()
         self.sheets = {table.sheet: SheetWriter(self, table) for table in TABLES}
+        self.entities_sheet = SheetWriter(self, ENTITIES)
         self.files_sheet = SheetWriter(self, FILES)
         # Last: openpyxl numbers sheet-local names (print titles, filters) by worksheet
         # position, which is the sheet position only while no chart sheet comes before.
@@ -364,7 +394,11 @@ class ExcelExporter(Exporter):
             self.file_counts[str(record.get("status"))] += 1
             for row in FILES.rows(record, self.lang):
                 self.files_sheet.append(row, None)
-        for writer in [*self.sheets.values(), self.files_sheet]:
+        tallies = self.stats.entities.values()
+        for tally in sorted(tallies, key=lambda t: (-t.articles, t.kind, t.key)):
+            for row in ENTITIES.rows(tally, self.lang):
+                self.entities_sheet.append(row, None)
+        for writer in [*self.sheets.values(), self.entities_sheet, self.files_sheet]:
             writer.close()
         self._write_summary()
         self.target.parent.mkdir(parents=True, exist_ok=True)

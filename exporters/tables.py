@@ -280,6 +280,7 @@ def organization_rows(article: Article, lang: Lang = DEFAULT_LANG) -> Iterator[R
             article.id,
             article.title,
             org.name,
+            org.entity,
             org.role,
             org.kind,
             org.region,
@@ -319,6 +320,7 @@ def person_rows(article: Article, lang: Lang = DEFAULT_LANG) -> Iterator[Row]:
             article.id,
             article.title,
             person.name,
+            person.entity,
             person.role,
             evidence_place(person.evidence, lang),
             sentence_text(article, person.evidence),
@@ -345,6 +347,29 @@ def warning_rows(article: Article, lang: Lang = DEFAULT_LANG) -> Iterator[Row]:
         yield (article.id, article.title, article.path, "extractor", warning)
 
 
+EntityKind = Literal["organization", "person"]
+
+
+@dataclass
+class EntityTally:
+    """One real organization or person over the run: the names it was written with, and the
+    articles (and, for organizations, the articles it is the subject of) that mention it."""
+
+    key: str
+    kind: EntityKind
+    local: bool
+    names: set[str]
+    articles: int = 0
+    subject_of: int = 0
+
+
+def entity_rows(tally: EntityTally, lang: Lang = DEFAULT_LANG) -> Iterator[Row]:
+    """One row per entity."""
+    kind = ENTITY_KINDS[tally.kind](lang)
+    names = "、".join(sorted(tally.names))
+    yield (tally.key, kind, names, tally.local, tally.articles, tally.subject_of)
+
+
 def file_rows(record: Mapping[str, Any], lang: Lang = DEFAULT_LANG) -> Iterator[Row]:
     """One row per manifest line: every input file, read or not, and why not."""
     del lang
@@ -364,6 +389,12 @@ FOUND_IN = Column("出处（段落¶自0起，同JSON）", "found in (¶ from 0,
 SENTENCE = Column("所在句子", "sentence", "wrap", max_width=50)
 ID = Column("文章编号", "article id", max_width=24)
 TITLE = Column("文章标题", "article title", "wrap", max_width=40)
+#: The entity a mention stands for (schemas: Organization.entity, Person.entity).
+ENTITY = Column("实体", "entity", max_width=30)
+ENTITY_KINDS: dict[str, Text] = {
+    "organization": Text("机构", "organization"),
+    "person": Text("人员", "person"),
+}
 
 ARTICLES: Table[Article] = Table(
     "Articles",
@@ -398,6 +429,7 @@ ORGANIZATIONS: Table[Article] = Table(
         ID,
         TITLE,
         Column("机构", "organization", max_width=30),
+        ENTITY,
         Column("角色", "role"),
         Column("类型", "kind"),
         Column("地区", "region", max_width=20),
@@ -437,6 +469,7 @@ PERSONS: Table[Article] = Table(
         ID,
         TITLE,
         Column("姓名", "name", max_width=16),
+        ENTITY,
         Column("角色", "role", max_width=20),
         FOUND_IN,
         SENTENCE,
@@ -469,6 +502,20 @@ WARNINGS: Table[Article] = Table(
         Column("警告", "warning", "wrap", max_width=60),
     ),
     warning_rows,
+)
+ENTITIES: Table[EntityTally] = Table(
+    "Entities",
+    "实体",
+    None,  # a run-wide tally: the organizations/persons CSV files carry the entity column
+    (
+        ENTITY,
+        Column("类别", "type", max_width=10),
+        Column("写法", "written as", "wrap", max_width=40),
+        Column("仅本文", "local to one article", "bool"),
+        Column("文章数", "articles", "int"),
+        Column("作为主体的文章数", "articles as subject", "int"),
+    ),
+    entity_rows,
 )
 FILES: Table[Mapping[str, Any]] = Table(
     "Files",

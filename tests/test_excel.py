@@ -26,7 +26,7 @@ from schemas import Article, Evidence, Measure, MeasureGroup, Organization, Pers
 from tests.conftest import REFERENCE, SAMPLES, extract_file, post
 
 #: The worksheets, in Chinese by default; the chart has its own sheet, the last.
-SHEETS = ["概览", "文章", "机构", "举措", "人员", "来源", "警告", "文件"]
+SHEETS = ["概览", "文章", "机构", "举措", "人员", "来源", "警告", "实体", "文件"]
 ALL_SHEETS = [*SHEETS, "图表"]
 SHEETS_EN = [
     "Summary",
@@ -36,6 +36,7 @@ SHEETS_EN = [
     "Persons",
     "Sources",
     "Warnings",
+    "Entities",
     "Files",
 ]
 EXCEL_FORMULA = '=HYPERLINK("http://127.0.0.1/x","点击")'
@@ -192,6 +193,26 @@ def test_samples_workbook_has_a_row_per_record(samples_run: Path) -> None:
     assert summary["末级举措"] == leaves
 
 
+def test_samples_entities_sheet_counts_articles_per_entity(samples_run: Path) -> None:
+    records = jsonl(samples_run / "articles.jsonl")
+    expected: dict[tuple[str, str], set[str]] = {}
+    for a in records:
+        for o in a["organizations"]:
+            expected.setdefault(("机构", o["entity"]), set()).add(a["id"])
+        for p in a["authors"]:
+            expected.setdefault(("人员", p["entity"]), set()).add(a["id"])
+    book = openpyxl.load_workbook(samples_run / "articles.xlsx")
+    rows = rows_of(book["实体"])
+    got = {(r["类别"], r["实体"]): r["文章数"] for r in rows}
+    assert got == {key: len(ids) for key, ids in expected.items()}
+    assert len(rows) == len(got)  # one row per entity
+    organizations = rows_of(book["机构"])
+    assert all(r["实体"] for r in organizations)
+    assert {r["实体"] for r in organizations} == {k for kind, k in expected if kind == "机构"}
+    local = {r["实体"]: r["仅本文"] for r in rows}
+    assert all(local[key] == ("#" in key) for key in local)
+
+
 def test_samples_dates_and_links(samples_run: Path) -> None:
     records = {a["id"]: a for a in jsonl(samples_run / "articles.jsonl")}
     sheet = openpyxl.load_workbook(samples_run / "articles.xlsx")["文章"]
@@ -218,7 +239,7 @@ def test_samples_dates_and_links(samples_run: Path) -> None:
 
 
 #: What stays in view when scrolling: the header row, and the article's id and title.
-FROZEN = {"概览": "A2", "文件": "B2"}
+FROZEN = {"概览": "A2", "实体": "B2", "文件": "B2"}
 
 
 @pytest.mark.parametrize("sheet", SHEETS)
@@ -413,7 +434,7 @@ def test_measures_roll_over_with_the_header_repeated(tmp_path: Path) -> None:
     book = openpyxl.load_workbook(write_workbook(tmp_path, [article], max_rows=11))
     names = book.sheetnames
     assert names[:6] == ["概览", "文章", "机构", "举措", "举措 (2)", "举措 (3)"]
-    assert names[6:] == ["举措 (4)", "人员", "来源", "警告", "文件", "图表"]
+    assert names[6:] == ["举措 (4)", "人员", "来源", "警告", "实体", "文件", "图表"]
     parts = [book[n] for n in names if n.startswith("举措")]
     assert [p.max_row for p in parts] == [11, 11, 11, 4]
     header = MEASURES.headers("zh")
@@ -503,8 +524,8 @@ def test_abort_leaves_no_files(tmp_path: Path) -> None:
 def test_registered_as_xlsx_and_excel() -> None:
     assert exporter_class("xlsx") is ExcelExporter
     assert exporter_class("excel") is ExcelExporter
-    assert [t.sheet for t in TABLES] == SHEETS_EN[1:-1]
-    assert [t.title("zh") for t in TABLES] == SHEETS[1:-1]
+    assert [t.sheet for t in TABLES] == SHEETS_EN[1:-2]
+    assert [t.title("zh") for t in TABLES] == SHEETS[1:-2]
 
 
 def test_links_stop_at_the_sheet_limit_and_old_dates_stay_text(tmp_path: Path) -> None:
