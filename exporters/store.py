@@ -1,8 +1,8 @@
 """Triple stores: load RDF files into the embedded Oxigraph store or a SPARQL 1.1 server; query.
 
 - Embedded: pyoxigraph on disk, created when missing, filled by `bulk_load`. Named graphs that
-  the files bring and the store already holds are dropped first, so loading an article again
-  replaces its graph instead of adding to it.
+  the files bring and the store already holds are replaced, so loading an article again
+  replaces its graph instead of adding to it. A load is all or nothing (see below).
 - Endpoint: the Graph Store HTTP Protocol, one PUT per named graph (PUT replaces), sent in
   batches over a few keep-alive connections. Credentials come from NEWSFACTS_SPARQL_USER /
   NEWSFACTS_SPARQL_PASSWORD only and never appear in messages.
@@ -11,12 +11,15 @@
 from __future__ import annotations
 
 import base64
+import fcntl
 import http.client
 import json
 import os
+import shutil
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -87,21 +90,81 @@ def graph_names(path: Path) -> set[GraphName]:
 
 
 # --- The embedded store --------------------------------------------------------------------
+#
+# A store folder holds generations of one pyoxigraph database and a pointer naming the current
+# one:
+#
+#     kg/CURRENT-GENERATION   "gen-000003\n"  (replaced by rename: readers see old or new)
+#     kg/gen-000003/          the database readers open
+#     kg/gen-000002/          the one before, kept so a query that opened it can finish
+#     kg/write.lock           held (flock) by the one process loading
+#
+# A load fills a new generation (a hard-linked backup of the current one, its replaced graphs
+# dropped, the files bulk-loaded) and then moves the pointer. A load killed at any point leaves
+# the pointer on the old generation; the half-built one is removed by the next load.
+
+POINTER = "CURRENT-GENERATION"
+WRITE_LOCK = "write.lock"
+GENERATION_PREFIX = "gen-"
+#: Generations kept besides the current one (for queries that opened them before a swap).
+KEPT_GENERATIONS = 1
 
 
-def open_store(directory: Path, *, read_only: bool = False) -> ox.Store:
-    """Open (and create when missing) an on-disk store; a held lock is a clear error, not a hang."""
-    if read_only and not directory.exists():
+def _generation_name(number: int) -> str:
+    return f"{GENERATION_PREFIX}{number:06d}"
+
+
+def _generation_number(name: str) -> int | None:
+    digits = name.removeprefix(GENERATION_PREFIX)
+    return int(digits) if name.startswith(GENERATION_PREFIX) and digits.isdigit() else None
+
+
+def _is_legacy(directory: Path) -> bool:
+    """A folder that is itself a database (written before stores had generations)."""
+    return (directory / "CURRENT").is_file() and not (directory / POINTER).exists()
+
+
+def current_generation(directory: Path) -> Path | None:
+    """The database folder the pointer names, or None for a store that was never loaded."""
+    if _is_legacy(directory):
+        return directory
+    try:
+        name = (directory / POINTER).read_text("ascii").strip()
+    except FileNotFoundError:
+        return None
+    if _generation_number(name) is None:
+        raise StoreError(f"store {directory}: {POINTER} names no generation ({name!r})")
+    return directory / name
+
+
+def open_store(directory: Path) -> ox.Store:
+    """Open the current generation of a store read-only (a running load does not block it)."""
+    database = current_generation(directory) if directory.is_dir() else None
+    if database is None:
         raise StoreError(f"no store at {directory}; load some files first (newsfacts load)")
     try:
-        return ox.Store.read_only(str(directory)) if read_only else ox.Store(str(directory))
+        return ox.Store.read_only(str(database))
     except OSError as exc:
-        if "lock" in str(exc).lower():
+        raise StoreError(f"cannot open store {directory}: {exc}") from exc
+
+
+@contextmanager
+def _write_lock(directory: Path) -> Iterator[None]:
+    """Hold the store's writer lock; another writer holding it is a clear error, not a hang."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        handle = (directory / WRITE_LOCK).open("a")
+    except OSError as exc:
+        raise StoreError(f"cannot write store {directory}: {exc.strerror or exc}") from exc
+    with handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
             raise StoreLockedError(
-                f"store {directory} is in use by another writer (its LOCK is held); "
+                f"store {directory} is in use by another writer (its {WRITE_LOCK} is held); "
                 "wait for that process to finish, or load into another --store"
             ) from exc
-        raise StoreError(f"cannot open store {directory}: {exc}") from exc
+        yield  # the lock goes with the file handle, also when the process is killed
 
 
 @dataclass
@@ -117,16 +180,58 @@ class LoadReport:
 
 
 def load_store(files: Sequence[Path], directory: Path) -> LoadReport:
-    """Bulk-load files into the store at `directory`, replacing the named graphs they bring."""
-    store = open_store(directory)
+    """Load files into the store at `directory`, replacing the named graphs they bring.
+
+    All or nothing: the new content is built in a new generation and made current by one
+    rename; until then every reader (and a store left by a killed load) has the old content.
+    """
     report = LoadReport(files=len(files))
+    with _write_lock(directory):
+        if _is_legacy(directory):
+            raise StoreError(
+                f"store {directory} was written by an older newsfacts (no generations); "
+                "load into a new --store folder"
+            )
+        old = current_generation(directory)
+        _remove_stale_generations(directory, old)
+        new = directory / _generation_name(_next_generation(directory))
+        try:
+            report.replaced = _build_generation(files, old, new)
+            _sync_tree(new)
+        except BaseException:
+            shutil.rmtree(new, ignore_errors=True)
+            raise
+        _point_to(directory, new)
+        _remove_stale_generations(directory, new)
+    return report
+
+
+def _build_generation(files: Sequence[Path], old: Path | None, new: Path) -> int:
+    """Fill `new` with the old content less the graphs the files bring, then the files.
+
+    Returns how many graphs of the old content the files replace."""
+    replaced = 0
+    drop: set[GraphName] = set()
+    if old is not None:
+        current = ox.Store.read_only(str(old))
+        held: set[GraphName] = set(current.named_graphs())
+        default_empty = (
+            next(current.quads_for_pattern(None, None, None, ox.DefaultGraph()), None) is None
+        )
+        names: set[GraphName] = set()
+        for path in files if held else ():
+            names |= graph_names(path)
+        replaced = len(held & names)
+        if not default_empty or not held <= names:
+            # Something is kept: start from a hard-linked snapshot (cheap; the old
+            # generation's files stay untouched) and drop what is replaced.
+            current.backup(str(new))
+            drop = held & names
+        del current
+    store = ox.Store(str(new))
     try:
-        if next(iter(store.named_graphs()), None) is not None:
-            # Only a store that already holds graphs needs the extra pass over the files.
-            names: set[GraphName] = set()
-            for path in files:
-                names |= graph_names(path)
-            report.replaced = _drop_graphs(store, names)
+        for name in drop:
+            store.remove_graph(name)
         for path in files:
             try:
                 store.bulk_load(path=str(path), format=rdf_format(path))
@@ -134,28 +239,69 @@ def load_store(files: Sequence[Path], directory: Path) -> LoadReport:
                 raise StoreError(f"{path}: not valid RDF: {exc}") from exc
         store.flush()
     finally:
-        del store  # release the lock now, not whenever the garbage collector runs
-    return report
+        del store  # release the database's own lock now, not whenever the collector runs
+    return replaced
 
 
-def _drop_graphs(store: ox.Store, names: set[GraphName]) -> int:
-    """Remove the named graphs about to be loaded again; return how many the store held."""
-    held = set(store.named_graphs())
-    default_empty = next(store.quads_for_pattern(None, None, None, ox.DefaultGraph()), None) is None
-    if default_empty and held <= names:
-        # Everything is replaced (a re-run of the same corpus): clearing is a range delete,
-        # far faster than removing graph after graph.
-        store.clear()
-        return len(held)
-    replaced = held & names
-    for name in replaced:
-        store.remove_graph(name)
-    return len(replaced)
+def _generations(directory: Path) -> dict[int, Path]:
+    found = {}
+    for entry in directory.iterdir():
+        number = _generation_number(entry.name)
+        if number is not None and entry.is_dir():
+            found[number] = entry
+    return found
+
+
+def _next_generation(directory: Path) -> int:
+    return max(_generations(directory), default=0) + 1
+
+
+def _remove_stale_generations(directory: Path, current: Path | None) -> None:
+    """Remove half-built generations and all but the newest KEPT_GENERATIONS older ones."""
+    generations = _generations(directory)
+    now = _generation_number(current.name) if current is not None else None
+    older = sorted((n for n in generations if now is not None and n < now), reverse=True)
+    keep = {now, *older[:KEPT_GENERATIONS]}
+    for number, path in generations.items():
+        if number not in keep:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _sync_tree(folder: Path) -> None:
+    """fsync every file of a new generation and its folder, so the swap never points at data
+    still in the page cache."""
+    for entry in folder.iterdir():
+        if entry.is_file():
+            fd = os.open(entry, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+    _sync_dir(folder)
+
+
+def _sync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _point_to(directory: Path, generation: Path) -> None:
+    """Make `generation` current with one atomic rename of the pointer file."""
+    partial = directory / (POINTER + ".part")
+    with partial.open("w", encoding="ascii") as handle:
+        handle.write(generation.name + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+    partial.replace(directory / POINTER)
+    _sync_dir(directory)
 
 
 def store_counts(directory: Path) -> tuple[int, int]:
     """(quads, named graphs) in a store."""
-    store = open_store(directory, read_only=True)
+    store = open_store(directory)
     return len(store), sum(1 for _ in store.named_graphs())
 
 
@@ -370,7 +516,7 @@ def _term(term: object) -> str | None:
 
 def query_store(directory: Path, text: str) -> QueryResult:
     """Run a query against the embedded store (read-only: a running load does not block it)."""
-    store = open_store(directory, read_only=True)
+    store = open_store(directory)
     try:
         result = store.query(text)
     except SyntaxError as exc:
