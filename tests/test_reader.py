@@ -257,9 +257,7 @@ def test_source_line(tail: str, name: str | None) -> None:
 def test_body_source_field_is_not_the_source_line() -> None:
     # a 来源 line inside the body is not the closing source line (025_miluo's first paragraph);
     # the source extractor (issue 4) still reads the publisher from that field
-    data = post(
-        "<p>正文。</p><p>来源:湖南省国土资源厅门户网   日期:2017-10-26 07:35</p><p>正文。</p>"
-    )
+    data = post("<p>正文。</p><p>来源:湖南省国土资源厅门户网   日期:2017-10-26 07:35</p><p>正文。</p>")
     article = extract_article("p.md", data)
     assert article.source is not None
     assert article.source.evidence.where == "paragraph"
