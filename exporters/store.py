@@ -58,8 +58,46 @@ def rdf_format(path: Path) -> ox.RdfFormat:
 
 
 def iter_graphs(path: Path) -> Iterator[tuple[GraphName, list[ox.Triple]]]:
-    """Stream a file graph by graph (newsfacts writes each article's graph in one run)."""
+    """A file graph by graph, each graph whole.
+
+    newsfacts writes each article's graph in one run of lines, and such a file is streamed (one
+    graph in memory at a time). A file whose graphs come in several runs (written by another
+    tool, or concatenated) is still read whole: it is grouped in an in-memory store first.
+    """
+    if _graphs_contiguous(path):
+        yield from _stream_graphs(path)
+        return
+    grouped = ox.Store()
+    try:
+        grouped.bulk_load(path=str(path), format=rdf_format(path))
+    except SyntaxError as exc:
+        raise StoreError(f"{path}: not valid RDF: {exc}") from exc
+    default = ox.DefaultGraph()
+    names: list[GraphName] = (
+        [default] if any(grouped.quads_for_pattern(None, None, None, default)) else []
+    )
+    names.extend(sorted(grouped.named_graphs(), key=str))
+    for name in names:
+        yield name, [q.triple for q in grouped.quads_for_pattern(None, None, None, name)]
+
+
+def _graphs_contiguous(path: Path) -> bool:
+    """True when every graph of the file comes in one run of lines (a fast lenient pass)."""
     seen: set[GraphName] = set()
+    current: GraphName | None = None
+    try:
+        for quad in ox.parse(path=path, format=rdf_format(path), lenient=True):
+            if quad.graph_name != current:
+                current = quad.graph_name
+                if current in seen:
+                    return False
+                seen.add(current)
+    except SyntaxError as exc:
+        raise StoreError(f"{path}: not valid RDF: {exc}") from exc
+    return True
+
+
+def _stream_graphs(path: Path) -> Iterator[tuple[GraphName, list[ox.Triple]]]:
     current: GraphName | None = None
     triples: list[ox.Triple] = []
     try:
@@ -68,12 +106,6 @@ def iter_graphs(path: Path) -> Iterator[tuple[GraphName, list[ox.Triple]]]:
                 if current is not None:
                     yield current, triples
                 current, triples = quad.graph_name, []
-                if current in seen:
-                    raise StoreError(
-                        f"{path}: graph {current} comes in more than one run of lines; "
-                        "write each graph's quads together (as newsfacts does)"
-                    )
-                seen.add(current)
             triples.append(quad.triple)
     except SyntaxError as exc:
         raise StoreError(f"{path}: not valid RDF: {exc}") from exc

@@ -582,11 +582,18 @@ def validate(files: tuple[Path, ...]) -> None:
     for path in files:
         try:
             report = validate_file(path)
-        except StoreError as exc:
-            raise click.ClickException(str(exc)) from exc
+        except StoreError as exc:  # one bad file is named; the others are still checked
+            click.echo(f"error: {exc}", err=True)
+            failed = True
+            continue
         for violation in report.violations:
             click.echo(violation.line())
-        if report.conforms:
+        if report.graphs == 0:
+            failed = True
+            click.echo(
+                f"error: {path}: no graph to validate (an empty or triple-less file)", err=True
+            )
+        elif report.conforms:
             click.echo(f"{path}: conforms to schemas/shapes.ttl ({report.graphs} graphs)")
         else:
             failed = True

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from exporters.rdf import graph_iri
 from exporters.store import load_store, query_endpoint, query_store, store_counts
 from extractor.cli import main
 from tests.conftest import SAMPLES, extract_file
@@ -119,6 +120,20 @@ def test_endpoint_load_matches_the_embedded_store_and_is_idempotent(
         assert capsys.readouterr().out == tables[name]
     assert "绥化学院,1,4,27" in tables["measures-per-organization"].splitlines()
     assert query_store(tmp_path / "kg", COUNT_GRAPHS).rows == [[str(expected[1])]]
+
+
+def test_a_graph_in_several_runs_is_put_whole(server: str, tmp_path: Path) -> None:
+    from tests.test_validate import interleaved  # noqa: PLC0415
+
+    rich = reference_with_facts()
+    other = extract_file(SAMPLES / "-202205262391921712.md")
+    path = interleaved([rich, other], tmp_path)
+    load_store([path], tmp_path / "kg")
+    assert main(["load", str(path), "--endpoint", server + "/store"]) == 0
+    for article in (rich, other):
+        iri = graph_iri(article.id)
+        text = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}"
+        assert count(server, text) == int(query_store(tmp_path / "kg", text).rows[0][0] or 0) > 0
 
 
 def test_reload_through_the_endpoint_replaces_the_graph(server: str, tmp_path: Path) -> None:
