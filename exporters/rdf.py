@@ -191,7 +191,14 @@ def lit(text: str) -> str:
     return _escape(text)
 
 
+def zh(text: str) -> str:
+    """The article's own words (headline, names, labels, measure text, quotes): tagged @zh."""
+    return _escape(text) + LANGUAGE
+
+
 _escape = json.encoder.encode_basestring
+#: The language of the articles' text: every literal taken from it carries this tag.
+LANGUAGE = "@zh"
 
 
 def integer(value: int) -> str:
@@ -244,8 +251,9 @@ class _Builder:
         self.add(node, _N["start"], integer(evidence.start))
         self.add(node, _N["end"], integer(evidence.end))
         quoted = self.quote(evidence)
-        if quoted:
-            self.add(node, _N["quote"], lit(quoted))
+        # only the whole span: a span past the end of its text quotes nothing (no half quote)
+        if quoted and len(quoted) == evidence.end - evidence.start:
+            self.add(node, _N["quote"], zh(quoted))
         self.add(node, _P["wasDerivedFrom"], self.file)
         return node
 
@@ -269,7 +277,7 @@ class _Builder:
             if kind in KIND_CLASSES:
                 self.add(node, A, KIND_CLASSES[kind])
             self.add(node, _N["kind"], lit(kind))
-        self.add(node, _S["name"], lit(name))
+        self.add(node, _S["name"], zh(name))
         return node
 
     def mention(self, node: str, org: str, role: str, evidence: Iterable[Evidence]) -> None:
@@ -301,7 +309,7 @@ def _describe_article(b: _Builder) -> None:
     b.add(s, A, _P["Entity"])
     b.add(s, _S["identifier"], lit(article.id))
     if article.title is not None:
-        b.add(s, _S["headline"], lit(article.title))
+        b.add(s, _S["headline"], zh(article.title))
     if article.published is not None:
         b.add(s, _S["datePublished"], published_literal(article.published))
     if article.url:
@@ -311,9 +319,9 @@ def _describe_article(b: _Builder) -> None:
         else:  # keep what the text said even when it is no IRI
             b.add(s, _N["urlText"], lit(article.url))
     if article.category:
-        b.add(s, _S["articleSection"], lit(article.category))
+        b.add(s, _S["articleSection"], zh(article.category))
     for tag in article.tags:
-        b.add(s, _S["keywords"], lit(tag))
+        b.add(s, _S["keywords"], zh(tag))
     for warning in article.warnings:
         b.add(s, _N["warning"], lit(warning))
 
@@ -346,7 +354,7 @@ def _describe_organizations(b: _Builder) -> None:
         node = f"<{b.iri}/organization/{position}>"
         b.mention(node, org, organization.role, organization.evidence)
         if organization.region:
-            b.add(node, _N["region"], lit(organization.region))
+            b.add(node, _N["region"], zh(organization.region))
 
 
 def _describe_people(b: _Builder) -> None:
@@ -354,7 +362,7 @@ def _describe_people(b: _Builder) -> None:
     for position, person in enumerate(b.article.authors, start=1):
         node, credit = f"<{person_iri(person.name)}>", f"<{b.iri}/credit/{position}>"
         b.add(node, A, _S["Person"])
-        b.add(node, _S["name"], lit(person.name))
+        b.add(node, _S["name"], zh(person.name))
         b.add(s, ROLE_PROPERTIES[person.role], node)
         b.add(s, _N["credit"], credit)
         b.add(credit, A, _N["Credit"])
@@ -373,15 +381,15 @@ def _describe_group(
     """A group, its items and nested groups; `parent` = (parent group node, its item nodes…)."""
     node = f"<{iri}>"
     b.add(node, A, _N["MeasureGroup"])
-    b.add(node, LABEL, lit(group.label))
+    b.add(node, LABEL, zh(group.label))
     b.add(node, _N["position"], integer(position))
     if group.declared_count is not None:
         b.add(node, _N["declaredCount"], integer(group.declared_count))
     b.add(node, _N["foundCount"], integer(len(group.items)))
     if group.heading is not None:
-        b.add(node, _N["heading"], lit(group.heading))
+        b.add(node, _N["heading"], zh(group.heading))
     if group.purpose is not None:
-        b.add(node, _N["purpose"], lit(group.purpose))
+        b.add(node, _N["purpose"], zh(group.purpose))
     if parent:
         b.add(node, _N["parentGroup"], parent[0])
         if group.parent_item is not None and group.parent_item < len(parent) - 1:
@@ -394,9 +402,9 @@ def _describe_group(
         items.append(item)
         b.add(node, _N["item"], item)
         b.add(item, A, _N["Measure"])
-        b.add(item, LABEL, lit(measure.name))
+        b.add(item, LABEL, zh(measure.name))
         b.add(item, _N["position"], integer(index))
-        b.add(item, _N["text"], lit(measure.text))
+        b.add(item, _N["text"], zh(measure.text))
         b.add(item, _P["wasDerivedFrom"], b.span(measure.evidence))
     for index, child in enumerate(group.children, start=1):
         _describe_group(b, child, f"{iri}.{index}", index, node, *items)

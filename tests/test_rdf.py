@@ -235,7 +235,7 @@ def test_reference_mapping(rich: Article) -> None:
     )
     schema, nf = rdflib.Namespace("http://schema.org/"), rdflib.Namespace(NF)
     article = rdflib.URIRef(article_iri(rich.id))
-    assert graph.value(article, schema.headline) == rdflib.Literal(rich.title)
+    assert graph.value(article, schema.headline) == rdflib.Literal(rich.title, lang="zh")
     published = graph.value(article, schema.datePublished)
     assert isinstance(published, rdflib.Literal)
     assert (
@@ -260,7 +260,7 @@ def test_reference_mapping(rich: Article) -> None:
     children = sorted(graph.subjects(nf.parentGroup, six))
     assert len(children) == 6
     first_item = rdflib.URIRef(article_iri(rich.id) + "/group/3/item/1")
-    assert graph.value(first_item, rdflib.RDFS.label) == rdflib.Literal("聚焦“三个精准”")
+    assert graph.value(first_item, rdflib.RDFS.label) == rdflib.Literal("聚焦“三个精准”", lang="zh")
     assert graph.value(children[0], nf.parentItem) == first_item
     assert graph.value(children[0], nf.declaredCount) == rdflib.Literal(3)
     assert graph.value(children[0], nf.foundCount) == rdflib.Literal(3)
