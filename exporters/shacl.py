@@ -15,7 +15,6 @@ from rdflib.namespace import SH
 
 from exporters.store import iter_graphs
 
-
 #: The fixed focus node of the graph-wide checks in schemas/shapes.ttl (nfs:ArticleGraph).
 ARTICLE_GRAPH = rdflib.URIRef("https://w3id.org/newsfacts/shapes#articleGraph")
 
