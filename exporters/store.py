@@ -3,32 +3,23 @@
 - Embedded: pyoxigraph on disk, created when missing, filled by `bulk_load`. Named graphs that
   the files bring and the store already holds are replaced, so loading an article again
   replaces its graph instead of adding to it. A load is all or nothing (see below).
-- Endpoint: the Graph Store HTTP Protocol, one PUT per named graph (PUT replaces), sent in
-  batches over a few keep-alive connections. Credentials come from NEWSFACTS_SPARQL_USER /
-  NEWSFACTS_SPARQL_PASSWORD only and never appear in messages.
+- A SPARQL 1.1 server: see exporters/endpoint.py (loads over the Graph Store HTTP Protocol,
+  queries over the SPARQL Protocol).
 """
 
 from __future__ import annotations
 
-import base64
 import fcntl
-import http.client
-import json
 import os
 import shutil
-import threading
-from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from urllib.parse import SplitResult, quote, urlsplit
+from urllib.parse import unquote
 
 import pyoxigraph as ox
-
-USER_ENV = "NEWSFACTS_SPARQL_USER"
-PASSWORD_ENV = "NEWSFACTS_SPARQL_PASSWORD"  # noqa: S105 - the name of a variable, not a secret
 
 GraphName = ox.NamedNode | ox.BlankNode | ox.DefaultGraph
 
@@ -337,172 +328,27 @@ def store_counts(directory: Path) -> tuple[int, int]:
     return len(store), sum(1 for _ in store.named_graphs())
 
 
-# --- A SPARQL 1.1 server -------------------------------------------------------------------
-
-
-def _credentials() -> str | None:
-    """The Basic authorization header value from the environment, if set."""
-    user = os.environ.get(USER_ENV)
-    if not user:
-        return None
-    token = f"{user}:{os.environ.get(PASSWORD_ENV, '')}".encode()
-    return "Basic " + base64.b64encode(token).decode("ascii")
-
-
-def _parse_endpoint(url: str) -> SplitResult:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise StoreError(f"endpoint must be an http(s) URL, got {_redact(url)!r}")
-    if parts.username or parts.password:
-        raise StoreError(
-            f"do not put credentials in the endpoint URL; set {USER_ENV} / {PASSWORD_ENV}"
-        )
-    return parts
-
-
-def _redact(url: str) -> str:
-    parts = urlsplit(url)
-    if parts.username or parts.password:
-        host = parts.hostname or ""
-        netloc = f"***@{host}" + (f":{parts.port}" if parts.port else "")
-        return parts._replace(netloc=netloc).geturl()
-    return url
-
-
-class _Http:
-    """Keep-alive HTTP(S) connections to one server, one per thread."""
-
-    def __init__(self, url: str, timeout: float) -> None:
-        self.parts = _parse_endpoint(url)
-        self.url = url
-        self.timeout = timeout
-        self.auth = _credentials()
-        self.local = threading.local()
-
-    def _connection(self) -> http.client.HTTPConnection:
-        conn: http.client.HTTPConnection | None = getattr(self.local, "conn", None)
-        if conn is None:
-            cls = (
-                http.client.HTTPSConnection
-                if self.parts.scheme == "https"
-                else http.client.HTTPConnection
-            )
-            conn = cls(self.parts.hostname or "", self.parts.port, timeout=self.timeout)
-            self.local.conn = conn
-        return conn
-
-    def target(self, query: str = "") -> str:
-        """Path and query string for a request to the endpoint."""
-        path = self.parts.path or "/"
-        joined = "&".join(q for q in (self.parts.query, query) if q)
-        return f"{path}?{joined}" if joined else path
-
-    def request(
-        self, method: str, target: str, body: bytes, headers: dict[str, str]
-    ) -> tuple[int, str, bytes, str]:
-        """Send one request; return (status, reason, body, content type). Retries once on a
-        connection the server closed between requests."""
-        headers = dict(headers)
-        if self.auth:
-            headers["Authorization"] = self.auth
-        for attempt in (1, 2):
-            conn = self._connection()
-            try:
-                conn.request(method, target, body=body, headers=headers)
-                response = conn.getresponse()
-                data = response.read()
-            except (ConnectionError, http.client.HTTPException, OSError) as exc:
-                conn.close()
-                self.local.conn = None
-                if attempt == 2 or not isinstance(
-                    exc, (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError)
-                ):
-                    raise EndpointError(f"cannot reach {self.url}: {exc}") from exc
-                continue
-            return response.status, response.reason, data, response.getheader("Content-Type", "")
-        raise EndpointError(f"cannot reach {self.url}")  # pragma: no cover - loop always returns
-
-    def close(self) -> None:
-        """Close this thread's connection."""
-        conn = getattr(self.local, "conn", None)
-        if conn is not None:
-            conn.close()
-
-
-def _server_message(status: int, reason: str, data: bytes) -> str:
-    text = data.decode("utf-8", "replace").strip()
-    if len(text) > 500:
-        text = text[:500] + "…"
-    return f"HTTP {status} {reason}" + (f": {text}" if text else "")
-
-
-def load_endpoint(
-    files: Sequence[Path],
-    url: str,
-    *,
-    batch_size: int = 64,
-    workers: int = 4,
-    timeout: float = 60.0,
-) -> LoadReport:
-    """PUT every named graph of the files to a Graph Store endpoint, `batch_size` at a time."""
-    http_ = _Http(url, timeout)
-    report = LoadReport(files=len(files))
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        for batch in _batches(_all_graphs(files), batch_size):
-            for graph, count in pool.map(lambda item: _put_graph(http_, *item), batch):
-                report.graphs += 1
-                report.quads += count
-                report.requests += 1
-                if graph is None:
-                    report.notes.append("default-graph triples were added (POST), not replaced")
-    return report
-
-
-def _all_graphs(files: Iterable[Path]) -> Iterator[tuple[GraphName, list[ox.Triple]]]:
-    for path in files:
-        yield from iter_graphs(path)
-
-
-def _batches(
-    items: Iterator[tuple[GraphName, list[ox.Triple]]], size: int
-) -> Iterator[list[tuple[GraphName, list[ox.Triple]]]]:
-    batch: list[tuple[GraphName, list[ox.Triple]]] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
-def _put_graph(http_: _Http, graph: GraphName, triples: list[ox.Triple]) -> tuple[str | None, int]:
-    body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
-    headers = {"Content-Type": "application/n-triples"}
-    if isinstance(graph, ox.NamedNode):
-        name = graph.value
-        method, target = "PUT", http_.target("graph=" + quote(name, safe=""))
-    elif isinstance(graph, ox.DefaultGraph):
-        # PUT on the default graph would wipe what others put there: add instead.
-        method, target, name = "POST", http_.target("default"), None
-    else:
-        raise EndpointError(f"blank-node graph names cannot be addressed over HTTP: {graph}")
-    status, reason, data, _ = http_.request(method, target, body, headers)
-    if status >= 300:
-        where = f"graph <{name}>" if name else "the default graph"
-        raise EndpointError(f"{method} {where} failed: {_server_message(status, reason, data)}")
-    return name, len(triples)
-
-
 # --- Queries -------------------------------------------------------------------------------
 
 
 @dataclass
 class QueryResult:
-    """A result table: variable names and rows of values (None when unbound)."""
+    """A result table: variable names and rows of values (None when unbound).
+
+    `iris` marks the cells that are IRIs (for display: decoded unless asked for raw)."""
 
     variables: list[str]
     rows: list[list[str | None]]
+    iris: list[list[bool]] = field(default_factory=list)
+
+    def display_rows(self, *, raw: bool = False) -> list[list[str | None]]:
+        """The rows for people: IRIs percent-decoded (…/organization/绥化学院), unless `raw`."""
+        if raw or not self.iris:
+            return self.rows
+        return [
+            [unquote(v) if v is not None and iri else v for v, iri in zip(row, marks, strict=True)]
+            for row, marks in zip(self.rows, self.iris, strict=True)
+        ]
 
 
 def bundled_queries() -> dict[str, str]:
@@ -538,7 +384,8 @@ def resolve_query(arg: str) -> str:
     )
 
 
-def _term(term: object) -> str | None:
+def term_cell(term: object) -> str | None:
+    """A result cell: an IRI's or literal's value (without tag or datatype), None if unbound."""
     if term is None:
         return None
     if isinstance(term, (ox.NamedNode, ox.Literal)):
@@ -555,44 +402,15 @@ def query_store(directory: Path, text: str) -> QueryResult:
         raise StoreError(f"SPARQL syntax error: {exc}") from exc
     if isinstance(result, ox.QuerySolutions):
         names = [v.value for v in result.variables]
-        return QueryResult(names, [[_term(s[name]) for name in names] for s in result])
+        rows, iris = [], []
+        for solution in result:
+            terms = [solution[name] for name in names]
+            rows.append([term_cell(t) for t in terms])
+            iris.append([isinstance(t, ox.NamedNode) for t in terms])
+        return QueryResult(names, rows, iris)
     if isinstance(result, ox.QueryBoolean):
         return QueryResult(["result"], [[str(bool(result)).lower()]])
     return QueryResult(
         ["subject", "predicate", "object"],
-        [[_term(t.subject), _term(t.predicate), _term(t.object)] for t in result],
+        [[term_cell(t.subject), term_cell(t.predicate), term_cell(t.object)] for t in result],
     )
-
-
-def query_endpoint(url: str, text: str, *, timeout: float = 60.0) -> QueryResult:
-    """Run a query against a SPARQL 1.1 query endpoint (SPARQL Protocol, POST)."""
-    http_ = _Http(url, timeout)
-    try:
-        status, reason, data, content_type = http_.request(
-            "POST",
-            http_.target(),
-            text.encode("utf-8"),
-            {
-                "Content-Type": "application/sparql-query; charset=utf-8",
-                "Accept": "application/sparql-results+json, application/n-triples;q=0.9",
-            },
-        )
-    finally:
-        http_.close()
-    if status >= 300:
-        raise EndpointError(f"query failed: {_server_message(status, reason, data)}")
-    if "n-triples" in content_type:
-        triples = ox.parse(data, format=ox.RdfFormat.N_TRIPLES)
-        return QueryResult(
-            ["subject", "predicate", "object"],
-            [[_term(t.subject), _term(t.predicate), _term(t.object)] for t in triples],
-        )
-    payload = json.loads(data)
-    if "boolean" in payload:
-        return QueryResult(["result"], [[str(bool(payload["boolean"])).lower()]])
-    names = list(payload["head"]["vars"])
-    rows = [
-        [binding[n]["value"] if n in binding else None for n in names]
-        for binding in payload["results"]["bindings"]
-    ]
-    return QueryResult(names, rows)

@@ -4,83 +4,30 @@ from __future__ import annotations
 
 import base64
 import http.server
-import shutil
-import socket
-import subprocess
-import sys
 import threading
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from exporters.endpoint import query_endpoint
 from exporters.rdf import graph_iri
-from exporters.store import load_store, query_endpoint, query_store, store_counts
+from exporters.store import load_store, query_store, store_counts
 from extractor.cli import main
 from tests.conftest import SAMPLES, extract_file
 from tests.rdf_articles import reference_with_facts, write_nq
+from tests.servers import free_port, oxigraph
 
 COUNT_QUADS = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 COUNT_GRAPHS = "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def oxigraph_binary() -> str:
-    beside = Path(sys.executable).with_name("oxigraph")
-    found = str(beside) if beside.exists() else shutil.which("oxigraph")
-    assert found, "the `oxigraph` server is missing: pip install -e '.[dev]'"
-    return found
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real Oxigraph server on a free port; its base URL. Stopped after the tests."""
-    port = free_port()
-    location = tmp_path_factory.mktemp("oxigraph")
-    log = (location / "server.log").open("w")
-    process = subprocess.Popen(
-        [
-            oxigraph_binary(),
-            "serve",
-            "--location",
-            str(location / "db"),
-            "--bind",
-            f"127.0.0.1:{port}",
-        ],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            assert process.poll() is None, (
-                f"oxigraph exited: {(location / 'server.log').read_text()}"
-            )
-            try:
-                with urllib.request.urlopen(base + "/", timeout=1) as response:  # noqa: S310 - local
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            assert time.monotonic() < deadline, "oxigraph did not answer within 30 s"
-            time.sleep(0.1)
-        yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
+    with oxigraph(tmp_path_factory.mktemp("oxigraph")) as running:
+        yield running.query.removesuffix("/query")
 
 
 @pytest.fixture(scope="module")
