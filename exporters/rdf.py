@@ -22,7 +22,7 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 
-from exporters.base import AtomicFile, Exporter
+from exporters.base import AtomicFile, Exporter, LineExporter
 from schemas import Article, Evidence, MeasureGroup
 
 #: Where newsfacts mints its IRIs; documented in schemas/ontology.ttl and the README.
@@ -435,27 +435,15 @@ def serialize(items: Iterable[ox.Quad] | Iterable[ox.Triple], fmt: ox.RdfFormat)
     return data.decode("utf-8")
 
 
-class NQuadsExporter(Exporter):
+class NQuadsExporter(LineExporter):
     """`articles.nq`: one named graph per article, streamed (no graph held in memory)."""
 
     name: ClassVar[str] = "nquads"
     files: ClassVar[tuple[str, ...]] = ("articles.nq",)
 
-    def __init__(self, outdir: Path) -> None:
-        super().__init__(outdir)
-        self.out = AtomicFile(outdir / self.files[0])
-
-    def write(self, article: Article) -> None:
-        """Append the article's named graph."""
-        self.out.write(article_nquads(article))
-
-    def close(self) -> None:
-        """Rename into place."""
-        self.out.commit()
-
-    def abort(self) -> None:
-        """Drop the partial file."""
-        self.out.discard()
+    def render(self, article: Article) -> str:
+        """The article's named graph."""
+        return article_nquads(article)
 
 
 class _CollectingExporter(Exporter):

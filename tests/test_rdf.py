@@ -428,3 +428,17 @@ def test_an_organization_named_twice_is_stated_once(rich: Article) -> None:
         )
         == 1
     )
+
+
+def test_one_line_per_record_exporter_base() -> None:
+    from exporters.base import LineExporter  # noqa: PLC0415
+    from exporters.jsonl import JsonLinesExporter  # noqa: PLC0415
+
+    for cls in (JsonLinesExporter, NQuadsExporter):
+        assert issubclass(cls, LineExporter)
+        # only what differs is their own: the lines an article gives
+        assert {k for k in vars(cls) if not k.startswith("_")} == {
+            "name",
+            "files",
+            "render",
+        }

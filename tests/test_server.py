@@ -265,3 +265,95 @@ def test_a_reload_that_cannot_finish_names_new_and_old_graphs(
     assert "; 4 still hold their old content or are absent (" in old
     assert all(graph_iri(a.id) in old for a in articles[8:])
     assert "Run the same load again to finish it" in err
+
+
+class _Echoing(http.server.BaseHTTPRequestHandler):
+    """A server whose error page echoes the request's headers (as debugging servers do)."""
+
+    def _echo(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        lines = [f"{k}: {v}" for k, v in self.headers.items()]
+        body = "bad request; you sent:\n" + "\n".join(lines) + "\n"
+        body += "session token=tok-9f8e7d6c5b; retry later\n"
+        data = body.encode()
+        self.send_response(400)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_PUT(self) -> None:
+        self._echo()
+
+    def do_GET(self) -> None:
+        self._echo()
+
+    def do_POST(self) -> None:
+        self._echo()
+
+    def log_message(self, format: str, *args: object) -> None:
+        del format, args
+
+
+@pytest.fixture
+def echoing() -> Iterator[str]:
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Echoing)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/data"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def test_a_server_error_body_is_shown_without_credentials(
+    echoing: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("NEWSFACTS_SPARQL_USER", "kg-user")
+    monkeypatch.setenv("NEWSFACTS_SPARQL_PASSWORD", "s3cret-pw")
+    token = base64.b64encode(b"kg-user:s3cret-pw").decode()
+    nq = write_nq([reference_with_facts()], tmp_path)
+    for args in (
+        ["load", str(nq), "--endpoint", echoing],
+        ["query", "ASK {}", "--endpoint", echoing],
+    ):
+        assert main(args) == 1
+        captured = capsys.readouterr()
+        shown = captured.out + captured.err
+        assert "HTTP 400" in shown and "bad request; you sent:" in shown  # the body is shown
+        assert "Authorization: [redacted]" in shown and "token=[redacted]" in shown
+        for secret in (token, "s3cret-pw", "tok-9f8e7d6c5b"):
+            assert secret not in shown
+        # and the password travelled over plain http: said once, before anything is sent
+        assert "warning: sending NEWSFACTS_SPARQL_USER's password over plain http" in shown
+
+
+def test_no_warning_without_credentials(
+    server: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("NEWSFACTS_SPARQL_USER", raising=False)
+    assert main(["query", "ASK { ?s ?p ?o }", "--endpoint", server + "/query"]) == 0
+    assert "warning" not in capsys.readouterr().err
+
+
+def test_query_shows_iris_decoded_unless_raw(
+    server: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rich = reference_with_facts()
+    nq = write_nq([rich], tmp_path)
+    load_store([nq], tmp_path / "kg")
+    assert main(["load", str(nq), "--endpoint", server + "/store"]) == 0
+    text = "SELECT ?org WHERE { GRAPH ?g { ?a <http://schema.org/about> ?org } }"
+    subject = rich.organizations[0].name  # 绥化学院
+    encoded = urllib.parse.quote(subject)
+    capsys.readouterr()
+    for target in (["--store", str(tmp_path / "kg")], ["--endpoint", server + "/query"]):
+        assert main(["query", text, *target, "--output", "csv"]) == 0
+        out = capsys.readouterr().out
+        assert f"/organization/{subject}" in out and encoded not in out
+        assert main(["query", text, *target, "--output", "csv", "--raw"]) == 0
+        out = capsys.readouterr().out
+        assert f"/organization/{encoded}" in out and subject not in out
