@@ -67,9 +67,12 @@ SHOWN_NAMES = 5
 # `Basic …`/`Bearer …` value, a `password=…`/`token=…` pair.
 _SECRET_PATTERNS = (
     re.compile(r"(?im)^(\s*(?:proxy-)?authorization|\s*(?:set-)?cookie|\s*x-api-key)(\s*:\s*).*$"),
-    re.compile(r"(?i)\b(basic|bearer|digest|token)(\s+)[A-Za-z0-9+/=._~\-]{6,}[^\s,;]*"),
+    # a credential, not a word: it holds a digit or one of + / = (base64, hex, JWT)
     re.compile(
-        r"(?i)\b(password|passwd|pwd|secret|api[_-]?key|access[_-]?token|token)(\s*[=:]\s*)"
+        r"(?i)\b(basic|bearer|digest)(\s+)(?!realm=)(?=[A-Za-z0-9+/=._~\-]*[0-9+/=])[A-Za-z0-9+/=._~\-]{6,}"
+    ),
+    re.compile(
+        r"(?i)\b(password|passwd|pwd|secret|api[_-]?key|access[_-]?token|token)(\s*[=:]\s*[\"']?)"
         r"[^\s&,;\"']+"
     ),
 )

@@ -357,3 +357,23 @@ def test_query_shows_iris_decoded_unless_raw(
         assert main(["query", text, *target, "--output", "csv", "--raw"]) == 0
         out = capsys.readouterr().out
         assert f"/organization/{encoded}" in out and subject not in out
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("Authorization: Basic a2ctdXNlcjpwdw==", "Authorization: [redacted]"),
+        ("proxy-authorization: Bearer abc.def", "proxy-authorization: [redacted]"),
+        ("Cookie: sid=42", "Cookie: [redacted]"),
+        ("you sent Bearer eyJhbGciOiJIUzI1NiJ9.e30.x7", "you sent Bearer [redacted]"),
+        ("access_token=9f8e7d&x=1", "access_token=[redacted]&x=1"),
+        ('password: "hunter2"', 'password: "[redacted]"'),
+        # words are left alone
+        ("Basic authentication required", "Basic authentication required"),
+        ('WWW-Authenticate: Basic realm="kg"', 'WWW-Authenticate: Basic realm="kg"'),
+    ],
+)
+def test_redaction(text: str, shown: str) -> None:
+    from exporters.endpoint import redact  # noqa: PLC0415
+
+    assert redact(text) == shown
