@@ -200,7 +200,7 @@ MUTATIONS: dict[str, tuple[Mutation, str]] = {
     "span start -5": (set_object(f"<{NF}start>", integer("-5"), "/span/"), f"{NF}start"),
     "✗ evidence text that is not the text at its span": (
         set_object(f"<{NF}quote>", '"某某某某"@zh', "/span/title/0-4"),
-        "but the headline has",
+        "but the title has",
     ),
     'org kind "alien"': (set_object(f"<{NF}kind>", '"alien"'), f"{NF}kind"),
     "remove an organization's name": (
@@ -269,3 +269,25 @@ def test_a_headline_in_either_form_is_valid(reference_quads: list[Quad], tmp_pat
         quads = [list(q) for q in reference_quads]
         _where(quads, f"<{SCHEMA}headline>")[0][2] = form
         assert main(["validate", str(_write(quads, tmp_path / "h.nq"))]) == 0, form
+
+
+def test_a_quote_of_a_url_that_is_no_iri_is_checked(
+    tmp_path: Path, rich: Article, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # constructed: a url field that is no IRI (kept as nf:urlText) cited by a mention
+    from schemas import Evidence, Organization  # noqa: PLC0415
+
+    cited = Organization(
+        name="某某日报", role="mentioned", evidence=[Evidence(where="url", start=2, end=6)]
+    )
+    article = rich.model_copy(
+        update={"url": "见《某某日报》第三版", "organizations": [*rich.organizations, cited]}
+    )
+    quads = _quads(article, tmp_path)
+    assert _where(quads, f"<{NF}urlText>")
+    assert main(["validate", str(_write(quads, tmp_path / "ok.nq"))]) == 0
+    span = next(q for q in quads if q[1] == f"<{NF}quote>" and "/span/url/" in q[0])
+    assert span[2] == '"某某日报"@zh'
+    span[2] = '"某某晚报"@zh'
+    assert main(["validate", str(_write(quads, tmp_path / "bad.nq"))]) == 1
+    assert "but the url has 某某日报 at 2-6" in capsys.readouterr().out
