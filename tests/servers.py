@@ -154,7 +154,12 @@ def virtuoso(location: Path) -> Iterator[Server]:
     sql_port, http_port = free_port(), free_port()
     ini = db / "virtuoso.ini"
     ini.write_text(
-        VIRTUOSO_INI.format(db=db, sql_port=sql_port, http_port=http_port, vsp=VIRTUOSO_VSP),
+        VIRTUOSO_INI.format(
+            db=db,
+            sql_port=sql_port,
+            http_port=http_port,
+            vsp=VIRTUOSO_VSP if VIRTUOSO_VSP.is_dir() else db,  # only static pages live there
+        ),
         "utf-8",
     )
     log = location / "server.log"
