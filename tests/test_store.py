@@ -258,3 +258,17 @@ def test_reloading_some_articles_keeps_the_others(tmp_path: Path, rich: Article)
         "SELECT (COUNT(?t) AS ?n) WHERE { GRAPH ?g { ?a <https://w3id.org/newsfacts/ns#measureGroup> ?t } }",
     )
     assert tops.rows == [["1"]]
+
+
+def test_a_store_written_before_generations_is_read_but_not_reloaded(
+    tmp_path: Path, corpus: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    legacy = tmp_path / "old-kg"
+    store = ox.Store(str(legacy))  # what newsfacts wrote before loads were atomic
+    store.bulk_load(path=str(corpus), format=ox.RdfFormat.N_QUADS)
+    store.flush()
+    del store
+    assert store_counts(legacy)[1] == 48
+    assert main(["load", str(corpus), "--store", str(legacy)]) == 1
+    assert "written by an older newsfacts" in capsys.readouterr().err
+    assert store_counts(legacy)[1] == 48
