@@ -90,6 +90,13 @@ def test_kill_9_during_a_reload_leaves_old_or_new_content(
     assert _load(big, store).wait(timeout=600) == 0
     assert store_counts(store) == new
     assert len(_generations(store)) <= 2
+    # the case: reloading the same file (every graph replaced) killed half way
+    process = _load(big, store)
+    time.sleep(duration * 0.5)
+    if process.poll() is None:  # (a reload that already finished is fine too)
+        os.kill(process.pid, signal.SIGKILL)
+    process.wait(timeout=60)
+    assert store_counts(store) == new
 
 
 def test_queries_during_a_reload_see_old_or_new_content(
