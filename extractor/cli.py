@@ -488,7 +488,8 @@ def load(
       NEWSFACTS_SPARQL_USER=me NEWSFACTS_SPARQL_PASSWORD=… \\
         newsfacts load out/articles.nq --endpoint http://localhost:7878/store
     """
-    from exporters.store import StoreError, load_endpoint, load_store, store_counts  # noqa: PLC0415
+    from exporters.endpoint import load_endpoint, plain_http_warning  # noqa: PLC0415
+    from exporters.store import StoreError, load_store, store_counts  # noqa: PLC0415
 
     _one_target(store_dir, endpoint)
     try:
@@ -501,16 +502,27 @@ def load(
             )
         else:
             assert endpoint is not None  # noqa: S101 - _one_target checked it
+            _warn(plain_http_warning(endpoint))
             report = load_endpoint(list(files), endpoint, batch_size=batch_size, workers=workers)
+            retried = (
+                f", {report.requests - report.graphs} retried"
+                if report.requests > report.graphs
+                else ""
+            )
             click.echo(
                 f"{plural(report.files, 'file')} -> {endpoint}: "
                 f"{plural(report.graphs, 'graph')}, {report.quads} triples in "
-                f"{report.requests} requests"
+                f"{report.requests} requests{retried}"
             )
             for note in dict.fromkeys(report.notes):
                 click.echo(f"note: {note}", err=True)
     except StoreError as exc:
         raise click.ClickException(str(exc)) from exc
+
+
+def _warn(message: str | None) -> None:
+    if message:
+        click.echo(f"warning: {message}", err=True)
 
 
 @cli.command()
@@ -531,12 +543,16 @@ def load(
     help="How to print the results.",
 )
 @click.option("--list", "list_queries", is_flag=True, help="List the bundled queries and exit.")
-def query(
+@click.option(
+    "--raw", is_flag=True, help="Print IRIs as they are (percent-encoded), not decoded for reading."
+)
+def query(  # noqa: PLR0917 - click passes each option as an argument
     query_arg: str | None,
     store_dir: Path | None,
     endpoint: str | None,
     output_format: str,
     list_queries: bool,
+    raw: bool,
 ) -> None:
     """Run a SPARQL query: a bundled query's name, a .rq file, or the query text.
 
@@ -547,11 +563,11 @@ def query(
       newsfacts query measures-per-organization --store out/kg
       newsfacts query my.rq --endpoint http://localhost:7878/query --output csv
     """
+    from exporters.endpoint import plain_http_warning, query_endpoint  # noqa: PLC0415
     from exporters.store import (  # noqa: PLC0415
         StoreError,
         bundled_queries,
         describe_query,
-        query_endpoint,
         query_store,
         resolve_query,
     )
@@ -569,10 +585,11 @@ def query(
             result = query_store(store_dir, text)
         else:
             assert endpoint is not None  # noqa: S101 - _one_target checked it
+            _warn(plain_http_warning(endpoint))
             result = query_endpoint(endpoint, text)
     except StoreError as exc:
         raise click.ClickException(str(exc)) from exc
-    _print_result(result.variables, result.rows, output_format)
+    _print_result(result.variables, result.display_rows(raw=raw), output_format)
 
 
 def _print_result(variables: list[str], rows: list[list[str | None]], output_format: str) -> None:
@@ -617,11 +634,18 @@ def validate(files: tuple[Path, ...]) -> None:
     for path in files:
         try:
             report = validate_file(path)
-        except StoreError as exc:
-            raise click.ClickException(str(exc)) from exc
+        except StoreError as exc:  # one bad file is named; the others are still checked
+            click.echo(f"error: {exc}", err=True)
+            failed = True
+            continue
         for violation in report.violations:
             click.echo(violation.line())
-        if report.conforms:
+        if report.graphs == 0:
+            failed = True
+            click.echo(
+                f"error: {path}: no graph to validate (an empty or triple-less file)", err=True
+            )
+        elif report.conforms:
             click.echo(f"{path}: conforms to schemas/shapes.ttl ({plural(report.graphs, 'graph')})")
         else:
             failed = True
