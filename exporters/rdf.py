@@ -24,6 +24,7 @@ import pyoxigraph as ox
 
 from exporters.base import AtomicFile, Exporter, LineExporter
 from schemas import Article, Evidence, MeasureGroup
+from schemas.models import LOCAL_SEPARATOR
 
 #: Where newsfacts mints its IRIs; documented in schemas/ontology.ttl and the README.
 BASE = "https://w3id.org/newsfacts/"
@@ -33,6 +34,7 @@ SCHEMA = "http://schema.org/"
 PROV = "http://www.w3.org/ns/prov#"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
 #: Prefixes used by the Turtle-family writers and the bundled queries.
@@ -56,6 +58,7 @@ Triple = tuple[str, str, str]
 # Pre-rendered predicate and class terms: rendering is string concatenation only.
 A = f"<{RDF}type>"
 LABEL = f"<{RDFS}label>"
+ALT_LABEL = f"<{SKOS}altLabel>"
 _S = {
     name: f"<{SCHEMA}{name}>"
     for name in (
@@ -172,14 +175,20 @@ def graph_iri(article_id: str) -> str:
     return f"{ID}graph/{key(article_id)}"
 
 
-def organization_iri(name: str) -> str:
-    """One IRI per normalised organization name, shared across articles."""
-    return f"{ID}organization/{key(name)}"
+def organization_iri(entity: str) -> str:
+    """One IRI per real organization: its entity key (schemas: Organization.entity)."""
+    return f"{ID}organization/{key(entity)}"
 
 
-def person_iri(name: str) -> str:
-    """One IRI per normalised person name, shared across articles."""
-    return f"{ID}person/{key(name)}"
+def person_iri(entity: str) -> str:
+    """One IRI per real person: its entity key (`<medium>/<name>`, Person.entity)."""
+    return f"{ID}person/{key(entity)}"
+
+
+def entity_label(entity: str) -> str:
+    """The name an entity node carries: its place-qualified full name, or the name alone for
+    a key local to one article (`<id>#<name>`)."""
+    return entity.rpartition(LOCAL_SEPARATOR)[2]
 
 
 def software_iri(version: str = VERSION) -> str:
@@ -271,14 +280,18 @@ class _Builder:
             return article.url[evidence.start : evidence.end]
         return None
 
-    def organization(self, name: str, kind: str | None) -> str:
-        node = f"<{organization_iri(name)}>"
+    def organization(self, entity: str, name: str, kind: str | None) -> str:
+        """The entity's node: its full name, and the way this article writes it if another."""
+        node = f"<{organization_iri(entity)}>"
         self.add(node, A, _S["Organization"])
         if kind is not None:
             if kind in KIND_CLASSES:
                 self.add(node, A, KIND_CLASSES[kind])
             self.add(node, _N["kind"], lit(kind))
-        self.add(node, _S["name"], zh(name))
+        label = entity_label(entity)
+        self.add(node, _S["name"], zh(label))
+        if name != label:
+            self.add(node, ALT_LABEL, zh(name))
         return node
 
     def mention(self, node: str, org: str, role: str, evidence: Iterable[Evidence]) -> None:
@@ -346,11 +359,12 @@ def _describe_provenance(b: _Builder) -> None:
 def _describe_organizations(b: _Builder) -> None:
     article, s = b.article, b.subject
     if article.source is not None:
-        org = b.organization(article.source.name, None)
+        # a publisher is named in full: its name is its key (黑龙江日报 is one everywhere)
+        org = b.organization(article.source.name, article.source.name, None)
         b.add(s, _S["publisher"], org)
         b.mention(f"<{b.iri}/source>", org, "source", [article.source.evidence])
     for position, organization in enumerate(article.organizations, start=1):
-        org = b.organization(organization.name, organization.kind)
+        org = b.organization(organization.entity, organization.name, organization.kind)
         b.add(s, _S["about"] if organization.role == "subject" else _S["mentions"], org)
         node = f"<{b.iri}/organization/{position}>"
         b.mention(node, org, organization.role, organization.evidence)
@@ -361,7 +375,7 @@ def _describe_organizations(b: _Builder) -> None:
 def _describe_people(b: _Builder) -> None:
     s = b.subject
     for position, person in enumerate(b.article.authors, start=1):
-        node, credit = f"<{person_iri(person.name)}>", f"<{b.iri}/credit/{position}>"
+        node, credit = f"<{person_iri(person.entity)}>", f"<{b.iri}/credit/{position}>"
         b.add(node, A, _S["Person"])
         b.add(node, _S["name"], zh(person.name))
         b.add(s, ROLE_PROPERTIES[person.role], node)
