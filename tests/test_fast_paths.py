@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from extractor import rules
 from extractor.decode import PLAIN_TEXT, PLAIN_TEXT_RANGES, _check_is_text, _is_junk
 from extractor.errors import InputError
-from extractor.measures_text import (
+from extractor.measures.text import (
     BRACKETS,
     CLAUSE_STOPS,
     CLOSERS,

@@ -1,8 +1,8 @@
 """The measure tree: enumerated measures and their declared counts, checked.
 
 Three kinds of evidence make a group: a count label the text states (“三个保障”,
-三点要求) with the items a strategy of `measures_labels` finds for it; an ordinal
-sequence (一是…二是, (一)(二), 首先…最后) from `measures_markers`; and, without
+三点要求) with the items a finder of `items` finds for it; an ordinal
+sequence (一是…二是, (一)(二), 首先…最后) from `markers`; and, without
 either, paragraph-lead subtitles or a 、-list whose members share a head. A
 declared count that the items found do not meet is a warning, never silent.
 """
@@ -14,9 +14,10 @@ import re
 
 from extractor import rules
 from extractor.document import Document
-from extractor.measures_labels import Context, Label, find_labels, label_groups, lead_sentence
-from extractor.measures_markers import XIAN_ORDINALS, sequence_drafts
-from extractor.measures_text import (
+from extractor.measures.items import Context, label_groups, lead_sentence
+from extractor.measures.labels import Label, find_labels
+from extractor.measures.markers import XIAN_ORDINALS, sequence_drafts
+from extractor.measures.text import (
     SENTENCE_STOPS,
     Draft,
     Item,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from extractor import rules
-from extractor.measures_text import Draft, Item, first_clause, strip_span
+from extractor.measures.text import Draft, Item, first_clause, strip_span
 from extractor.numerals import to_int
 
 #: Paragraph-level families, outermost first: a deeper family nests under a shallower one.
