@@ -38,14 +38,13 @@ def label_parts(label: str) -> list[tuple[int, str]] | None:
     runs = list(NUMERAL_RUN.finditer(label))
     if not runs or runs[0].start() != 0:
         return None
-    last = runs[-1]
-    if (
-        len(runs) > 1
-        and last.end() == len(label)
-        and len(last.group()) == 1  # 五个一, but not 十大百万
-        and label[last.start() - 1] in CLASSIFIERS
-    ):
-        runs.pop()  # the final numeral is the head
+    # 一 right after a classifier is part of the head: 五个一 counts five, 三个一批 three
+    # (N个一X declares N). A longer numeral there (十大百万) is no head.
+    runs = [
+        run
+        for i, run in enumerate(runs)
+        if not (i and run.group() == "一" and label[run.start() - 1] in CLASSIFIERS)
+    ]
     parts = []
     for i, run in enumerate(runs):
         end = runs[i + 1].start() if i + 1 < len(runs) else len(label)

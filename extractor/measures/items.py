@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from extractor import rules
+from extractor.measures.guards import is_thing_label
 from extractor.measures.labels import Label
 from extractor.measures.text import (
     BRACKET_CHARS,
@@ -43,6 +44,20 @@ VERB_SCAN = 64
 COMMAS = frozenset("，,")
 DUN = frozenset("、")
 NOT_SPACE = re.compile(r"\S")
+#: Parallel members open alike: the second's first ALIGN_OPENING characters, found at most
+#: ALIGN_MAX characters into the first member, mark where its item starts.
+ALIGN_OPENING = 2
+ALIGN_MAX = 4
+#: A subject before a preposition opening a list (宣校就…) is at most this long.
+SUBJECT_MAX = 3
+#: A first member at most this much longer than the others has no lead clause to cut.
+LEAD_SLACK = 1
+#: An item keeps at least this many characters once its lead clause is cut.
+MIN_ITEM = 2
+#: An intro that promises a list (即, 包括, 分别是): its comma clauses are items.
+STRONG_INTRO = re.compile(r"即|包括|分别")
+#: Words that are never an item: what introduces items.
+NOT_ITEMS = frozenset({"即", "即：", "包括", "分别是"})
 #: Quote characters: a quoted piece before a label holds none of them.
 QUOTES = frozenset('“”"')
 QUOTE_OPENERS = frozenset('“"')
@@ -83,6 +98,7 @@ class Context:
     _body_ends: dict[int, int] = field(default_factory=dict)
     _openings: dict[tuple[int, str], list[Item]] = field(default_factory=dict)
     _label_starts: dict[int, list[int]] = field(default_factory=dict)
+    _markers: dict[int, list[int]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for label in self.labels:
@@ -90,6 +106,13 @@ class Context:
         for top in self.sequences:
             for seq in top.walk():
                 self.sequences_at.setdefault(seq.para, []).append(seq)
+        for top in self.sequences:
+            for seq in top.walk():
+                for it in seq.items:
+                    if it.marker_at is not None:
+                        self._markers.setdefault(it.para, []).append(it.marker_at)
+        for starts in self._markers.values():
+            starts.sort()
         for para, seqs in self.sequences_at.items():
             ranked = sorted(enumerate(seqs), key=lambda pair: pair[1].start)
             self._seq_sorted[para] = ranked
@@ -124,6 +147,12 @@ class Context:
         if starts is None:
             starts = self._label_starts[para] = [lab.start for lab in found]
         return found[bisect_left(starts, start) : bisect_left(starts, end)]
+
+    def next_marker(self, para: int, start: int, end: int) -> int:
+        """The first ordinal marker of paragraph `para` in (start, end), else `end`."""
+        starts = self._markers.get(para, [])
+        i = bisect_right(starts, start)
+        return min(end, starts[i]) if i < len(starts) else end
 
     def body_end(self, para: int) -> int:
         """Where paragraph `para` ends once its final sentence stops are cut off."""
@@ -196,7 +225,7 @@ def attach_sequence(label: Label, ctx: Context) -> Draft | None:
             continue
         gap = text[label.end : seq.start]
         if re.fullmatch(r"[”\"]?\s*(?:[，,：:]?\s*即?|[^。；;！!？?]{0,10}[：:])\s*", gap):
-            return _adopt(seq, label, ctx)
+            return _adoption(seq, label, ctx)
     if later or back:
         return None
     for seq in ctx.sequences_near(label.para + 1, 0, 0):
@@ -205,16 +234,22 @@ def attach_sequence(label: Label, ctx: Context) -> Draft | None:
         body_end = ctx.body_end(label.para)
         last = stop_index(text).first(SENTENCE_STOPS, label.end, body_end) is None
         if label.count == len(seq.items) or last:
-            return _adopt(seq, label, ctx)
+            return _adoption(seq, label, ctx)
     return None
 
 
-def _adopt(seq: Draft, label: Label, ctx: Context) -> Draft:
+def _adoption(seq: Draft, label: Label, ctx: Context) -> Draft:
+    """A candidate naming the sequence: adopted only if it wins (see `label_groups`)."""
+    draft = _draft(label, seq.items, ctx)
+    draft.adopts = seq
+    return draft
+
+
+def _adopt(seq: Draft, own: Draft) -> Draft:
     """Give an ordinal sequence the label's words and count (it stays where it is in the tree)."""
-    own = _draft(label, seq.items, ctx)
     seq.label, seq.declared, seq.labelled = own.label, own.declared, True
     seq.heading, seq.purpose = own.heading, own.purpose
-    seq.para, seq.start, seq.end, seq.where = label.para, label.start, label.end, label.where
+    seq.para, seq.start, seq.end, seq.where = own.para, own.start, own.end, own.where
     return seq
 
 
@@ -247,10 +282,9 @@ def nested_heads(label: Label, ctx: Context) -> Draft | None:
         items.append(Item(text[: head.end], text, q, 0, len(text), scope_end=(q, len(text))))
     if len(items) < 2:
         return None
-    for head in heads:
-        head.used = True
     draft = _draft(label, items, ctx)
     draft.children = children
+    draft.consumes = list(heads)
     return draft
 
 
@@ -267,17 +301,21 @@ def colon_list(label: Label, ctx: Context) -> Draft | None:
     if intro is None:
         return None
     start = intro.end()
-    if text[start - 1] in "（(":  # 三项措施（A、B、C）: the list ends with the bracket
+    if "（" in intro.group() or "(" in intro.group():  # 三项措施（A、B、C）: up to the bracket
         end = min((i for i in (text.find("）", start), text.find(")", start)) if i > 0), default=-1)
         if end < 0:
             return None
     else:
         stop = stop_index(text).first(SENTENCE_STOPS, start)
         end = stop if stop is not None else len(text)
+    end = ctx.next_marker(label.para, start, end)  # a list inside an item ends with it
     pieces = stop_index(text).spans(SEGMENT_STOPS, start, end)
     if len(pieces) < 2:
         pieces = _list_members(text, start, end, label.count)
-    items = _items(text, label.para, pieces)
+    if len(pieces) < 2 and STRONG_INTRO.search(intro.group()):
+        # 三个转变，即A，B (the text may end before the list does): clauses after 即
+        pieces = stop_index(text).spans(COMMAS, start, end)
+    items = [it for it in _items(text, label.para, pieces) if it.name not in NOT_ITEMS]
     return _draft(label, items, ctx) if len(items) >= 2 else None
 
 
@@ -436,7 +474,8 @@ def preceding_list(label: Label, ctx: Context) -> Draft | None:
         pieces = _list_members(text, start, stop, label.count)
     if len(pieces) < 2 or not _plausible_list(text, pieces, label, closer=closer, ctx=ctx):
         return None
-    pieces[0] = (_strip_opener(text, *pieces[0], label), pieces[0][1])
+    others = [text[s:e].strip() for s, e in pieces[1:]]
+    pieces[0] = (_strip_opener(text, *pieces[0], label, others), pieces[0][1])
     items = _items(text, label.para, pieces)
     if label.count is None and not _acrostic(label.text, items):
         return None
@@ -504,20 +543,71 @@ def _plausible_list(
     return True
 
 
-def _strip_opener(text: str, start: int, end: int, label: Label) -> int:
-    """Where the first member starts once the list's verb or preposition is cut off."""
+def _strip_opener(text: str, start: int, end: int, label: Label, others: list[str]) -> int:
+    """Where the first member starts once the list's lead clause is cut off."""
     member = text[start:end]
+    target = max(len(o) for o in others)
     if label.count is None and label.text[:1] in member:  # acrostic: 着力推进百名… → 百名…
         return start + member.index(label.text[0])
-    for verb in rules.strings("measures", "list_verbs"):
-        at = member.rfind(verb)
-        if at >= 0 and len(member) - at - len(verb) >= 2:
-            return start + at + len(verb)
-    for prep in rules.strings("measures", "list_prepositions"):
-        at = member.find(prep)
-        if at >= 0 and len(member) - at - len(prep) >= 2:
-            return start + at + len(prep)
-    return start
+    cut = lead_in_end(member, target)
+    return start + (cut or _aligned_start(member, others))
+
+
+def _aligned_start(member: str, others: list[str]) -> int:
+    """Where the first member starts to read like the others: 壮大文明创建志愿队、文明劝导队 —
+    the second member's opening recurs a few characters in (parallel members open alike)."""
+    if not others or len(member) <= max(len(o) for o in others):
+        return 0
+    opening = others[0][:ALIGN_OPENING]
+    if len(opening) < ALIGN_OPENING:
+        return 0
+    at = member.find(opening, 1, ALIGN_MAX + len(opening))
+    return at if at > 0 and len(member) - at >= MIN_ITEM else 0
+
+
+def lead_in_end(member: str, target: int | None = None) -> int:
+    """Where the item starts once a lead clause (…通过开展, 落实, 就) is cut from a member.
+
+    A framing verb (two characters or more) ends the lead clause wherever it stands, a
+    preposition (以, 从, 就) when it opens the member; with `target` (the length of the other
+    members) a member longer than them is also cut after a preposition inside it, where the
+    rest comes closest to their length. The item keeps at least MIN_ITEM characters.
+    """
+    words = _lead_in()
+    verbs = [
+        at + len(w)
+        for w in words
+        if len(w) > 1 and (at := member.rfind(w)) >= 0 and len(member) - at - len(w) >= MIN_ITEM
+    ]
+    if verbs:
+        return max(verbs)
+    # a preposition opening the member, or after a short subject (校长就学校制度)
+    for at in range(min(SUBJECT_MAX, len(member)) + 1):
+        opener = next((w for w in words if member.startswith(w, at)), None)
+        if opener is not None and len(member) - at - len(opener) >= MIN_ITEM:
+            return at + len(opener)
+    if target is None or len(member) <= target + LEAD_SLACK:
+        return 0
+    cuts = [
+        at + 1
+        for w in words
+        if len(w) == 1
+        for at in range(len(member))
+        if member.startswith(w, at) and len(member) - at - 1 >= MIN_ITEM
+    ]
+    if not cuts:
+        return 0
+    return min(cuts, key=lambda end: (abs(len(member) - end - target), end))
+
+
+def has_lead_in(member: str) -> bool:
+    """Rule check: a lead clause is cut from this member."""
+    return lead_in_end(member) > 0
+
+
+@cache
+def _lead_in() -> tuple[str, ...]:
+    return tuple(sorted(rules.strings("measures", "lead_in"), key=len, reverse=True))
 
 
 def _acrostic(word: str, items: list[Item]) -> bool:
@@ -603,32 +693,208 @@ def _quoted_part(ch: str) -> re.Pattern[str]:
     return re.compile(rf"“({re.escape(ch)}[^“”]{{1,8}})”")
 
 
-#: Strategies in the order they are tried (specific to generic).
-STRATEGIES: tuple[Callable[[Label, Context], Draft | None], ...] = (
+# --- Finder: clauses after the label that open alike (要…；要…；要…) ---------------------
+
+
+def clause_openings(label: Label, ctx: Context) -> Draft | None:
+    """三点要求：要压实…。明确分工；要完善…。组织演练；要强化… — clauses sharing an opening."""
+    text = ctx.paragraphs[label.para]
+    intro = next(
+        (m for p in rules.patterns("measures", "list_after") if (m := p.match(text, label.end))),
+        None,
+    )
+    if intro is None or not label.count:
+        return None
+    start = intro.end()
+    end = ctx.next_marker(label.para, start, len(text))
+    pieces = stop_index(text).spans(OPENING_STOPS, start, end)[: OPENING_SCAN * label.count]
+    if len(pieces) < 2:
+        return None
+    first = text[pieces[0][0] : pieces[0][1]].strip()
+    opening = first[:1]
+    if not opening or not "\u4e00" <= opening <= "\u9fff":
+        return None
+    alike = [p for p in pieces if text[p[0] : p[1]].lstrip().startswith(opening)]
+    items = _items(text, label.para, alike[: label.count])
+    if len(items) < 2 or len(alike) == len(pieces):
+        return None  # all pieces alike is a plain list: colon_list reads it
+    return _draft(label, items, ctx)
+
+
+#: Stops between the clauses of an opening run; how many clauses per item are read at most.
+OPENING_STOPS = frozenset("；;。！!？?")
+OPENING_SCAN = 4
+
+
+# --- Finder: heading-only paragraphs after the label, each followed by its body -----------
+
+
+def heading_paragraphs(label: Label, ctx: Context) -> Draft | None:
+    """围绕“三个到位” ¶ 宣传发动到位 ¶ body ¶ 设施配套到位 ¶ body … — short heads, then bodies."""
+    if not label.count:
+        return None
+    items = heading_run(ctx.paragraphs, label.para + 1, label.count)
+    return _draft(label, items, ctx) if len(items) >= 2 else None
+
+
+def heading_run(paragraphs: list[str], q: int, most: int | None = None) -> list[Item]:
+    """Heading-only paragraphs from `q` on, alternating with longer body paragraphs."""
+    items: list[Item] = []
+    while q + 1 < len(paragraphs) and (most is None or len(items) < most):
+        head, body = paragraphs[q].strip(), paragraphs[q + 1]
+        if not _is_heading(head) or _is_heading(body.strip()):
+            break
+        name = unquote(first_clause(head))
+        if not name:
+            break
+        items.append(Item(name, head, q, 0, len(paragraphs[q]), scope_end=(q + 2, 0)))
+        q += 2
+    return items
+
+
+def _is_heading(text: str) -> bool:
+    """A heading-only paragraph: short, no sentence stop (宣传发动到位), one comma at most."""
+    return (
+        MIN_HEADING <= len(text) <= HEADING_MAX
+        and first_stop(text, SENTENCE_STOPS) is None
+        and text.count("，") + text.count(",") <= 1
+        and text[-1:] not in SENTENCE_STOPS
+    )
+
+
+#: A heading paragraph has this many characters (宣传发动到位; 健全组织结构,强化政治建设).
+MIN_HEADING = 4
+HEADING_MAX = 24
+
+
+# --- Finder: paragraphs opening with a quoted head (这“四个一”是： ¶ “读一本…”，即…) --------
+
+
+def quoted_heads(label: Label, ctx: Context) -> Draft | None:
+    """这“四个一”是： then paragraphs each opening with a quoted head: the heads, unquoted."""
+    text = ctx.paragraphs[label.para]
+    if not label.count or not CLOSES_WITH_COLON.fullmatch(text, label.end):
+        return None
+    items = []
+    for q in range(label.para + 1, min(label.para + 1 + label.count, len(ctx.paragraphs))):
+        found = OPENING_QUOTE.match(ctx.paragraphs[q])
+        if found is None:
+            break
+        items.append(
+            Item(
+                found.group(1),
+                ctx.paragraphs[q],
+                q,
+                found.start(1),
+                found.end(1),
+                scope_end=(q + 1, 0),
+            )
+        )
+    return _draft(label, items, ctx) if len(items) >= 2 else None
+
+
+#: The paragraph ends right after the label with a colon (”是：, ”：).
+CLOSES_WITH_COLON = re.compile(r"[”\"]?\s*(?:是|为|有|包括|分别是)?\s*[：:]\s*")
+#: A paragraph opening with a short quoted head.
+OPENING_QUOTE = re.compile(r"\s*[“\"]([^“”\"]{2,16})[”\"]")
+
+
+#: Finders in the order they are preferred on a tie (specific to generic).
+FINDERS: tuple[Callable[[Label, Context], Draft | None], ...] = (
     attach_sequence,
     nested_heads,
     colon_list,
+    clause_openings,
     verb_sentences,
     semicolon_run,
     lead_paragraphs,
+    heading_paragraphs,
+    quoted_heads,
     preceding_list,
     part_items,
 )
 
 
+def fit(draft: Draft, label: Label) -> int:
+    """How well the items found fit the label: its count met (3), no count to meet (2), fewer
+    than declared — a list cut off (1), more than declared (0). A weak label needs its count."""
+    found, declared = len(draft.items), label.count
+    if declared is None:
+        return 2
+    if found == declared:
+        return 3
+    if label.weak:
+        return -1
+    return 1 if found < declared else 0
+
+
 def label_groups(ctx: Context) -> list[Draft]:
-    """Groups of the labels that have items; a label without any (a slogan) gives none."""
+    """Groups of the labels that have items; a label without any (a slogan) gives none.
+
+    Every finder proposes its items; the best fit wins, the earlier finder on a tie. A
+    label's first mention names its group (“六项举措”… “六项措施”分别是：…).
+    """
     found: list[Draft] = []
     stated: set[str] = set()
+    unmatched: list[Label] = []
     for label in ctx.labels:
         if label.used or label.text in stated:  # a label restated later is the same group
             continue
-        for strategy in STRATEGIES:
-            draft = strategy(label, ctx)
-            if draft is not None:
-                label.used = True
-                stated.add(label.text)
-                if draft.family is None:  # an adopted sequence is already in the tree
-                    found.append(draft)
-                break
+        if is_thing_label(label.text):
+            continue
+        best: tuple[int, int, Draft] | None = None
+        for rank, finder in enumerate(FINDERS):
+            draft = finder(label, ctx)
+            if draft is None:
+                continue
+            score = fit(draft, label)
+            if score >= 0 and (best is None or score > best[0]):
+                best = (score, -rank, draft)
+        if best is None:
+            unmatched.append(label)
+            continue
+        draft = best[2]
+        label.used = True
+        stated.add(label.text)
+        for head in draft.consumes:
+            if isinstance(head, Label):
+                head.used = True
+        first = _first_mention(label, unmatched)
+        if first is not None:
+            draft.label, draft.start, draft.end, draft.para = (
+                first.text,
+                first.start,
+                first.end,
+                first.para,
+            )
+            first.used = True
+            stated.add(first.text)
+        if draft.adopts is not None:
+            _adopt(draft.adopts, draft)
+        else:
+            found.append(draft)
     return found
+
+
+def _first_mention(label: Label, unmatched: list[Label]) -> Label | None:
+    """An earlier label without items naming the same count with a kindred head (举措/措施)."""
+    for earlier in reversed(unmatched):
+        if label.para - earlier.para > RELABEL_WINDOW:
+            break
+        if (
+            earlier.count == label.count
+            and earlier.quoted
+            and label.quoted
+            and _kindred(earlier.text, label.text)
+        ):
+            return earlier
+    return None
+
+
+def _kindred(a: str, b: str) -> bool:
+    """Two labels of one count that share a character of their heads: 六项举措 / 六项措施."""
+    return bool(set(a[1:]) & set(b[1:]) - set("".join(CLASSIFIERS)))
+
+
+#: A first mention is looked for this many paragraphs back.
+RELABEL_WINDOW = 1

@@ -14,9 +14,9 @@ import re
 
 from extractor import rules
 from extractor.document import Document
-from extractor.measures.items import Context, label_groups, lead_sentence
+from extractor.measures.items import Context, label_groups, lead_in_end, lead_sentence
 from extractor.measures.labels import Label, find_labels
-from extractor.measures.markers import XIAN_ORDINALS, sequence_drafts
+from extractor.measures.markers import ordinal_words, sequence_drafts
 from extractor.measures.text import (
     SENTENCE_STOPS,
     Draft,
@@ -61,8 +61,8 @@ def build_tree(paragraphs: list[str], title: str | None) -> tuple[list[Draft], l
         codes.extend(stated)
     ctx = Context(paragraphs, labels, sequences)
     groups = label_groups(ctx)
-    if title:
-        _title_label(title, sequences)
+    if title and (named := _title_label(title, sequences)):
+        groups = [g for g in groups if g.label != named]  # the title's label, restated
     covered = _covered(groups, sequences)
     leads = _lead_groups(paragraphs, covered) + _runin_groups(paragraphs, covered)
     tops = sequences + leads + _title_parallel(title or "")
@@ -73,12 +73,12 @@ def build_tree(paragraphs: list[str], title: str | None) -> tuple[list[Draft], l
     return drafts, codes
 
 
-def _title_label(title: str, sequences: list[Draft]) -> None:
+def _title_label(title: str, sequences: list[Draft]) -> str | None:
     """A count label only in the title (南席镇:“四强”举措…) names the body's first enumeration."""
     labels, _ = find_labels(title, 0, "title")
     first = next((s for s in sequences if not s.labelled), None)
     if not labels or first is None or any(s.labelled for s in sequences[: sequences.index(first)]):
-        return
+        return None
     label = labels[0]
     parts = label_parts(label.text) or []
     heads = {head[0] for _, head in parts}
@@ -87,11 +87,13 @@ def _title_label(title: str, sequences: list[Draft]) -> None:
         first.label, first.declared, first.labelled = label.text, label.count, True
         first.heading, first.where = title, "title"
         first.para, first.start, first.end = 0, label.start, label.end
+        return label.text
+    return None
 
 
 def _title_parallel(title: str) -> list[Draft]:
     """Numbered parallel phrases making up a title: 强一产壮二产拓三产 (three items, no label)."""
-    pattern = rules.pattern("measures", "title_parallel")
+    pattern = rules.pattern("measures", "numbered_parallel")
     for first in pattern.finditer(title):
         if to_int(first.group("n")) != 1:
             continue
@@ -110,6 +112,11 @@ def _title_parallel(title: str) -> list[Draft]:
             draft.where, draft.heading, draft.end = "title", title, items[-1].end
             return [draft]
     return []
+
+
+def has_numbered_parallel(title: str) -> bool:
+    """Rule check: the title holds a run of numbered parallel phrases."""
+    return bool(_title_parallel(title))
 
 
 def _covered(groups: list[Draft], sequences: list[Draft]) -> set[int]:
@@ -149,7 +156,7 @@ def _lead_groups(paragraphs: list[str], covered: set[int]) -> list[Draft]:
 def _runin_first(text: str, p: int) -> Item | None:
     """The first subtitle run into the lead after 首先: 学校首先开好…会,谋划开局。"""
     for match in rules.pattern("measures", "marker_xian").finditer(text):
-        if XIAN_ORDINALS.get(match.group("n")) != 1:
+        if ordinal_words().get(match.group("n"), (0, 0))[0] != 1:
             continue
         lead = lead_sentence(text[match.end() :], p)
         if lead is not None:
@@ -309,10 +316,7 @@ def _shared_run(
 
 def _trim_first(text: str, run: list[tuple[int, int]]) -> list[tuple[int, int]]:
     s, e = run[0]
-    for verb in rules.strings("measures", "list_verbs"):
-        if text.startswith(verb, s):
-            run[0] = (s + len(verb), e)
-            break
+    run[0] = (s + lead_in_end(text[s:e], max(b - a for a, b in run[1:])), e)
     return run
 
 
@@ -343,6 +347,7 @@ def to_model(draft: Draft) -> MeasureGroup:
     return MeasureGroup(
         label=draft.label,
         declared_count=draft.declared,
+        label_stated=draft.labelled,
         heading=draft.heading,
         purpose=draft.purpose,
         items=[
