@@ -127,8 +127,12 @@ def main() -> int:
     print(f"  whose items equal the count:    {agreeing:,} = {agreement:.1%}")
     print(f"model-code warnings:              {codes} (from dates or holidays: {date_codes})")
     print(f"groups by kind:                   {dict(sorted(kinds.items()))}")
-    print(f"measures stage:                   {ms:.3f} ms per item (reading: "
-          f"{1000 * read_seconds / n:.3f} ms)" if n else "")
+    print(
+        f"measures stage:                   {ms:.3f} ms per item (reading: "
+        f"{1000 * read_seconds / n:.3f} ms)"
+        if n
+        else ""
+    )
     if shown:
         print(f"\n{min(args.samples, len(shown))} random groups of kind {args.show!r}:")
         for line in random.Random(args.seed).sample(shown, min(args.samples, len(shown))):

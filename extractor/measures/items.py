@@ -747,7 +747,8 @@ def heading_run(paragraphs: list[str], q: int, most: int | None = None) -> list[
         name = unquote(first_clause(head))
         if not name:
             break
-        items.append(Item(name, head, q, 0, len(paragraphs[q]), scope_end=(q + 2, 0)))
+        start, end = strip_span(paragraphs[q], 0, len(paragraphs[q]))
+        items.append(Item(name, paragraphs[q][start:end], q, start, end, scope_end=(q + 2, 0)))
         q += 2
     return items
 

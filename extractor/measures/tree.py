@@ -17,6 +17,7 @@ from extractor.document import Document
 from extractor.measures.items import Context, label_groups, lead_in_end, lead_sentence
 from extractor.measures.labels import Label, find_labels
 from extractor.measures.markers import ordinal_words, sequence_drafts
+from extractor.measures.runs import unlabelled_runs
 from extractor.measures.text import (
     SENTENCE_STOPS,
     Draft,
@@ -65,6 +66,11 @@ def build_tree(paragraphs: list[str], title: str | None) -> tuple[list[Draft], l
         groups = [g for g in groups if g.label != named]  # the title's label, restated
     covered = _covered(groups, sequences)
     leads = _lead_groups(paragraphs, covered) + _runin_groups(paragraphs, covered)
+    for lead in leads:
+        covered.update(it.para for it in lead.items)
+    for group in groups:  # an unlabelled run never reads a paragraph a label group reads
+        covered.update(it.para for draft in group.walk() for it in draft.items)
+    leads += unlabelled_runs(paragraphs, covered)
     tops = sequences + leads + _title_parallel(title or "")
     loose = _hang_all(groups, tops)
     drafts = sorted(tops + loose, key=lambda d: (d.where != "title", d.para, d.start))
