@@ -50,10 +50,14 @@ def label_parts(label: str) -> list[tuple[int, str]] | None:
         end = runs[i + 1].start() if i + 1 < len(runs) else len(label)
         head = label[run.end() : end]
         count = to_int(run.group())
-        if not head or count is None or not 0 < count <= MAX_COUNT:
-            return None
+        if not head or count is None or not 0 < count <= MAX_COUNT or not _is_han(head[0]):
+            return None  # 4K+5G: a head is words, not letters or signs
         parts.append((count, head))
     return parts
+
+
+def _is_han(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
 
 
 def label_count(label: str) -> int | None:

@@ -7,6 +7,7 @@ a quoted personnel term (县直“两办”) is no label.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 from extractor import rules
@@ -33,5 +34,34 @@ def _thing_heads() -> tuple[str, ...]:
 
 
 def is_thing_label(label: str) -> bool:
-    """三大产业, 7种水果, 6个代表团: a count over things, places or groups, not measures."""
-    return label.endswith(_thing_heads())
+    """三大产业, 7种水果, 6个代表团, 8个城市进行: a count over things, places or groups."""
+    head = label_head(label)
+    return (
+        label.endswith(_thing_heads())
+        or head.startswith(_thing_heads())
+        or head.startswith(_units())
+    )
+
+
+def is_measure_label(label: str) -> bool:
+    """六大措施, 9项工程: the head names measures."""
+    return label.endswith(_measure_heads())
+
+
+def label_head(label: str) -> str:
+    """The head after the numeral and classifier: 三大产业 → 产业, 四个月 → 月."""
+    return HEAD.sub("", label, count=1)
+
+
+#: A label's numeral and classifier (三个, 6大, 十项).
+HEAD = re.compile(r"^(?:[一二两三四五六七八九十百]+|\d+)(?:[个项种点条大类])?")
+
+
+@cache
+def _measure_heads() -> tuple[str, ...]:
+    return rules.strings("measures", "measure_heads")
+
+
+@cache
+def _units() -> tuple[str, ...]:
+    return tuple(w for w in rules.strings("measures", "not_counted") if w != "个")

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from extractor import rules
-from extractor.measures.guards import is_thing_label
+from extractor.measures.guards import is_measure_label, is_thing_label, label_head
 from extractor.measures.labels import Label
 from extractor.measures.text import (
     BRACKET_CHARS,
@@ -42,6 +42,7 @@ VERB_STOPS = frozenset("，,；;。：:")
 #: A verb is looked for only this far before its label (VERB_MAX and some spaces).
 VERB_SCAN = 64
 COMMAS = frozenset("，,")
+COMMA_SPLIT = re.compile(r"[，,]")
 DUN = frozenset("、")
 NOT_SPACE = re.compile(r"\S")
 #: Parallel members open alike: the second's first ALIGN_OPENING characters, found at most
@@ -66,8 +67,11 @@ QUOTE_CLOSERS = frozenset('”"')
 QUOTED_MAX = 30
 #: Stops that end the sentence or clause holding the members before a label.
 PRECEDING_STOPS = frozenset("。；;：:！!？?")
-#: A label and the ordinal sequence it introduces are at most this far apart (”：, ”，即…).
-GAP_MAX = 32
+#: A label and the ordinal sequence it introduces are at most this far apart (”：, ”，即…,
+#: 从9个方面报告了过去五年的工作：一是…).
+GAP_MAX = 40
+#: What may stand between a label and its sequence: a comma or 即, or one clause to a colon.
+LEAD_TO_SEQUENCE = re.compile(r"[”\"]?\s*(?:[，,：:]?\s*即?|[^。；;！!？?，,]{0,30}[：:])\s*")
 #: Clauses that may hold one part's item: “五清五查” → 清… , 查…
 PART_STOPS = frozenset("，,；;。")
 #: A part's items stand within this many characters of where they are looked for.
@@ -224,7 +228,7 @@ def attach_sequence(label: Label, ctx: Context) -> Draft | None:
         if seq.labelled:
             continue
         gap = text[label.end : seq.start]
-        if re.fullmatch(r"[”\"]?\s*(?:[，,：:]?\s*即?|[^。；;！!？?]{0,10}[：:])\s*", gap):
+        if LEAD_TO_SEQUENCE.fullmatch(gap):
             return _adoption(seq, label, ctx)
     if later or back:
         return None
@@ -467,7 +471,7 @@ def preceding_list(label: Label, ctx: Context) -> Draft | None:
         if comma is not None:
             start = comma + 1
         if text.find("、", start, stop) < 0:
-            return None
+            return _pair_before(label, ctx, text, start, stop)
         dun = index.marks(DUN)
         if bisect_left(dun, stop) - bisect_left(dun, start) > MAX_COUNT:
             return None  # more members than any count: a list of things, not this label's
@@ -480,6 +484,23 @@ def preceding_list(label: Label, ctx: Context) -> Draft | None:
     if label.count is None and not _acrostic(label.text, items):
         return None
     return _draft(label, items, ctx) if len(items) >= 2 else None
+
+
+def _pair_before(label: Label, ctx: Context, text: str, start: int, stop: int) -> Draft | None:
+    """调动A和B两个积极性: two members joined by 和/及/与 before a label counting two."""
+    if label.count != 2 or stop - start > PAIR_MAX:
+        return None
+    pieces = _list_members(text, start, stop, 2)
+    if len(pieces) != 2 or not _plausible_list(text, pieces, label, closer="", ctx=ctx):
+        return None
+    others = [text[s:e].strip() for s, e in pieces[1:]]
+    pieces[0] = (_strip_opener(text, *pieces[0], label, others), pieces[0][1])
+    items = _items(text, label.para, pieces)
+    return _draft(label, items, ctx) if len(items) == 2 else None
+
+
+#: A pair before its label spans at most this many characters.
+PAIR_MAX = 30
 
 
 def _quotes_before(
@@ -504,6 +525,13 @@ def _quotes_before(
             break
         found.append((opener + 1, at - 1))
         at = opener
+        if (
+            longest is not None
+            and at >= 2
+            and text[at - 1] == "、"
+            and text[at - 2] in QUOTE_CLOSERS
+        ):
+            at -= 1  # “A”、“B”、“C”三项内容: quoted members separated by 、
     return found[::-1]
 
 
@@ -531,7 +559,9 @@ def _plausible_list(
     if text[label.start - len(closer) - 1 : label.start - len(closer)] == "、":
         return False  # the label is itself a member of a list
     counted = label.count is None or (
-        len(pieces) == label.count or (closer.startswith("等") and len(pieces) < label.count)
+        len(pieces) == label.count
+        # a list cut short by 等 names examples: kept under a measure head only (等9项工程)
+        or (closer.startswith("等") and len(pieces) < label.count and is_measure_label(label.text))
     )
     if not counted or any(text.find("等", s, e) >= 0 for s, e in pieces):
         return False
@@ -734,7 +764,15 @@ def heading_paragraphs(label: Label, ctx: Context) -> Draft | None:
     if not label.count:
         return None
     items = heading_run(ctx.paragraphs, label.para + 1, label.count)
-    return _draft(label, items, ctx) if len(items) >= 2 else None
+    if len(items) != label.count:
+        return None  # brief headings after a story are no items: the count must be met
+    head = label_head(label.text)[-2:]
+    closes = not ctx.paragraphs[label.para][label.end :].strip(' ”"。：:')
+    if not parallel_heads([it.text for it in items]):
+        return None  # headlines of bundled briefs differ in shape; section heads do not
+    if not (closes or all(it.name.endswith(head) for it in items)):
+        return None  # the heads restate the label's head (…到位) or the label ends its paragraph
+    return _draft(label, items, ctx)
 
 
 def heading_run(paragraphs: list[str], q: int, most: int | None = None) -> list[Item]:
@@ -761,6 +799,22 @@ def _is_heading(text: str) -> bool:
         and text.count("，") + text.count(",") <= 1
         and text[-1:] not in SENTENCE_STOPS
     )
+
+
+def parallel_heads(heads: list[str]) -> bool:
+    """Section heads of one shape (健全组织结构,强化政治建设 …): one clause count, lengths
+    within HEAD_SPREAD, no spaces — unlike the headlines of bundled news briefs."""
+    clauses = {len(COMMA_SPLIT.split(h)) for h in heads}
+    lengths = [len(h) for h in heads]
+    return (
+        len(clauses) == 1
+        and max(lengths) - min(lengths) <= HEAD_SPREAD
+        and not any(" " in h or "\u3000" in h for h in heads)
+    )
+
+
+#: Parallel heads differ in length by at most this much.
+HEAD_SPREAD = 2
 
 
 #: A heading paragraph has this many characters (宣传发动到位; 健全组织结构,强化政治建设).
@@ -818,7 +872,8 @@ FINDERS: tuple[Callable[[Label, Context], Draft | None], ...] = (
 
 def fit(draft: Draft, label: Label) -> int:
     """How well the items found fit the label: its count met (3), no count to meet (2), fewer
-    than declared — a list cut off (1), more than declared (0). A weak label needs its count."""
+    than declared — a list cut off (1), more than declared (0, never taken: those items are
+    another list's). A weak label needs its count."""
     found, declared = len(draft.items), label.count
     if declared is None:
         return 2
@@ -849,7 +904,7 @@ def label_groups(ctx: Context) -> list[Draft]:
             if draft is None:
                 continue
             score = fit(draft, label)
-            if score >= 0 and (best is None or score > best[0]):
+            if score > 0 and (best is None or score > best[0]):
                 best = (score, -rank, draft)
         if best is None:
             unmatched.append(label)

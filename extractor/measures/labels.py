@@ -9,7 +9,7 @@ from functools import cache
 
 from extractor import rules
 from extractor.measures.guards import is_date_numeral, is_plan_period
-from extractor.numerals import NUMERAL_RUN, label_count, model_code, to_int
+from extractor.numerals import MAX_COUNT, NUMERAL_RUN, label_count, model_code, to_int
 
 
 @dataclass
@@ -89,12 +89,17 @@ def _quoted_labels(found: _Found) -> None:
         word = match.group("label").strip()
         found.taken.add(*match.span())
         after = after_quote.match(text, match.end())
-        in_run = match.start() > 0 and text[match.start() - 1] in QUOTE_CLOSERS
+        before = text[max(0, match.start() - 2) : match.start()]
+        in_run = before[-1:] in QUOTE_CLOSERS or (
+            before[-1:] == "、" and before[:1] in QUOTE_CLOSERS
+        )
         if after and (LIST_MARKS.search(word) or in_run):
             # “线上招聘、线下对接”两手抓 / “A”“B”“C”三个章节: the count word is the label
             count = to_int(after.group("num"))
             start, end = after.span("label")
-            if count is not None and count >= 2 and not found.taken.overlaps(start, end):
+            if count is None or not 2 <= count <= MAX_COUNT:
+                continue
+            if not found.taken.overlaps(start, end):
                 found.add(after.group("label"), count, start, end, quoted=False, after_list=True)
             continue
         if word in slogans or LIST_MARKS.search(word) or is_date_numeral(word):
@@ -107,6 +112,8 @@ def _quoted_labels(found: _Found) -> None:
         count = label_count(word)
         if after and count is None:  # “吹拉弹唱”四部曲: the count follows the quoted label
             count = to_int(after.group("num"))
+            if count is not None and count > MAX_COUNT:
+                continue  # “旭富一号”26名获救船员: a number of people, no count of parts
         if count is not None and count < 2 and not NUMERAL_RUN.fullmatch(word):
             continue  # “一岗双责”, “一站式”: one is no enumeration
         if model_code(word):
@@ -134,7 +141,7 @@ def _count_labels(found: _Found) -> None:
 
 def _clause_counts(found: _Found) -> None:
     """Weak labels: a bare count word closing a clause (严把三关。), never a unit (三年。)."""
-    not_counted = _not_counted()
+    not_counted = _not_counted() | frozenset(rules.strings("measures", "side_heads"))
     for match in rules.pattern("measures", "clause_count").finditer(found.text):
         start, end = match.span("label")
         count = to_int(match.group("num"))

@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable
 from itertools import pairwise
 
-from extractor.measures.items import heading_run
+from extractor.measures.items import heading_run, parallel_heads
 from extractor.measures.text import (
     SENTENCE_STOPS,
     Draft,
@@ -44,7 +44,11 @@ def heading_groups(paragraphs: list[str], covered: set[int]) -> list[Draft]:
     q = 0
     while q < len(paragraphs):
         items = heading_run(paragraphs, q) if q not in covered else []
-        if len(items) >= MIN_RUN and not any(it.para in covered for it in items):
+        if (
+            len(items) >= MIN_RUN
+            and not any(it.para in covered for it in items)
+            and parallel_heads([it.text for it in items])
+        ):
             found.append(_unlabelled("[段首小标题]", items))
             q = items[-1].para + 2
             continue
