@@ -13,6 +13,8 @@ from extractor import rules
 NUMERAL_RUN = re.compile(r"[零一二两三四五六七八九十百千万]+|\d+")
 #: A count above this is no enumeration (19个部委办局, 百万): a label counting parts stays small.
 MAX_COUNT = 12
+#: Place values: a Chinese numeral of several characters has one (十二, 二十, 一百).
+PLACE_VALUES = frozenset("十百千万")
 #: Classifiers after which a numeral is the head itself: “五个一” counts five.
 CLASSIFIERS = frozenset("个项种条大类点")
 
@@ -22,6 +24,9 @@ def to_int(word: str) -> int | None:
     """A numeral word as an int (三→3, 两→2, 12→12); None when it is not a number."""
     if word.isascii() and word.isdigit():
         return int(word)
+    if len(word) > 1 and not PLACE_VALUES.intersection(word):
+        return None  # 一一, 三三: digits side by side are a code, not a number
+
     try:
         value = cn2an.cn2an(word, "normal")
     except (ValueError, KeyError, IndexError):

@@ -70,8 +70,11 @@ PRECEDING_STOPS = frozenset("。；;：:！!？?")
 #: A label and the ordinal sequence it introduces are at most this far apart (”：, ”，即…,
 #: 从9个方面报告了过去五年的工作：一是…).
 GAP_MAX = 40
-#: What may stand between a label and its sequence: a comma or 即, or one clause to a colon.
-LEAD_TO_SEQUENCE = re.compile(r"[”\"]?\s*(?:[，,：:]?\s*即?|[^。；;！!？?，,]{0,30}[：:])\s*")
+#: What may stand between a label and its sequence: a comma, 即 or a full stop (提出七点要求。
+#: 一要…), one clause to a colon, or a short clause to a comma (五个方面的具体要求，一是…).
+LEAD_TO_SEQUENCE = re.compile(
+    r"[”\"]?\s*(?:[，,：:。]?\s*即?|[^。；;！!？?，,]{0,30}[：:]|[^。；;！!？?，,：:]{0,12}[，,])\s*"
+)
 #: Clauses that may hold one part's item: “五清五查” → 清… , 查…
 PART_STOPS = frozenset("，,；;。")
 #: A part's items stand within this many characters of where they are looked for.
