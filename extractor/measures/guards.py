@@ -36,9 +36,7 @@ def _thing_heads() -> tuple[str, ...]:
 def is_thing_label(label: str) -> bool:
     """三大产业, 7种水果, 6个代表团, 8个城市进行: a count over things, places or groups."""
     head = label_head(label)
-    return (
-        label.endswith(_thing_heads()) or head.startswith(_thing_heads() + _units())
-    )
+    return label.endswith(_thing_heads()) or head.startswith(_thing_heads() + _units())
 
 
 def is_measure_label(label: str) -> bool:

@@ -43,6 +43,7 @@ VERB_STOPS = frozenset("，,；;。：:")
 VERB_SCAN = 64
 COMMAS = frozenset("，,")
 COMMA_SPLIT = re.compile(r"[，,]")
+COLON = re.compile(r"[：:]")
 DUN = frozenset("、")
 NOT_SPACE = re.compile(r"\S")
 #: Parallel members open alike: the second's first ALIGN_OPENING characters, found at most
@@ -308,6 +309,12 @@ def colon_list(label: Label, ctx: Context) -> Draft | None:
     if intro is None:
         return None
     start = intro.end()
+    para = label.para
+    if not text[start:].strip() and COLON.search(intro.group()) and para + 1 < len(ctx.paragraphs):
+        # 主要有以下三项： ¶ A；B；C。 — the list is the next paragraph's first sentence
+        para, text, start = para + 1, ctx.paragraphs[para + 1], 0
+        if ctx.next_marker(para, -1, len(text)) < len(text):
+            return None  # an ordinal sequence there is attach_sequence's
     if "（" in intro.group() or "(" in intro.group():  # 三项措施（A、B、C）: up to the bracket
         end = min((i for i in (text.find("）", start), text.find(")", start)) if i > 0), default=-1)
         if end < 0:
@@ -315,14 +322,14 @@ def colon_list(label: Label, ctx: Context) -> Draft | None:
     else:
         stop = stop_index(text).first(SENTENCE_STOPS, start)
         end = stop if stop is not None else len(text)
-    end = ctx.next_marker(label.para, start, end)  # a list inside an item ends with it
+    end = ctx.next_marker(para, start, end)  # a list inside an item ends with it
     pieces = stop_index(text).spans(SEGMENT_STOPS, start, end)
     if len(pieces) < 2:
         pieces = _list_members(text, start, end, label.count)
     if len(pieces) < 2 and STRONG_INTRO.search(intro.group()):
         # 三个转变，即A，B (the text may end before the list does): clauses after 即
         pieces = stop_index(text).spans(COMMAS, start, end)
-    items = [it for it in _items(text, label.para, pieces) if it.name not in NOT_ITEMS]
+    items = [it for it in _items(text, para, pieces) if it.name not in NOT_ITEMS]
     return _draft(label, items, ctx) if len(items) >= 2 else None
 
 
@@ -754,6 +761,30 @@ def clause_openings(label: Label, ctx: Context) -> Draft | None:
     return _draft(label, items, ctx)
 
 
+def preceding_openings(label: Label, ctx: Context) -> Draft | None:
+    """必须…；必须…；必须…。会议提出“三个必须” — the clauses before a label, opening alike."""
+    if not label.count or not label.quoted:
+        return None
+    text = ctx.paragraphs[label.para]
+    pieces = stop_index(text).spans(OPENING_STOPS, 0, label.start)[-(2 * label.count + 2) :]
+    openings = [text[s:e].strip()[:PRECEDING_OPENING] for s, e in pieces]
+    for i in range(len(pieces) - label.count, -1, -1):
+        run = openings[i : i + label.count]
+        if (
+            len(set(run)) == 1
+            and len(run[0]) == PRECEDING_OPENING
+            and "\u4e00" <= run[0][0] <= "\u9fff"
+        ):
+            before = openings[i - 1] if i else None
+            if before == run[0]:
+                return None  # more clauses open alike than the label counts
+            items = _items(text, label.para, pieces[i : i + label.count])
+            return _draft(label, items, ctx) if len(items) == label.count else None
+    return None
+
+
+#: Clauses before a label open alike in this many characters (必须, 坚持).
+PRECEDING_OPENING = 2
 #: Stops between the clauses of an opening run; how many clauses per item are read at most.
 OPENING_STOPS = frozenset("；;。！!？?")
 OPENING_SCAN = 4
@@ -869,6 +900,7 @@ FINDERS: tuple[Callable[[Label, Context], Draft | None], ...] = (
     heading_paragraphs,
     quoted_heads,
     preceding_list,
+    preceding_openings,
     part_items,
 )
 
