@@ -234,14 +234,15 @@ def attach_sequence(label: Label, ctx: Context) -> Draft | None:
         gap = text[label.end : seq.start]
         if LEAD_TO_SEQUENCE.fullmatch(gap):
             return _adoption(seq, label, ctx)
-    if later or back:
+    if back:
         return None
     for seq in ctx.sequences_near(label.para + 1, 0, 0):
         if seq.labelled:
             continue
         body_end = ctx.body_end(label.para)
         last = stop_index(text).first(SENTENCE_STOPS, label.end, body_end) is None
-        if label.count == len(seq.items) or last:
+        # a later label of the paragraph may name the sequence instead: then the count decides
+        if label.count == len(seq.items) or (last and not later):
             return _adoption(seq, label, ctx)
     return None
 
