@@ -35,6 +35,7 @@ HEAD_CLAUSE = (4, 8)
 FRAME_MAX = 8
 RUNS_STOPS = frozenset("；;")
 COMMA = re.compile(r"[，,]")
+DIGITS = re.compile(r"[\d０-９一二三四五六七八九十百千万]{2,}|\d")
 OTHER_PUNCTUATION = re.compile(r"[、：:；;“”\"（）()《》]")
 
 
@@ -48,12 +49,25 @@ def heading_groups(paragraphs: list[str], covered: set[int]) -> list[Draft]:
             len(items) >= MIN_RUN
             and not any(it.para in covered for it in items)
             and parallel_heads([it.text for it in items])
+            and _section_heads([it.text for it in items])
         ):
             found.append(_unlabelled("[段首小标题]", items))
             q = items[-1].para + 2
             continue
         q += 1
     return found
+
+
+def _section_heads(heads: list[str]) -> bool:
+    """Heads of sections, not headlines of bundled briefs: each of two parallel clauses
+    (健全组织结构,强化政治建设), or short ones sharing their last character (…到位)."""
+    if all(len(COMMA.split(h)) == 2 for h in heads):
+        return True
+    return all(len(h) <= SHORT_HEAD for h in heads) and len({h[-1] for h in heads}) == 1
+
+
+#: A one-clause section head sharing its last character is at most this long (宣传发动到位).
+SHORT_HEAD = 8
 
 
 def runin_heads(paragraphs: list[str], covered: set[int]) -> list[Draft]:
@@ -131,8 +145,10 @@ def _parallel(heads: list[str], *, framed: bool) -> bool:
     """One length, short; with `framed`, also one character at one inner position (在)."""
     if len({len(h) for h in heads}) != 1 or not 2 <= len(heads[0]) <= FRAME_MAX:
         return False
-    if any(COMMA.search(h) or OTHER_PUNCTUATION.search(h) for h in heads):
+    if any(COMMA.search(h) or OTHER_PUNCTUATION.search(h) or DIGITS.search(h) for h in heads):
         return False
+    if len({h[0] for h in heads}) != len(heads):
+        return False  # 十年来…十年来, 我们自信…我们坚定: one opening repeated is rhetoric, no run
     if not framed:
         return True
     return any(len({h[i] for h in heads}) == 1 for i in range(1, len(heads[0]) - 1))
