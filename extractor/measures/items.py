@@ -57,7 +57,7 @@ LEAD_SLACK = 1
 #: An item keeps at least this many characters once its lead clause is cut.
 MIN_ITEM = 2
 #: An intro that promises a list (即, 包括, 分别是): its comma clauses are items.
-STRONG_INTRO = re.compile(r"即|包括|分别")
+STRONG_INTRO = re.compile(r"即|包括|分别|涉及|涵盖|包含")
 #: Words that are never an item: what introduces items.
 NOT_ITEMS = frozenset({"即", "即：", "包括", "分别是"})
 #: Quote characters: a quoted piece before a label holds none of them.
