@@ -771,11 +771,8 @@ def preceding_openings(label: Label, ctx: Context) -> Draft | None:
     openings = [text[s:e].strip()[:PRECEDING_OPENING] for s, e in pieces]
     for i in range(len(pieces) - label.count, -1, -1):
         run = openings[i : i + label.count]
-        if (
-            len(set(run)) == 1
-            and len(run[0]) == PRECEDING_OPENING
-            and "\u4e00" <= run[0][0] <= "\u9fff"
-        ):
+        # the label restates the shared opening (必须…必须… “五个必须”), not a subject (吉方…)
+        if len(set(run)) == 1 and len(run[0]) == PRECEDING_OPENING and run[0] in label.text:
             before = openings[i - 1] if i else None
             if before == run[0]:
                 return None  # more clauses open alike than the label counts
@@ -802,11 +799,12 @@ def heading_paragraphs(label: Label, ctx: Context) -> Draft | None:
     if len(items) != label.count:
         return None  # brief headings after a story are no items: the count must be met
     head = label_head(label.text)[-2:]
-    closes = not ctx.paragraphs[label.para][label.end :].strip(' ”"。：:')
-    if not parallel_heads([it.text for it in items]):
+    heads = [it.text for it in items]
+    if not parallel_heads(heads):
         return None  # headlines of bundled briefs differ in shape; section heads do not
-    if not (closes or all(it.name.endswith(head) for it in items)):
-        return None  # the heads restate the label's head (…到位) or the label ends its paragraph
+    two_clauses = all(len(COMMA_SPLIT.split(h)) == 2 for h in heads)
+    if not (two_clauses or all(it.name.endswith(head) for it in items)):
+        return None  # the heads restate the label's head (…到位) or are two-clause section heads
     return _draft(label, items, ctx)
 
 
