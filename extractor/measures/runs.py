@@ -34,6 +34,9 @@ HEAD_CLAUSE = (4, 8)
 #: A frame's first clause is at most this long (前提在查, 加强管理).
 FRAME_MAX = 8
 RUNS_STOPS = frozenset("；;")
+#: Quick counts that rule a paragraph out before it is cut (most paragraphs hold no run).
+SENTENCE_END = re.compile(r"[。！!？?]")
+SEMICOLONS = re.compile(r"[；;]")
 COMMA = re.compile(r"[，,]")
 DIGITS = re.compile(r"[\d０-９一二三四五六七八九十百千万]{2,}|\d")
 OTHER_PUNCTUATION = re.compile(r"[、：:；;“”\"（）()《》]")
@@ -74,8 +77,11 @@ def runin_heads(paragraphs: list[str], covered: set[int]) -> list[Draft]:
     """Head sentences of two short clauses inside one paragraph, each with its elaboration."""
     found = []
     for p, text in enumerate(paragraphs):
-        if p in covered:
+        if p in covered or len(SENTENCE_END.findall(text)) < MIN_RUN:
             continue
+        first = SENTENCE_END.search(text)
+        if first is None or not _is_head_sentence(text[: first.end()]):
+            continue  # the paragraph must open with a head sentence: look at that one first
         sentences = stop_index(text).spans(SENTENCE_STOPS, 0, len(text))
         heads = [i for i, (s, e) in enumerate(sentences) if _is_head_sentence(text[s:e])]
         if len(heads) < MIN_RUN or heads[0] != 0 or len(heads) == len(sentences):
@@ -117,7 +123,7 @@ def parallel_frames(paragraphs: list[str], covered: set[int]) -> list[Draft]:
     """`；`-separated clauses opening with first clauses of one length and a shared frame."""
     found = []
     for p, text in enumerate(paragraphs):
-        if p in covered:
+        if p in covered or len(SEMICOLONS.findall(text)) < MIN_RUN - 1:
             continue
         index = stop_index(text)
         for s, e in index.spans(SENTENCE_STOPS, 0, len(text)):
