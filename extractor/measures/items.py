@@ -70,7 +70,10 @@ QUOTED_MAX = 30
 PRECEDING_STOPS = frozenset("。；;：:！!？?")
 #: A label and the ordinal sequence it introduces are at most this far apart (”：, ”，即…,
 #: 从9个方面报告了过去五年的工作：一是…).
-GAP_MAX = 40
+GAP_MAX = 52
+#: The rest of the label's sentence before its sequence (从五个方面提出了政策措施。一是…):
+#: taken only when the sequence has the label's count.
+LEAD_SENTENCE = re.compile(r"[”\"]?[^。；;！!？?：:]{0,48}[。：:]\s*")
 #: What may stand between a label and its sequence: a comma, 即 or a full stop (提出七点要求。
 #: 一要…), one clause to a colon, or a short clause to a comma (五个方面的具体要求，一是…).
 LEAD_TO_SEQUENCE = re.compile(
@@ -234,6 +237,8 @@ def attach_sequence(label: Label, ctx: Context) -> Draft | None:
         gap = text[label.end : seq.start]
         if LEAD_TO_SEQUENCE.fullmatch(gap):
             return _adoption(seq, label, ctx)
+        if LEAD_SENTENCE.fullmatch(gap) and label.count == len(seq.items):
+            return _adoption(seq, label, ctx)  # 从6个方面提出了政策措施。一是… (count met)
     if back:
         return None
     for seq in ctx.sequences_near(label.para + 1, 0, 0):
