@@ -132,3 +132,11 @@ def test_every_word_group_acts_in_a_sentence() -> None:
     groups = rules.load("measures")
     words = {g for g, raw in groups.items() if isinstance(raw, dict) and "words" in raw}
     assert words <= {g for g, *_ in WORD_CASES}
+
+
+def test_deng_inside_a_word_does_not_end_the_list() -> None:
+    # constructed: 平等 is a word; 等 ends a list only at a member's end or before a count
+    assert tree(["双方坚持平等互利、合作共赢、开放包容的三项原则。"]) == [
+        ("三项原则", ["平等互利", "合作共赢", "开放包容"])
+    ]
+    assert tree(["推进提质、增效等、扩面三项工作。"]) == []

@@ -56,6 +56,8 @@ SUBJECT_MAX = 3
 LEAD_SLACK = 1
 #: An item keeps at least this many characters once its lead clause is cut.
 MIN_ITEM = 2
+#: 等 ending a list inside a member (A、B等C、D; 等9项): the list ended there. 平等 is a word.
+LIST_END = re.compile(r"等(?:$|[一二两三四五六七八九十\d])")
 #: An intro that promises a list (即, 包括, 分别是): its comma clauses are items.
 STRONG_INTRO = re.compile(r"即|包括|分别|涉及|涵盖|包含")
 #: Words that are never an item: what introduces items.
@@ -579,7 +581,7 @@ def _plausible_list(
         # a list cut short by 等 names examples: kept under a measure head only (等9项工程)
         or (closer.startswith("等") and len(pieces) < label.count and is_measure_label(label.text))
     )
-    if not counted or any(text.find("等", s, e) >= 0 for s, e in pieces):
+    if not counted or any(LIST_END.search(text[s:e].strip()) for s, e in pieces):
         return False
     starts = [s for s, _ in pieces]
     for lab in ctx.labels_between(label.para, pieces[0][0], pieces[-1][1]):
