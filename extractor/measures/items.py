@@ -754,8 +754,11 @@ def clause_openings(label: Label, ctx: Context) -> Draft | None:
     if intro is None or not label.count:
         return None
     start = intro.end()
-    end = ctx.next_marker(label.para, start, len(text))
-    pieces = stop_index(text).spans(OPENING_STOPS, start, end)[: OPENING_SCAN * label.count]
+    index = stop_index(text)
+    stops = index.positions(OPENING_STOPS)
+    ahead = bisect_left(stops, start) + OPENING_SCAN * label.count  # only the next clauses
+    end = ctx.next_marker(label.para, start, stops[ahead] + 1 if ahead < len(stops) else len(text))
+    pieces = index.spans(OPENING_STOPS, start, end)[: OPENING_SCAN * label.count]
     if len(pieces) < 2:
         return None
     first = text[pieces[0][0] : pieces[0][1]].strip()
@@ -774,7 +777,11 @@ def preceding_openings(label: Label, ctx: Context) -> Draft | None:
     if not label.count or not label.quoted:
         return None
     text = ctx.paragraphs[label.para]
-    pieces = stop_index(text).spans(OPENING_STOPS, 0, label.start)[-(2 * label.count + 2) :]
+    index = stop_index(text)
+    stops = index.positions(OPENING_STOPS)
+    back = bisect_left(stops, label.start) - (2 * label.count + 3)  # only the last clauses
+    pieces = index.spans(OPENING_STOPS, stops[back] + 1 if back >= 0 else 0, label.start)
+    pieces = pieces[-(2 * label.count + 2) :]
     openings = [text[s:e].strip()[:PRECEDING_OPENING] for s, e in pieces]
     for i in range(len(pieces) - label.count, -1, -1):
         run = openings[i : i + label.count]
