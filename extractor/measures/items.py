@@ -1,35 +1,38 @@
-"""Count labels (“三个保障”, 三点要求, 五促一稳) and the strategies that find their items."""
+"""Item finders for a count label, in one ordered table (`FINDERS`); the best fit wins."""
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from functools import cache
 
 from extractor import rules
-from extractor.measures.guards import is_measure_label, is_thing_label, label_head
+from extractor.measures.before import preceding_list, preceding_openings
+from extractor.measures.context import (
+    OPENING_STOPS,
+    Context,
+    list_members,
+    make_draft,
+    make_item,
+    make_items,
+)
+from extractor.measures.guards import is_thing_label, label_head
 from extractor.measures.labels import Label
 from extractor.measures.text import (
     BRACKET_CHARS,
-    CLAUSE_STOPS,
     SEGMENT_STOPS,
     SENTENCE_STOPS,
     Draft,
     Item,
-    StopIndex,
     first_clause,
     first_stop,
-    spans,
     stop_index,
-    stop_positions,
     strip_span,
     unquote,
 )
 from extractor.numerals import (
     CLASSIFIERS,
-    MAX_COUNT,
     label_parts,
 )
 
@@ -44,32 +47,11 @@ VERB_SCAN = 64
 COMMAS = frozenset("，,")
 COMMA_SPLIT = re.compile(r"[，,]")
 COLON = re.compile(r"[：:]")
-DUN = frozenset("、")
 NOT_SPACE = re.compile(r"\S")
-#: Parallel members open alike: the second's first ALIGN_OPENING characters, found at most
-#: ALIGN_MAX characters into the first member, mark where its item starts.
-ALIGN_OPENING = 2
-ALIGN_MAX = 4
-#: A subject before a preposition opening a list (宣校就…) is at most this long.
-SUBJECT_MAX = 3
-#: A first member at most this much longer than the others has no lead clause to cut.
-LEAD_SLACK = 1
-#: An item keeps at least this many characters once its lead clause is cut.
-MIN_ITEM = 2
-#: 等 ending a list inside a member (A、B等C、D; 等9项): the list ended there. 平等 is a word.
-LIST_END = re.compile(r"等(?:$|[一二两三四五六七八九十\d])")
 #: An intro that promises a list (即, 包括, 分别是): its comma clauses are items.
 STRONG_INTRO = re.compile(r"即|包括|分别|涉及|涵盖|包含")
 #: Words that are never an item: what introduces items.
 NOT_ITEMS = frozenset({"即", "即：", "包括", "分别是"})
-#: Quote characters: a quoted piece before a label holds none of them.
-QUOTES = frozenset('“”"')
-QUOTE_OPENERS = frozenset('“"')
-QUOTE_CLOSERS = frozenset('”"')
-#: A quoted member before its label (“A”“B”四方面) is at most this long.
-QUOTED_MAX = 30
-#: Stops that end the sentence or clause holding the members before a label.
-PRECEDING_STOPS = frozenset("。；;：:！!？?")
 #: A label and the ordinal sequence it introduces are at most this far apart (”：, ”，即…,
 #: 从9个方面报告了过去五年的工作：一是…).
 GAP_MAX = 52
@@ -91,137 +73,6 @@ PART_HEAD_SLACK = 8
 PART_WINDOW = 3
 #: Where a part's head may stand in a sentence's first clause (村组干部查村内道路).
 PART_HEAD_WITHIN = 6
-
-
-@dataclass
-class Context:
-    """The paragraphs, the labels found in them and the ordinal sequences."""
-
-    paragraphs: list[str]
-    labels: list[Label]
-    sequences: list[Draft]
-    #: Labels and sequences (nested ones too) by the paragraph they start in.
-    labels_at: dict[int, list[Label]] = field(default_factory=dict)
-    sequences_at: dict[int, list[Draft]] = field(default_factory=dict)
-
-    #: Per paragraph: sequence starts, sorted, and the sequences in that order with their rank
-    #: in tree order (so a window of them is found by bisect and tried in tree order).
-    _seq_starts: dict[int, list[int]] = field(default_factory=dict)
-    _seq_sorted: dict[int, list[tuple[int, Draft]]] = field(default_factory=dict)
-    _body_ends: dict[int, int] = field(default_factory=dict)
-    _openings: dict[tuple[int, str], list[Item]] = field(default_factory=dict)
-    _label_starts: dict[int, list[int]] = field(default_factory=dict)
-    _markers: dict[int, list[int]] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        for label in self.labels:
-            self.labels_at.setdefault(label.para, []).append(label)
-        for top in self.sequences:
-            for seq in top.walk():
-                self.sequences_at.setdefault(seq.para, []).append(seq)
-        for top in self.sequences:
-            for seq in top.walk():
-                for it in seq.items:
-                    if it.marker_at is not None:
-                        self._markers.setdefault(it.para, []).append(it.marker_at)
-        for starts in self._markers.values():
-            starts.sort()
-        for para, seqs in self.sequences_at.items():
-            ranked = sorted(enumerate(seqs), key=lambda pair: pair[1].start)
-            self._seq_sorted[para] = ranked
-            self._seq_starts[para] = [seq.start for _, seq in ranked]
-
-    def sequences_near(self, para: int, start: int, end: int) -> list[Draft]:
-        """Sequences of paragraph `para` starting in [start, end], in tree order."""
-        starts = self._seq_starts.get(para)
-        if not starts:
-            return []
-        window = self._seq_sorted[para][bisect_left(starts, start) : bisect_right(starts, end)]
-        return [seq for _, seq in sorted(window, key=lambda pair: pair[0])]
-
-    def opening_sentences(self, para: int, opening: str) -> list[Item]:
-        """Sentences of paragraph `para` that open with `opening` (cached: many labels ask)."""
-        key = (para, opening)
-        found = self._openings.get(key)
-        if found is None:
-            text = self.paragraphs[para]
-            pieces = [
-                (s, e)
-                for s, e in stop_index(text).spans(SENTENCE_STOPS, 0, len(text))
-                if text[s:e].lstrip().startswith(opening)
-            ]
-            found = self._openings[key] = _items(text, para, pieces)
-        return list(found)
-
-    def labels_between(self, para: int, start: int, end: int) -> list[Label]:
-        """Labels of paragraph `para` starting in [start, end)."""
-        found = self.labels_at.get(para, [])
-        starts = self._label_starts.get(para)
-        if starts is None:
-            starts = self._label_starts[para] = [lab.start for lab in found]
-        return found[bisect_left(starts, start) : bisect_left(starts, end)]
-
-    def next_marker(self, para: int, start: int, end: int) -> int:
-        """The first ordinal marker of paragraph `para` in (start, end), else `end`."""
-        starts = self._markers.get(para, [])
-        i = bisect_right(starts, start)
-        return min(end, starts[i]) if i < len(starts) else end
-
-    def body_end(self, para: int) -> int:
-        """Where paragraph `para` ends once its final sentence stops are cut off."""
-        found = self._body_ends.get(para)
-        if found is None:
-            found = self._body_ends[para] = len(self.paragraphs[para].rstrip("。！!？?"))
-        return found
-
-
-def _draft(label: Label, items: list[Item], ctx: Context) -> Draft:
-    text = ctx.paragraphs[label.para] if label.where == "paragraph" else ""
-    return Draft(
-        label=label.text,
-        declared=label.count,
-        items=items,
-        para=label.para,
-        start=label.start,
-        end=label.end,
-        where=label.where,
-        heading=_heading(text, label) if text else None,
-        purpose=_purpose(text, label) if text else None,
-        labelled=True,
-    )
-
-
-def _heading(text: str, label: Label) -> str:
-    """The sentence stating the label."""
-    index = stop_index(text)
-    before = index.last(SENTENCE_STOPS, label.start)
-    after = index.first(SENTENCE_STOPS, label.start)
-    start = 0 if before is None else before + 1
-    end = len(text) if after is None else after + 1
-    sentence = text[start:end].strip()
-    return sentence or text.strip()
-
-
-def _purpose(text: str, label: Label) -> str | None:
-    """The clause after the label: 构建“三个保障”，完善就业工作机制 → 完善就业工作机制."""
-    if text[label.end : label.end + 1] not in ("，", ","):
-        return None
-    stop = stop_index(text).first(CLAUSE_STOPS, label.end + 1)
-    return first_clause(text[label.end + 1 : stop]) or None
-
-
-def _item(text: str, para: int, start: int, end: int, name: str | None = None) -> Item | None:
-    start, end = strip_span(text, start, end)
-    if end <= start:
-        return None
-    body = text[start:end]
-    name = first_clause(body) if name is None else name
-    return Item(name, body, para, start, end, scope_end=(para, end)) if name else None
-
-
-def _items(text: str, para: int, pieces: list[tuple[int, int]]) -> list[Item]:
-    found = [_item(text, para, s, e) for s, e in pieces]
-    return [it for it in found if it]
 
 
 # --- Strategy: an ordinal sequence right after the label -----------------------------
@@ -256,7 +107,7 @@ def attach_sequence(label: Label, ctx: Context) -> Draft | None:
 
 def _adoption(seq: Draft, label: Label, ctx: Context) -> Draft:
     """A candidate naming the sequence: adopted only if it wins (see `label_groups`)."""
-    draft = _draft(label, seq.items, ctx)
+    draft = make_draft(label, seq.items, ctx)
     draft.adopts = seq
     return draft
 
@@ -298,7 +149,7 @@ def nested_heads(label: Label, ctx: Context) -> Draft | None:
         items.append(Item(text[: head.end], text, q, 0, len(text), scope_end=(q, len(text))))
     if len(items) < 2:
         return None
-    draft = _draft(label, items, ctx)
+    draft = make_draft(label, items, ctx)
     draft.children = children
     draft.consumes = list(heads)
     return draft
@@ -333,28 +184,12 @@ def colon_list(label: Label, ctx: Context) -> Draft | None:
     end = ctx.next_marker(para, start, end)  # a list inside an item ends with it
     pieces = stop_index(text).spans(SEGMENT_STOPS, start, end)
     if len(pieces) < 2:
-        pieces = _list_members(text, start, end, label.count)
+        pieces = list_members(text, start, end, label.count)
     if len(pieces) < 2 and STRONG_INTRO.search(intro.group()):
         # 三个转变，即A，B (the text may end before the list does): clauses after 即
         pieces = stop_index(text).spans(COMMAS, start, end)
-    items = [it for it in _items(text, para, pieces) if it.name not in NOT_ITEMS]
-    return _draft(label, items, ctx) if len(items) >= 2 else None
-
-
-def _list_members(text: str, start: int, end: int, count: int | None) -> list[tuple[int, int]]:
-    """Members of an 、-list in text[start:end]; the last split at 和/及 when one is missing."""
-    pieces = [
-        (s, e - 1 if text[e - 1] == "、" else e)
-        for s, e in spans(text[start:end], frozenset("、"), start)
-    ]
-    if count and len(pieces) == count - 1 and pieces:
-        s, e = pieces[-1]
-        for joiner in rules.strings("measures", "list_joiners"):
-            at = text.find(joiner, s, e)
-            if at > s:
-                pieces[-1:] = [(s, at), (at + len(joiner), e)]
-                break
-    return pieces
+    items = [it for it in make_items(text, para, pieces) if it.name not in NOT_ITEMS]
+    return make_draft(label, items, ctx) if len(items) >= 2 else None
 
 
 # --- Strategy: sentences of the next paragraph that repeat the heading's verb --------
@@ -379,7 +214,7 @@ def verb_sentences(label: Label, ctx: Context) -> Draft | None:
             continue
         items = ctx.opening_sentences(q, opening)
         if len(items) >= 2:
-            return _draft(label, items, ctx)
+            return make_draft(label, items, ctx)
     return None
 
 
@@ -406,16 +241,16 @@ def semicolon_run(label: Label, ctx: Context) -> Draft | None:
         else []
     )
     if len(pieces) == label.count:
-        items = _items(text, label.para, pieces)
+        items = make_items(text, label.para, pieces)
         if len(items) == label.count and _alike([it.name for it in items], label):
-            return _draft(label, items, ctx)
+            return make_draft(label, items, ctx)
     # 要做到“两个坚持”，坚持人民至上，坚持生命至上。 — comma clauses need one opening
     if index.count(COMMAS, start, end) > enough:
         return None
     pieces = index.spans(COMMAS, start, end)
-    items = _items(text, label.para, pieces)
+    items = make_items(text, label.para, pieces)
     if len(items) == label.count and len({it.name[:2] for it in items}) == 1:
-        return _draft(label, items, ctx)
+        return make_draft(label, items, ctx)
     return None
 
 
@@ -442,7 +277,7 @@ def lead_paragraphs(label: Label, ctx: Context) -> Draft | None:
         if lead is None:
             return None
         items.append(lead)
-    return _draft(label, items, ctx) if len(items) == label.count else None
+    return make_draft(label, items, ctx) if len(items) == label.count else None
 
 
 def lead_sentence(text: str, para: int = 0) -> Item | None:
@@ -460,211 +295,6 @@ def lead_sentence(text: str, para: int = 0) -> Item | None:
     return Item(name, text, para, 0, len(text), scope_end=(para, len(text))) if name else None
 
 
-# --- Strategy: the items stand before the label -------------------------------------
-
-
-def preceding_list(label: Label, ctx: Context) -> Draft | None:
-    """A、B和C等三大方面; “A、B、C”的“四联包”; “A”“B”“C”“D”四方面; A,B,C这三方面; 百千万."""
-    text = ctx.paragraphs[label.para]
-    end = label.start
-    closers = rules.strings("measures", "list_closers")
-    closer = next((c for c in closers if text.endswith(c, 0, end)), "")
-    end -= len(closer)
-    quoted = _quotes_before(text, end, QUOTED_MAX)
-    if len(quoted) >= 2:  # “加强合作,强化团队意识”“加强常规,…”四方面
-        items = [it for s, e in quoted if (it := _item(text, label.para, s, e, text[s:e]))]
-        return _draft(label, items, ctx) if len(items) >= 2 else None
-    inner = _quotes_before(text, end, None, 1)
-    index = stop_index(text)
-    if inner:  # “镇包区、区包村、村包组、组包户”的“四联包”
-        start, stop = inner[0]
-    else:
-        last = index.last(PRECEDING_STOPS, end)
-        start, stop = (last + 1 if last is not None else 0), end
-    if closer == "这" and label.count:  # A,B,C这三方面: the last N comma pieces
-        pieces = spans(text[start:stop], COMMAS, start)[-label.count :]
-        pieces = [(s, e - 1 if text[e - 1] in "，," else e) for s, e in pieces]
-    else:
-        comma = _last_comma(text, start, stop, index, bool(inner))
-        if comma is not None:
-            start = comma + 1
-        if text.find("、", start, stop) < 0:
-            return _pair_before(label, ctx, text, start, stop)
-        dun = index.marks(DUN)
-        if bisect_left(dun, stop) - bisect_left(dun, start) > MAX_COUNT:
-            return None  # more members than any count: a list of things, not this label's
-        pieces = _list_members(text, start, stop, label.count)
-    if len(pieces) < 2 or not _plausible_list(text, pieces, label, closer=closer, ctx=ctx):
-        return None
-    others = [text[s:e].strip() for s, e in pieces[1:]]
-    pieces[0] = (_strip_opener(text, *pieces[0], label, others), pieces[0][1])
-    items = _items(text, label.para, pieces)
-    if label.count is None and not _acrostic(label.text, items):
-        return None
-    return _draft(label, items, ctx) if len(items) >= 2 else None
-
-
-def _pair_before(label: Label, ctx: Context, text: str, start: int, stop: int) -> Draft | None:
-    """调动A和B两个积极性: two members joined by 和/及/与 before a label counting two."""
-    if label.count != 2 or stop - start > PAIR_MAX:
-        return None
-    pieces = _list_members(text, start, stop, 2)
-    if len(pieces) != 2 or not _plausible_list(text, pieces, label, closer="", ctx=ctx):
-        return None
-    others = [text[s:e].strip() for s, e in pieces[1:]]
-    pieces[0] = (_strip_opener(text, *pieces[0], label, others), pieces[0][1])
-    items = _items(text, label.para, pieces)
-    return _draft(label, items, ctx) if len(items) == 2 else None
-
-
-#: A pair before its label spans at most this many characters.
-PAIR_MAX = 30
-
-
-def _quotes_before(
-    text: str, end: int, longest: int | None, most: int | None = None
-) -> list[tuple[int, int]]:
-    """The quoted pieces (inner spans) that end right at `end`, back to front, in text order.
-
-    Read backwards from `end`, so a label late in a long paragraph costs the quotes before it,
-    not the paragraph (a `$`-anchored search would try every start). A piece holds no quote
-    and at most `longest` characters; reading stops after `most` pieces.
-    """
-    found: list[tuple[int, int]] = []
-    marks = stop_index(text).marks(QUOTES)
-    at = end
-    while (most is None or len(found) < most) and at > 0 and text[at - 1] in QUOTE_CLOSERS:
-        i = bisect_left(marks, at - 1) - 1  # the nearest quote before the closing one
-        opener = marks[i] if i >= 0 else -1
-        inner = at - 2 - opener
-        if opener < 0 or text[opener] not in QUOTE_OPENERS or inner < 1:
-            break
-        if longest is not None and inner > longest:
-            break
-        found.append((opener + 1, at - 1))
-        at = opener
-        if (
-            longest is not None
-            and at >= 2
-            and text[at - 1] == "、"
-            and text[at - 2] in QUOTE_CLOSERS
-        ):
-            at -= 1  # “A”、“B”、“C”三项内容: quoted members separated by 、
-    return found[::-1]
-
-
-def _last_comma(text: str, start: int, stop: int, index: StopIndex, quoted: bool) -> int | None:
-    """The last comma of text[start:stop] outside quotes (a quoted list is balanced by itself)."""
-    if quoted:
-        commas = stop_positions(text[start:stop], COMMAS)
-        return start + commas[-1] if commas else None
-    return index.last(COMMAS, stop, start)
-
-
-def _plausible_list(
-    text: str,
-    pieces: list[tuple[int, int]],
-    label: Label,
-    *,
-    closer: str,
-    ctx: Context,
-) -> bool:
-    """Items before their label are counted by it: exactly, or fewer when 等 says the list is cut.
-
-    No member may hold 等 (the list ended before it) or be a count label itself
-    (10项目标任务、9个工作重点、6方面…).
-    """
-    if text[label.start - len(closer) - 1 : label.start - len(closer)] == "、":
-        return False  # the label is itself a member of a list
-    counted = label.count is None or (
-        len(pieces) == label.count
-        # a list cut short by 等 names examples: kept under a measure head only (等9项工程)
-        or (closer.startswith("等") and len(pieces) < label.count and is_measure_label(label.text))
-    )
-    if not counted or any(LIST_END.search(text[s:e].strip()) for s, e in pieces):
-        return False
-    starts = [s for s, _ in pieces]
-    for lab in ctx.labels_between(label.para, pieces[0][0], pieces[-1][1]):
-        i = bisect_right(starts, lab.start) - 1
-        if lab is not label and not lab.quoted and i >= 0 and lab.start < pieces[i][1]:
-            return False
-    return True
-
-
-def _strip_opener(text: str, start: int, end: int, label: Label, others: list[str]) -> int:
-    """Where the first member starts once the list's lead clause is cut off."""
-    member = text[start:end]
-    target = max(len(o) for o in others)
-    if label.count is None and label.text[:1] in member:  # acrostic: 着力推进百名… → 百名…
-        return start + member.index(label.text[0])
-    cut = lead_in_end(member, target)
-    return start + (cut or _aligned_start(member, others))
-
-
-def _aligned_start(member: str, others: list[str]) -> int:
-    """Where the first member starts to read like the others: 壮大文明创建志愿队、文明劝导队 —
-    the second member's opening recurs a few characters in (parallel members open alike)."""
-    if not others or len(member) <= max(len(o) for o in others):
-        return 0
-    opening = others[0][:ALIGN_OPENING]
-    if len(opening) < ALIGN_OPENING:
-        return 0
-    at = member.find(opening, 1, ALIGN_MAX + len(opening))
-    return at if at > 0 and len(member) - at >= MIN_ITEM else 0
-
-
-def lead_in_end(member: str, target: int | None = None) -> int:
-    """Where the item starts once a lead clause (…通过开展, 落实, 就) is cut from a member.
-
-    A framing verb (two characters or more) ends the lead clause wherever it stands, a
-    preposition (以, 从, 就) when it opens the member; with `target` (the length of the other
-    members) a member longer than them is also cut after a preposition inside it, where the
-    rest comes closest to their length. The item keeps at least MIN_ITEM characters.
-    """
-    words = _lead_in()
-    verbs = [
-        at + len(w)
-        for w in words
-        if len(w) > 1 and (at := member.rfind(w)) >= 0 and len(member) - at - len(w) >= MIN_ITEM
-    ]
-    if verbs:
-        return max(verbs)
-    # a preposition opening the member, or after a short subject (校长就学校制度)
-    for at in range(min(SUBJECT_MAX, len(member)) + 1):
-        opener = next((w for w in words if member.startswith(w, at)), None)
-        if opener is not None and len(member) - at - len(opener) >= MIN_ITEM:
-            return at + len(opener)
-    if target is None or len(member) <= target + LEAD_SLACK:
-        return 0
-    cuts = [
-        at + 1
-        for w in words
-        if len(w) == 1
-        for at in range(len(member))
-        if member.startswith(w, at) and len(member) - at - 1 >= MIN_ITEM
-    ]
-    if not cuts:
-        return 0
-    return min(cuts, key=lambda end: (abs(len(member) - end - target), end))
-
-
-def has_lead_in(member: str) -> bool:
-    """Rule check: a lead clause is cut from this member."""
-    return lead_in_end(member) > 0
-
-
-@cache
-def _lead_in() -> tuple[str, ...]:
-    return tuple(sorted(rules.strings("measures", "lead_in"), key=len, reverse=True))
-
-
-def _acrostic(word: str, items: list[Item]) -> bool:
-    """百千万 over 百名…、千名…、万名…: each character opens one item, in order."""
-    return len(word) == len(items) and all(
-        it.name.startswith(ch) for ch, it in zip(word, items, strict=True)
-    )
-
-
 # --- Strategy: a label of several parts, each part's items found by its head --------
 
 
@@ -678,14 +308,14 @@ def part_items(label: Label, ctx: Context) -> Draft | None:
     for count, head in parts:
         found = _part_candidates(ctx, label, window, head[0], count)
         items.extend(found)
-    return _draft(label, items, ctx) if items else None
+    return make_draft(label, items, ctx) if items else None
 
 
 def _part_candidates(ctx: Context, label: Label, window: range, ch: str, count: int) -> list[Item]:
     """Items of one part: the first of three readings that gives exactly `count`."""
     quoted = _quoted_part(ch)
     readings: list[Callable[[str, int, int], list[Item]]] = [
-        lambda t, q, s: _items(
+        lambda t, q, s: make_items(
             t,
             q,
             [
@@ -694,7 +324,7 @@ def _part_candidates(ctx: Context, label: Label, window: range, ch: str, count: 
                 if _opens_with(t, p[0], ch)
             ],
         ),
-        lambda t, q, s: _items(
+        lambda t, q, s: make_items(
             t,
             q,
             [
@@ -708,7 +338,7 @@ def _part_candidates(ctx: Context, label: Label, window: range, ch: str, count: 
         lambda t, q, s: [
             it
             for m in quoted.finditer(t, s, _reach(t, s))
-            if (it := _item(t, q, m.start(1), m.end(1)))
+            if (it := make_item(t, q, m.start(1), m.end(1)))
         ],
     ]
     for read in readings:
@@ -766,39 +396,13 @@ def clause_openings(label: Label, ctx: Context) -> Draft | None:
     if not opening or not "\u4e00" <= opening <= "\u9fff":
         return None
     alike = [p for p in pieces if text[p[0] : p[1]].lstrip().startswith(opening)]
-    items = _items(text, label.para, alike[: label.count])
+    items = make_items(text, label.para, alike[: label.count])
     if len(items) < 2 or len(alike) == len(pieces):
         return None  # all pieces alike is a plain list: colon_list reads it
-    return _draft(label, items, ctx)
+    return make_draft(label, items, ctx)
 
 
-def preceding_openings(label: Label, ctx: Context) -> Draft | None:
-    """必须…；必须…；必须…。会议提出“三个必须” — the clauses before a label, opening alike."""
-    if not label.count or not label.quoted:
-        return None
-    text = ctx.paragraphs[label.para]
-    index = stop_index(text)
-    stops = index.positions(OPENING_STOPS)
-    back = bisect_left(stops, label.start) - (2 * label.count + 3)  # only the last clauses
-    pieces = index.spans(OPENING_STOPS, stops[back] + 1 if back >= 0 else 0, label.start)
-    pieces = pieces[-(2 * label.count + 2) :]
-    openings = [text[s:e].strip()[:PRECEDING_OPENING] for s, e in pieces]
-    for i in range(len(pieces) - label.count, -1, -1):
-        run = openings[i : i + label.count]
-        # the label restates the shared opening (必须…必须… “五个必须”), not a subject (吉方…)
-        if len(set(run)) == 1 and len(run[0]) == PRECEDING_OPENING and run[0] in label.text:
-            before = openings[i - 1] if i else None
-            if before == run[0]:
-                return None  # more clauses open alike than the label counts
-            items = _items(text, label.para, pieces[i : i + label.count])
-            return _draft(label, items, ctx) if len(items) == label.count else None
-    return None
-
-
-#: Clauses before a label open alike in this many characters (必须, 坚持).
-PRECEDING_OPENING = 2
-#: Stops between the clauses of an opening run; how many clauses per item are read at most.
-OPENING_STOPS = frozenset("；;。！!？?")
+#: How many clauses per item an opening run reads at most.
 OPENING_SCAN = 4
 
 
@@ -819,7 +423,7 @@ def heading_paragraphs(label: Label, ctx: Context) -> Draft | None:
     two_clauses = all(len(COMMA_SPLIT.split(h)) == 2 for h in heads)
     if not (two_clauses or all(it.name.endswith(head) for it in items)):
         return None  # the heads restate the label's head (…到位) or are two-clause section heads
-    return _draft(label, items, ctx)
+    return make_draft(label, items, ctx)
 
 
 def heading_run(paragraphs: list[str], q: int, most: int | None = None) -> list[Item]:
@@ -892,7 +496,7 @@ def quoted_heads(label: Label, ctx: Context) -> Draft | None:
                 scope_end=(q + 1, 0),
             )
         )
-    return _draft(label, items, ctx) if len(items) >= 2 else None
+    return make_draft(label, items, ctx) if len(items) >= 2 else None
 
 
 #: The paragraph ends right after the label with a colon (”是：, ”：).

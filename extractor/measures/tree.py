@@ -14,7 +14,9 @@ import re
 
 from extractor import rules
 from extractor.document import Document
-from extractor.measures.items import Context, label_groups, lead_in_end, lead_sentence
+from extractor.measures.before import lead_in_end
+from extractor.measures.context import Context
+from extractor.measures.items import label_groups, lead_sentence
 from extractor.measures.labels import Label, find_labels
 from extractor.measures.markers import ordinal_words, sequence_drafts
 from extractor.measures.runs import unlabelled_runs
