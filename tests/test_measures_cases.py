@@ -67,6 +67,14 @@ CASES: list[tuple[str, list[str], list[tuple[Any, ...]]]] = [
         [("…", None, False, ["必须提高站位", "必须狠抓落实", "必须转变作风"])],
     ),
     (
+        "mixed-family-shi",
+        [
+            "首先要坚持开放发展，扩大合作。二是要坚持创新发展，培育动能。三是要坚持绿色发展，保护环境。"
+        ],
+        # the marker is 二是 (one 是/要 at most): 要 stays with the item, as the gold reads it
+        [("…", None, False, ["坚持开放发展", "要坚持创新发展", "要坚持绿色发展"])],
+    ),
+    (
         "yifangmian",
         [
             "院长提出三点意见：一是加大查控力度。二是落实联动机制。三是加强执行宣传，"
@@ -218,6 +226,7 @@ TWINS: list[tuple[str, list[str]]] = [
     ("di-yao", ["第一时间要保持干劲；讲纪律；讲安全。"]),
     ("shouxian-shi", ["得益于探索：首先是机制探索，整合执法力量。"]),
     ("mixed-family", ["首先，必须提高站位。要统一思想。第三，必须转变作风。"]),
+    ("mixed-family-shi", ["首先要坚持开放发展，扩大合作。三是要坚持绿色发展，保护环境。"]),
     ("yifangmian", ["院长要求一方面及时公布执行典型案例。"]),
     ("no-classifier", ["东湖街道四举措推进文明城市创建工作。"]),
     ("head-after-fangmian", ["源于两方面改革，理顺职责关系。"]),
@@ -306,18 +315,18 @@ def test_a_child_under_the_first_item_never_swallows_the_next_marker() -> None:
 
 
 def test_yifangmian_child_hangs_under_its_item() -> None:
-    (group,), _ = run(CASES[3][1])
+    (group,), _ = run(CASES[4][1])
     assert [([i.name for i in c.items], c.parent_item, c.label_stated) for c in group.children] == [
         (["及时公布执行典型案例", "普及诉讼风险知识"], 2, False)
     ]
 
 
 def test_a_cut_off_list_is_kept_with_a_warning() -> None:
-    _, warnings = run(CASES[13][1])
+    _, warnings = run(CASES[14][1])
     assert "三个转变: declared 3, found 2" in warnings
 
 
 def test_an_unmarked_item_keeps_its_yao_but_no_label_gives_no_group() -> None:
-    groups, _ = run(CASES[9][1])
+    groups, _ = run(CASES[10][1])
     assert all(i.name.startswith("要") for i in groups[0].items)
-    assert run([CASES[9][1][0].split("：", 1)[1]])[0] == []
+    assert run([CASES[10][1][0].split("：", 1)[1]])[0] == []
