@@ -18,6 +18,20 @@ from extractor.measures.text import (
     strip_span,
 )
 
+
+def limit(name: str) -> int:
+    """A bare number of the grammar, named in rules/measures.yaml (`limits`)."""
+    value = rules.table("measures", "limits").get(name)
+    if not isinstance(value, int):
+        raise rules.RuleError(f"measures.yaml: limits: {name!r} must be an integer")
+    return value
+
+
+def is_limit(name: str) -> bool:
+    """Rule check: `name` is a named limit."""
+    return isinstance(rules.table("measures", "limits").get(name), int)
+
+
 #: Stops between the clauses of an opening run (要…；要…), read by `items` and `before`.
 OPENING_STOPS = frozenset("；;。！!？?")
 

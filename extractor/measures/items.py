@@ -12,6 +12,7 @@ from extractor.measures.before import preceding_list, preceding_openings
 from extractor.measures.context import (
     OPENING_STOPS,
     Context,
+    limit,
     list_members,
     make_draft,
     make_item,
@@ -37,7 +38,7 @@ from extractor.numerals import (
 )
 
 #: A lead sentence (小标题) is at most this long: 迅速行动,全力以赴。
-LEAD_MAX = 18
+LEAD_MAX = limit("lead_max")
 #: A verb before a quoted label (构建“三个保障”) is at most this long.
 VERB_MAX = 4
 #: Stops that end the clause holding a label's verb (构建“三个保障”).
@@ -54,7 +55,7 @@ STRONG_INTRO = re.compile(r"即|包括|分别|涉及|涵盖|包含")
 NOT_ITEMS = frozenset({"即", "即：", "包括", "分别是"})
 #: A label and the ordinal sequence it introduces are at most this far apart (”：, ”，即…,
 #: 从9个方面报告了过去五年的工作：一是…).
-GAP_MAX = 52
+GAP_MAX = limit("gap_max")
 #: The rest of the label's sentence before its sequence (从五个方面提出了政策措施。一是…):
 #: taken only when the sequence has the label's count.
 LEAD_SENTENCE = re.compile(r"[”\"]?[^。；;！!？?：:]{0,48}[。：:]\s*")
@@ -70,7 +71,7 @@ PART_REACH = 2000
 #: Spaces, quotes and brackets that may precede a clause's first characters.
 PART_HEAD_SLACK = 8
 #: Search this many paragraphs after a label for items given by the label's parts.
-PART_WINDOW = 3
+PART_WINDOW = limit("part_window")
 #: Where a part's head may stand in a sentence's first clause (村组干部查村内道路).
 PART_HEAD_WITHIN = 6
 
@@ -470,7 +471,7 @@ HEAD_SPREAD = 2
 
 #: A heading paragraph has this many characters (宣传发动到位; 健全组织结构,强化政治建设).
 MIN_HEADING = 4
-HEADING_MAX = 24
+HEADING_MAX = limit("heading_max")
 
 
 # --- Finder: paragraphs opening with a quoted head (这“四个一”是： ¶ “读一本…”，即…) --------
@@ -605,4 +606,4 @@ def _kindred(a: str, b: str) -> bool:
 
 
 #: A first mention is looked for this many paragraphs back.
-RELABEL_WINDOW = 1
+RELABEL_WINDOW = limit("relabel_window")

@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable
 from itertools import pairwise
 
+from extractor.measures.context import limit
 from extractor.measures.items import heading_run, parallel_heads
 from extractor.measures.text import (
     SENTENCE_STOPS,
@@ -28,7 +29,7 @@ from extractor.measures.text import (
 )
 
 #: A run of unlabelled items needs this many members.
-MIN_RUN = 3
+MIN_RUN = limit("min_run")
 #: A run-in head clause has this many characters (夯实工作基础).
 HEAD_CLAUSE = (4, 8)
 #: A frame's first clause is at most this long (前提在查, 加强管理).

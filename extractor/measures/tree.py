@@ -15,7 +15,7 @@ import re
 from extractor import rules
 from extractor.document import Document
 from extractor.measures.before import lead_in_end
-from extractor.measures.context import Context
+from extractor.measures.context import Context, limit
 from extractor.measures.items import label_groups, lead_sentence
 from extractor.measures.labels import Label, find_labels
 from extractor.measures.markers import ordinal_words, sequence_drafts
@@ -32,13 +32,13 @@ from extractor.numerals import label_parts, model_code, to_int
 from schemas import Evidence, Measure, MeasureGroup
 
 #: Unlabelled lead subtitles need this many paragraphs (or sentences) in a row.
-MIN_LEADS = 3
+MIN_LEADS = limit("min_leads")
 #: A run-in subtitle inside a paragraph is a comma-free sentence of at most this length.
 RUNIN_MAX = 12
 #: A label or item this close to its paragraph's start makes the paragraph a heading or an item.
 HEAD_AT = 6
 #: A shared-head list needs this many members.
-MIN_SHARED = 3
+MIN_SHARED = limit("min_shared")
 
 
 def extract_measure_groups(doc: Document) -> list[MeasureGroup]:
