@@ -176,7 +176,10 @@ MARKER_ONLY = re.compile(r"^[（(]?[一二三四五六七八九十\d]+[)）、.�
 
 
 def own_label(label: str) -> bool:
-    """A label the text states (gold-assigned ones contain …, start with [, or are a marker)."""
+    """A gold label the text states (assigned ones contain …, start with [, or are a marker).
+
+    Gold files carry no `label_stated`; extracted groups do, and are read by it.
+    """
     return "…" not in label and not label.startswith("[") and not MARKER_ONLY.match(label)
 
 
@@ -185,7 +188,8 @@ def score_article(article: Article, gold: dict[str, Any]) -> dict[str, Score]:
     gold_groups = list(_gold_groups(gold.get("measure_groups", [])))
     found_groups = list(_found_groups(article.measure_groups))
     labelled = [g for g in gold_groups if own_label(g["label"])]
-    counted = [g for g in found_groups if g.declared_count is not None]
+    stated = [g for g in found_groups if g.label_stated]  # the record says so: no parsing
+    counted = [g for g in stated if g.declared_count is not None]
     subjects = [o.name for o in article.organizations if o.role == "subject"]
     credited = [p.name for p in article.authors if p.role in AUTHOR_ROLES]
     gold_source = [gold["source"]] if gold.get("source") else []
@@ -195,7 +199,7 @@ def score_article(article: Article, gold: dict[str, Any]) -> dict[str, Score]:
         "organizations_strict": match(gold.get("organizations", []), subjects, strict_match),
         "authors": match(gold.get("authors", []), credited, exact_match),
         "source": match(gold_source, found_source, exact_match),
-        "groups": match([g["label"] for g in labelled], [g.label for g in counted], prefix_match),
+        "groups": match([g["label"] for g in labelled], [g.label for g in stated], prefix_match),
         "items": match(
             [i for g in gold_groups for i in g["items"]],
             [i.name for g in found_groups for i in g.items],
