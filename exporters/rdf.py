@@ -398,12 +398,9 @@ def _describe_group(
     """A group, its items and nested groups; `parent` = (parent group node, its item nodes…)."""
     node = f"<{iri}>"
     b.add(node, A, _N["MeasureGroup"])
-    # A label newsfacts assigned ([段首小标题], 一是…四是) is to be published as nf:assignedLabel,
-    # the text's own as rdfs:label. The record cannot tell them apart yet: MeasureGroup gains
-    # `label_stated` in the measures issue; then this line becomes
-    #     b.add(node, LABEL if group.label_stated else _N["assignedLabel"], zh(group.label))
-    # (shapes.ttl already takes either, exactly one; ontology.ttl defines nf:assignedLabel).
-    b.add(node, LABEL, zh(group.label))
+    # A label newsfacts assigned ([段首小标题], 一是…四是) is no name the text gives the group:
+    # it is published as nf:assignedLabel, the text's own label as rdfs:label.
+    b.add(node, LABEL if group.label_stated else _N["assignedLabel"], zh(group.label))
     b.add(node, _N["position"], integer(position))
     if group.declared_count is not None:
         b.add(node, _N["declaredCount"], integer(group.declared_count))

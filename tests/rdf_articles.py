@@ -42,6 +42,8 @@ def _group(article: Article, gold: dict[str, Any], parent_item: int | None) -> M
     ]
     return MeasureGroup(
         label=gold["label"],
+        # the gold's convention: an assigned label holds … or starts with [
+        label_stated="…" not in gold["label"] and not gold["label"].startswith("["),
         declared_count=gold["declared_count"],
         heading=f"“{gold['label']}”",
         items=[
