@@ -18,7 +18,8 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from extractor.batch import FileResult, Summary
+from extractor.batch.run import Summary
+from extractor.batch.worker import FileResult
 
 #: Seconds between two plain progress lines (log files, CI, pipes).
 PLAIN_EVERY_S = 10.0
