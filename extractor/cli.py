@@ -25,6 +25,8 @@ from extractor.batch import (
     iter_inputs,
     run_batch,
 )
+from extractor.batch.limits import DEFAULT_TIMEOUT_S, Limits, default_max_memory, parse_size
+from extractor.batch.run import chunk_timeout
 from extractor.engines import ENGINES, cpu_count, make_engine
 from extractor.errors import InputError
 from extractor.evaluate import Report, evaluate, regressions
@@ -55,6 +57,16 @@ def _parse_formats_or_default(
     ctx: click.Context, param: click.Parameter, value: str | None
 ) -> list[str]:
     return default_formats() if value is None else _parse_formats(ctx, param, value)
+
+
+def _parse_memory(ctx: click.Context, param: click.Parameter, value: str | None) -> int | None:
+    del ctx, param
+    if value is None:
+        return None
+    try:
+        return parse_size(value)
+    except ValueError as exc:
+        raise click.BadParameter(f"not a size: {value} (e.g. 2G, 512M, 0)") from exc
 
 
 def _input_paths(
@@ -117,6 +129,25 @@ def cli() -> None:
     help="Worker processes (local engine) or LocalCluster workers (dask engine).",
 )
 @click.option(
+    "--timeout",
+    type=click.FloatRange(min=0),
+    default=DEFAULT_TIMEOUT_S,
+    show_default=True,
+    metavar="SECONDS",
+    help="Time budget of one file: past it the file fails with `timed out after N s`, its "
+    "worker is replaced and the run goes on. 0: no limit. With -j 1 (no worker process) "
+    "only work that returns to Python is stopped.",
+)
+@click.option(
+    "--max-memory",
+    callback=_parse_memory,
+    default=None,
+    metavar="SIZE",
+    show_default="80% of this machine's memory / -j",
+    help="Address space of each worker process (2G, 512M, …; 0: no bound): a file that "
+    "needs more fails with `too much memory`. Not applied with -j 1.",
+)
+@click.option(
     "--resume",
     is_flag=True,
     help="Keep the records already in OUTDIR's log (same path and sha256), extract the rest.",
@@ -147,6 +178,8 @@ def extract(  # noqa: PLR0917 - click passes each option as an argument
     outdir: Path,
     formats: list[str],
     max_bytes: int,
+    timeout: float,
+    max_memory: int | None,
     jobs: int,
     resume: bool,
     engine: str,
@@ -178,6 +211,8 @@ def extract(  # noqa: PLR0917 - click passes each option as an argument
     options = {
         "formats": formats,
         "max_bytes": max_bytes,
+        "timeout": timeout,
+        "max_memory": max_memory,
         "paths": [str(p) for p in paths],
         "jobs": jobs,
         "engine": engine,
@@ -185,7 +220,14 @@ def extract(  # noqa: PLR0917 - click passes each option as an argument
         "resume": resume,
         "store": str(store_dir) if store_dir else None,
     }
-    runner = make_engine(engine, jobs, scheduler=scheduler, preload="extractor.batch")
+    limits = Limits(timeout, default_max_memory(jobs) if max_memory is None else max_memory)
+    runner = make_engine(
+        engine,
+        jobs,
+        scheduler=scheduler,
+        preload="extractor.batch",
+        task_timeout=chunk_timeout(limits),
+    )
     try:
         progress = BatchProgress(count_inputs(paths), err, debug=debug)
     except (FileNotFoundError, MissingExtraError) as exc:
@@ -201,6 +243,7 @@ def extract(  # noqa: PLR0917 - click passes each option as an argument
                 on_result=progress.update,
                 engine=runner,
                 resume=resume,
+                limits=limits,
             )
     except (ResumeError, MissingExtraError) as exc:
         raise click.ClickException(str(exc)) from exc

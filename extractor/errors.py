@@ -15,6 +15,8 @@ REASONS: dict[str, str] = {
     "bad_front_matter": "bad front matter",
     "no_body": "front matter only",
     "unreadable": "unreadable",
+    "timeout": "timed out",
+    "memory": "too much memory",
     "internal": "internal error",
 }
 

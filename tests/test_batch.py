@@ -16,7 +16,7 @@ from exporters import registry
 from exporters.base import AtomicFile, Exporter
 from extractor.batch import discover, iter_inputs, lost_chunk, process_chunk, run_batch
 from extractor.cli import main
-from extractor.engines import LocalEngine, SerialEngine
+from extractor.engines import LocalEngine, SerialEngine, TaskLost
 from extractor.progress import BatchProgress, print_summary
 from schemas import Article
 
@@ -110,8 +110,17 @@ def die_on_five(items: list[int]) -> list[object]:
 def test_a_worker_that_dies_loses_only_its_own_task_and_workers_are_replaced() -> None:
     engine = LocalEngine(2, tasks_per_child=2)
     tasks = [[n] for n in range(12)]
-    results = list(engine.map(die_on_five, tasks, lambda task, exc: ["lost", str(exc)]))
-    assert results[5] == ["lost", "the worker process died on this task"]
+
+    def again_alone(task: list[int], exc: BaseException) -> list[object]:
+        # What the batch does with the tasks of a broken pool: each again, on its own.
+        assert isinstance(exc, TaskLost)
+        try:
+            return engine.alone(die_on_five, task, 30)
+        except TaskLost as lost:
+            return ["lost", str(lost), lost.exitcode]
+
+    results = list(engine.map(die_on_five, tasks, again_alone))
+    assert results[5] == ["lost", "the worker process died on this task (exit status 3)", 3]
     pids = [r[0] for i, r in enumerate(results) if i != 5]
     assert all(isinstance(pid, int) for pid in pids)
     assert len(set(pids)) > 2  # two workers, replaced every 2 tasks each

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import platform
+import signal
 import sys
 import time
 from collections import deque
@@ -22,10 +23,11 @@ from typing import Any
 from exporters import REGISTRY, AtomicFile, Exporter, exporter_class, resolve
 from extractor import __version__
 from extractor.batch.inputs import InputFile
+from extractor.batch.limits import EXIT_TIMED_OUT, HARD_GRACE_S, Limits
 from extractor.batch.log import ARTICLES, MANIFEST, read_log, repair_log
 from extractor.batch.resume import Dropped, Event, Kept, Sink, Todo, fresh_plan, plan_resume
-from extractor.batch.worker import DEFAULT_MAX_BYTES, FileResult, lost_chunk, process_chunk
-from extractor.engines import Engine, SerialEngine
+from extractor.batch.worker import DEFAULT_MAX_BYTES, FileResult, lost_file, process_chunk
+from extractor.engines import Engine, SerialEngine, TaskLost
 
 #: Files sent to a worker at once: large enough to amortise the round trip, small
 #: enough that a lost chunk costs little and results stream steadily.
@@ -33,6 +35,8 @@ CHUNK_SIZE = 32
 RUN = "run.json"
 #: Failed results kept in memory for the closing summary (the manifest has them all).
 MAX_FAILURES_KEPT = 1000
+#: Time a process of its own may take to start, on top of a file's budget.
+START_MARGIN_S = 30.0
 #: Formats written by default when they are registered (json, the log, always is).
 DEFAULT_FORMATS = ("xlsx", "nquads")
 
@@ -53,6 +57,16 @@ class Summary:
     def total(self) -> int:
         """Files accounted for in the manifest."""
         return self.ok + self.failed + self.skipped
+
+
+def chunk_timeout(limits: Limits, chunk_size: int = CHUNK_SIZE) -> float | None:
+    """How long a chunk may take before the engine gives it up (None: no time budget).
+
+    Only a safety net: a file past its budget ends itself, or its worker ends it.
+    """
+    if limits.timeout <= 0:
+        return None
+    return chunk_size * (limits.timeout + 2 * HARD_GRACE_S) + START_MARGIN_S
 
 
 def default_formats() -> list[str]:
@@ -81,10 +95,12 @@ def run_batch(
     engine: Engine | None = None,
     resume: bool = False,
     chunk_size: int = CHUNK_SIZE,
+    limits: Limits | None = None,
 ) -> Summary:
     """Extract every item, write the log and every format, account for each file in the manifest.
 
-    `items` must be in path order (as `iter_inputs` gives them).
+    `items` must be in path order (as `iter_inputs` gives them). `limits` bounds each
+    file's time and each worker's memory (default: the time budget, no memory bound).
     """
     outdir.mkdir(parents=True, exist_ok=True)
     started, clock = datetime.now(UTC).isoformat(), time.perf_counter()
@@ -99,9 +115,17 @@ def run_batch(
     # Fresh runs stream to every format as they go; a resumed run has records it does not
     # hold in memory, so it rebuilds the other formats from the finished log instead.
     exporters = [] if resume else open_exporters(outdir, formats)
-    work = partial(process_chunk, max_bytes=max_bytes, keep_articles=bool(exporters))
+    engine = engine or SerialEngine()
+    work = partial(
+        process_chunk,
+        max_bytes=max_bytes,
+        keep_articles=bool(exporters),
+        limits=limits or Limits(),
+        worker=not engine.in_process,
+    )
+    isolate = _Isolate(engine, work, limits or Limits())
     try:
-        for event, answer in _ordered(events, engine or SerialEngine(), work, chunk_size):
+        for event, answer in _ordered(events, engine, work, chunk_size, isolate):
             result = _record(event, answer, sink, exporters)
             if result is None:
                 continue
@@ -150,6 +174,7 @@ def _ordered(
     engine: Engine,
     work: Callable[[list[InputFile]], list[FileResult]],
     chunk_size: int,
+    on_error: Callable[[list[InputFile], BaseException], list[FileResult]],
 ) -> Iterator[tuple[Event, FileResult | None]]:
     """Events in path order, each Todo paired with its result from the engine."""
     queued: deque[list[Event]] = deque()
@@ -169,7 +194,7 @@ def _ordered(
             queued.append(batch)
             yield todo
 
-    for results in engine.map(_skip_empty(work), chunks(), lost_chunk):
+    for results in engine.map(_skip_empty(work), chunks(), on_error):
         answers = iter(results)
         for event in queued.popleft():
             yield event, next(answers) if isinstance(event, Todo) else None
@@ -181,6 +206,40 @@ class _skip_empty:  # noqa: N801 - behaves as a function; a class so it pickles 
 
     def __call__(self, items: list[InputFile]) -> list[FileResult]:
         return self.work(items) if items else []
+
+
+@dataclass(frozen=True)
+class _Isolate:
+    """A chunk whose worker was lost: each of its files again, in a process of its own.
+
+    So a file that kills its worker (a crash in C code, the memory bound, the hard time
+    limit) fails alone with its reason, and its neighbours are extracted.
+    """
+
+    engine: Engine
+    work: Callable[[list[InputFile]], list[FileResult]]
+    limits: Limits
+
+    def __call__(self, items: list[InputFile], exc: BaseException) -> list[FileResult]:
+        del exc
+        deadline = None
+        if self.limits.timeout > 0:
+            deadline = self.limits.timeout + 2 * HARD_GRACE_S + START_MARGIN_S
+        results: list[FileResult] = []
+        for item in items:
+            try:
+                results.extend(self.engine.alone(self.work, [item], deadline))
+            except TaskLost as lost:
+                results.append(lost_file(item, self._reason(lost)))
+            except Exception as error:  # noqa: BLE001 - a lost file is data
+                results.append(lost_file(item, f"worker lost: {type(error).__name__}: {error}"))
+        return results
+
+    def _reason(self, lost: TaskLost) -> str | None:
+        """None: an internal error (worker lost); else the reason the file failed."""
+        if lost.timed_out or lost.exitcode in {EXIT_TIMED_OUT, -signal.SIGXCPU}:
+            return self.limits.timed_out_reason()
+        return f"worker lost: {lost}"
 
 
 def _reused(record: dict[str, Any]) -> FileResult:

@@ -5,17 +5,23 @@ from __future__ import annotations
 import codecs
 import hashlib
 import json
+import os
+import signal
+import time
 import traceback
 from dataclasses import dataclass, field
 
 from exporters.jsonl import article_line
 from extractor.batch.inputs import InputFile
+from extractor.batch.limits import FileTimedOut, Limits, arm_worker, time_budget
 from extractor.decode import WIDE_BOMS, decode
-from extractor.errors import InputError
+from extractor.errors import REASONS, InputError
 from extractor.pipeline import extract_article
 from schemas import Article
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+#: What a caller of process_file gets without asking: no bounds.
+NO_LIMITS = Limits(timeout=0, max_memory=0)
 
 
 @dataclass
@@ -50,8 +56,52 @@ class FileResult:
         return json.dumps(record, ensure_ascii=False) + "\n"
 
 
-def process_file(item: InputFile, max_bytes: int = DEFAULT_MAX_BYTES) -> FileResult:
-    """Read and extract one file; never raises: a problem becomes a failed result."""
+def process_file(
+    item: InputFile, max_bytes: int = DEFAULT_MAX_BYTES, limits: Limits = NO_LIMITS
+) -> FileResult:
+    """Read, extract and serialise one file; never raises: a problem becomes a failed result."""
+    read = _read(item, max_bytes)
+    if isinstance(read, FileResult):
+        return read
+    digest = hashlib.sha256(read).hexdigest()
+
+    def failed(reason: str, trace: str | None = None) -> FileResult:
+        return FileResult(item.rel, len(read), digest, None, "failed", reason, traceback=trace)
+
+    try:
+        with time_budget(limits.timeout):
+            _test_fault(item.rel)
+            article = extract_article(item.rel, read)
+            line = article_line(article)
+    except FileTimedOut:
+        return failed(limits.timed_out_reason())
+    except MemoryError:
+        return failed(REASONS["memory"])
+    except InputError as exc:
+        return failed(exc.reason)
+    except Exception as exc:  # noqa: BLE001 - one bad file must not stop the batch
+        return failed(f"{REASONS['internal']}: {type(exc).__name__}: {exc}", traceback.format_exc())
+    return _done(item, read, digest, article, line)
+
+
+def _done(item: InputFile, data: bytes, digest: str, article: Article, line: str) -> FileResult:
+    if any(MEMORY_WARNING in warning for warning in article.warnings):
+        # A field extractor ran out of memory; the pipeline made it a warning, but the
+        # record would be missing a field for a reason that is not the text's.
+        return FileResult(item.rel, len(data), digest, None, "failed", REASONS["memory"])
+    encoding = _encoding_of(data)
+    result = FileResult(
+        item.rel, len(data), digest, encoding, "ok", None, list(article.warnings), article
+    )
+    result.line = line
+    return result
+
+
+#: How the pipeline words a field extractor's MemoryError (see extractor/pipeline.py).
+MEMORY_WARNING = "rule failed (MemoryError"
+
+
+def _read(item: InputFile, max_bytes: int) -> bytes | FileResult:
     try:
         size = item.size()
         if size > max_bytes:
@@ -59,30 +109,45 @@ def process_file(item: InputFile, max_bytes: int = DEFAULT_MAX_BYTES) -> FileRes
                 item.rel, size, "", None, "failed", f"too large: {size} bytes > {max_bytes}"
             )
         with item.open() as handle:
-            data = handle.read()
+            return handle.read()
     except OSError as exc:
         return FileResult(item.rel, 0, "", None, "failed", f"unreadable: {exc.strerror or exc}")
     except Exception as exc:  # noqa: BLE001 - a store's client raises its own error types
         return FileResult(item.rel, 0, "", None, "failed", f"unreadable: {exc}")
-    digest = hashlib.sha256(data).hexdigest()
-    try:
-        article = extract_article(item.rel, data)
-    except InputError as exc:
-        return FileResult(item.rel, len(data), digest, None, "failed", exc.reason)
-    except Exception as exc:  # noqa: BLE001 - one bad file must not stop the batch
-        return FileResult(
-            item.rel,
-            len(data),
-            digest,
-            None,
-            "failed",
-            f"internal error: {type(exc).__name__}: {exc}",
-            traceback=traceback.format_exc(),
-        )
-    encoding = _encoding_of(data)
-    return FileResult(
-        item.rel, len(data), digest, encoding, "ok", None, list(article.warnings), article
-    )
+
+
+#: Tests only: `NEWSFACTS_TEST_FAULT=KIND:NAME,…` makes the file named NAME misbehave in
+#: the worker, so that the bounds can be tested on real processes: `hang` (sleeps
+#: forever), `spin` (a busy loop that blocks SIGALRM, as C code that never returns
+#: would), `crash` (the worker dies), `memory` (allocates until refused).
+TEST_FAULT = "NEWSFACTS_TEST_FAULT"
+
+
+def _test_fault(rel: str) -> None:
+    spec = os.environ.get(TEST_FAULT)
+    if not spec:
+        return
+    name = rel.rsplit("/", 1)[-1]
+    for entry in spec.split(","):
+        kind, _, target = entry.partition(":")
+        if target == name:
+            _misbehave(kind)
+
+
+def _misbehave(kind: str) -> None:
+    if kind == "hang":
+        while True:
+            time.sleep(1)
+    if kind == "spin":
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+        while True:
+            pass
+    if kind == "crash":
+        os.kill(os.getpid(), signal.SIGSEGV)
+    if kind == "memory":
+        hoard = []
+        while True:
+            hoard.append(bytearray(64 << 20))
 
 
 def _encoding_of(data: bytes) -> str:
@@ -102,24 +167,37 @@ def _encoding_of(data: bytes) -> str:
 
 
 def process_chunk(
-    items: list[InputFile], max_bytes: int = DEFAULT_MAX_BYTES, keep_articles: bool = True
+    items: list[InputFile],
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    keep_articles: bool = True,
+    limits: Limits = NO_LIMITS,
+    *,
+    worker: bool = False,
 ) -> list[FileResult]:
     """`process_file` over a chunk: what a worker process or a Dask task runs.
 
-    Each result carries its JSON line, serialised here so that the work is spread over
-    the workers; without `keep_articles` the Article itself is not sent back (when the
-    log is the only output, the writer needs nothing else).
+    Each result carries its JSON line, serialised here (inside the file's own error
+    handling) so that the work is spread over the workers; without `keep_articles` the
+    Article itself is not sent back (when the log is the only output, the writer needs
+    nothing else). `worker`: this runs in a worker process, which takes the bounds.
     """
-    results = [process_file(item, max_bytes) for item in items]
-    for result in results:
-        if result.article is not None:
-            result.line = article_line(result.article)
-            if not keep_articles:
-                result.article = None
+    if worker:
+        arm_worker(limits)
+    results = [process_file(item, max_bytes, limits) for item in items]
+    if not keep_articles:
+        for result in results:
+            result.article = None
     return results
 
 
 def lost_chunk(items: list[InputFile], exc: BaseException) -> list[FileResult]:
     """Failed results for a chunk whose worker never answered (the batch goes on)."""
-    reason = f"internal error: worker lost: {type(exc).__name__}: {exc}"
-    return [FileResult(item.rel, 0, "", None, "failed", reason) for item in items]
+    return [lost_file(item, f"worker lost: {type(exc).__name__}: {exc}") for item in items]
+
+
+def lost_file(item: InputFile, reason: str | None) -> FileResult:
+    """A failed result for a file that got no answer; `reason` without a known phrase is
+    an internal error."""
+    known = reason is not None and reason.startswith(tuple(REASONS.values()))
+    text = reason if known else f"{REASONS['internal']}: {reason}"
+    return FileResult(item.rel, 0, "", None, "failed", text)
