@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 import sys
 import traceback
 from collections.abc import Sequence
@@ -36,7 +37,8 @@ from extractor.remote import MissingExtraError, is_url
 from schemas import Article, MeasureGroup
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-EXIT_INTERRUPTED = 130
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports it
+EXIT_TERMINATED = 143  # 128 + SIGTERM
 
 
 def _format_help() -> str:
@@ -232,6 +234,7 @@ def extract(  # noqa: PLR0917 - click passes each option as an argument
         progress = BatchProgress(count_inputs(paths), err, debug=debug)
     except (FileNotFoundError, MissingExtraError) as exc:
         raise click.ClickException(str(exc)) from exc
+    stopped = _stop_on_sigterm()
     try:
         with progress:
             summary = run_batch(
@@ -252,12 +255,26 @@ def extract(  # noqa: PLR0917 - click passes each option as an argument
             f"interrupted after {progress.done} files; the log in {outdir} keeps them: "
             "run the same command with --resume to finish"
         )
-        raise SystemExit(EXIT_INTERRUPTED) from None
+        raise SystemExit(EXIT_TERMINATED if stopped else EXIT_INTERRUPTED) from None
     print_summary(summary, err)
     if store_dir is not None:
         _load_run_into_store(outdir, store_dir, err)
     if summary.failed:
         raise SystemExit(EXIT_FAILED)
+
+
+def _stop_on_sigterm() -> list[int]:
+    """SIGTERM stops the run as Ctrl-C does (workers ended, the log kept); the list says
+    whether it came."""
+    came: list[int] = []
+
+    def stop(signum: int, frame: object) -> None:
+        del frame
+        came.append(signum)
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    return came
 
 
 def _load_run_into_store(outdir: Path, store_dir: Path, err: Console) -> None:
@@ -673,8 +690,16 @@ def _fatal(message: str, argv: Sequence[str] | None) -> int:
     args = list(argv) if argv is not None else sys.argv[1:]
     if "--debug" in args:
         traceback.print_exc()
+    else:
+        # A writer left half-built by the error (openpyxl's sheet streams) complains when
+        # it is collected; that is the same error again, not news: one line is enough.
+        sys.unraisablehook = _quiet
     click.echo(f"newsfacts: {message}", err=True)
     return EXIT_FAILED
+
+
+def _quiet(unraisable: object) -> None:
+    del unraisable
 
 
 if __name__ == "__main__":

@@ -40,6 +40,9 @@ R = TypeVar("R")
 #: Tasks in flight per worker: enough to keep every worker busy while results are written.
 WINDOW_PER_WORKER = 4
 ENGINES = ("local", "dask")
+#: Imported by the fork server: it ends with this process (see extractor/forkserver.py).
+#: The server is started by the first pool, from the thread that makes it: the main one.
+FORKSERVER_PRELOAD = "extractor.forkserver"
 #: prctl(PR_SET_PDEATHSIG, SIGKILL): the kernel kills this process when its parent exits.
 _PR_SET_PDEATHSIG = 1
 
@@ -172,8 +175,7 @@ class LocalEngine:
         # once (fast replacement, no threads inherited); spawn where it does not exist.
         if "forkserver" in multiprocessing.get_all_start_methods():
             ctx = multiprocessing.get_context("forkserver")
-            if self.preload:
-                ctx.set_forkserver_preload([self.preload])
+            ctx.set_forkserver_preload([FORKSERVER_PRELOAD, *filter(None, [self.preload])])
             return ctx
         return multiprocessing.get_context("spawn")
 

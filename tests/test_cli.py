@@ -116,3 +116,21 @@ def test_an_unwritable_output_folder_is_one_clear_line(capsys: pytest.CaptureFix
     err = capsys.readouterr().err
     assert "newsfacts:" in err and "/proc/newsfacts-out" in err
     assert "Traceback" not in err
+
+
+def test_an_output_that_cannot_be_written_midway_is_one_line(tmp_path: Path) -> None:
+    # The log can be written but the workbook cannot: a folder is in the way of its file.
+    out = tmp_path / "out"
+    (out / "articles.xlsx.part").mkdir(parents=True)
+    script = Path(sys.executable).with_name("newsfacts")
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "extractor.cli"]
+    done = subprocess.run(
+        [*command, "extract", str(SAMPLES), "-o", str(out), "-f", "xlsx,nquads"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 1
+    lines = done.stderr.strip().splitlines()
+    assert lines == [f"newsfacts: Is a directory: {out / 'articles.xlsx.part'}"], done.stderr
+    assert not (out / "articles.nq.part").exists() and not (out / "articles.nq").exists()

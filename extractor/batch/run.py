@@ -7,6 +7,7 @@ other than the log from the finished log.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import platform
 import signal
@@ -81,7 +82,30 @@ def open_exporters(outdir: Path, formats: Iterable[str]) -> list[Exporter]:
         canonical = resolve(name)
         if canonical != "json" and canonical not in names:
             names.append(canonical)
-    return [exporter_class(name)(outdir) for name in names]
+    opened: list[Exporter] = []
+    try:
+        for name in names:
+            opened.append(exporter_class(name)(outdir))
+    except BaseException:
+        _abort(opened)  # no partial file of the ones already opened is left behind
+        raise
+    return opened
+
+
+def _abort(exporters: Iterable[Exporter]) -> None:
+    for exporter in exporters:
+        with contextlib.suppress(Exception):
+            exporter.abort()
+
+
+def _close(exporters: list[Exporter]) -> None:
+    """Close every exporter; when one cannot, drop the partial files of the others."""
+    for index, exporter in enumerate(exporters):
+        try:
+            exporter.close()
+        except BaseException:
+            _abort(exporters[index:])
+            raise
 
 
 def run_batch(
@@ -114,7 +138,11 @@ def run_batch(
     sink = Sink(outdir, resume)
     # Fresh runs stream to every format as they go; a resumed run has records it does not
     # hold in memory, so it rebuilds the other formats from the finished log instead.
-    exporters = [] if resume else open_exporters(outdir, formats)
+    try:
+        exporters = [] if resume else open_exporters(outdir, formats)
+    except BaseException:
+        sink.abort()
+        raise
     engine = engine or SerialEngine()
     work = partial(
         process_chunk,
@@ -133,16 +161,18 @@ def run_batch(
             if on_result is not None:
                 on_result(result)
     except BaseException:
-        for exporter in exporters:
-            exporter.abort()
+        _abort(exporters)
         sink.abort()
         raise
-    sink.close()
+    try:
+        sink.close()
+    except BaseException:
+        _abort(exporters)
+        raise
     if resume:
         exporters = export_log(outdir / ARTICLES, outdir, formats)
     else:
-        for exporter in exporters:
-            exporter.close()
+        _close(exporters)
     summary.files.append(outdir / ARTICLES)
     summary.files.extend(outdir / name for exporter in exporters for name in exporter.files)
     summary.files.append(outdir / MANIFEST)
@@ -276,11 +306,9 @@ def export_log(articles: Path, outdir: Path, formats: Iterable[str]) -> list[Exp
             for exporter in exporters:
                 exporter.write(article)
     except BaseException:
-        for exporter in exporters:
-            exporter.abort()
+        _abort(exporters)
         raise
-    for exporter in exporters:
-        exporter.close()
+    _close(exporters)
     return exporters
 
 
