@@ -21,6 +21,15 @@ REASONS: dict[str, str] = {
 }
 
 
+#: code -> phrase of a `skipped` manifest line: an entry named like an input that is never
+#: opened (opening a FIFO would block; a symlink loop has no end). Keep README in sync.
+SKIPS: dict[str, str] = {
+    "not_regular": "not a regular file",
+    "symlink_loop": "symlink loop",
+    "dangling_link": "dangling link",
+}
+
+
 class InputError(Exception):
     """The file cannot give an Article; `reason` is the manifest's text."""
 

@@ -222,3 +222,102 @@ def test_store_option_loads_each_article_graph_once(corpus: Path, tmp_path: Path
     assert articles == 50 and graphs == articles and quads > 0
     assert main([*command, "--resume"]) == 1  # loading again replaces, never duplicates
     assert store_counts(store) == (quads, graphs)
+
+
+def graphs_of(nquads: str) -> set[str]:
+    """The named graphs of an N-Quads text (the last term of each line)."""
+    return {line.rsplit(" ", 2)[-2] for line in nquads.splitlines() if line.strip()}
+
+
+#: A path longer than Linux allows (PATH_MAX is 4096 bytes): 22 folders of 200 characters.
+DEEP_LEVELS, DEEP_NAME = 22, "d" * 200
+
+
+def make_deep_post(root: Path, text: bytes) -> None:
+    """A post at the bottom of folders nested past PATH_MAX (made relative to each folder)."""
+    fd = os.open(root, os.O_RDONLY)
+    try:
+        for _ in range(DEEP_LEVELS):
+            os.mkdir(DEEP_NAME, dir_fd=fd)
+            inner = os.open(DEEP_NAME, os.O_RDONLY, dir_fd=fd)
+            os.close(fd)
+            fd = inner
+        post = os.open("post.md", os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=fd)
+        os.write(post, text)
+        os.close(post)
+    finally:
+        os.close(fd)
+
+
+def odd_folder(folder: Path) -> list[bytes]:
+    """10 good posts, one under a name that is not UTF-8, an over-long path, a FIFO, a
+    symlink loop and a dangling link; returns the good posts' bytes."""
+    samples = sorted(Path(__file__).parent.parent.joinpath("samples").glob("*.md"))[:11]
+    folder.mkdir()
+    for post in samples[:10]:
+        (folder / post.name).write_bytes(post.read_bytes())
+    # The OS's bytes, as Python carries them: \xff\xfe are not UTF-8 (surrogate escapes).
+    (folder / os.fsdecode(b"\xff\xfe-gbk-name.md")).write_bytes(samples[10].read_bytes())
+    make_deep_post(folder, samples[0].read_bytes())
+    os.mkfifo(folder / "pipe.md")
+    (folder / "loop.md").symlink_to("loop.md")
+    (folder / "gone.md").symlink_to("nowhere.md")
+    return [p.read_bytes() for p in samples]
+
+
+def test_any_file_name_any_folder_gets_its_line_and_nothing_aborts(tmp_path: Path) -> None:
+    folder, out = tmp_path / "in", tmp_path / "out"
+    odd_folder(folder)
+    assert main(["extract", str(folder), "-o", str(out), "-j", "2"]) == 1  # the long path
+    manifest = [json.loads(line) for line in (out / "manifest.jsonl").read_text("utf-8").splitlines()]
+    by_path = {m["path"]: m for m in manifest}
+    assert len(manifest) == 15 == len(by_path)
+    assert by_path["\\xff\\xfe-gbk-name.md"]["status"] == "ok"
+    assert by_path["pipe.md"] == {**by_path["pipe.md"], "status": "skipped", "reason": "not a regular file: FIFO"}
+    assert by_path["loop.md"]["status"] == "skipped" and by_path["loop.md"]["reason"] == "symlink loop"
+    assert by_path["gone.md"]["reason"] == "dangling link"
+    long = [m for m in manifest if m["path"].startswith(DEEP_NAME)]
+    assert len(long) == 1 and long[0]["status"] == "failed"
+    assert long[0]["reason"] == "unreadable: File name too long"
+    records = [json.loads(line) for line in (out / "articles.jsonl").read_text("utf-8").splitlines()]
+    assert len(records) == 11
+    assert "\\xff\\xfe-gbk-name.md" in {r["path"] for r in records}
+    if (out / "articles.nq").exists():  # valid UTF-8, one graph per record
+        assert len(graphs_of((out / "articles.nq").read_bytes().decode("utf-8"))) == 11
+
+
+def test_resume_after_kill_9_in_an_odd_folder_gives_the_same_bytes(tmp_path: Path) -> None:
+    import signal  # noqa: PLC0415
+    import subprocess  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+    import time  # noqa: PLC0415
+
+    folder, reference, out = tmp_path / "in", tmp_path / "reference", tmp_path / "out"
+    odd_folder(folder)
+    assert main(["extract", str(folder), "-o", str(reference), "-j", "1"]) == 1
+    expected = reference.joinpath("manifest.jsonl").read_text("utf-8").splitlines()
+    # Kill -9 while a late file hangs (the test-only hook), with most lines written.
+    oks = [i for i, line in enumerate(expected) if json.loads(line)["status"] == "ok"]
+    late_index = oks[-2]
+    late = json.loads(expected[late_index])["path"]
+    script = Path(sys.executable).with_name("newsfacts")
+    env = {**os.environ, "NEWSFACTS_TEST_FAULT": f"hang:{late}"}
+    run = subprocess.Popen(
+        [str(script), "extract", str(folder), "-o", str(out), "-j", "1", "--timeout", "0"],
+        env=env,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    manifest = out / "manifest.jsonl"
+    while time.monotonic() < deadline and (
+        not manifest.exists() or manifest.read_bytes().count(b"\n") < late_index
+    ):
+        time.sleep(0.05)
+    assert run.poll() is None
+    os.kill(run.pid, signal.SIGKILL)
+    run.wait(timeout=30)
+    assert main(["extract", str(folder), "-o", str(out), "-j", "1", "--resume"]) == 1
+    for name in ("articles.jsonl", "manifest.jsonl", "articles.nq"):
+        if (reference / name).exists():
+            assert (out / name).read_bytes() == (reference / name).read_bytes(), name
+    assert json.loads((out / "run.json").read_text("utf-8"))["reused"] == late_index

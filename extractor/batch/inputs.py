@@ -1,14 +1,25 @@
-"""Finding the inputs: files under folders or URLs, walked lazily and in relative-path order."""
+"""Finding the inputs: files under folders or URLs, walked lazily and in relative-path order.
+
+Paths are carried as the OS gives them (`str` with surrogate escapes for bytes that are
+not UTF-8), so every file can be opened; what is written (the record's `path`, the
+manifest) is `shown(...)`: valid UTF-8, each undecodable byte as `\\xNN`. An entry that
+must not be opened (a FIFO would block the reader, a symlink loop has no end) and a
+folder the OS refuses to list (a path over its limit) are inputs with a `problem`:
+they get their manifest line, skipped or failed with the reason, and nothing else.
+"""
 
 from __future__ import annotations
 
+import errno
 import heapq
 import os
+import stat
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from extractor.errors import REASONS, SKIPS
 from extractor.remote import is_url, open_url, url_size, walk_url
 
 INPUT_SUFFIXES = (".md", ".markdown", ".html", ".htm")
@@ -24,6 +35,8 @@ class InputFile:
     path: Path
     rel: str
     url: str | None = None
+    #: (status, reason) of an entry that is not read: ("skipped", "symlink loop"), …
+    problem: tuple[str, str] | None = None
 
     def size(self) -> int:
         """Size in bytes."""
@@ -36,6 +49,15 @@ class InputFile:
     def identity(self) -> str:
         """What makes two InputFiles the same file."""
         return self.url or str(self.path.resolve())
+
+
+def shown(text: str) -> str:
+    """`text` as valid UTF-8: a byte the OS gave that is not UTF-8 becomes `\\xNN`."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return text
 
 
 def iter_inputs(
@@ -75,36 +97,80 @@ def _walk_root(given: Path | str, suffixes: tuple[str, ...]) -> Iterator[InputFi
             yield InputFile(Path(url.split("://", 1)[1]), rel, url)
         return
     given = Path(given)
-    if given.is_file():
-        yield InputFile(given, given.name)
-    else:
+    if given.is_dir():
         yield from _walk_dir(given, "", suffixes)
+    else:
+        yield InputFile(given, shown(given.name), problem=_problem_of_path(given))
 
 
 
 def _walk_dir(folder: Path, prefix: str, suffixes: tuple[str, ...]) -> Iterator[InputFile]:
     # Sorting each folder with a "/" after folder names gives exactly the order of the
     # full relative paths, without holding them all: "a-b" < "a/…" < "ab".
-    with os.scandir(folder) as scan:
-        entries = [(e.name + "/" if _is_dir(e) else e.name, e) for e in scan]
+    try:
+        with os.scandir(folder) as scan:
+            entries = [(shown(e.name) + ("/" if _is_dir(e) else ""), e) for e in scan]
+    except OSError as exc:
+        # A folder the OS will not list (a path over its limit, no permission): one line.
+        reason = f"{REASONS['unreadable']}: {exc.strerror or exc}"
+        yield InputFile(folder, prefix or shown(folder.name) + "/", problem=("failed", reason))
+        return
     entries.sort(key=lambda pair: pair[0])
     for key, entry in entries:
         if key.endswith("/"):
             yield from _walk_dir(Path(entry.path), prefix + key, suffixes)
-        elif entry.name.lower().endswith(suffixes) and _is_file(entry):
-            yield InputFile(Path(entry.path), prefix + entry.name)
+        elif entry.name.lower().endswith(suffixes):
+            yield InputFile(Path(entry.path), prefix + key, problem=_problem_of(entry))
 
 
 def _is_dir(entry: os.DirEntry[str]) -> bool:
     # Symlinked folders are not followed: they can loop.
-    return entry.is_dir(follow_symlinks=False)
-
-
-def _is_file(entry: os.DirEntry[str]) -> bool:
     try:
-        return entry.is_file()
+        return entry.is_dir(follow_symlinks=False)
     except OSError:
         return False
+
+
+def _problem_of(entry: os.DirEntry[str]) -> tuple[str, str] | None:
+    """Why an entry named like an input is not read; None for a regular file (or a link to one)."""
+    try:
+        mode = entry.stat().st_mode
+    except OSError as exc:
+        return _stat_problem(exc, entry.is_symlink())
+    return _mode_problem(mode)
+
+
+def _problem_of_path(path: Path) -> tuple[str, str] | None:
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        return _stat_problem(exc, path.is_symlink())
+    return _mode_problem(mode)
+
+
+def _stat_problem(exc: OSError, is_link: bool) -> tuple[str, str]:
+    if exc.errno == errno.ELOOP:
+        return "skipped", SKIPS["symlink_loop"]
+    if exc.errno == errno.ENOENT and is_link:
+        return "skipped", SKIPS["dangling_link"]
+    return "failed", f"{REASONS['unreadable']}: {exc.strerror or exc}"
+
+
+#: What a file that is not a regular file is, in the manifest's words.
+_KINDS = (
+    (stat.S_ISFIFO, "FIFO"),
+    (stat.S_ISSOCK, "socket"),
+    (stat.S_ISCHR, "character device"),
+    (stat.S_ISBLK, "block device"),
+    (stat.S_ISDIR, "link to a folder (not followed)"),
+)
+
+
+def _mode_problem(mode: int) -> tuple[str, str] | None:
+    if stat.S_ISREG(mode):
+        return None
+    kind = next((name for test, name in _KINDS if test(mode)), "special file")
+    return "skipped", f"{SKIPS['not_regular']}: {kind}"
 
 
 def discover(

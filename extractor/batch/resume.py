@@ -71,6 +71,12 @@ def _sha256_of(item: InputFile) -> str:
     return digest.hexdigest()
 
 
+def _unchanged(item: InputFile, record: dict[str, Any]) -> bool:
+    if item.problem is not None:  # never read: the same if it is still what it was
+        return (record.get("status"), record.get("reason")) == item.problem
+    return bool(record.get("sha256")) and record["sha256"] == _sha256_of(item)
+
+
 def plan_resume(items: Iterable[InputFile], manifest: Path) -> Iterator[Event]:
     """Merge the inputs with the old manifest: keep, drop, or extract each, in path order."""
     old = _old_manifest(manifest)
@@ -82,7 +88,7 @@ def plan_resume(items: Iterable[InputFile], manifest: Path) -> Iterator[Event]:
         if head is not None and head[1]["path"] == item.rel:
             line, record = head
             head = next(old, None)
-            if record.get("sha256") and record["sha256"] == _sha256_of(item):
+            if _unchanged(item, record):
                 yield Kept(line, record)
                 continue
             yield Dropped(line, record)

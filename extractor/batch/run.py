@@ -23,7 +23,7 @@ from typing import Any
 
 from exporters import REGISTRY, AtomicFile, Exporter, exporter_class, resolve
 from extractor import __version__
-from extractor.batch.inputs import InputFile
+from extractor.batch.inputs import InputFile, shown
 from extractor.batch.limits import EXIT_TIMED_OUT, HARD_GRACE_S, Limits
 from extractor.batch.log import ARTICLES, MANIFEST, read_log, repair_log
 from extractor.batch.resume import Dropped, Event, Kept, Sink, Todo, fresh_plan, plan_resume
@@ -144,6 +144,8 @@ def run_batch(
         sink.abort()
         raise
     engine = engine or SerialEngine()
+    if engine.in_process:
+        chunk_size = 1  # no round trip to amortise: each record is written as it is done
     work = partial(
         process_chunk,
         max_bytes=max_bytes,
@@ -312,6 +314,14 @@ def export_log(articles: Path, outdir: Path, formats: Iterable[str]) -> list[Exp
     return exporters
 
 
+def _shown_value(value: object) -> object:
+    if isinstance(value, str):
+        return shown(value)
+    if isinstance(value, list):
+        return [_shown_value(item) for item in value]
+    return value
+
+
 def _write_run_json(
     outdir: Path, started: str, summary: Summary, options: dict[str, object]
 ) -> None:
@@ -320,11 +330,11 @@ def _write_run_json(
     record = {
         "newsfacts_version": __version__,
         "python": platform.python_version(),
-        "argv": sys.argv,
+        "argv": [shown(arg) for arg in sys.argv],
         "started": started,
         "finished": datetime.now(UTC).isoformat(),
         "seconds": round(summary.seconds, 3),
-        "options": options,
+        "options": {key: _shown_value(value) for key, value in options.items()},
         "counts": {"ok": summary.ok, "failed": summary.failed, "skipped": summary.skipped},
         "reused": summary.reused,
     }

@@ -102,6 +102,9 @@ MEMORY_WARNING = "rule failed (MemoryError"
 
 
 def _read(item: InputFile, max_bytes: int) -> bytes | FileResult:
+    if item.problem is not None:  # never opened: see extractor/batch/inputs.py
+        status, reason = item.problem
+        return FileResult(item.rel, 0, "", None, status, reason)
     try:
         size = item.size()
         if size > max_bytes:
