@@ -19,6 +19,8 @@ from extractor import __version__
 from extractor.batch import (
     ARTICLES,
     DEFAULT_MAX_BYTES,
+    INPUT_SUFFIXES,
+    MANIFEST,
     ResumeError,
     count_inputs,
     default_formats,
@@ -27,6 +29,7 @@ from extractor.batch import (
     run_batch,
 )
 from extractor.batch.limits import DEFAULT_TIMEOUT_S, Limits, default_max_memory, parse_size
+from extractor.batch.outdir import clear_other_formats, clear_run, run_outputs
 from extractor.batch.run import chunk_timeout
 from extractor.engines import ENGINES, cpu_count, make_engine
 from extractor.errors import InputError
@@ -36,9 +39,16 @@ from extractor.progress import BatchProgress, print_summary
 from extractor.remote import MissingExtraError, is_url
 from schemas import Article, MeasureGroup
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+#: extract's exit status: every file read / some failed / usage / the run itself failed.
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_RUN_FAILED = 0, 1, 2, 3
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports it
 EXIT_TERMINATED = 143  # 128 + SIGTERM
+
+
+class RunFailed(click.ClickException):
+    """The run itself could not go on (exit status 3): its log, an output, an engine."""
+
+    exit_code = EXIT_RUN_FAILED
 
 
 def _format_help() -> str:
@@ -152,7 +162,14 @@ def cli() -> None:
 @click.option(
     "--resume",
     is_flag=True,
-    help="Keep the records already in OUTDIR's log (same path and sha256), extract the rest.",
+    help="Finish the run in OUTDIR: keep the records already in its log (same path and "
+    "sha256), extract the rest, rebuild the formats.",
+)
+@click.option(
+    "--overwrite",
+    is_flag=True,
+    help="Replace the run in OUTDIR: every output of it is removed first (formats not asked "
+    "for now included). Without --resume or --overwrite, a folder holding a run is refused.",
 )
 @click.option(
     "--engine",
@@ -184,6 +201,7 @@ def extract(  # noqa: PLR0917 - click passes each option as an argument
     max_memory: int | None,
     jobs: int,
     resume: bool,
+    overwrite: bool,
     engine: str,
     scheduler: str | None,
     store_dir: Path | None,
@@ -194,9 +212,18 @@ def extract(  # noqa: PLR0917 - click passes each option as an argument
     PATHS are files or folders (searched recursively), or fsspec URLs of a store
     (s3://bucket/archive, needs fsspec and the store's package). Records keep their path
     relative to the folder given, in path order whatever -j is. Every file gets a
-    manifest line: ok, or failed with its reason. articles.jsonl and manifest.jsonl
-    are written as files finish: after Ctrl-C or a kill, --resume finishes the run.
-    Exit status: 0 all read, 1 some failed, 2 usage error, 130 interrupted.
+    manifest line: ok, failed with its reason, or skipped (not a regular file).
+    articles.jsonl and manifest.jsonl are written as files finish: after Ctrl-C or a
+    kill, --resume finishes the run. A folder holding a run is never overwritten
+    without --overwrite.
+
+    \b
+    Exit status:
+      0    every file was read
+      1    some files failed (each named on stderr; all others are written)
+      2    usage error (a bad option, no input file found, a folder holding a run)
+      3    the run itself failed (an output cannot be written, a log cannot be resumed)
+      130  interrupted (Ctrl-C; 143 for SIGTERM): --resume finishes it
 
     \b
     Examples:
@@ -207,6 +234,7 @@ def extract(  # noqa: PLR0917 - click passes each option as an argument
     """
     if scheduler and engine != "dask":
         raise click.UsageError("--scheduler needs --engine dask")
+    _check_outdir(outdir, resume=resume, overwrite=overwrite)
     if store_dir is not None and "nquads" not in formats:
         formats = [*formats, "nquads"]
     err = Console(stderr=True, highlight=False)
@@ -231,9 +259,21 @@ def extract(  # noqa: PLR0917 - click passes each option as an argument
         task_timeout=chunk_timeout(limits),
     )
     try:
-        progress = BatchProgress(count_inputs(paths), err, debug=debug)
-    except (FileNotFoundError, MissingExtraError) as exc:
-        raise click.ClickException(str(exc)) from exc
+        total = count_inputs(paths)
+    except FileNotFoundError as exc:
+        raise click.UsageError(str(exc)) from exc
+    except MissingExtraError as exc:
+        raise RunFailed(str(exc)) from exc
+    if total == 0:
+        raise click.UsageError(
+            f"no input file under {', '.join(map(str, paths))}: newsfacts reads "
+            f"{' '.join(INPUT_SUFFIXES)} files"
+        )
+    if overwrite:
+        clear_run(outdir)
+    elif resume:
+        clear_other_formats(outdir, formats)
+    progress = BatchProgress(total, err, debug=debug)
     stopped = _stop_on_sigterm()
     try:
         with progress:
@@ -249,7 +289,7 @@ def extract(  # noqa: PLR0917 - click passes each option as an argument
                 limits=limits,
             )
     except (ResumeError, MissingExtraError) as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise RunFailed(str(exc)) from exc
     except KeyboardInterrupt:
         err.print(
             f"interrupted after {progress.done} files; the log in {outdir} keeps them: "
@@ -261,6 +301,25 @@ def extract(  # noqa: PLR0917 - click passes each option as an argument
         _load_run_into_store(outdir, store_dir, err)
     if summary.failed:
         raise SystemExit(EXIT_FAILED)
+
+
+def _check_outdir(outdir: Path, *, resume: bool, overwrite: bool) -> None:
+    """A folder holds one run: finish it (--resume), replace it (--overwrite), or refuse."""
+    if resume and overwrite:
+        raise click.UsageError(
+            "--resume finishes the run in OUTDIR, --overwrite replaces it: choose one"
+        )
+    if resume:
+        if not (outdir / MANIFEST).exists():
+            raise click.UsageError(f"nothing to resume: no {outdir / MANIFEST}")
+        return
+    found = run_outputs(outdir)
+    if found and not overwrite:
+        names = ", ".join(path.name for path in found[:4]) + (", …" if len(found) > 4 else "")
+        raise click.UsageError(
+            f"{outdir} holds a previous run ({names}); it is left as it is. Use --resume to "
+            "finish it, --overwrite to replace it, or another -o folder"
+        )
 
 
 def _stop_on_sigterm() -> list[int]:
@@ -458,7 +517,7 @@ def export_command(log: Path, formats: list[str], outdir: Path | None) -> None:
     try:
         exporters = export_log(log, target, names)
     except ValueError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise RunFailed(str(exc)) from exc
     for exporter in exporters:
         for name in exporter.files:
             click.echo(str(target / name))
@@ -658,7 +717,8 @@ def validate(files: tuple[Path, ...]) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911 - one exit per way a run ends
-    """Run the CLI; return the exit status (0 ok, 1 some files failed, 2 usage error)."""
+    """Run the CLI; return the exit status (0 ok, 1 some files failed, 2 usage error, 3 the
+    run failed)."""
     try:
         cli.main(
             args=list(argv) if argv is not None else None,
@@ -672,7 +732,7 @@ def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911 - one exit 
         return EXIT_USAGE
     except click.ClickException as exc:
         exc.show()
-        return EXIT_FAILED
+        return int(exc.exit_code)
     except click.Abort:
         click.echo("Aborted.", err=True)
         return 130
@@ -695,7 +755,7 @@ def _fatal(message: str, argv: Sequence[str] | None) -> int:
         # it is collected; that is the same error again, not news: one line is enough.
         sys.unraisablehook = _quiet
     click.echo(f"newsfacts: {message}", err=True)
-    return EXIT_FAILED
+    return EXIT_RUN_FAILED
 
 
 def _quiet(unraisable: object) -> None:

@@ -180,7 +180,7 @@ def test_export_rebuilds_a_format_from_the_log(
 def test_export_names_a_bad_line(tmp_path: Path, ids_format: str) -> None:
     log = tmp_path / "articles.jsonl"
     log.write_text('{"id": "x"}\n', "utf-8")
-    assert main(["export", str(log), "--format", ids_format]) == 1
+    assert main(["export", str(log), "--format", ids_format]) == 3
     assert not (tmp_path / "articles.ids").exists()
     assert not (tmp_path / "articles.ids.part").exists()
 
@@ -191,7 +191,7 @@ def test_a_url_input_gives_the_records_of_the_local_folder(corpus: Path, tmp_pat
     url = (corpus / "0000").as_uri()  # file://…: the fsspec code path of s3:// or gs://
     assert main(["extract", url, "-o", str(remote), "-j", "1"]) == 1
     assert outputs(remote) == outputs(local)
-    assert main(["extract", url + "/missing", "-o", str(remote)]) == 1
+    assert main(["extract", url + "/missing", "-o", str(tmp_path / "missing")]) == 2
 
 
 def test_progress_prints_plain_lines_and_a_summary_when_not_a_terminal(
@@ -269,17 +269,27 @@ def test_any_file_name_any_folder_gets_its_line_and_nothing_aborts(tmp_path: Pat
     folder, out = tmp_path / "in", tmp_path / "out"
     odd_folder(folder)
     assert main(["extract", str(folder), "-o", str(out), "-j", "2"]) == 1  # the long path
-    manifest = [json.loads(line) for line in (out / "manifest.jsonl").read_text("utf-8").splitlines()]
+    manifest = [
+        json.loads(line) for line in (out / "manifest.jsonl").read_text("utf-8").splitlines()
+    ]
     by_path = {m["path"]: m for m in manifest}
     assert len(manifest) == 15 == len(by_path)
     assert by_path["\\xff\\xfe-gbk-name.md"]["status"] == "ok"
-    assert by_path["pipe.md"] == {**by_path["pipe.md"], "status": "skipped", "reason": "not a regular file: FIFO"}
-    assert by_path["loop.md"]["status"] == "skipped" and by_path["loop.md"]["reason"] == "symlink loop"
+    assert by_path["pipe.md"] == {
+        **by_path["pipe.md"],
+        "status": "skipped",
+        "reason": "not a regular file: FIFO",
+    }
+    assert (
+        by_path["loop.md"]["status"] == "skipped" and by_path["loop.md"]["reason"] == "symlink loop"
+    )
     assert by_path["gone.md"]["reason"] == "dangling link"
     long = [m for m in manifest if m["path"].startswith(DEEP_NAME)]
     assert len(long) == 1 and long[0]["status"] == "failed"
     assert long[0]["reason"] == "unreadable: File name too long"
-    records = [json.loads(line) for line in (out / "articles.jsonl").read_text("utf-8").splitlines()]
+    records = [
+        json.loads(line) for line in (out / "articles.jsonl").read_text("utf-8").splitlines()
+    ]
     assert len(records) == 11
     assert "\\xff\\xfe-gbk-name.md" in {r["path"] for r in records}
     if (out / "articles.nq").exists():  # valid UTF-8, one graph per record

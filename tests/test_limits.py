@@ -42,7 +42,9 @@ def folder_of_posts(tmp_path: Path, count: int = GOOD + 1) -> tuple[Path, list[s
 def run(folder: Path, out: Path, fault: str, *options: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "NEWSFACTS_TEST_FAULT": fault}
     command = [*newsfacts(), "extract", str(folder), "-o", str(out), "-f", "json", *options]
-    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=300, check=False)
+    return subprocess.run(
+        command, env=env, capture_output=True, text=True, timeout=300, check=False
+    )
 
 
 def manifest(out: Path) -> dict[str, dict[str, object]]:

@@ -204,5 +204,5 @@ def test_resume_with_nothing_left_changes_nothing(reference: Path, corpus: Path)
 def test_resume_without_a_log_is_a_clear_error(
     corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["extract", str(corpus), "-o", str(tmp_path), "--resume"]) == 1
+    assert main(["extract", str(corpus), "-o", str(tmp_path), "--resume"]) == 2
     assert "nothing to resume" in capsys.readouterr().err

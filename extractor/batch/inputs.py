@@ -103,7 +103,6 @@ def _walk_root(given: Path | str, suffixes: tuple[str, ...]) -> Iterator[InputFi
         yield InputFile(given, shown(given.name), problem=_problem_of_path(given))
 
 
-
 def _walk_dir(folder: Path, prefix: str, suffixes: tuple[str, ...]) -> Iterator[InputFile]:
     # Sorting each folder with a "/" after folder names gives exactly the order of the
     # full relative paths, without holding them all: "a-b" < "a/…" < "ab".
