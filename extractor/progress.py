@@ -117,9 +117,14 @@ def print_summary(summary: Summary, console: Console | TextIO) -> None:
     extracted = summary.total - summary.reused
     rate = extracted / summary.seconds if summary.seconds > 0 else 0.0
     reused = f" ({summary.reused} kept from the log)" if summary.reused else ""
+    duplicates = (
+        f", {summary.duplicates} with an id an earlier file had (renamed, warned)"
+        if summary.duplicates
+        else ""
+    )
     lines = [
         f"{summary.total} files{reused}: {summary.ok} ok, {summary.failed} failed, "
-        f"{summary.skipped} skipped",
+        f"{summary.skipped} skipped{duplicates}",
         f"{_clock(summary.seconds)} ({summary.seconds:.1f} s), {rate:.0f} files/s extracted",
         "outputs: " + ", ".join(_shown(path) for path in summary.files),
     ]

@@ -331,3 +331,55 @@ def test_resume_after_kill_9_in_an_odd_folder_gives_the_same_bytes(tmp_path: Pat
         if (reference / name).exists():
             assert (out / name).read_bytes() == (reference / name).read_bytes(), name
     assert json.loads((out / "run.json").read_text("utf-8"))["reused"] == late_index
+
+
+def test_two_files_with_one_id_keep_both_records_each_with_its_graph(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder, out = tmp_path / "in", tmp_path / "out"
+    folder.mkdir()
+    reference = Path(__file__).parent.parent / "samples" / "2021-12-22-NW202112222222391066.md"
+    (folder / "a.md").write_bytes(reference.read_bytes())
+    (folder / "b").mkdir()
+    (folder / "b" / "copy.md").write_bytes(reference.read_bytes())  # same URL: same id
+    assert main(["extract", str(folder), "-o", str(out), "-f", "nquads", "-j", "1"]) == 0
+    records = [
+        json.loads(line) for line in (out / "articles.jsonl").read_text("utf-8").splitlines()
+    ]
+    assert [r["path"] for r in records] == ["a.md", "b/copy.md"]
+    first, second = records
+    assert first["id"] == "NW202112222222391066" and first["warnings"] == []
+    assert second["id"].startswith("NW202112222222391066-") and second["id"] != first["id"]
+    assert second["warnings"] == ["duplicate id of a.md"]
+    manifest = [
+        json.loads(line) for line in (out / "manifest.jsonl").read_text("utf-8").splitlines()
+    ]
+    assert manifest[1]["warnings"] == ["duplicate id of a.md"]
+    assert len(graphs_of((out / "articles.nq").read_text("utf-8"))) == 2
+    assert "1 with an id an earlier file had" in capsys.readouterr().err
+    assert json.loads((out / "run.json").read_text("utf-8"))["duplicate_ids"] == 1
+    # -j 2 decides the same way: in path order, whatever finishes first.
+    again = tmp_path / "j2"
+    assert main(["extract", str(folder), "-o", str(again), "-f", "nquads", "-j", "2"]) == 0
+    for name in ("articles.jsonl", "manifest.jsonl", "articles.nq"):
+        assert (again / name).read_bytes() == (out / name).read_bytes()
+
+
+def test_resume_decides_duplicate_ids_as_a_fresh_run_does(tmp_path: Path) -> None:
+    folder, out, fresh = tmp_path / "in", tmp_path / "out", tmp_path / "fresh"
+    folder.mkdir()
+    reference = Path(__file__).parent.parent / "samples" / "2021-12-22-NW202112222222391066.md"
+    for name in ("b.md", "c.md"):
+        (folder / name).write_bytes(reference.read_bytes())
+    assert main(["extract", str(folder), "-o", str(out), "-f", "json"]) == 0
+    (folder / "b.md").unlink()  # c.md is now the first with the id ...
+    (folder / "a.md").write_bytes(reference.read_bytes())  # ... until a.md comes before it
+    (folder / "d.md").write_bytes(reference.read_bytes())
+    assert main(["extract", str(folder), "-o", str(out), "-f", "json", "--resume"]) == 0
+    assert main(["extract", str(folder), "-o", str(fresh), "-f", "json"]) == 0
+    for name in ("articles.jsonl", "manifest.jsonl"):
+        assert (out / name).read_bytes() == (fresh / name).read_bytes(), name
+    ids = [
+        json.loads(line)["id"] for line in (out / "articles.jsonl").read_text("utf-8").splitlines()
+    ]
+    assert len(set(ids)) == 3 and ids[0] == "NW202112222222391066"

@@ -27,6 +27,7 @@ class Kept:
 
     line: str
     record: dict[str, Any]
+    item: InputFile
 
 
 @dataclass
@@ -89,7 +90,7 @@ def plan_resume(items: Iterable[InputFile], manifest: Path) -> Iterator[Event]:
             line, record = head
             head = next(old, None)
             if _unchanged(item, record):
-                yield Kept(line, record)
+                yield Kept(line, record, item)
                 continue
             yield Dropped(line, record)
         yield Todo(item, before_old=head is not None)

@@ -19,10 +19,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from exporters import REGISTRY, AtomicFile, Exporter, exporter_class, resolve
 from extractor import __version__
+from extractor.batch.ids import DUPLICATE_OF, Ids, id_of_line
 from extractor.batch.inputs import InputFile, shown
 from extractor.batch.limits import EXIT_TIMED_OUT, HARD_GRACE_S, Limits
 from extractor.batch.log import ARTICLES, MANIFEST, read_log, repair_log
@@ -50,6 +51,8 @@ class Summary:
     failed: int = 0
     skipped: int = 0
     reused: int = 0
+    #: Records whose id an earlier file had: renamed, with a warning.
+    duplicates: int = 0
     failures: list[FileResult] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
     seconds: float = 0.0
@@ -154,9 +157,10 @@ def run_batch(
         worker=not engine.in_process,
     )
     isolate = _Isolate(engine, work, limits or Limits())
+    record = _Recorder(sink, exporters, isolate, outdir / ARTICLES if resume else None)
     try:
         for event, answer in _ordered(events, engine, work, chunk_size, isolate):
-            result = _record(event, answer, sink, exporters)
+            result = record(event, answer)
             if result is None:
                 continue
             _count(summary, result)
@@ -164,8 +168,11 @@ def run_batch(
                 on_result(result)
     except BaseException:
         _abort(exporters)
+        record.close()
         sink.abort()
         raise
+    record.close()
+    summary.duplicates = record.ids.renamed
     try:
         sink.close()
     except BaseException:
@@ -183,22 +190,62 @@ def run_batch(
     return summary
 
 
-def _record(
-    event: Event, answer: FileResult | None, sink: Sink, exporters: list[Exporter]
-) -> FileResult | None:
-    """Write one event's outcome; the result to count (None for a dropped old record)."""
-    if isinstance(event, Kept):
-        sink.keep(event)
+class _Recorder:
+    """Writes each event's outcome in path order; gives the result to count (None for a
+    dropped old record). Ids are made distinct here, where the order is known."""
+
+    def __init__(
+        self, sink: Sink, exporters: list[Exporter], isolate: _Isolate, old_log: Path | None
+    ) -> None:
+        self.sink = sink
+        self.exporters = exporters
+        self.isolate = isolate
+        self.ids = Ids()
+        # Resumed: the old log's lines, read along with the kept and dropped records.
+        self.old_log: IO[str] | None = None
+        if old_log is not None:
+            self.old_log = old_log.open(encoding="utf-8", newline="\n")
+
+    def __call__(self, event: Event, answer: FileResult | None) -> FileResult | None:
+        if isinstance(event, Kept):
+            return self._keep(event)
+        if isinstance(event, Dropped):
+            self._old_id(event.record)
+            self.sink.drop(event)
+            return None
+        assert answer is not None  # noqa: S101 - _ordered pairs every Todo with its answer
+        return self._add(answer, event.before_old)
+
+    def _add(self, answer: FileResult, before_old: bool) -> FileResult:
+        answer = self.ids.distinct(answer)
+        self.sink.add(answer, before_old)
+        if answer.article is not None:
+            for exporter in self.exporters:
+                exporter.write(answer.article)
+        return answer
+
+    def _keep(self, event: Kept) -> FileResult | None:
+        old_id = self._old_id(event.record)
+        renamed = any(str(w).startswith(DUPLICATE_OF) for w in event.record.get("warnings", []))
+        if old_id is not None and (renamed or self.ids.taken(old_id)):
+            # Its id was decided against files that changed: what a fresh run would write
+            # needs this file extracted again, in its place.
+            self.sink.drop(Dropped(event.line, event.record))
+            return self._add(self.isolate([event.item], RuntimeError())[0], before_old=True)
+        if old_id is not None:
+            self.ids.claim(old_id, event.record["path"])
+        self.sink.keep(event)
         return _reused(event.record)
-    if isinstance(event, Dropped):
-        sink.drop(event)
-        return None
-    assert answer is not None  # noqa: S101 - _ordered pairs every Todo with its answer
-    sink.add(answer, event.before_old)
-    if answer.article is not None:
-        for exporter in exporters:
-            exporter.write(answer.article)
-    return answer
+
+    def _old_id(self, record: dict[str, Any]) -> str | None:
+        if self.old_log is None or record.get("status") != "ok":
+            return None
+        return id_of_line(self.old_log.readline())
+
+    def close(self) -> None:
+        """Close the old log."""
+        if self.old_log is not None:
+            self.old_log.close()
 
 
 def _ordered(
@@ -337,6 +384,7 @@ def _write_run_json(
         "options": {key: _shown_value(value) for key, value in options.items()},
         "counts": {"ok": summary.ok, "failed": summary.failed, "skipped": summary.skipped},
         "reused": summary.reused,
+        "duplicate_ids": summary.duplicates,
     }
     run.write(json.dumps(record, ensure_ascii=False, indent=2, default=str) + "\n")
     run.commit()

@@ -41,6 +41,8 @@ class FileResult:
     reused: bool = False
     #: The article's articles.jsonl line, serialised where it was extracted (in the worker).
     line: str | None = None
+    #: The article's id (sent back even when the Article is not), for distinct ids.
+    article_id: str | None = None
 
     def manifest_line(self) -> str:
         """The line written to manifest.jsonl."""
@@ -94,6 +96,7 @@ def _done(item: InputFile, data: bytes, digest: str, article: Article, line: str
         item.rel, len(data), digest, encoding, "ok", None, list(article.warnings), article
     )
     result.line = line
+    result.article_id = article.id
     return result
 
 
