@@ -28,6 +28,7 @@ from extractor.batch import (
     iter_inputs,
     run_batch,
 )
+from extractor.batch.inputs import DEFAULT_EXCLUDES, Selection
 from extractor.batch.limits import DEFAULT_TIMEOUT_S, Limits, default_max_memory, parse_size
 from extractor.batch.outdir import clear_other_formats, clear_run, run_outputs
 from extractor.batch.run import chunk_timeout
@@ -126,6 +127,26 @@ def cli() -> None:
     "See `newsfacts formats`.",
 )
 @click.option(
+    "--include",
+    multiple=True,
+    metavar="GLOB",
+    help="Only files matching GLOB (repeatable), against the path relative to the folder "
+    "given or the file name: --include '2021/*' --include '*-NW*.md'.",
+)
+@click.option(
+    "--exclude",
+    multiple=True,
+    metavar="GLOB",
+    help="Leave out files and folders matching GLOB (repeatable): --exclude drafts.",
+)
+@click.option(
+    "--no-default-excludes",
+    "no_default_excludes",
+    is_flag=True,
+    help=f"Also read what is left out by default: {' '.join(DEFAULT_EXCLUDES)} (hidden "
+    "files and folders such as .git and .pytest_cache, tool caches, READMEs).",
+)
+@click.option(
     "--max-bytes",
     type=click.IntRange(min=1),
     default=DEFAULT_MAX_BYTES,
@@ -196,6 +217,9 @@ def extract(  # noqa: PLR0917 - click passes each option as an argument
     paths: list[Path | str],
     outdir: Path,
     formats: list[str],
+    include: tuple[str, ...],
+    exclude: tuple[str, ...],
+    no_default_excludes: bool,
     max_bytes: int,
     timeout: float,
     max_memory: int | None,
@@ -208,6 +232,10 @@ def extract(  # noqa: PLR0917 - click passes each option as an argument
     debug: bool,
 ) -> None:
     """Extract every post (.md .markdown .html .htm) under PATHS into OUTDIR.
+
+    Hidden files and folders (.git, .pytest_cache, …), node_modules, __pycache__ and
+    README.md are left out unless --no-default-excludes; --include/--exclude narrow
+    further. Other extensions (.txt included) are not read, here or by `show`.
 
     PATHS are files or folders (searched recursively), or fsspec URLs of a store
     (s3://bucket/archive, needs fsspec and the store's package). Records keep their path
@@ -244,6 +272,9 @@ def extract(  # noqa: PLR0917 - click passes each option as an argument
         "timeout": timeout,
         "max_memory": max_memory,
         "paths": [str(p) for p in paths],
+        "include": list(include),
+        "exclude": list(exclude),
+        "default_excludes": not no_default_excludes,
         "jobs": jobs,
         "engine": engine,
         "scheduler": scheduler,
@@ -258,8 +289,9 @@ def extract(  # noqa: PLR0917 - click passes each option as an argument
         preload="extractor.batch",
         task_timeout=chunk_timeout(limits),
     )
+    selection = Selection(INPUT_SUFFIXES, include, exclude, not no_default_excludes)
     try:
-        total = count_inputs(paths)
+        total = count_inputs(paths, selection=selection)
     except FileNotFoundError as exc:
         raise click.UsageError(str(exc)) from exc
     except MissingExtraError as exc:
@@ -267,7 +299,8 @@ def extract(  # noqa: PLR0917 - click passes each option as an argument
     if total == 0:
         raise click.UsageError(
             f"no input file under {', '.join(map(str, paths))}: newsfacts reads "
-            f"{' '.join(INPUT_SUFFIXES)} files"
+            f"{' '.join(INPUT_SUFFIXES)} files (not {' '.join(DEFAULT_EXCLUDES)} unless "
+            "--no-default-excludes; see --include/--exclude)"
         )
     if overwrite:
         clear_run(outdir)
@@ -278,7 +311,7 @@ def extract(  # noqa: PLR0917 - click passes each option as an argument
     try:
         with progress:
             summary = run_batch(
-                iter_inputs(paths),
+                iter_inputs(paths, selection=selection),
                 outdir,
                 formats,
                 max_bytes=max_bytes,
@@ -360,6 +393,9 @@ def show(file: Path, as_json: bool) -> None:
     Example:
       newsfacts show samples/2021-12-22-NW202112222222391066.md
     """
+    if not file.name.lower().endswith(INPUT_SUFFIXES):
+        # The same inputs as extract: a .txt (or any other) file is not read by either.
+        raise click.UsageError(f"{file}: newsfacts reads {' '.join(INPUT_SUFFIXES)} files")
     try:
         article = extract_article(file.name, file.read_bytes())
     except InputError as exc:

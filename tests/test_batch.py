@@ -15,6 +15,7 @@ from bench.corpus import make_corpus
 from exporters import registry
 from exporters.base import AtomicFile, Exporter
 from extractor.batch import discover, iter_inputs, lost_chunk, process_chunk, run_batch
+from extractor.batch.inputs import Selection
 from extractor.cli import main
 from extractor.engines import LocalEngine, SerialEngine, TaskLost
 from extractor.progress import BatchProgress, print_summary
@@ -383,3 +384,57 @@ def test_resume_decides_duplicate_ids_as_a_fresh_run_does(tmp_path: Path) -> Non
         json.loads(line)["id"] for line in (out / "articles.jsonl").read_text("utf-8").splitlines()
     ]
     assert len(set(ids)) == 3 and ids[0] == "NW202112222222391066"
+
+
+def test_hidden_folders_tool_caches_and_readmes_are_not_inputs_by_default(tmp_path: Path) -> None:
+    for rel in (
+        "a.md",
+        "README.md",
+        ".git/x.md",
+        ".pytest_cache/README.md",
+        "node_modules/pkg/readme.md",
+        "sub/.#lock.md",
+        "sub/b.html",
+        "sub/notes.txt",
+    ):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("x", "utf-8")
+    assert [i.rel for i in iter_inputs([tmp_path])] == ["a.md", "sub/b.html"]
+    everything = Selection(default_excludes=False)
+    assert [i.rel for i in iter_inputs([tmp_path], selection=everything)] == [
+        ".git/x.md",
+        ".pytest_cache/README.md",
+        "README.md",
+        "a.md",
+        "node_modules/pkg/readme.md",
+        "sub/.#lock.md",
+        "sub/b.html",
+    ]
+    # a file named on the command line is taken, whatever the excludes say
+    assert [i.rel for i in iter_inputs([tmp_path / "README.md"])] == ["README.md"]
+    assert list(iter_inputs([tmp_path / "sub" / "notes.txt"])) == []
+
+
+def test_include_and_exclude_globs_choose_the_inputs(tmp_path: Path) -> None:
+    for rel in ("2020/a.md", "2021/b.md", "2021/drafts/c.md", "2021/d.html"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("x", "utf-8")
+
+    def chosen(include: tuple[str, ...] = (), exclude: tuple[str, ...] = ()) -> list[str]:
+        selection = Selection(include=include, exclude=exclude)
+        return [i.rel for i in iter_inputs([tmp_path], selection=selection)]
+
+    assert chosen(include=("2021/*",)) == ["2021/b.md", "2021/d.html", "2021/drafts/c.md"]
+    assert chosen(include=("*.md",), exclude=("drafts",)) == ["2020/a.md", "2021/b.md"]
+    assert chosen(exclude=("2020", "*.html")) == ["2021/b.md", "2021/drafts/c.md"]
+    assert main(["extract", str(tmp_path), "-o", str(tmp_path / "o"), "--include", "*.pdf"]) == 2
+
+
+def test_show_and_extract_agree_on_txt(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    post = Path(__file__).parent.parent / "samples" / "2021-12-22-NW202112222222391066.md"
+    text = tmp_path / "post.txt"
+    text.write_bytes(post.read_bytes())
+    assert main(["show", str(text)]) == 2
+    assert main(["extract", str(text), "-o", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert err.count(".md .markdown .html .htm") == 2

@@ -16,6 +16,7 @@ import os
 import stat
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import IO
 
@@ -23,6 +24,46 @@ from extractor.errors import REASONS, SKIPS
 from extractor.remote import is_url, open_url, url_size, walk_url
 
 INPUT_SUFFIXES = (".md", ".markdown", ".html", ".htm")
+#: Not inputs unless asked for (`--no-default-excludes`): hidden files and folders (`.git`,
+#: `.pytest_cache`, editors' `.#…` locks), tool caches, and a folder's README.
+DEFAULT_EXCLUDES = (".*", "node_modules", "__pycache__", "README.md", "readme.md")
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which entries under a folder are inputs: by suffix, then `--include`/`--exclude` globs.
+
+    A glob is matched (fnmatch, case-sensitive; `*` crosses `/`) against the path
+    relative to the folder given and against the entry's own name. An excluded folder
+    is not entered. Files and folders named on the command line are always taken.
+    """
+
+    suffixes: tuple[str, ...] = INPUT_SUFFIXES
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    default_excludes: bool = True
+
+    def _excluded(self, rel: str) -> bool:
+        name = rel.rsplit("/", 1)[-1]
+        globs = (*self.exclude, *(DEFAULT_EXCLUDES if self.default_excludes else ()))
+        return any(fnmatchcase(rel, g) or fnmatchcase(name, g) for g in globs)
+
+    def wants_folder(self, rel: str) -> bool:
+        """Enter this folder (its relative path, without the trailing `/`)?"""
+        return not self._excluded(rel)
+
+    def wants_file(self, rel: str) -> bool:
+        """Take this file (its relative path)?"""
+        name = rel.rsplit("/", 1)[-1]
+        if not name.lower().endswith(self.suffixes) or self._excluded(rel):
+            return False
+        if self.include and not any(
+            fnmatchcase(rel, g) or fnmatchcase(name, g) for g in self.include
+        ):
+            return False
+        # A URL listing is flat: its folders are checked here.
+        parts = rel.split("/")[:-1]
+        return all(self.wants_folder("/".join(parts[: i + 1])) for i in range(len(parts)))
 
 
 @dataclass(frozen=True)
@@ -61,16 +102,20 @@ def shown(text: str) -> str:
 
 
 def iter_inputs(
-    paths: Sequence[Path | str], suffixes: tuple[str, ...] = INPUT_SUFFIXES
+    paths: Sequence[Path | str],
+    suffixes: tuple[str, ...] = INPUT_SUFFIXES,
+    selection: Selection | None = None,
 ) -> Iterator[InputFile]:
     """Input files under the given files/folders/URLs (recursive), in relative-path order, lazily.
 
     A file reachable from two of the given paths is taken from the first one.
+    `selection` (default: by `suffixes`, with the default excludes) says what is an input.
     """
+    chosen = selection or Selection(suffixes)
     for given in paths:
-        if not is_url(str(given)) and not Path(given).exists():
+        if not is_url(str(given)) and not (Path(given).exists() or Path(given).is_symlink()):
             raise FileNotFoundError(f"no such file or folder: {given}")
-    streams = [_walk_root(given, suffixes) for given in paths]
+    streams = [_walk_root(given, chosen) for given in paths]
     if len(streams) == 1:
         yield from streams[0]
         return
@@ -91,19 +136,20 @@ def _tag(index: int, stream: Iterator[InputFile]) -> Iterator[tuple[int, InputFi
         yield index, item
 
 
-def _walk_root(given: Path | str, suffixes: tuple[str, ...]) -> Iterator[InputFile]:
+def _walk_root(given: Path | str, selection: Selection) -> Iterator[InputFile]:
     if is_url(str(given)):
-        for rel, url in walk_url(str(given), suffixes):
-            yield InputFile(Path(url.split("://", 1)[1]), rel, url)
+        for rel, url in walk_url(str(given), selection.suffixes):
+            if selection.wants_file(rel):
+                yield InputFile(Path(url.split("://", 1)[1]), rel, url)
         return
     given = Path(given)
     if given.is_dir():
-        yield from _walk_dir(given, "", suffixes)
-    else:
+        yield from _walk_dir(given, "", selection)
+    elif given.name.lower().endswith(selection.suffixes):  # named: taken, whatever excludes say
         yield InputFile(given, shown(given.name), problem=_problem_of_path(given))
 
 
-def _walk_dir(folder: Path, prefix: str, suffixes: tuple[str, ...]) -> Iterator[InputFile]:
+def _walk_dir(folder: Path, prefix: str, selection: Selection) -> Iterator[InputFile]:
     # Sorting each folder with a "/" after folder names gives exactly the order of the
     # full relative paths, without holding them all: "a-b" < "a/…" < "ab".
     try:
@@ -117,8 +163,9 @@ def _walk_dir(folder: Path, prefix: str, suffixes: tuple[str, ...]) -> Iterator[
     entries.sort(key=lambda pair: pair[0])
     for key, entry in entries:
         if key.endswith("/"):
-            yield from _walk_dir(Path(entry.path), prefix + key, suffixes)
-        elif entry.name.lower().endswith(suffixes):
+            if selection.wants_folder(prefix + key[:-1]):
+                yield from _walk_dir(Path(entry.path), prefix + key, selection)
+        elif selection.wants_file(prefix + key):
             yield InputFile(Path(entry.path), prefix + key, problem=_problem_of(entry))
 
 
@@ -173,12 +220,18 @@ def _mode_problem(mode: int) -> tuple[str, str] | None:
 
 
 def discover(
-    paths: Sequence[Path | str], suffixes: tuple[str, ...] = INPUT_SUFFIXES
+    paths: Sequence[Path | str],
+    suffixes: tuple[str, ...] = INPUT_SUFFIXES,
+    selection: Selection | None = None,
 ) -> list[InputFile]:
     """Input files under the given files/folders (recursive), sorted by relative path."""
-    return list(iter_inputs(paths, suffixes))
+    return list(iter_inputs(paths, suffixes, selection))
 
 
-def count_inputs(paths: Sequence[Path | str], suffixes: tuple[str, ...] = INPUT_SUFFIXES) -> int:
+def count_inputs(
+    paths: Sequence[Path | str],
+    suffixes: tuple[str, ...] = INPUT_SUFFIXES,
+    selection: Selection | None = None,
+) -> int:
     """How many input files there are (for progress), without keeping them."""
-    return sum(1 for _ in iter_inputs(paths, suffixes))
+    return sum(1 for _ in iter_inputs(paths, suffixes, selection))
