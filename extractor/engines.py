@@ -150,7 +150,8 @@ class LocalEngine:
     than using `max_tasks_per_child`, which deadlocks on Python 3.11-3.13 (CPython
     gh-115634): a retired pool finishes the tasks it holds, then the next one starts.
     A worker that dies (a crash in a C library, the OOM killer) breaks its pool: each
-    task it held is tried once more alone in a fresh process, then given to `on_error`.
+    task the pool held goes to `on_error`, and the pool is replaced. A task not answered
+    in `task_timeout` ends its pool's workers the same way.
     """
 
     in_process = False

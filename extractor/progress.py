@@ -102,7 +102,7 @@ class BatchProgress:
         share = f" ({100 * self.done / self.total:.0f}%)" if self.total else ""
         left = (self.total - self.done) / rate if rate > 0 else 0.0
         return (
-            f"{self.done}/{self.total} files{share}, {rate:.0f} files/s, "
+            f"{self.done}/{_files(self.total)}{share}, {rate:.0f} files/s, "
             f"ETA {_clock(left)}, {self.failed} failed"
         )
 
@@ -123,16 +123,26 @@ def print_summary(summary: Summary, console: Console | TextIO) -> None:
         else ""
     )
     lines = [
-        f"{summary.total} files{reused}: {summary.ok} ok, {summary.failed} failed, "
+        f"{_files(summary.total)}{reused}: {summary.ok} ok, {summary.failed} failed, "
         f"{summary.skipped} skipped{duplicates}",
-        f"{_clock(summary.seconds)} ({summary.seconds:.1f} s), {rate:.0f} files/s extracted",
+        f"{_duration(summary.seconds)}, {rate:.0f} files/s extracted",
         "outputs: " + ", ".join(_shown(path) for path in summary.files),
     ]
     for text in lines:
         if isinstance(console, Console):
-            console.print(text, markup=False, highlight=False)
+            # soft_wrap: a long line is left to the terminal, never cut after a ", ".
+            console.print(text, markup=False, highlight=False, soft_wrap=True)
         else:
             console.write(text + "\n")
+
+
+def _files(count: int) -> str:
+    return f"{count} file" if count == 1 else f"{count} files"
+
+
+def _duration(seconds: float) -> str:
+    """`1.7 s` under a minute, `0:02:05` from there."""
+    return f"{seconds:.1f} s" if seconds < 60 else _clock(seconds)
 
 
 def _shown(path: Path) -> str:

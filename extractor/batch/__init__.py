@@ -8,8 +8,12 @@ from the log and renamed into place.
 
 - `inputs`: walking folders and URLs in path order, what is skipped, path handling;
 - `worker`: one file -> its record or its failure (what a worker process runs);
+- `limits`: the time budget per file, the memory bound per worker;
 - `log`: the durable append and its repair after a kill;
 - `resume`: planning a resumed run, and the sink that applies the plan to the log;
+- `record`: each outcome written in path order (distinct ids, a lost worker's files);
+- `ids`: distinct article ids within a run;
+- `outdir`: what a run leaves in its folder (found, replaced);
 - `run`: the loop, the formats, the summary.
 """
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import json
 import platform
-import signal
 import sys
 import time
 from collections import deque
@@ -19,17 +18,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
-from typing import IO, Any
 
 from exporters import REGISTRY, AtomicFile, Exporter, exporter_class, resolve
 from extractor import __version__
-from extractor.batch.ids import DUPLICATE_OF, Ids, id_of_line
 from extractor.batch.inputs import InputFile, shown
-from extractor.batch.limits import EXIT_TIMED_OUT, HARD_GRACE_S, Limits
+from extractor.batch.limits import HARD_GRACE_S, Limits
 from extractor.batch.log import ARTICLES, MANIFEST, read_log, repair_log
-from extractor.batch.resume import Dropped, Event, Kept, Sink, Todo, fresh_plan, plan_resume
-from extractor.batch.worker import DEFAULT_MAX_BYTES, FileResult, lost_file, process_chunk
-from extractor.engines import Engine, SerialEngine, TaskLost
+from extractor.batch.record import START_MARGIN_S, Isolate, Recorder
+from extractor.batch.resume import Event, Sink, Todo, fresh_plan, plan_resume
+from extractor.batch.worker import DEFAULT_MAX_BYTES, FileResult, process_chunk
+from extractor.engines import Engine, SerialEngine
 
 #: Files sent to a worker at once: large enough to amortise the round trip, small
 #: enough that a lost chunk costs little and results stream steadily.
@@ -37,8 +35,6 @@ CHUNK_SIZE = 32
 RUN = "run.json"
 #: Failed results kept in memory for the closing summary (the manifest has them all).
 MAX_FAILURES_KEPT = 1000
-#: Time a process of its own may take to start, on top of a file's budget.
-START_MARGIN_S = 30.0
 #: Formats written by default when they are registered (json, the log, always is).
 DEFAULT_FORMATS = ("xlsx", "nquads")
 
@@ -156,8 +152,8 @@ def run_batch(
         limits=limits or Limits(),
         worker=not engine.in_process,
     )
-    isolate = _Isolate(engine, work, limits or Limits())
-    record = _Recorder(sink, exporters, isolate, outdir / ARTICLES if resume else None)
+    isolate = Isolate(engine, work, limits or Limits())
+    record = Recorder(sink, exporters, isolate, outdir / ARTICLES if resume else None)
     try:
         for event, answer in _ordered(events, engine, work, chunk_size, isolate):
             result = record(event, answer)
@@ -188,64 +184,6 @@ def run_batch(
     summary.seconds = time.perf_counter() - clock
     _write_run_json(outdir, started, summary, options or {})
     return summary
-
-
-class _Recorder:
-    """Writes each event's outcome in path order; gives the result to count (None for a
-    dropped old record). Ids are made distinct here, where the order is known."""
-
-    def __init__(
-        self, sink: Sink, exporters: list[Exporter], isolate: _Isolate, old_log: Path | None
-    ) -> None:
-        self.sink = sink
-        self.exporters = exporters
-        self.isolate = isolate
-        self.ids = Ids()
-        # Resumed: the old log's lines, read along with the kept and dropped records.
-        self.old_log: IO[str] | None = None
-        if old_log is not None:
-            self.old_log = old_log.open(encoding="utf-8", newline="\n")
-
-    def __call__(self, event: Event, answer: FileResult | None) -> FileResult | None:
-        if isinstance(event, Kept):
-            return self._keep(event)
-        if isinstance(event, Dropped):
-            self._old_id(event.record)
-            self.sink.drop(event)
-            return None
-        assert answer is not None  # noqa: S101 - _ordered pairs every Todo with its answer
-        return self._add(answer, event.before_old)
-
-    def _add(self, answer: FileResult, before_old: bool) -> FileResult:
-        answer = self.ids.distinct(answer)
-        self.sink.add(answer, before_old)
-        if answer.article is not None:
-            for exporter in self.exporters:
-                exporter.write(answer.article)
-        return answer
-
-    def _keep(self, event: Kept) -> FileResult | None:
-        old_id = self._old_id(event.record)
-        renamed = any(str(w).startswith(DUPLICATE_OF) for w in event.record.get("warnings", []))
-        if old_id is not None and (renamed or self.ids.taken(old_id)):
-            # Its id was decided against files that changed: what a fresh run would write
-            # needs this file extracted again, in its place.
-            self.sink.drop(Dropped(event.line, event.record))
-            return self._add(self.isolate([event.item], RuntimeError())[0], before_old=True)
-        if old_id is not None:
-            self.ids.claim(old_id, event.record["path"])
-        self.sink.keep(event)
-        return _reused(event.record)
-
-    def _old_id(self, record: dict[str, Any]) -> str | None:
-        if self.old_log is None or record.get("status") != "ok":
-            return None
-        return id_of_line(self.old_log.readline())
-
-    def close(self) -> None:
-        """Close the old log."""
-        if self.old_log is not None:
-            self.old_log.close()
 
 
 def _ordered(
@@ -285,53 +223,6 @@ class _skip_empty:  # noqa: N801 - behaves as a function; a class so it pickles 
 
     def __call__(self, items: list[InputFile]) -> list[FileResult]:
         return self.work(items) if items else []
-
-
-@dataclass(frozen=True)
-class _Isolate:
-    """A chunk whose worker was lost: each of its files again, in a process of its own.
-
-    So a file that kills its worker (a crash in C code, the memory bound, the hard time
-    limit) fails alone with its reason, and its neighbours are extracted.
-    """
-
-    engine: Engine
-    work: Callable[[list[InputFile]], list[FileResult]]
-    limits: Limits
-
-    def __call__(self, items: list[InputFile], exc: BaseException) -> list[FileResult]:
-        del exc
-        deadline = None
-        if self.limits.timeout > 0:
-            deadline = self.limits.timeout + 2 * HARD_GRACE_S + START_MARGIN_S
-        results: list[FileResult] = []
-        for item in items:
-            try:
-                results.extend(self.engine.alone(self.work, [item], deadline))
-            except TaskLost as lost:
-                results.append(lost_file(item, self._reason(lost)))
-            except Exception as error:  # noqa: BLE001 - a lost file is data
-                results.append(lost_file(item, f"worker lost: {type(error).__name__}: {error}"))
-        return results
-
-    def _reason(self, lost: TaskLost) -> str | None:
-        """None: an internal error (worker lost); else the reason the file failed."""
-        if lost.timed_out or lost.exitcode in {EXIT_TIMED_OUT, -signal.SIGXCPU}:
-            return self.limits.timed_out_reason()
-        return f"worker lost: {lost}"
-
-
-def _reused(record: dict[str, Any]) -> FileResult:
-    return FileResult(
-        record["path"],
-        record.get("size", 0),
-        record.get("sha256", ""),
-        record.get("encoding"),
-        record.get("status", "ok"),
-        record.get("reason"),
-        list(record.get("warnings", [])),
-        reused=True,
-    )
 
 
 def _count(summary: Summary, result: FileResult) -> None:
