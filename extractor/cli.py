@@ -289,7 +289,9 @@ def extract(  # noqa: PLR0917 - click passes each option as an argument
         preload="extractor.batch",
         task_timeout=chunk_timeout(limits),
     )
-    selection = Selection(INPUT_SUFFIXES, include, exclude, not no_default_excludes)
+    selection = Selection(
+        INPUT_SUFFIXES, include, exclude, not no_default_excludes, (str(outdir.resolve()),)
+    )
     try:
         total = count_inputs(paths, selection=selection)
     except FileNotFoundError as exc:

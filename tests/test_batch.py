@@ -438,3 +438,14 @@ def test_show_and_extract_agree_on_txt(tmp_path: Path, capsys: pytest.CaptureFix
     assert main(["extract", str(text), "-o", str(tmp_path / "out")]) == 2
     err = capsys.readouterr().err
     assert err.count(".md .markdown .html .htm") == 2
+
+
+def test_the_output_folder_under_an_input_folder_is_not_read(tmp_path: Path) -> None:
+    post = Path(__file__).parent.parent / "samples" / "2021-12-22-NW202112222222391066.md"
+    (tmp_path / "a.md").write_bytes(post.read_bytes())
+    out = tmp_path / "out"
+    assert main(["extract", str(tmp_path), "-o", str(out), "-f", "json"]) == 0
+    (out / "page.html").write_text("<h1>a page the run wrote</h1><p>正文。</p>", "utf-8")
+    assert main(["extract", str(tmp_path), "-o", str(out), "-f", "json", "--resume"]) == 0
+    paths = [json.loads(line)["path"] for line in (out / "manifest.jsonl").read_text().splitlines()]
+    assert paths == ["a.md"]

@@ -42,6 +42,9 @@ class Selection:
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     default_excludes: bool = True
+    #: Folders never entered, by identity: the run's own output folder, when it lies
+    #: under an input folder (its pages and logs are not articles).
+    outputs: tuple[str, ...] = ()
 
     def _excluded(self, rel: str) -> bool:
         name = rel.rsplit("/", 1)[-1]
@@ -163,10 +166,20 @@ def _walk_dir(folder: Path, prefix: str, selection: Selection) -> Iterator[Input
     entries.sort(key=lambda pair: pair[0])
     for key, entry in entries:
         if key.endswith("/"):
-            if selection.wants_folder(prefix + key[:-1]):
-                yield from _walk_dir(Path(entry.path), prefix + key, selection)
+            inner = Path(entry.path)
+            if selection.wants_folder(prefix + key[:-1]) and not _is_output(inner, selection):
+                yield from _walk_dir(inner, prefix + key, selection)
         elif selection.wants_file(prefix + key):
             yield InputFile(Path(entry.path), prefix + key, problem=_problem_of(entry))
+
+
+def _is_output(folder: Path, selection: Selection) -> bool:
+    if not selection.outputs:
+        return False
+    try:
+        return str(folder.resolve()) in selection.outputs
+    except OSError:
+        return False
 
 
 def _is_dir(entry: os.DirEntry[str]) -> bool:
