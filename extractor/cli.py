@@ -168,8 +168,7 @@ def cli() -> None:
     show_default=True,
     metavar="SECONDS",
     help="Time budget of one file: past it the file fails with `timed out after N s`, its "
-    "worker is replaced and the run goes on. 0: no limit. With -j 1 (no worker process) "
-    "only work that returns to Python is stopped.",
+    "worker is replaced when it does not stop by itself, and the run goes on. 0: no limit.",
 )
 @click.option(
     "--max-memory",
@@ -178,7 +177,7 @@ def cli() -> None:
     metavar="SIZE",
     show_default="80% of this machine's memory / -j",
     help="Address space of each worker process (2G, 512M, …; 0: no bound): a file that "
-    "needs more fails with `too much memory`. Not applied with -j 1.",
+    "needs more fails with `too much memory`.",
 )
 @click.option(
     "--resume",
@@ -197,8 +196,10 @@ def cli() -> None:
     type=click.Choice(ENGINES),
     default="local",
     show_default=True,
-    help="local: a process pool on this machine; dask: Dask distributed (pip install "
-    "'newsfacts[dask]').",
+    help="local: a process pool of -j workers on this machine; dask: Dask distributed (pip "
+    "install 'newsfacts[dask]'); serial: in this process, one file after the other (for a "
+    "debugger or a profiler: no worker to end, so only work that returns to Python is "
+    "stopped by --timeout, and --max-memory does not apply).",
 )
 @click.option(
     "--scheduler",
@@ -262,6 +263,8 @@ def extract(  # noqa: PLR0917 - click passes each option as an argument
     """
     if scheduler and engine != "dask":
         raise click.UsageError("--scheduler needs --engine dask")
+    if engine == "serial" and jobs != 1:
+        jobs = 1  # one process: -j does not apply
     _check_outdir(outdir, resume=resume, overwrite=overwrite)
     if store_dir is not None and "nquads" not in formats:
         formats = [*formats, "nquads"]

@@ -3,7 +3,7 @@
 Three engines share one contract, so the batch runner (and the bytes it writes) does
 not depend on where the work runs:
 
-- `SerialEngine`: in this process (``-j 1``), the reference.
+- `SerialEngine`: in this process (``--engine serial``), the reference.
 - `LocalEngine`: a `multiprocessing` pool of worker processes on this machine.
 - `DaskEngine`: Dask distributed, on a `LocalCluster` or any scheduler (``tcp://host:port``).
 
@@ -39,7 +39,7 @@ R = TypeVar("R")
 
 #: Tasks in flight per worker: enough to keep every worker busy while results are written.
 WINDOW_PER_WORKER = 4
-ENGINES = ("local", "dask")
+ENGINES = ("local", "dask", "serial")
 #: Imported by the fork server: it ends with this process (see extractor/forkserver.py).
 #: The server is started by the first pool, from the thread that makes it: the main one.
 FORKSERVER_PRELOAD = "extractor.forkserver"
@@ -215,10 +215,12 @@ class LocalEngine:
             while pending:
                 yield self._collect(fn, *pending.popleft(), on_error)
         except BaseException:
-            # Ctrl-C or an error in the caller: the running tasks' results are not wanted.
+            # Ctrl-C or an error in the caller: queued tasks are dropped, running ones end
+            # (each within its file's budget). Workers are not killed here: one killed
+            # while it sends a result leaves half a message in the result pipe, and the
+            # pool's manager thread would wait for the rest forever.
             for _, future in pending:
                 future.cancel()
-            _end_workers(pool)
             pool.shutdown(wait=True, cancel_futures=True)
             raise
         pool.shutdown(wait=True)
@@ -393,8 +395,10 @@ def make_engine(
     """
     if name == "dask":
         return DaskEngine(jobs, scheduler=scheduler, task_timeout=task_timeout)
+    if name == "serial":
+        return SerialEngine()
     if name != "local":
         raise ValueError(f"unknown engine {name!r}; known: {', '.join(ENGINES)}")
-    if jobs <= 1:
-        return SerialEngine()
+    # -j 1 too runs in a worker process: only a worker can be ended when a file hangs in
+    # C code, or bounded in memory, without ending the run.
     return LocalEngine(jobs, preload=preload, task_timeout=task_timeout)

@@ -43,12 +43,13 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_j1_and_j2_write_the_same_bytes(corpus: Path, tmp_path: Path) -> None:
-    one, two = tmp_path / "j1", tmp_path / "j2"
+    one, two, serial = tmp_path / "j1", tmp_path / "j2", tmp_path / "serial"
     assert main(["extract", str(corpus), "-o", str(one), "-j", "1"]) == 1  # two bad files
     assert main(["extract", str(corpus), "-o", str(two), "-j", "2"]) == 1
+    assert main(["extract", str(corpus), "-o", str(serial), "--engine", "serial"]) == 1
     first, second = outputs(one), outputs(two)
     assert set(first) >= {"articles.jsonl", "manifest.jsonl"}
-    assert first == second
+    assert first == second == outputs(serial)
     manifest = [json.loads(line) for line in first["manifest.jsonl"].splitlines()]
     paths = [m["path"] for m in manifest]
     assert len(paths) == 152 and paths == sorted(paths)
@@ -307,14 +308,15 @@ def test_resume_after_kill_9_in_an_odd_folder_gives_the_same_bytes(tmp_path: Pat
     odd_folder(folder)
     assert main(["extract", str(folder), "-o", str(reference), "-j", "1"]) == 1
     expected = reference.joinpath("manifest.jsonl").read_text("utf-8").splitlines()
-    # Kill -9 while a late file hangs (the test-only hook), with most lines written.
+    # Kill -9 while a late file hangs (the test-only hook), with most lines written (the
+    # serial engine writes each record as it is done).
     oks = [i for i, line in enumerate(expected) if json.loads(line)["status"] == "ok"]
     late_index = oks[-2]
     late = json.loads(expected[late_index])["path"]
     script = Path(sys.executable).with_name("newsfacts")
     env = {**os.environ, "NEWSFACTS_TEST_FAULT": f"hang:{late}"}
     run = subprocess.Popen(
-        [str(script), "extract", str(folder), "-o", str(out), "-j", "1", "--timeout", "0"],
+        [str(script), "extract", str(folder), "-o", str(out), "--engine", "serial"],
         env=env,
         stderr=subprocess.DEVNULL,
     )

@@ -63,24 +63,27 @@ def assert_fails_alone(out: Path, names: list[str], bad: str, reason: str) -> No
     assert sorted(r["path"] for r in records) == sorted(n for n in names if n != bad)
 
 
-@pytest.mark.parametrize("jobs", ["1", "2"])
-def test_a_file_that_runs_forever_fails_alone_after_its_budget(tmp_path: Path, jobs: str) -> None:
+@pytest.mark.parametrize("engine", [("-j", "1"), ("-j", "2"), ("--engine", "serial")])
+def test_a_file_that_runs_forever_fails_alone_after_its_budget(
+    tmp_path: Path, engine: tuple[str, str]
+) -> None:
     folder, names = folder_of_posts(tmp_path)
     bad = names[3]
-    done = run(folder, tmp_path / "out", f"hang:{bad}", "--timeout", "5", "-j", jobs)
+    done = run(folder, tmp_path / "out", f"hang:{bad}", "--timeout", "5", *engine)
     assert done.returncode == 1, done.stderr
     assert f"{bad}: timed out after 5 s" in done.stderr
     assert_fails_alone(tmp_path / "out", names, bad, "timed out after 5 s")
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"])
 def test_a_file_stuck_where_no_signal_reaches_ends_its_worker_and_fails_alone(
-    tmp_path: Path,
+    tmp_path: Path, jobs: str
 ) -> None:
     # SIGALRM blocked and never back in the extractor: only the watchdog can end it;
     # its pool breaks, and the chunk is retried file by file.
     folder, names = folder_of_posts(tmp_path)
     bad = names[5]
-    done = run(folder, tmp_path / "out", f"spin:{bad}", "--timeout", "1", "-j", "2")
+    done = run(folder, tmp_path / "out", f"spin:{bad}", "--timeout", "1", "-j", jobs)
     assert done.returncode == 1, done.stderr
     assert_fails_alone(tmp_path / "out", names, bad, "timed out after 1 s")
 
