@@ -15,7 +15,7 @@ from bench.corpus import make_corpus
 from exporters import registry
 from exporters.base import AtomicFile, Exporter
 from extractor.batch import discover, iter_inputs, lost_chunk, process_chunk, run_batch
-from extractor.batch.inputs import Selection
+from extractor.batch.inputs import InputFile, Selection
 from extractor.cli import main
 from extractor.engines import LocalEngine, SerialEngine, TaskLost
 from extractor.progress import BatchProgress, print_summary
@@ -451,3 +451,14 @@ def test_the_output_folder_under_an_input_folder_is_not_read(tmp_path: Path) -> 
     assert main(["extract", str(tmp_path), "-o", str(out), "-f", "json", "--resume"]) == 0
     paths = [json.loads(line)["path"] for line in (out / "manifest.jsonl").read_text().splitlines()]
     assert paths == ["a.md"]
+
+
+def test_a_record_that_cannot_be_serialised_fails_alone(corpus: Path) -> None:
+    # A caller's InputFile whose rel holds a lone surrogate (an undecoded byte): the record's
+    # path cannot be written as UTF-8 JSON. That file fails; its chunk does not.
+    good = discover([corpus / "0000"])[:2]
+    odd = InputFile(good[0].path, "\udcff-odd.md")
+    results = process_chunk([good[0], odd, good[1]])
+    assert [r.status for r in results] == ["ok", "failed", "ok"]
+    assert str(results[1].reason).startswith("internal error: PydanticSerializationError")
+    assert results[0].line is not None and results[2].line is not None

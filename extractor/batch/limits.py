@@ -98,6 +98,11 @@ def arm_worker(limits: Limits) -> None:
         return
     _Worker.armed = True
     die_with_parent()
+    if sys.platform != "win32":
+        import resource  # noqa: PLC0415 - POSIX only
+
+        # A worker ended by the CPU limit (or a crash) leaves no core file behind.
+        resource.setrlimit(resource.RLIMIT_CORE, (0, resource.getrlimit(resource.RLIMIT_CORE)[1]))
     if limits.max_memory > 0 and sys.platform != "win32":
         import resource  # noqa: PLC0415 - POSIX only
 
