@@ -192,6 +192,8 @@ def _is_dir(entry: os.DirEntry[str]) -> bool:
 
 def _problem_of(entry: os.DirEntry[str]) -> tuple[str, str] | None:
     """Why an entry named like an input is not read; None for a regular file (or a link to one)."""
+    if entry.is_file(follow_symlinks=False):  # the folder listing says so: no system call
+        return None
     try:
         mode = entry.stat().st_mode
     except OSError as exc:

@@ -38,6 +38,8 @@ def run_outputs(outdir: Path) -> list[Path]:
     Partial files alone are not a run (a kill leaves the log beside them); --overwrite
     removes them with the rest.
     """
+    if not outdir.is_dir() or not any(outdir.iterdir()):
+        return []  # the common case, decided without importing every writer
     names = dict.fromkeys([*LOG_FILES, *format_files()])
     return [outdir / name for name in names if (outdir / name).exists()]
 
