@@ -269,11 +269,12 @@ def extract(  # noqa: PLR0917 - click passes each option as an argument
     if store_dir is not None and "nquads" not in formats:
         formats = [*formats, "nquads"]
     err = Console(stderr=True, highlight=False)
+    limits = Limits(timeout, default_max_memory(jobs) if max_memory is None else max_memory)
     options = {
         "formats": formats,
         "max_bytes": max_bytes,
         "timeout": timeout,
-        "max_memory": max_memory,
+        "max_memory": limits.max_memory if engine != "serial" else 0,
         "paths": [str(p) for p in paths],
         "include": list(include),
         "exclude": list(exclude),
@@ -284,7 +285,6 @@ def extract(  # noqa: PLR0917 - click passes each option as an argument
         "resume": resume,
         "store": str(store_dir) if store_dir else None,
     }
-    limits = Limits(timeout, default_max_memory(jobs) if max_memory is None else max_memory)
     runner = make_engine(
         engine,
         jobs,
@@ -381,7 +381,7 @@ def _load_run_into_store(outdir: Path, store_dir: Path, err: Console) -> None:
         report = load_store([outdir / "articles.nq"], store_dir)
         quads, graphs = store_counts(store_dir)
     except StoreError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise RunFailed(str(exc)) from exc
     err.print(
         f"store {store_dir}: {quads} quads in {graphs} named graphs"
         f" ({report.replaced} graphs replaced)"
