@@ -8,6 +8,7 @@ each of its files again, in a process of its own.
 from __future__ import annotations
 
 import signal
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,17 +45,21 @@ class Isolate:
             deadline = self.limits.timeout + 2 * HARD_GRACE_S + START_MARGIN_S
         results: list[FileResult] = []
         for item in items:
+            started = time.monotonic()
             try:
                 results.extend(self.engine.alone(self.work, [item], deadline))
             except TaskLost as lost:
-                results.append(lost_file(item, self._reason(lost)))
+                results.append(lost_file(item, self._reason(lost, time.monotonic() - started)))
             except Exception as error:  # noqa: BLE001 - a lost file is data
                 results.append(lost_file(item, f"worker lost: {type(error).__name__}: {error}"))
         return results
 
-    def _reason(self, lost: TaskLost) -> str | None:
-        """None: an internal error (worker lost); else the reason the file failed."""
-        if lost.timed_out or lost.exitcode in {EXIT_TIMED_OUT, -signal.SIGXCPU}:
+    def _reason(self, lost: TaskLost, seconds: float) -> str:
+        """Why the file failed: over its budget (the watchdog or the CPU limit ended its
+        worker, or, on Dask, which does not say how a worker ended, it was lost after its
+        budget had passed), else its worker was lost (an internal error)."""
+        over = 0 < self.limits.timeout <= seconds
+        if lost.timed_out or lost.exitcode in {EXIT_TIMED_OUT, -signal.SIGXCPU} or over:
             return self.limits.timed_out_reason()
         return f"worker lost: {lost}"
 
