@@ -462,3 +462,4 @@ def test_a_record_that_cannot_be_serialised_fails_alone(corpus: Path) -> None:
     assert [r.status for r in results] == ["ok", "failed", "ok"]
     assert str(results[1].reason).startswith("internal error: PydanticSerializationError")
     assert results[0].line is not None and results[2].line is not None
+    json.loads(results[1].manifest_line().encode("utf-8"))  # its manifest line is UTF-8

@@ -12,7 +12,7 @@ import traceback
 from dataclasses import dataclass, field
 
 from exporters.jsonl import article_line
-from extractor.batch.inputs import InputFile
+from extractor.batch.inputs import InputFile, shown
 from extractor.batch.limits import FileTimedOut, Limits, arm_worker, time_budget
 from extractor.decode import WIDE_BOMS, decode
 from extractor.errors import REASONS, InputError
@@ -46,14 +46,16 @@ class FileResult:
 
     def manifest_line(self) -> str:
         """The line written to manifest.jsonl."""
+        # shown(): a reason may quote an error message about a file name's bytes; the
+        # line must stay UTF-8 whatever it says.
         record = {
-            "path": self.rel,
+            "path": shown(self.rel),
             "size": self.size,
             "sha256": self.sha256,
             "encoding": self.encoding,
             "status": self.status,
-            "reason": self.reason,
-            "warnings": self.warnings,
+            "reason": None if self.reason is None else shown(self.reason),
+            "warnings": [shown(warning) for warning in self.warnings],
         }
         return json.dumps(record, ensure_ascii=False) + "\n"
 
