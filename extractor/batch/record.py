@@ -77,7 +77,7 @@ class Recorder:
         self.ids = Ids()
         # Resumed: the old log's lines, read along with the kept and dropped records.
         self.old_log: IO[str] | None = None
-        if old_log is not None:
+        if old_log is not None and old_log.exists():  # no log: no ok record to read
             self.old_log = old_log.open(encoding="utf-8", newline="\n")
 
     def __call__(self, event: Event, answer: FileResult | None) -> FileResult | None:
