@@ -89,10 +89,6 @@ def process_file(
 
 
 def _done(item: InputFile, data: bytes, digest: str, article: Article, line: str) -> FileResult:
-    if any(MEMORY_WARNING in warning for warning in article.warnings):
-        # A field extractor ran out of memory; the pipeline made it a warning, but the
-        # record would be missing a field for a reason that is not the text's.
-        return FileResult(item.rel, len(data), digest, None, "failed", REASONS["memory"])
     encoding = _encoding_of(data)
     result = FileResult(
         item.rel, len(data), digest, encoding, "ok", None, list(article.warnings), article
@@ -100,10 +96,6 @@ def _done(item: InputFile, data: bytes, digest: str, article: Article, line: str
     result.line = line
     result.article_id = article.id
     return result
-
-
-#: How the pipeline words a field extractor's MemoryError (see extractor/pipeline.py).
-MEMORY_WARNING = "rule failed (MemoryError"
 
 
 def _read(item: InputFile, max_bytes: int) -> bytes | FileResult:
