@@ -7,9 +7,10 @@ import os
 import signal
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 from rich.console import Console
@@ -52,6 +53,25 @@ class RunFailed(click.ClickException):
     """The run itself could not go on (exit status 3): its log, an output, an engine."""
 
     exit_code = EXIT_RUN_FAILED
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def store_option(purpose: str) -> Callable[[F], F]:
+    """`--store DIR`, the embedded Oxigraph store: one definition for every command."""
+    return click.option(
+        "--store",
+        "store_dir",
+        metavar="DIR",
+        type=click.Path(file_okay=False, path_type=Path),
+        help=purpose,
+    )
+
+
+def endpoint_option(purpose: str) -> Callable[[F], F]:
+    """`--endpoint URL`, a SPARQL 1.1 server: one definition for every command."""
+    return click.option("--endpoint", metavar="URL", help=purpose)
 
 
 def _format_help() -> str:
@@ -230,12 +250,9 @@ def _restore_env(name: str, value: str | None) -> None:
     metavar="tcp://HOST:PORT",
     help="With --engine dask: a running Dask scheduler (default: start a LocalCluster).",
 )
-@click.option(
-    "--store",
-    "store_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Also load the RDF (articles.nq, written for it) into the embedded Oxigraph store "
-    "at DIR; each article's graph replaces the one loaded before.",
+@store_option(
+    "Also load the RDF (articles.nq, written for it) into the embedded Oxigraph store "
+    "at DIR; each article's graph replaces the one loaded before."
 )
 @click.option("--debug", is_flag=True, help="Show the Python traceback of internal errors.")
 def extract(  # noqa: PLR0917 - click passes each option as an argument
@@ -607,16 +624,10 @@ def _one_target(store_dir: Path | None, endpoint: str | None) -> None:
 @click.argument(
     "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
 )
-@click.option(
-    "--store",
-    "store_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Embedded Oxigraph store folder (created when missing).",
-)
-@click.option(
-    "--endpoint",
-    help="Graph Store HTTP Protocol URL of a SPARQL 1.1 server (Oxigraph: http://HOST:7878/store). "
-    "Credentials come from NEWSFACTS_SPARQL_USER / NEWSFACTS_SPARQL_PASSWORD only.",
+@store_option("Embedded Oxigraph store folder (created when missing).")
+@endpoint_option(
+    "Graph Store HTTP Protocol URL of a SPARQL 1.1 server (Oxigraph: http://HOST:7878/store). "
+    "Credentials come from NEWSFACTS_SPARQL_USER / NEWSFACTS_SPARQL_PASSWORD only."
 )
 @click.option(
     "--batch-size",
@@ -687,13 +698,8 @@ def _warn(message: str | None) -> None:
 
 @cli.command()
 @click.argument("query_arg", metavar="QUERY|FILE", required=False)
-@click.option(
-    "--store",
-    "store_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Embedded Oxigraph store folder.",
-)
-@click.option("--endpoint", help="SPARQL query URL (Oxigraph: http://HOST:7878/query).")
+@store_option("Embedded Oxigraph store folder.")
+@endpoint_option("SPARQL query URL (Oxigraph: http://HOST:7878/query).")
 @click.option(
     "--output",
     "output_format",
