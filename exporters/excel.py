@@ -13,9 +13,8 @@ sheet (a page) of its own, the last; the Files sheet lists every line of the run
 from __future__ import annotations
 
 import copy
-import json
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -61,6 +60,7 @@ from exporters.tables import (
     count_groups,
     language,
     leaf_count,
+    manifest_lines,
     subject_organizations,
 )
 from schemas import Article
@@ -390,7 +390,7 @@ class ExcelExporter(Exporter):
 
     def close(self) -> None:
         """Write the Summary, save beside the target, and rename into place."""
-        for record in _manifest_lines(self.manifest):
+        for record in manifest_lines(self.manifest):
             self.file_counts[str(record.get("status"))] += 1
             for row in FILES.rows(record, self.lang):
                 self.files_sheet.append(row, None)
@@ -559,20 +559,6 @@ def print_setup(sheet: Sheet, *, one_page: bool = False) -> None:
     sheet.page_setup.fitToHeight = 1 if one_page else 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.print_title_rows = "1:1"
-
-
-def _manifest_lines(path: Path) -> Iterator[Mapping[str, Any]]:
-    """The run's manifest lines (none when there is no manifest beside the output)."""
-    if not path.exists():
-        return
-    with path.open(encoding="utf-8") as lines:
-        for line in lines:
-            try:
-                record = json.loads(line)
-            except ValueError:
-                continue  # a torn last line of an interrupted run
-            if isinstance(record, dict):
-                yield record
 
 
 def _bar_chart(sheet: Sheet, top: int, bars: int, title: str) -> BarChart:

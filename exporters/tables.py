@@ -12,10 +12,12 @@ JSON and the RDF, and the headers say so.
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any, Generic, Literal, TypeVar
 
 from schemas import Article, Evidence, Measure, MeasureGroup
@@ -368,6 +370,20 @@ def entity_rows(tally: EntityTally, lang: Lang = DEFAULT_LANG) -> Iterator[Row]:
     kind = ENTITY_KINDS[tally.kind](lang)
     names = "、".join(sorted(tally.names))
     yield (tally.key, kind, names, tally.local, tally.articles, tally.subject_of)
+
+
+def manifest_lines(path: Path) -> Iterator[Mapping[str, Any]]:
+    """The run's manifest lines (none when there is no manifest beside the output)."""
+    if not path.exists():
+        return
+    with path.open(encoding="utf-8") as lines:
+        for line in lines:
+            try:
+                record = json.loads(line)
+            except ValueError:
+                continue  # a torn last line of an interrupted run
+            if isinstance(record, dict):
+                yield record
 
 
 def file_rows(record: Mapping[str, Any], lang: Lang = DEFAULT_LANG) -> Iterator[Row]:

@@ -27,6 +27,7 @@ from exporters.report.marks import fits, marked
 from exporters.tables import (
     count_groups,
     leaf_count,
+    manifest_lines,
     subject_organizations,
     walk_measures,
 )
@@ -331,22 +332,13 @@ def _manifest(path: Path) -> tuple[Counter[str], list[dict[str, Any]], bool]:
     problems: list[dict[str, Any]] = []
     if not path.exists():
         return statuses, problems, False
-    with path.open(encoding="utf-8") as lines:
-        for line in lines:
-            try:
-                record = json.loads(line)
-            except ValueError:
-                continue  # a torn last line of an interrupted run
-            status = str(record.get("status", "ok"))
-            statuses[status] += 1
-            if status != "ok" and len(problems) < OVERVIEW_ROWS:
-                problems.append(
-                    {
-                        "path": record.get("path"),
-                        "status": status,
-                        "reason": record.get("reason") or "",
-                    }
-                )
+    for record in manifest_lines(path):
+        status = str(record.get("status", "ok"))
+        statuses[status] += 1
+        if status != "ok" and len(problems) < OVERVIEW_ROWS:
+            problems.append(
+                {"path": record.get("path"), "status": status, "reason": record.get("reason") or ""}
+            )
     return statuses, problems, True
 
 
