@@ -145,9 +145,9 @@ class _AuthHandler(http.server.BaseHTTPRequestHandler):
         del format, args
 
 
-@pytest.fixture
-def auth_server() -> Iterator[str]:
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _AuthHandler)
+def _serve(handler: type[http.server.BaseHTTPRequestHandler]) -> Iterator[str]:
+    """A small local HTTP server with `handler`, for the cases a real store cannot show."""
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     try:
@@ -155,6 +155,11 @@ def auth_server() -> Iterator[str]:
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+@pytest.fixture
+def auth_server() -> Iterator[str]:
+    yield from _serve(_AuthHandler)
 
 
 def test_credentials_come_from_the_environment_only(
@@ -296,14 +301,7 @@ class _Echoing(http.server.BaseHTTPRequestHandler):
 
 @pytest.fixture
 def echoing() -> Iterator[str]:
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Echoing)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}/data"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    yield from _serve(_Echoing)
 
 
 def test_a_server_error_body_is_shown_without_credentials(
