@@ -55,7 +55,7 @@ def heading_groups(paragraphs: list[str], covered: set[int]) -> list[Draft]:
             and parallel_heads([it.text for it in items])
             and _section_heads([it.text for it in items])
         ):
-            found.append(_unlabelled("[段首小标题]", items))
+            found.append(unlabelled("[段首小标题]", items))
             q = items[-1].para + 2
             continue
         q += 1
@@ -89,22 +89,7 @@ def runin_heads(paragraphs: list[str], covered: set[int]) -> list[Draft]:
             continue
         if any(b - a < 2 for a, b in pairwise(heads)):
             continue  # heads side by side are a list of sentences, not heads with bodies
-        items = []
-        for n, i in enumerate(heads):
-            start = sentences[i][0]
-            end = sentences[heads[n + 1]][0] if n + 1 < len(heads) else len(text)
-            start, end = strip_span(text, start, end)
-            items.append(
-                Item(
-                    first_clause(text[start:end]),
-                    text[start:end],
-                    p,
-                    start,
-                    end,
-                    scope_end=(p, end),
-                )
-            )
-        found.append(_unlabelled("[段内小标题]", items))
+        found.append(unlabelled("[段内小标题]", head_items(text, p, sentences, heads)))
     return found
 
 
@@ -144,7 +129,7 @@ def parallel_frames(paragraphs: list[str], covered: set[int]) -> list[Draft]:
             for piece, head in zip(pieces, heads, strict=True):
                 a, b = strip_span(text, *piece)
                 items.append(Item(head, text[a:b], p, a, b, scope_end=(p, b)))
-            found.append(_unlabelled("[…；…]", items))
+            found.append(unlabelled("[…；…]", items))
     return found
 
 
@@ -161,7 +146,23 @@ def _parallel(heads: list[str], *, framed: bool) -> bool:
     return any(len({h[i] for h in heads}) == 1 for i in range(1, len(heads[0]) - 1))
 
 
-def _unlabelled(label: str, items: list[Item]) -> Draft:
+def head_items(
+    text: str, p: int, sentences: list[tuple[int, int]], heads: list[int]
+) -> list[Item]:
+    """The items of paragraph `p` that open at the sentences `heads`, each up to the next."""
+    items = []
+    for n, i in enumerate(heads):
+        start = sentences[i][0]
+        end = sentences[heads[n + 1]][0] if n + 1 < len(heads) else len(text)
+        start, end = strip_span(text, start, end)
+        items.append(
+            Item(first_clause(text[start:end]), text[start:end], p, start, end, scope_end=(p, end))
+        )
+    return items
+
+
+def unlabelled(label: str, items: list[Item]) -> Draft:
+    """A group the text gives no label: `label` is the one newsfacts assigns ([段首小标题])."""
     first = items[0]
     return Draft(label, None, items, first.para, first.start, first.start, family="lead")
 

@@ -19,7 +19,7 @@ from extractor.measures.context import Context, limit
 from extractor.measures.items import label_groups, lead_sentence
 from extractor.measures.labels import Label, find_labels
 from extractor.measures.markers import ordinal_words, sequence_drafts
-from extractor.measures.runs import unlabelled_runs
+from extractor.measures.runs import head_items, unlabelled, unlabelled_runs
 from extractor.measures.text import (
     SENTENCE_STOPS,
     Draft,
@@ -116,7 +116,7 @@ def _title_parallel(title: str) -> list[Draft]:
                 start, end = strip_span(title, m.start(), m.end())
                 end = start + len(title[start:end].rstrip("、，,"))
                 items.append(Item(title[start:end], title[start:end], 0, start, end, "title"))
-            draft = _unlabelled("[标题]", items)
+            draft = unlabelled("[标题]", items)
             draft.where, draft.heading, draft.end = "title", title, items[-1].end
             return [draft]
     return []
@@ -156,7 +156,7 @@ def _lead_groups(paragraphs: list[str], covered: set[int]) -> list[Draft]:
             runin = (
                 None if first < 0 or first in covered else _runin_first(paragraphs[first], first)
             )
-            found.append(_unlabelled("[段首小标题]", [runin, *run] if runin else run))
+            found.append(unlabelled("[段首小标题]", [runin, *run] if runin else run))
         run = []
     return found
 
@@ -191,28 +191,8 @@ def _runin_groups(paragraphs: list[str], covered: set[int]) -> list[Draft]:
         ]
         if len(heads) < MIN_LEADS or heads[0] != 0:
             continue
-        items = []
-        for n, i in enumerate(heads):
-            start = sentences[i][0]
-            end = sentences[heads[n + 1]][0] if n + 1 < len(heads) else len(text)
-            start, end = strip_span(text, start, end)
-            items.append(
-                Item(
-                    first_clause(text[start:end]),
-                    text[start:end],
-                    p,
-                    start,
-                    end,
-                    scope_end=(p, end),
-                )
-            )
-        found.append(_unlabelled("[段首小标题]", items))
+        found.append(unlabelled("[段首小标题]", head_items(text, p, sentences, heads)))
     return found
-
-
-def _unlabelled(label: str, items: list[Item]) -> Draft:
-    first = items[0]
-    return Draft(label, None, items, first.para, first.start, first.start, family="lead")
 
 
 def _hang_all(groups: list[Draft], tops: list[Draft]) -> list[Draft]:
