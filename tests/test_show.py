@@ -9,6 +9,7 @@ import struct
 import subprocess
 import sys
 import termios
+import threading
 from pathlib import Path
 
 import pytest
@@ -69,6 +70,22 @@ def test_long_output_on_a_terminal_goes_through_the_pager(tmp_path: Path) -> Non
     fcntl.ioctl(secondary, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
     env = {**os.environ, "PAGER": f"tee {paged}", "TERM": "xterm", "COLUMNS": "100"}
     env.pop("NO_COLOR", None)
+    # The terminal side is drained while the command runs: `tee` writes to it too, and a
+    # full pty buffer nobody reads would block the pager (and the command) for ever.
+    drained: list[bytes] = []
+
+    def drain() -> None:
+        while True:
+            try:
+                chunk = os.read(primary, 65536)
+            except OSError:  # the secondary side is closed: the command is done
+                return
+            if not chunk:
+                return
+            drained.append(chunk)
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
     done = subprocess.run(
         [sys.executable, "-m", "newsfacts", "show", str(REFERENCE), "--evidence"],
         stdin=secondary,
@@ -79,6 +96,7 @@ def test_long_output_on_a_terminal_goes_through_the_pager(tmp_path: Path) -> Non
         check=False,
     )
     os.close(secondary)
+    reader.join(timeout=10)
     os.close(primary)
     assert done.returncode == 0, done.stderr
     text = paged.read_text("utf-8")
