@@ -236,7 +236,9 @@ def end_to_end(posts: list[Post], rounds: int, loop: int) -> None:
     n = len(posts) * rounds
     j1, j2 = n / seconds["j1"], n / seconds["j2"]
     speedup, headroom = j2 / j1, seconds["serial"] / seconds["pair"]
-    print(f"\nend to end: `newsfacts extract DIR -o OUT -j N` (default outputs: {', '.join(outputs)})")
+    print(
+        f"\nend to end: `newsfacts extract DIR -o OUT -j N`, default outputs: {', '.join(outputs)}"
+    )
     print(f"{len(posts)} distinct bulk posts, {rounds} rounds alternating -j 1, -j 2, control")
     print(f"{'run':<52}{'files/s':>10}")
     print(f"{'newsfacts extract -j 1 (whole command, from start)':<52}{j1:>10.1f}")
