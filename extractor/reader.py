@@ -30,10 +30,12 @@ MAX_FRONT_MATTER_DEPTH = 16
 #: One line of flat front matter (`key: value`) that the fast path reads without PyYAML: an
 #: ASCII key, then nothing, a double-quoted value without `"` or `\\`, a single-quoted value
 #: without `'`, or a plain value that opens with no YAML indicator (`&` anchor, `*` alias,
-#: `!` tag, `[`/`{` flow, `|`/`>` block, quotes, `-?:,#%@` and the backquote).
+#: `!` tag, `[`/`{` flow, `|`/`>` block, quotes, `-?:,#%@` and the backquote). The plain value
+#: ends at its last non-space (greedy, so that a value padded with spaces stays linear).
 FLAT_LINE = re.compile(
     r"(?P<key>[A-Za-z_][A-Za-z0-9_-]*):"
-    r"(?:[ ]+(?:\"(?P<dq>[^\"\\]*)\"|'(?P<sq>[^']*)'|(?P<plain>[^\s\-?:,\[\]{}#&*!|>'\"%@`].*?)))?"
+    r"(?:[ ]+(?:\"(?P<dq>[^\"\\]*)\"|'(?P<sq>[^']*)'"
+    r"|(?P<plain>[^\s\-?:,\[\]{}#&*!|>'\"%@`](?:.*[^ ])?)))?"
     r"[ ]*"
 )
 #: What keeps front matter off the fast path: characters YAML reads as line breaks or refuses
