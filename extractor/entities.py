@@ -117,6 +117,7 @@ def _referred(name: str, named: dict[str, str]) -> str | None:
     return keys.pop() if len(keys) == 1 else None
 
 
+@lru_cache(maxsize=16_384)  # pure; each name is asked twice per article, and names recur
 def _qualified(name: str, region: str | None) -> str | None:
     """The name with its place made whole (市委 -> 江川省白沙市委), or None without a place."""
     chain = _chain(region) if region else ()
