@@ -6,6 +6,9 @@
 2. Loading the file into a fresh embedded store with `newsfacts load` (exporters.store.load_store)
    against pyoxigraph's own `Store.bulk_load` of the same file. Target: within 1.2x.
    The reload (every graph replaced) is printed too, for information.
+3. `newsfacts validate` on one long article's graph at 1x, 4x and 16x its length (a post of
+   numbered paragraphs, each a measure group with its items, spans and an organization
+   mention): the growth exponent of the time. Target: <= 1.15 (linear).
 
     python bench/bench_rdf.py            # 1000 articles
     python bench/bench_rdf.py --n 200    # quick check
@@ -14,6 +17,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import random
 import shutil
 import tempfile
@@ -132,12 +136,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=1000, help="articles to generate")
     parser.add_argument("--runs", type=int, default=3, help="runs per measurement (best kept)")
+    parser.add_argument("--validation-only", action="store_true", help="only part 3")
     args = parser.parse_args()
     rng = random.Random(5)
     articles = [article(i, rng) for i in range(args.n)]
     work = Path(tempfile.mkdtemp(prefix="bench_rdf_"))
     try:
-        run(articles, work, args.runs)
+        if args.validation_only:
+            validation_growth(work, args.runs)
+        else:
+            run(articles, work, args.runs)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -195,6 +203,75 @@ def run(articles: list[Article], work: Path, runs: int) -> None:
     factor = t_load / t_bulk
     verdict = "OK" if factor <= 1.2 else "MISS"
     print(f"  -> newsfacts load is {factor:.2f}x pyoxigraph bulk_load (target <= 1.2x): {verdict}")
+    validation_growth(work, runs)
+
+
+def long_article(paragraphs: int) -> Article:
+    """One article of `paragraphs` numbered paragraphs, each stating a group of two items."""
+    texts = [f"第{i}段：学校实施“两个联动”，校内联动、校外联动。" for i in range(paragraphs)]
+
+    def span(index: int, needle: str) -> Evidence:
+        start = texts[index].index(needle)
+        return Evidence(where="paragraph", paragraph=index, start=start, end=start + len(needle))
+
+    groups = [
+        MeasureGroup(
+            label="两个联动",
+            declared_count=2,
+            heading=text,
+            items=[
+                Measure(name=name, text=name + "。", evidence=span(i, name))
+                for name in ("校内联动", "校外联动")
+            ],
+            evidence=span(i, "两个联动"),
+        )
+        for i, text in enumerate(texts)
+    ]
+    school = Organization(
+        name="某某学院",
+        kind="university",
+        role="subject",
+        evidence=[span(i, "学校") for i in range(paragraphs)],
+    )
+    return Article(
+        id=f"LONG{paragraphs}",
+        path=f"bench/long{paragraphs}.md",
+        title="长文：学校实施联动",
+        paragraphs=texts,
+        measure_groups=groups,
+        organizations=[school],
+    )
+
+
+def validation_growth(work: Path, runs: int) -> None:
+    """Time `validate` on one graph at three lengths; print the growth exponent."""
+    del runs  # one run each: the sizes themselves take long enough
+    from exporters.shacl import validate_file  # noqa: PLC0415 - pyshacl only for this part
+
+    sizes = (250, 1000, 4000)
+    times, triples = [], []
+    for size in sizes:
+        folder = work / f"long{size}"
+        exporter = NQuadsExporter(folder)
+        exporter.write(long_article(size))
+        exporter.close()
+        path = folder / "articles.nq"
+        triples.append(sum(1 for _ in ox.parse(path=path, format=ox.RdfFormat.N_QUADS)))
+        report = validate_file(path)  # warm-up (shapes parsed once) and the check itself
+        assert report.conforms, [v.line() for v in report.violations[:5]]
+        # CPU time of this process: validation is single-threaded and CPU-bound, and on a
+        # shared machine wall time mostly measures the neighbours.
+        started = time.process_time()
+        validate_file(path)
+        times.append(time.process_time() - started)
+    for size, count, seconds in zip(sizes, triples, times, strict=True):
+        print(
+            f"validate one graph of {size:5d} paragraphs ({count:7d} triples): {seconds:7.2f} s CPU"
+            f"  {count / seconds:9,.0f} triples/s"
+        )
+    exponent = math.log(times[-1] / times[0]) / math.log(triples[-1] / triples[0])
+    verdict = "OK" if exponent <= 1.15 else "MISS"
+    print(f"  -> validation grows as size^{exponent:.2f} (target <= 1.15): {verdict}")
 
 
 if __name__ == "__main__":

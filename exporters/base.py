@@ -33,6 +33,31 @@ class Exporter(ABC):
         """Drop partial output after an error (default: nothing to do)."""
 
 
+class LineExporter(Exporter):
+    """An exporter that streams one block of lines per article into one file (files[0]):
+    JSON Lines, N-Quads. Nothing is held in memory; `close()` renames the file into place."""
+
+    def __init__(self, outdir: Path) -> None:
+        super().__init__(outdir)
+        self.out = AtomicFile(outdir / self.files[0])
+
+    @abstractmethod
+    def render(self, article: Article) -> str:
+        """The article's lines, each ending in a newline."""
+
+    def write(self, article: Article) -> None:
+        """Append the article's lines."""
+        self.out.write(self.render(article))
+
+    def close(self) -> None:
+        """Rename into place."""
+        self.out.commit()
+
+    def abort(self) -> None:
+        """Drop the partial file."""
+        self.out.discard()
+
+
 class AtomicFile:
     """A text file written beside its target as `.part`, renamed into place on `commit()`.
 

@@ -1,7 +1,8 @@
 """CSV files for Excel and scripts: one per record type, the same columns as the workbook.
 
-UTF-8 with a byte-order mark, so Excel reads the Chinese text right; the same cell guard
-as the workbook (a formula-like text gets a leading apostrophe; see `exporters.cells`).
+UTF-8 with a byte-order mark, so Excel reads the Chinese text right; the workbook's headers
+in the same language (Chinese unless `lang="en"`); the same cell guard as the workbook (a
+formula-like text gets a leading apostrophe; see `exporters.cells`).
 """
 
 from __future__ import annotations
@@ -13,11 +14,11 @@ from typing import ClassVar
 
 from exporters.base import AtomicFile, Exporter
 from exporters.cells import csv_text
-from exporters.tables import TABLES, Table, Value
+from exporters.tables import TABLES, Lang, Table, Value, language
 from schemas import Article
 
 #: The tables that have a CSV file (DESIGN.md's list), in the workbook's order.
-CSV_TABLES: tuple[Table, ...] = tuple(table for table in TABLES if table.csv)
+CSV_TABLES: tuple[Table[Article], ...] = tuple(table for table in TABLES if table.csv)
 
 
 def csv_value(value: Value) -> str:
@@ -41,20 +42,21 @@ class CsvExporter(Exporter):
     name: ClassVar[str] = "csv"
     files: ClassVar[tuple[str, ...]] = tuple(f"csv/{table.csv}" for table in CSV_TABLES)
 
-    def __init__(self, outdir: Path) -> None:
+    def __init__(self, outdir: Path, *, lang: str | None = None) -> None:
         super().__init__(outdir)
+        self.lang: Lang = language(lang)
         self.outputs = [
             AtomicFile(outdir / "csv" / str(table.csv), encoding="utf-8-sig", newline="")
             for table in CSV_TABLES
         ]
         self.writers = [csv.writer(out.handle) for out in self.outputs]
         for table, writer in zip(CSV_TABLES, self.writers, strict=True):
-            writer.writerow([csv_text(header) for header in table.headers])
+            writer.writerow([csv_text(header) for header in table.headers(self.lang)])
 
     def write(self, article: Article) -> None:
         """Append the article's rows to each file."""
         for table, writer in zip(CSV_TABLES, self.writers, strict=True):
-            writer.writerows([csv_value(v) for v in row] for row in table.rows(article))
+            writer.writerows([csv_value(v) for v in row] for row in table.rows(article, self.lang))
 
     def close(self) -> None:
         """Rename every file into place."""

@@ -4,13 +4,18 @@ Written with openpyxl's write-only (streaming) mode, so memory stays flat howeve
 articles go in: rows go straight to per-sheet temporary files. Only the first rows of a
 sheet are held, to fit its column widths to Chinese text before the sheet is started.
 Every text cell goes through `exporters.cells`: nothing can run as a formula.
+
+Headers and sheet names are Chinese unless `lang="en"` (`exporters.tables` has both). The
+sheets print landscape, one page wide, with the header row on every page; the chart has a
+sheet (a page) of its own, the last; the Files sheet lists every line of the run's manifest.
 """
 
 from __future__ import annotations
 
 import copy
+import json
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -20,23 +25,46 @@ from urllib.parse import urlsplit
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell, WriteOnlyCell
 from openpyxl.chart import BarChart, Reference
+from openpyxl.chart.label import DataLabelList
+from openpyxl.drawing.spreadsheet_drawing import AbsoluteAnchor
+from openpyxl.drawing.xdr import XDRPositiveSize2D
 from openpyxl.styles import Alignment, Font
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.indexed_list import IndexedList
+from openpyxl.worksheet.page import PrintPageSetup
+from openpyxl.worksheet.worksheet import Worksheet
 
 from exporters.base import Exporter
 from exporters.cells import MAX_CELL_CHARS, CleanText, clean_text, display_width
 from exporters.tables import (
+    CHART_SHEET,
+    CHART_TITLE,
+    ENTITIES,
+    FILES,
+    ID,
+    MANIFEST,
+    NO_SUBJECT,
+    SUMMARY,
+    SUMMARY_COUNT,
+    SUMMARY_FIGURE,
+    SUMMARY_FIGURES,
+    SUMMARY_ORGS,
     TABLES,
     WARNINGS,
     Column,
+    EntityKind,
+    EntityTally,
+    Lang,
+    Table,
     Value,
     count_groups,
+    language,
     leaf_count,
     subject_organizations,
 )
 from schemas import Article
+from schemas.models import LOCAL_SEPARATOR
 
 #: Rows in one Excel sheet, header included; a longer table continues in "Name (2)".
 EXCEL_MAX_ROWS = 1_048_576
@@ -51,9 +79,16 @@ WIDTH_SAMPLE_ROWS = 500
 #: Excel limits a sheet name to 31 characters without these.
 SHEET_NAME_MAX = 31
 SHEET_NAME_FORBIDDEN = str.maketrans(dict.fromkeys("[]:*?/\\", "_"))
-#: Bars in the Summary chart (the table beside it lists every organization).
+#: Bars in the chart (the Summary's table lists every organization).
 CHART_BARS = 20
-NO_SUBJECT = "(no subject organization)"
+#: The chart sheet's chart: an A4 landscape page within its margins (cm).
+CHART_PAGE_CM = (25.0, 17.0)
+EMU_PER_CM = 360_000  # English Metric Units, the drawing unit of Office files
+#: The key of the rows without a subject organization (shown as NO_SUBJECT's words).
+NO_SUBJECT_KEY = ""
+#: A Summary of at most this many rows prints on one page (scaled); a longer one is one
+#: page wide and as many tall as it needs.
+ONE_PAGE_ROWS = 80
 
 #: Number format that shows a boolean as TRUE / FALSE (positive;negative;zero).
 BOOLEAN_FORMAT = '"TRUE";"TRUE";"FALSE"'
@@ -110,7 +145,8 @@ class Styles:
             return cast(StyleArray, copy.copy(cell._style))  # type: ignore[attr-defined]
 
         return cls(
-            header=make(font=Font(name=FONT_NAME, sz=FONT_SIZE, bold=True)),
+            # wrapped: a long header (出处（段落¶自0起…）) stays whole in a capped column
+            header=make(font=Font(name=FONT_NAME, sz=FONT_SIZE, bold=True), alignment=wrap),
             wrap=make(alignment=wrap),
             # quotePrefix: Excel shows and keeps the text literally, even when it is edited.
             literal=make(quotePrefix=True),
@@ -137,6 +173,8 @@ class Stats:
     cut_cells: int = 0
     subject_articles: Counter[str] = field(default_factory=Counter)
     subject_leaves: Counter[str] = field(default_factory=Counter)
+    #: (kind, key) -> the entity's tally; bounded by the distinct entities, not the articles.
+    entities: dict[tuple[str, str], EntityTally] = field(default_factory=dict)
 
     def add(self, article: Article, rows: dict[str, int]) -> None:
         """Count one article."""
@@ -148,9 +186,32 @@ class Stats:
         leaves = leaf_count(article)
         self.leaves += leaves
         self.groups += count_groups(article.measure_groups)
-        for name in subject_organizations(article) or [NO_SUBJECT]:
+        for name in subject_organizations(article) or [NO_SUBJECT_KEY]:
             self.subject_articles[name] += 1
             self.subject_leaves[name] += leaves
+        self._tally(article)
+
+    def _tally(self, article: Article) -> None:
+        """Count each entity once per article (and once more where it is the subject)."""
+        seen: dict[tuple[str, str], bool] = {}
+        mentions: list[tuple[EntityKind, str, str, bool]] = [
+            *(
+                ("organization", o.entity, o.name, o.role == "subject")
+                for o in article.organizations
+            ),
+            *(("person", p.entity, p.name, False) for p in article.authors),
+        ]
+        for kind, key, name, subject in mentions:
+            tally = self.entities.get((kind, key))
+            if tally is None:
+                local = key.startswith(f"{article.id}{LOCAL_SEPARATOR}")
+                tally = EntityTally(key, kind, local, set())
+                self.entities[(kind, key)] = tally
+            tally.names.add(name)
+            seen[(kind, key)] = seen.get((kind, key), False) or subject
+        for entity, subject in seen.items():
+            self.entities[entity].articles += 1
+            self.entities[entity].subject_of += subject
 
 
 Prepared = Value | CleanText
@@ -159,19 +220,23 @@ Prepared = Value | CleanText
 class SheetWriter:
     """One table as sheets: fits widths on its first rows, streams the rest, rolls over."""
 
-    def __init__(self, book: ExcelExporter, title: str, columns: Sequence[Column]) -> None:
+    def __init__(self, book: ExcelExporter, table: Table[Any]) -> None:
         self.book = book
-        self.title = title
-        self.columns = tuple(columns)
+        self.title = table.title(book.lang)
+        self.columns = table.columns
+        self.headers = table.headers(book.lang)
+        # The id and title stay in view when scrolling right; a table without them keeps
+        # its first column.
+        self.freeze = "C2" if table.columns[0] == ID else "B2"
         self.part = 1
-        self.sheet: Sheet = book.new_sheet(sheet_title(title))
+        self.sheet: Sheet = book.new_sheet(sheet_title(self.title))
         self.buffer: list[list[Prepared]] = []
         self.widths: list[float] | None = None
         self.rows_in_part = 0
         self.links_in_part = 0
         self.total = 0
 
-    def append(self, values: Sequence[Value], article: Article) -> None:
+    def append(self, values: Sequence[Value], article: Article | None) -> None:
         """Add one row (cleaned now, so a cut cell is reported with its article)."""
         row = [
             self._prepare(value, column, article)
@@ -191,12 +256,13 @@ class SheetWriter:
             self._start()
         self._finish_part()
 
-    def _prepare(self, value: Value, column: Column, article: Article) -> Prepared:
+    def _prepare(self, value: Value, column: Column, article: Article | None) -> Prepared:
         if not isinstance(value, str):
             return value
         cleaned = clean_text(value)
-        if cleaned.cut_from is not None:
-            self.book.cut_warning(article, self.title, column.header, cleaned.cut_from)
+        if cleaned.cut_from is not None and article is not None:
+            header = column.header(self.book.lang)
+            self.book.cut_warning(article, self.title, header, cleaned.cut_from)
         return cleaned
 
     def _start(self) -> None:
@@ -207,9 +273,10 @@ class SheetWriter:
             self._write(row)
 
     def _width(self, index: int, column: Column) -> float:
+        header = column.header(self.book.lang)
         if column.kind == "date":
-            return max(20, display_width(column.header) + 3)
-        widest = display_width(column.header) + 3  # room for the filter button
+            return max(20, min(display_width(header), column.max_width) + 3)
+        widest = display_width(header) + 3  # room for the filter button
         for row in self.buffer:
             value = row[index]
             if isinstance(value, CleanText):
@@ -222,10 +289,9 @@ class SheetWriter:
         sheet = self.sheet
         for number, width in enumerate(self.widths or (), 1):
             sheet.column_dimensions[get_column_letter(number)].width = width
-        sheet.freeze_panes = "A2"
-        self.book.append(
-            sheet, [self.book.text_cell(sheet, c.header, header=True) for c in self.columns]
-        )
+        sheet.freeze_panes = self.freeze
+        print_setup(sheet)
+        self.book.append(sheet, [self.book.text_cell(sheet, h, header=True) for h in self.headers])
         self.rows_in_part = 0
         self.links_in_part = 0
 
@@ -282,8 +348,10 @@ class ExcelExporter(Exporter):
         max_rows: int = EXCEL_MAX_ROWS,
         max_links: int = MAX_LINKS_PER_SHEET,
         write_only: bool = True,
+        lang: str | None = None,
     ) -> None:
         super().__init__(outdir)
+        self.lang: Lang = language(lang)
         if max_rows < 2:
             raise ValueError("max_rows must leave room for a header and a row")
         self.max_rows = max_rows
@@ -294,12 +362,17 @@ class ExcelExporter(Exporter):
         if not write_only:
             self.wb.remove(self.wb.worksheets[0])  # the default empty "Sheet"
         _set_default_font(self.wb)
-        self.summary = self.new_sheet("Summary")
+        self.summary = self.new_sheet(SUMMARY(self.lang))
         self.styles = Styles.of(self.summary)
         self.stats = Stats()
-        self.sheets = {
-            table.sheet: SheetWriter(self, table.sheet, table.columns) for table in TABLES
-        }
+        self.sheets = {table.sheet: SheetWriter(self, table) for table in TABLES}
+        self.entities_sheet = SheetWriter(self, ENTITIES)
+        self.files_sheet = SheetWriter(self, FILES)
+        # Last: openpyxl numbers sheet-local names (print titles, filters) by worksheet
+        # position, which is the sheet position only while no chart sheet comes before.
+        self.chart_sheet = self.wb.create_chartsheet(sheet_title(CHART_SHEET(self.lang)))
+        self.manifest = outdir / MANIFEST
+        self.file_counts: Counter[str] = Counter()
 
     # -- the Exporter interface
 
@@ -309,7 +382,7 @@ class ExcelExporter(Exporter):
         for table in TABLES:
             writer = self.sheets[table.sheet]
             count = 0
-            for row in table.rows(article):
+            for row in table.rows(article, self.lang):
                 writer.append(row, article)
                 count += 1
             counts[table.sheet] = count
@@ -317,7 +390,15 @@ class ExcelExporter(Exporter):
 
     def close(self) -> None:
         """Write the Summary, save beside the target, and rename into place."""
-        for writer in self.sheets.values():
+        for record in _manifest_lines(self.manifest):
+            self.file_counts[str(record.get("status"))] += 1
+            for row in FILES.rows(record, self.lang):
+                self.files_sheet.append(row, None)
+        tallies = self.stats.entities.values()
+        for tally in sorted(tallies, key=lambda t: (-t.articles, t.kind, t.key)):
+            for row in ENTITIES.rows(tally, self.lang):
+                self.entities_sheet.append(row, None)
+        for writer in [*self.sheets.values(), self.entities_sheet, self.files_sheet]:
             writer.close()
         self._write_summary()
         self.target.parent.mkdir(parents=True, exist_ok=True)
@@ -343,7 +424,8 @@ class ExcelExporter(Exporter):
 
     def new_sheet(self, title: str, after: Sheet | None = None) -> Sheet:
         """A new sheet at the end, or right after `after`."""
-        index = None if after is None else self.wb.worksheets.index(after) + 1
+        # sheetnames, not worksheets: the chart sheet counts among the positions
+        index = None if after is None else self.wb.sheetnames.index(after.title) + 1
         return self.wb.create_sheet(title, index)
 
     def append(self, sheet: Sheet, cells: Sequence[Cell | Value]) -> None:
@@ -402,65 +484,102 @@ class ExcelExporter(Exporter):
         self.stats.cut_cells += 1
         message = f"{sheet} › {column}: {length:,} characters cut to Excel's {MAX_CELL_CHARS:,}"
         self.sheets[WARNINGS.sheet].append(
-            (article.id, article.title, article.path, "xlsx", message), article
+            (article.id, article.title, article.path, "xlsx", message), None
         )
 
     # -- Summary
 
     def _write_summary(self) -> None:
-        sheet, stats = self.summary, self.stats
-        warnings = self.sheets[WARNINGS.sheet].total
+        sheet, stats, lang = self.summary, self.stats, self.lang
         figures: list[tuple[str, int]] = [
             ("articles", stats.articles),
             ("organizations", stats.organizations),
-            ("subject organizations", len(set(stats.subject_articles) - {NO_SUBJECT})),
+            ("subject organizations", len(set(stats.subject_articles) - {NO_SUBJECT_KEY})),
             ("persons", stats.persons),
             ("sources", stats.sources),
             ("measure groups", stats.groups),
             ("measure items", stats.items),
             ("leaf measures", stats.leaves),
-            ("warnings", warnings),
+            ("warnings", self.sheets[WARNINGS.sheet].total),
         ]
+        if self.file_counts:
+            figures.append(("files", sum(self.file_counts.values())))
+            figures.append(("files failed", self.file_counts["failed"]))
         names = sorted(
-            (n for n in stats.subject_leaves if n != NO_SUBJECT),
+            (n for n in stats.subject_leaves if n != NO_SUBJECT_KEY),
             key=lambda n: (-stats.subject_leaves[n], n),
         )
-        if NO_SUBJECT in stats.subject_leaves:
-            names.append(NO_SUBJECT)
+        if NO_SUBJECT_KEY in stats.subject_leaves:
+            names.append(NO_SUBJECT_KEY)
         widest = max((display_width(n) for n in names), default=0)
         sheet.column_dimensions["A"].width = min(max(widest, 22), 40) + 2
         sheet.column_dimensions["B"].width = 12
         sheet.column_dimensions["C"].width = 15
         sheet.freeze_panes = "A2"
+        # Before the first row: a write-only sheet writes its properties when it starts.
+        rows = len(figures) + 3 + len(names)
+        print_setup(sheet, one_page=rows <= ONE_PAGE_ROWS)
         header = self.text_cell
-        self.append(
-            sheet, [header(sheet, "figure", header=True), header(sheet, "count", header=True)]
-        )
-        for label, number in figures:
-            self.append(sheet, [label, number])
-        self.append(sheet, [])
-        top = len(figures) + 3  # the organization table's header row
         self.append(
             sheet,
             [
-                header(sheet, h, header=True)
-                for h in ("subject organization", "articles", "leaf measures")
+                header(sheet, SUMMARY_FIGURE(lang), header=True),
+                header(sheet, SUMMARY_COUNT(lang), header=True),
             ],
         )
+        for key, number in figures:
+            self.append(sheet, [SUMMARY_FIGURES[key](lang), number])
+        self.append(sheet, [])
+        top = len(figures) + 3  # the organization table's header row
+        self.append(sheet, [header(sheet, h(lang), header=True) for h in SUMMARY_ORGS])
         for name in names:
-            cell = self.text_cell(sheet, name, literal=clean_text(name).formula_like)
+            shown = name or NO_SUBJECT(lang)
+            cell = self.text_cell(sheet, shown, literal=clean_text(shown).formula_like)
             self.append(sheet, [cell, stats.subject_articles[name], stats.subject_leaves[name]])
         sheet.auto_filter.ref = f"A{top}:C{top + len(names)}"
-        bars = min(CHART_BARS, len([n for n in names if n != NO_SUBJECT]))
+        bars = min(CHART_BARS, len([n for n in names if n != NO_SUBJECT_KEY]))
         if bars:
-            sheet.add_chart(_bar_chart(sheet, top, bars), "E2")
+            chart = _bar_chart(sheet, top, bars, CHART_TITLE(lang))
+            self.chart_sheet.add_chart(chart)
+            # openpyxl anchors a chart sheet's chart with size 0: Excel stretches it to the
+            # page, LibreOffice draws nothing. Give it the size of the page.
+            width, height = (round(cm * EMU_PER_CM) for cm in CHART_PAGE_CM)
+            anchor = AbsoluteAnchor(ext=XDRPositiveSize2D(width, height))
+            cast(Any, chart).anchor = anchor  # openpyxl's stubs type it as a cell name
+        self.chart_sheet.pageSetup = PrintPageSetup(
+            orientation="landscape", paperSize=Worksheet.PAPERSIZE_A4
+        )
 
 
-def _bar_chart(sheet: Sheet, top: int, bars: int) -> BarChart:
-    """Leaf measures per subject organization, largest first, as horizontal bars."""
+def print_setup(sheet: Sheet, *, one_page: bool = False) -> None:
+    """Landscape A4, one page wide (and one tall when asked), the header row on every page."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 1 if one_page else 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = "1:1"
+
+
+def _manifest_lines(path: Path) -> Iterator[Mapping[str, Any]]:
+    """The run's manifest lines (none when there is no manifest beside the output)."""
+    if not path.exists():
+        return
+    with path.open(encoding="utf-8") as lines:
+        for line in lines:
+            try:
+                record = json.loads(line)
+            except ValueError:
+                continue  # a torn last line of an interrupted run
+            if isinstance(record, dict):
+                yield record
+
+
+def _bar_chart(sheet: Sheet, top: int, bars: int, title: str) -> BarChart:
+    """Leaf measures per subject organization, largest first, every bar named and valued."""
     chart = BarChart()
     chart.type = "bar"
-    chart.title = "Leaf measures per subject organization"
+    chart.title = title
     chart.add_data(
         Reference(sheet, min_col=3, min_row=top, max_row=top + bars), titles_from_data=True
     )
@@ -468,10 +587,16 @@ def _bar_chart(sheet: Sheet, top: int, bars: int) -> BarChart:
     chart.x_axis.scaling.orientation = "maxMin"  # the first row at the top
     chart.x_axis.delete = False  # openpyxl 3.1 hides axes unless told otherwise
     chart.y_axis.delete = False
-    chart.y_axis.title = "leaf measures"
+    chart.x_axis.tickLblSkip = 1  # a name at every bar (Excel and LibreOffice skip some)
+    chart.x_axis.tickMarkSkip = 1
+    chart.y_axis.title = SUMMARY_ORGS[2].zh if title == CHART_TITLE.zh else SUMMARY_ORGS[2].en
+    chart.dataLabels = DataLabelList()
+    chart.dataLabels.showVal = True  # the number at the end of every bar, and only it
+    chart.dataLabels.showCatName = False  # (LibreOffice adds what is not switched off)
+    chart.dataLabels.showSerName = False
+    chart.dataLabels.showLegendKey = False
+    chart.dataLabels.showPercent = False
     chart.legend = None
-    chart.width = 18
-    chart.height = max(6.0, 1.0 + 0.7 * bars)
     return chart
 
 

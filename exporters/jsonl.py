@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import ClassVar
 
-from exporters.base import AtomicFile, Exporter
+from exporters.base import LineExporter
 from schemas import Article
 
 
@@ -14,24 +13,12 @@ def article_line(article: Article) -> str:
     return article.model_dump_json() + "\n"
 
 
-class JsonLinesExporter(Exporter):
+class JsonLinesExporter(LineExporter):
     """Writes `articles.jsonl`."""
 
     name: ClassVar[str] = "json"
     files: ClassVar[tuple[str, ...]] = ("articles.jsonl",)
 
-    def __init__(self, outdir: Path) -> None:
-        super().__init__(outdir)
-        self.out = AtomicFile(outdir / self.files[0])
-
-    def write(self, article: Article) -> None:
-        """Append one line."""
-        self.out.write(article_line(article))
-
-    def close(self) -> None:
-        """Rename into place."""
-        self.out.commit()
-
-    def abort(self) -> None:
-        """Drop the partial file."""
-        self.out.discard()
+    def render(self, article: Article) -> str:
+        """One line."""
+        return article_line(article)

@@ -22,8 +22,9 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 
-from exporters.base import AtomicFile, Exporter
+from exporters.base import AtomicFile, Exporter, LineExporter
 from schemas import Article, Evidence, MeasureGroup
+from schemas.models import LOCAL_SEPARATOR
 
 #: Where newsfacts mints its IRIs; documented in schemas/ontology.ttl and the README.
 BASE = "https://w3id.org/newsfacts/"
@@ -33,6 +34,7 @@ SCHEMA = "http://schema.org/"
 PROV = "http://www.w3.org/ns/prov#"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
 #: Prefixes used by the Turtle-family writers and the bundled queries.
@@ -56,6 +58,7 @@ Triple = tuple[str, str, str]
 # Pre-rendered predicate and class terms: rendering is string concatenation only.
 A = f"<{RDF}type>"
 LABEL = f"<{RDFS}label>"
+ALT_LABEL = f"<{SKOS}altLabel>"
 _S = {
     name: f"<{SCHEMA}{name}>"
     for name in (
@@ -124,6 +127,7 @@ _N = {
         "text",
         "warning",
         "urlText",
+        "assignedLabel",
     )
 }
 
@@ -171,14 +175,20 @@ def graph_iri(article_id: str) -> str:
     return f"{ID}graph/{key(article_id)}"
 
 
-def organization_iri(name: str) -> str:
-    """One IRI per normalised organization name, shared across articles."""
-    return f"{ID}organization/{key(name)}"
+def organization_iri(entity: str) -> str:
+    """One IRI per real organization: its entity key (schemas: Organization.entity)."""
+    return f"{ID}organization/{key(entity)}"
 
 
-def person_iri(name: str) -> str:
-    """One IRI per normalised person name, shared across articles."""
-    return f"{ID}person/{key(name)}"
+def person_iri(entity: str) -> str:
+    """One IRI per real person: its entity key (`<medium>/<name>`, Person.entity)."""
+    return f"{ID}person/{key(entity)}"
+
+
+def entity_label(entity: str) -> str:
+    """The name an entity node carries: its place-qualified full name, or the name alone for
+    a key local to one article (`<id>#<name>`)."""
+    return entity.rpartition(LOCAL_SEPARATOR)[2]
 
 
 def software_iri(version: str = VERSION) -> str:
@@ -191,7 +201,14 @@ def lit(text: str) -> str:
     return _escape(text)
 
 
+def zh(text: str) -> str:
+    """The article's own words (headline, names, labels, measure text, quotes): tagged @zh."""
+    return _escape(text) + LANGUAGE
+
+
 _escape = json.encoder.encode_basestring
+#: The language of the articles' text: every literal taken from it carries this tag.
+LANGUAGE = "@zh"
 
 
 def integer(value: int) -> str:
@@ -244,8 +261,9 @@ class _Builder:
         self.add(node, _N["start"], integer(evidence.start))
         self.add(node, _N["end"], integer(evidence.end))
         quoted = self.quote(evidence)
-        if quoted:
-            self.add(node, _N["quote"], lit(quoted))
+        # only the whole span: a span past the end of its text quotes nothing (no half quote)
+        if quoted and len(quoted) == evidence.end - evidence.start:
+            self.add(node, _N["quote"], zh(quoted))
         self.add(node, _P["wasDerivedFrom"], self.file)
         return node
 
@@ -262,14 +280,18 @@ class _Builder:
             return article.url[evidence.start : evidence.end]
         return None
 
-    def organization(self, name: str, kind: str | None) -> str:
-        node = f"<{organization_iri(name)}>"
+    def organization(self, entity: str, name: str, kind: str | None) -> str:
+        """The entity's node: its full name, and the way this article writes it if another."""
+        node = f"<{organization_iri(entity)}>"
         self.add(node, A, _S["Organization"])
         if kind is not None:
             if kind in KIND_CLASSES:
                 self.add(node, A, KIND_CLASSES[kind])
             self.add(node, _N["kind"], lit(kind))
-        self.add(node, _S["name"], lit(name))
+        label = entity_label(entity)
+        self.add(node, _S["name"], zh(label))
+        if name != label:
+            self.add(node, ALT_LABEL, zh(name))
         return node
 
     def mention(self, node: str, org: str, role: str, evidence: Iterable[Evidence]) -> None:
@@ -301,7 +323,7 @@ def _describe_article(b: _Builder) -> None:
     b.add(s, A, _P["Entity"])
     b.add(s, _S["identifier"], lit(article.id))
     if article.title is not None:
-        b.add(s, _S["headline"], lit(article.title))
+        b.add(s, _S["headline"], zh(article.title))
     if article.published is not None:
         b.add(s, _S["datePublished"], published_literal(article.published))
     if article.url:
@@ -311,9 +333,9 @@ def _describe_article(b: _Builder) -> None:
         else:  # keep what the text said even when it is no IRI
             b.add(s, _N["urlText"], lit(article.url))
     if article.category:
-        b.add(s, _S["articleSection"], lit(article.category))
+        b.add(s, _S["articleSection"], zh(article.category))
     for tag in article.tags:
-        b.add(s, _S["keywords"], lit(tag))
+        b.add(s, _S["keywords"], zh(tag))
     for warning in article.warnings:
         b.add(s, _N["warning"], lit(warning))
 
@@ -337,24 +359,25 @@ def _describe_provenance(b: _Builder) -> None:
 def _describe_organizations(b: _Builder) -> None:
     article, s = b.article, b.subject
     if article.source is not None:
-        org = b.organization(article.source.name, None)
+        # a publisher is named in full: its name is its key (黑龙江日报 is one everywhere)
+        org = b.organization(article.source.name, article.source.name, None)
         b.add(s, _S["publisher"], org)
         b.mention(f"<{b.iri}/source>", org, "source", [article.source.evidence])
     for position, organization in enumerate(article.organizations, start=1):
-        org = b.organization(organization.name, organization.kind)
+        org = b.organization(organization.entity, organization.name, organization.kind)
         b.add(s, _S["about"] if organization.role == "subject" else _S["mentions"], org)
         node = f"<{b.iri}/organization/{position}>"
         b.mention(node, org, organization.role, organization.evidence)
         if organization.region:
-            b.add(node, _N["region"], lit(organization.region))
+            b.add(node, _N["region"], zh(organization.region))
 
 
 def _describe_people(b: _Builder) -> None:
     s = b.subject
     for position, person in enumerate(b.article.authors, start=1):
-        node, credit = f"<{person_iri(person.name)}>", f"<{b.iri}/credit/{position}>"
+        node, credit = f"<{person_iri(person.entity)}>", f"<{b.iri}/credit/{position}>"
         b.add(node, A, _S["Person"])
-        b.add(node, _S["name"], lit(person.name))
+        b.add(node, _S["name"], zh(person.name))
         b.add(s, ROLE_PROPERTIES[person.role], node)
         b.add(s, _N["credit"], credit)
         b.add(credit, A, _N["Credit"])
@@ -373,15 +396,20 @@ def _describe_group(
     """A group, its items and nested groups; `parent` = (parent group node, its item nodes…)."""
     node = f"<{iri}>"
     b.add(node, A, _N["MeasureGroup"])
-    b.add(node, LABEL, lit(group.label))
+    # A label newsfacts assigned ([段首小标题], 一是…四是) is to be published as nf:assignedLabel,
+    # the text's own as rdfs:label. The record cannot tell them apart yet: MeasureGroup gains
+    # `label_stated` in the measures issue; then this line becomes
+    #     b.add(node, LABEL if group.label_stated else _N["assignedLabel"], zh(group.label))
+    # (shapes.ttl already takes either, exactly one; ontology.ttl defines nf:assignedLabel).
+    b.add(node, LABEL, zh(group.label))
     b.add(node, _N["position"], integer(position))
     if group.declared_count is not None:
         b.add(node, _N["declaredCount"], integer(group.declared_count))
     b.add(node, _N["foundCount"], integer(len(group.items)))
     if group.heading is not None:
-        b.add(node, _N["heading"], lit(group.heading))
+        b.add(node, _N["heading"], zh(group.heading))
     if group.purpose is not None:
-        b.add(node, _N["purpose"], lit(group.purpose))
+        b.add(node, _N["purpose"], zh(group.purpose))
     if parent:
         b.add(node, _N["parentGroup"], parent[0])
         if group.parent_item is not None and group.parent_item < len(parent) - 1:
@@ -394,9 +422,9 @@ def _describe_group(
         items.append(item)
         b.add(node, _N["item"], item)
         b.add(item, A, _N["Measure"])
-        b.add(item, LABEL, lit(measure.name))
+        b.add(item, LABEL, zh(measure.name))
         b.add(item, _N["position"], integer(index))
-        b.add(item, _N["text"], lit(measure.text))
+        b.add(item, _N["text"], zh(measure.text))
         b.add(item, _P["wasDerivedFrom"], b.span(measure.evidence))
     for index, child in enumerate(group.children, start=1):
         _describe_group(b, child, f"{iri}.{index}", index, node, *items)
@@ -427,27 +455,15 @@ def serialize(items: Iterable[ox.Quad] | Iterable[ox.Triple], fmt: ox.RdfFormat)
     return data.decode("utf-8")
 
 
-class NQuadsExporter(Exporter):
+class NQuadsExporter(LineExporter):
     """`articles.nq`: one named graph per article, streamed (no graph held in memory)."""
 
     name: ClassVar[str] = "nquads"
     files: ClassVar[tuple[str, ...]] = ("articles.nq",)
 
-    def __init__(self, outdir: Path) -> None:
-        super().__init__(outdir)
-        self.out = AtomicFile(outdir / self.files[0])
-
-    def write(self, article: Article) -> None:
-        """Append the article's named graph."""
-        self.out.write(article_nquads(article))
-
-    def close(self) -> None:
-        """Rename into place."""
-        self.out.commit()
-
-    def abort(self) -> None:
-        """Drop the partial file."""
-        self.out.discard()
+    def render(self, article: Article) -> str:
+        """The article's named graph."""
+        return article_nquads(article)
 
 
 class _CollectingExporter(Exporter):

@@ -122,3 +122,10 @@ register(
     "csv/warnings.csv",
     description="one UTF-8 (with BOM) file per record type, the workbook's columns",
 )
+register(
+    "html",
+    "exporters.report:HtmlExporter",
+    files="report/",
+    description="an offline evidence report: every fact highlighted in its text "
+    "(`newsfacts report OUT` rebuilds it)",
+)

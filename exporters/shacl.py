@@ -15,6 +15,9 @@ from rdflib.namespace import SH
 
 from exporters.store import iter_graphs
 
+#: The fixed focus node of the graph-wide checks in schemas/shapes.ttl (nfs:ArticleGraph).
+ARTICLE_GRAPH = rdflib.URIRef("https://w3id.org/newsfacts/shapes#articleGraph")
+
 
 @dataclass(frozen=True)
 class Violation:
@@ -74,9 +77,12 @@ def validate_graph(name: str, triples: list[ox.Triple]) -> Iterator[Violation]:
         path = results.value(result, SH.resultPath)
         message = results.value(result, SH.resultMessage)
         severity = results.value(result, SH.resultSeverity)
+        focus = results.value(result, SH.focusNode)
+        if focus == ARTICLE_GRAPH:  # a graph-wide check names the node at fault as its value
+            focus = results.value(result, SH.value) or focus
         yield Violation(
             graph=name,
-            focus=str(results.value(result, SH.focusNode)),
+            focus=str(focus),
             path=str(path) if isinstance(path, rdflib.URIRef) else None,
             message=str(message) if message is not None else "violates a shape",
             severity=str(severity).rsplit("#", 1)[-1] if severity is not None else "Violation",

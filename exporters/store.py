@@ -1,31 +1,25 @@
 """Triple stores: load RDF files into the embedded Oxigraph store or a SPARQL 1.1 server; query.
 
 - Embedded: pyoxigraph on disk, created when missing, filled by `bulk_load`. Named graphs that
-  the files bring and the store already holds are dropped first, so loading an article again
-  replaces its graph instead of adding to it.
-- Endpoint: the Graph Store HTTP Protocol, one PUT per named graph (PUT replaces), sent in
-  batches over a few keep-alive connections. Credentials come from NEWSFACTS_SPARQL_USER /
-  NEWSFACTS_SPARQL_PASSWORD only and never appear in messages.
+  the files bring and the store already holds are replaced, so loading an article again
+  replaces its graph instead of adding to it. A load is all or nothing (see below).
+- A SPARQL 1.1 server: see exporters/endpoint.py (loads over the Graph Store HTTP Protocol,
+  queries over the SPARQL Protocol).
 """
 
 from __future__ import annotations
 
-import base64
-import http.client
-import json
+import fcntl
 import os
-import threading
-from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+import shutil
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from urllib.parse import SplitResult, quote, urlsplit
+from urllib.parse import unquote
 
 import pyoxigraph as ox
-
-USER_ENV = "NEWSFACTS_SPARQL_USER"
-PASSWORD_ENV = "NEWSFACTS_SPARQL_PASSWORD"  # noqa: S105 - the name of a variable, not a secret
 
 GraphName = ox.NamedNode | ox.BlankNode | ox.DefaultGraph
 
@@ -55,8 +49,46 @@ def rdf_format(path: Path) -> ox.RdfFormat:
 
 
 def iter_graphs(path: Path) -> Iterator[tuple[GraphName, list[ox.Triple]]]:
-    """Stream a file graph by graph (newsfacts writes each article's graph in one run)."""
+    """A file graph by graph, each graph whole.
+
+    newsfacts writes each article's graph in one run of lines, and such a file is streamed (one
+    graph in memory at a time). A file whose graphs come in several runs (written by another
+    tool, or concatenated) is still read whole: it is grouped in an in-memory store first.
+    """
+    if _graphs_contiguous(path):
+        yield from _stream_graphs(path)
+        return
+    grouped = ox.Store()
+    try:
+        grouped.bulk_load(path=str(path), format=rdf_format(path))
+    except SyntaxError as exc:
+        raise StoreError(f"{path}: not valid RDF: {exc}") from exc
+    default = ox.DefaultGraph()
+    names: list[GraphName] = (
+        [default] if any(grouped.quads_for_pattern(None, None, None, default)) else []
+    )
+    names.extend(sorted(grouped.named_graphs(), key=str))
+    for name in names:
+        yield name, [q.triple for q in grouped.quads_for_pattern(None, None, None, name)]
+
+
+def _graphs_contiguous(path: Path) -> bool:
+    """True when every graph of the file comes in one run of lines (a fast lenient pass)."""
     seen: set[GraphName] = set()
+    current: GraphName | None = None
+    try:
+        for quad in ox.parse(path=path, format=rdf_format(path), lenient=True):
+            if quad.graph_name != current:
+                current = quad.graph_name
+                if current in seen:
+                    return False
+                seen.add(current)
+    except SyntaxError as exc:
+        raise StoreError(f"{path}: not valid RDF: {exc}") from exc
+    return True
+
+
+def _stream_graphs(path: Path) -> Iterator[tuple[GraphName, list[ox.Triple]]]:
     current: GraphName | None = None
     triples: list[ox.Triple] = []
     try:
@@ -65,12 +97,6 @@ def iter_graphs(path: Path) -> Iterator[tuple[GraphName, list[ox.Triple]]]:
                 if current is not None:
                     yield current, triples
                 current, triples = quad.graph_name, []
-                if current in seen:
-                    raise StoreError(
-                        f"{path}: graph {current} comes in more than one run of lines; "
-                        "write each graph's quads together (as newsfacts does)"
-                    )
-                seen.add(current)
             triples.append(quad.triple)
     except SyntaxError as exc:
         raise StoreError(f"{path}: not valid RDF: {exc}") from exc
@@ -87,21 +113,81 @@ def graph_names(path: Path) -> set[GraphName]:
 
 
 # --- The embedded store --------------------------------------------------------------------
+#
+# A store folder holds generations of one pyoxigraph database and a pointer naming the current
+# one:
+#
+#     kg/CURRENT-GENERATION   "gen-000003\n"  (replaced by rename: readers see old or new)
+#     kg/gen-000003/          the database readers open
+#     kg/gen-000002/          the one before, kept so a query that opened it can finish
+#     kg/write.lock           held (flock) by the one process loading
+#
+# A load fills a new generation (a hard-linked backup of the current one, its replaced graphs
+# dropped, the files bulk-loaded) and then moves the pointer. A load killed at any point leaves
+# the pointer on the old generation; the half-built one is removed by the next load.
+
+POINTER = "CURRENT-GENERATION"
+WRITE_LOCK = "write.lock"
+GENERATION_PREFIX = "gen-"
+#: Generations kept besides the current one (for queries that opened them before a swap).
+KEPT_GENERATIONS = 1
 
 
-def open_store(directory: Path, *, read_only: bool = False) -> ox.Store:
-    """Open (and create when missing) an on-disk store; a held lock is a clear error, not a hang."""
-    if read_only and not directory.exists():
+def _generation_name(number: int) -> str:
+    return f"{GENERATION_PREFIX}{number:06d}"
+
+
+def _generation_number(name: str) -> int | None:
+    digits = name.removeprefix(GENERATION_PREFIX)
+    return int(digits) if name.startswith(GENERATION_PREFIX) and digits.isdigit() else None
+
+
+def _is_legacy(directory: Path) -> bool:
+    """A folder that is itself a database (written before stores had generations)."""
+    return (directory / "CURRENT").is_file() and not (directory / POINTER).exists()
+
+
+def current_generation(directory: Path) -> Path | None:
+    """The database folder the pointer names, or None for a store that was never loaded."""
+    if _is_legacy(directory):
+        return directory
+    try:
+        name = (directory / POINTER).read_text("ascii").strip()
+    except FileNotFoundError:
+        return None
+    if _generation_number(name) is None:
+        raise StoreError(f"store {directory}: {POINTER} names no generation ({name!r})")
+    return directory / name
+
+
+def open_store(directory: Path) -> ox.Store:
+    """Open the current generation of a store read-only (a running load does not block it)."""
+    database = current_generation(directory) if directory.is_dir() else None
+    if database is None:
         raise StoreError(f"no store at {directory}; load some files first (newsfacts load)")
     try:
-        return ox.Store.read_only(str(directory)) if read_only else ox.Store(str(directory))
+        return ox.Store.read_only(str(database))
     except OSError as exc:
-        if "lock" in str(exc).lower():
+        raise StoreError(f"cannot open store {directory}: {exc}") from exc
+
+
+@contextmanager
+def _write_lock(directory: Path) -> Iterator[None]:
+    """Hold the store's writer lock; another writer holding it is a clear error, not a hang."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        handle = (directory / WRITE_LOCK).open("a")
+    except OSError as exc:
+        raise StoreError(f"cannot write store {directory}: {exc.strerror or exc}") from exc
+    with handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
             raise StoreLockedError(
-                f"store {directory} is in use by another writer (its LOCK is held); "
+                f"store {directory} is in use by another writer (its {WRITE_LOCK} is held); "
                 "wait for that process to finish, or load into another --store"
             ) from exc
-        raise StoreError(f"cannot open store {directory}: {exc}") from exc
+        yield  # the lock goes with the file handle, also when the process is killed
 
 
 @dataclass
@@ -117,16 +203,58 @@ class LoadReport:
 
 
 def load_store(files: Sequence[Path], directory: Path) -> LoadReport:
-    """Bulk-load files into the store at `directory`, replacing the named graphs they bring."""
-    store = open_store(directory)
+    """Load files into the store at `directory`, replacing the named graphs they bring.
+
+    All or nothing: the new content is built in a new generation and made current by one
+    rename; until then every reader (and a store left by a killed load) has the old content.
+    """
     report = LoadReport(files=len(files))
+    with _write_lock(directory):
+        if _is_legacy(directory):
+            raise StoreError(
+                f"store {directory} was written by an older newsfacts (no generations); "
+                "load into a new --store folder"
+            )
+        old = current_generation(directory)
+        _remove_stale_generations(directory, old)
+        new = directory / _generation_name(_next_generation(directory))
+        try:
+            report.replaced = _build_generation(files, old, new)
+            _sync_tree(new)
+        except BaseException:
+            shutil.rmtree(new, ignore_errors=True)
+            raise
+        _point_to(directory, new)
+        _remove_stale_generations(directory, new)
+    return report
+
+
+def _build_generation(files: Sequence[Path], old: Path | None, new: Path) -> int:
+    """Fill `new` with the old content less the graphs the files bring, then the files.
+
+    Returns how many graphs of the old content the files replace."""
+    replaced = 0
+    drop: set[GraphName] = set()
+    if old is not None:
+        current = ox.Store.read_only(str(old))
+        held: set[GraphName] = set(current.named_graphs())
+        default_empty = (
+            next(current.quads_for_pattern(None, None, None, ox.DefaultGraph()), None) is None
+        )
+        names: set[GraphName] = set()
+        for path in files if held else ():
+            names |= graph_names(path)
+        replaced = len(held & names)
+        if not default_empty or not held <= names:
+            # Something is kept: start from a hard-linked snapshot (cheap; the old
+            # generation's files stay untouched) and drop what is replaced.
+            current.backup(str(new))
+            drop = held & names
+        del current
+    store = ox.Store(str(new))
     try:
-        if next(iter(store.named_graphs()), None) is not None:
-            # Only a store that already holds graphs needs the extra pass over the files.
-            names: set[GraphName] = set()
-            for path in files:
-                names |= graph_names(path)
-            report.replaced = _drop_graphs(store, names)
+        for name in drop:
+            store.remove_graph(name)
         for path in files:
             try:
                 store.bulk_load(path=str(path), format=rdf_format(path))
@@ -134,186 +262,70 @@ def load_store(files: Sequence[Path], directory: Path) -> LoadReport:
                 raise StoreError(f"{path}: not valid RDF: {exc}") from exc
         store.flush()
     finally:
-        del store  # release the lock now, not whenever the garbage collector runs
-    return report
+        del store  # release the database's own lock now, not whenever the collector runs
+    return replaced
 
 
-def _drop_graphs(store: ox.Store, names: set[GraphName]) -> int:
-    """Remove the named graphs about to be loaded again; return how many the store held."""
-    held = set(store.named_graphs())
-    default_empty = next(store.quads_for_pattern(None, None, None, ox.DefaultGraph()), None) is None
-    if default_empty and held <= names:
-        # Everything is replaced (a re-run of the same corpus): clearing is a range delete,
-        # far faster than removing graph after graph.
-        store.clear()
-        return len(held)
-    replaced = held & names
-    for name in replaced:
-        store.remove_graph(name)
-    return len(replaced)
+def _generations(directory: Path) -> dict[int, Path]:
+    found = {}
+    for entry in directory.iterdir():
+        number = _generation_number(entry.name)
+        if number is not None and entry.is_dir():
+            found[number] = entry
+    return found
+
+
+def _next_generation(directory: Path) -> int:
+    return max(_generations(directory), default=0) + 1
+
+
+def _remove_stale_generations(directory: Path, current: Path | None) -> None:
+    """Remove half-built generations and all but the newest KEPT_GENERATIONS older ones."""
+    generations = _generations(directory)
+    now = _generation_number(current.name) if current is not None else None
+    older = sorted((n for n in generations if now is not None and n < now), reverse=True)
+    keep = {now, *older[:KEPT_GENERATIONS]}
+    for number, path in generations.items():
+        if number not in keep:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _sync_tree(folder: Path) -> None:
+    """fsync every file of a new generation and its folder, so the swap never points at data
+    still in the page cache."""
+    for entry in folder.iterdir():
+        if entry.is_file():
+            fd = os.open(entry, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+    _sync_dir(folder)
+
+
+def _sync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _point_to(directory: Path, generation: Path) -> None:
+    """Make `generation` current with one atomic rename of the pointer file."""
+    partial = directory / (POINTER + ".part")
+    with partial.open("w", encoding="ascii") as handle:
+        handle.write(generation.name + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+    partial.replace(directory / POINTER)
+    _sync_dir(directory)
 
 
 def store_counts(directory: Path) -> tuple[int, int]:
     """(quads, named graphs) in a store."""
-    store = open_store(directory, read_only=True)
+    store = open_store(directory)
     return len(store), sum(1 for _ in store.named_graphs())
-
-
-# --- A SPARQL 1.1 server -------------------------------------------------------------------
-
-
-def _credentials() -> str | None:
-    """The Basic authorization header value from the environment, if set."""
-    user = os.environ.get(USER_ENV)
-    if not user:
-        return None
-    token = f"{user}:{os.environ.get(PASSWORD_ENV, '')}".encode()
-    return "Basic " + base64.b64encode(token).decode("ascii")
-
-
-def _parse_endpoint(url: str) -> SplitResult:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise StoreError(f"endpoint must be an http(s) URL, got {_redact(url)!r}")
-    if parts.username or parts.password:
-        raise StoreError(
-            f"do not put credentials in the endpoint URL; set {USER_ENV} / {PASSWORD_ENV}"
-        )
-    return parts
-
-
-def _redact(url: str) -> str:
-    parts = urlsplit(url)
-    if parts.username or parts.password:
-        host = parts.hostname or ""
-        netloc = f"***@{host}" + (f":{parts.port}" if parts.port else "")
-        return parts._replace(netloc=netloc).geturl()
-    return url
-
-
-class _Http:
-    """Keep-alive HTTP(S) connections to one server, one per thread."""
-
-    def __init__(self, url: str, timeout: float) -> None:
-        self.parts = _parse_endpoint(url)
-        self.url = url
-        self.timeout = timeout
-        self.auth = _credentials()
-        self.local = threading.local()
-
-    def _connection(self) -> http.client.HTTPConnection:
-        conn: http.client.HTTPConnection | None = getattr(self.local, "conn", None)
-        if conn is None:
-            cls = (
-                http.client.HTTPSConnection
-                if self.parts.scheme == "https"
-                else http.client.HTTPConnection
-            )
-            conn = cls(self.parts.hostname or "", self.parts.port, timeout=self.timeout)
-            self.local.conn = conn
-        return conn
-
-    def target(self, query: str = "") -> str:
-        """Path and query string for a request to the endpoint."""
-        path = self.parts.path or "/"
-        joined = "&".join(q for q in (self.parts.query, query) if q)
-        return f"{path}?{joined}" if joined else path
-
-    def request(
-        self, method: str, target: str, body: bytes, headers: dict[str, str]
-    ) -> tuple[int, str, bytes, str]:
-        """Send one request; return (status, reason, body, content type). Retries once on a
-        connection the server closed between requests."""
-        headers = dict(headers)
-        if self.auth:
-            headers["Authorization"] = self.auth
-        for attempt in (1, 2):
-            conn = self._connection()
-            try:
-                conn.request(method, target, body=body, headers=headers)
-                response = conn.getresponse()
-                data = response.read()
-            except (ConnectionError, http.client.HTTPException, OSError) as exc:
-                conn.close()
-                self.local.conn = None
-                if attempt == 2 or not isinstance(
-                    exc, (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError)
-                ):
-                    raise EndpointError(f"cannot reach {self.url}: {exc}") from exc
-                continue
-            return response.status, response.reason, data, response.getheader("Content-Type", "")
-        raise EndpointError(f"cannot reach {self.url}")  # pragma: no cover - loop always returns
-
-    def close(self) -> None:
-        """Close this thread's connection."""
-        conn = getattr(self.local, "conn", None)
-        if conn is not None:
-            conn.close()
-
-
-def _server_message(status: int, reason: str, data: bytes) -> str:
-    text = data.decode("utf-8", "replace").strip()
-    if len(text) > 500:
-        text = text[:500] + "…"
-    return f"HTTP {status} {reason}" + (f": {text}" if text else "")
-
-
-def load_endpoint(
-    files: Sequence[Path],
-    url: str,
-    *,
-    batch_size: int = 64,
-    workers: int = 4,
-    timeout: float = 60.0,
-) -> LoadReport:
-    """PUT every named graph of the files to a Graph Store endpoint, `batch_size` at a time."""
-    http_ = _Http(url, timeout)
-    report = LoadReport(files=len(files))
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        for batch in _batches(_all_graphs(files), batch_size):
-            for graph, count in pool.map(lambda item: _put_graph(http_, *item), batch):
-                report.graphs += 1
-                report.quads += count
-                report.requests += 1
-                if graph is None:
-                    report.notes.append("default-graph triples were added (POST), not replaced")
-    return report
-
-
-def _all_graphs(files: Iterable[Path]) -> Iterator[tuple[GraphName, list[ox.Triple]]]:
-    for path in files:
-        yield from iter_graphs(path)
-
-
-def _batches(
-    items: Iterator[tuple[GraphName, list[ox.Triple]]], size: int
-) -> Iterator[list[tuple[GraphName, list[ox.Triple]]]]:
-    batch: list[tuple[GraphName, list[ox.Triple]]] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
-def _put_graph(http_: _Http, graph: GraphName, triples: list[ox.Triple]) -> tuple[str | None, int]:
-    body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
-    headers = {"Content-Type": "application/n-triples"}
-    if isinstance(graph, ox.NamedNode):
-        name = graph.value
-        method, target = "PUT", http_.target("graph=" + quote(name, safe=""))
-    elif isinstance(graph, ox.DefaultGraph):
-        # PUT on the default graph would wipe what others put there: add instead.
-        method, target, name = "POST", http_.target("default"), None
-    else:
-        raise EndpointError(f"blank-node graph names cannot be addressed over HTTP: {graph}")
-    status, reason, data, _ = http_.request(method, target, body, headers)
-    if status >= 300:
-        where = f"graph <{name}>" if name else "the default graph"
-        raise EndpointError(f"{method} {where} failed: {_server_message(status, reason, data)}")
-    return name, len(triples)
 
 
 # --- Queries -------------------------------------------------------------------------------
@@ -321,10 +333,22 @@ def _put_graph(http_: _Http, graph: GraphName, triples: list[ox.Triple]) -> tupl
 
 @dataclass
 class QueryResult:
-    """A result table: variable names and rows of values (None when unbound)."""
+    """A result table: variable names and rows of values (None when unbound).
+
+    `iris` marks the cells that are IRIs (for display: decoded unless asked for raw)."""
 
     variables: list[str]
     rows: list[list[str | None]]
+    iris: list[list[bool]] = field(default_factory=list)
+
+    def display_rows(self, *, raw: bool = False) -> list[list[str | None]]:
+        """The rows for people: IRIs percent-decoded (…/organization/绥化学院), unless `raw`."""
+        if raw or not self.iris:
+            return self.rows
+        return [
+            [unquote(v) if v is not None and iri else v for v, iri in zip(row, marks, strict=True)]
+            for row, marks in zip(self.rows, self.iris, strict=True)
+        ]
 
 
 def bundled_queries() -> dict[str, str]:
@@ -360,7 +384,8 @@ def resolve_query(arg: str) -> str:
     )
 
 
-def _term(term: object) -> str | None:
+def term_cell(term: object) -> str | None:
+    """A result cell: an IRI's or literal's value (without tag or datatype), None if unbound."""
     if term is None:
         return None
     if isinstance(term, (ox.NamedNode, ox.Literal)):
@@ -370,51 +395,22 @@ def _term(term: object) -> str | None:
 
 def query_store(directory: Path, text: str) -> QueryResult:
     """Run a query against the embedded store (read-only: a running load does not block it)."""
-    store = open_store(directory, read_only=True)
+    store = open_store(directory)
     try:
         result = store.query(text)
     except SyntaxError as exc:
         raise StoreError(f"SPARQL syntax error: {exc}") from exc
     if isinstance(result, ox.QuerySolutions):
         names = [v.value for v in result.variables]
-        return QueryResult(names, [[_term(s[name]) for name in names] for s in result])
+        rows, iris = [], []
+        for solution in result:
+            terms = [solution[name] for name in names]
+            rows.append([term_cell(t) for t in terms])
+            iris.append([isinstance(t, ox.NamedNode) for t in terms])
+        return QueryResult(names, rows, iris)
     if isinstance(result, ox.QueryBoolean):
         return QueryResult(["result"], [[str(bool(result)).lower()]])
     return QueryResult(
         ["subject", "predicate", "object"],
-        [[_term(t.subject), _term(t.predicate), _term(t.object)] for t in result],
+        [[term_cell(t.subject), term_cell(t.predicate), term_cell(t.object)] for t in result],
     )
-
-
-def query_endpoint(url: str, text: str, *, timeout: float = 60.0) -> QueryResult:
-    """Run a query against a SPARQL 1.1 query endpoint (SPARQL Protocol, POST)."""
-    http_ = _Http(url, timeout)
-    try:
-        status, reason, data, content_type = http_.request(
-            "POST",
-            http_.target(),
-            text.encode("utf-8"),
-            {
-                "Content-Type": "application/sparql-query; charset=utf-8",
-                "Accept": "application/sparql-results+json, application/n-triples;q=0.9",
-            },
-        )
-    finally:
-        http_.close()
-    if status >= 300:
-        raise EndpointError(f"query failed: {_server_message(status, reason, data)}")
-    if "n-triples" in content_type:
-        triples = ox.parse(data, format=ox.RdfFormat.N_TRIPLES)
-        return QueryResult(
-            ["subject", "predicate", "object"],
-            [[_term(t.subject), _term(t.predicate), _term(t.object)] for t in triples],
-        )
-    payload = json.loads(data)
-    if "boolean" in payload:
-        return QueryResult(["result"], [[str(bool(payload["boolean"])).lower()]])
-    names = list(payload["head"]["vars"])
-    rows = [
-        [binding[n]["value"] if n in binding else None for n in names]
-        for binding in payload["results"]["bindings"]
-    ]
-    return QueryResult(names, rows)

@@ -18,7 +18,7 @@ from typing import cast, get_args
 
 from extractor import rules
 from extractor.document import Document
-from extractor.names import is_cjk, is_name, split_names
+from extractor.names import CREDIT_MIN_SCORE, MIN_SCORE, is_cjk, is_name, split_names
 from schemas import Evidence, Person, Role
 
 #: How many paragraphs at the end may close with a parenthesised credit.
@@ -80,6 +80,13 @@ def field_value_end(text: str, start: int) -> int:
     stop = label.start() if label else len(text)
     end = FIELD_END.search(text, start, stop)
     return end.start() if end else stop
+
+
+def credits_someone(line: str) -> bool:
+    """The line, closing an article, credits someone (the check of the `roles` group)."""
+    body = "东湖街道召开会议，部署下一阶段的重点工作，要求各社区认真落实各项任务。"
+    doc = Document(path="check.md", text="", encoding="utf-8", kind="post", paragraphs=[body, line])
+    return bool(extract_authors(doc))
 
 
 def _role_of(word: str) -> Role | None:
@@ -155,20 +162,28 @@ def _paren_credits(text: str, index: int, count: int) -> Iterator[Found]:
 
 
 def _plain_credit(text: str, index: int) -> Iterator[Found]:
-    for pattern in rules.patterns("authors", "plain_credit_head"):
+    for pattern in (
+        *rules.patterns("authors", "plain_credit_head"),
+        *rules.patterns("authors", "byline_head"),
+    ):
         match = pattern.match(text)
         if match:
             yield from _credit(text, *match.span("credit"), index, bare_ok=False)
 
 
 def _credit(text: str, start: int, end: int, index: int, *, bare_ok: bool) -> Iterator[Found]:
-    """Names in a credit: role words switch the role; one token that is no name voids it."""
+    """Names in a credit: role words switch the role. A token that is no name (a unit, a
+    medium, a skipped credit such as 校对) is passed over; without a role word, a credit
+    holding more such tokens than names is a remark in parentheses, not a credit."""
     role: Role = "author"
     closing = set(rules.strings("authors", "closing_words"))
     found: list[Found] = []
     saw_role = False
     tokens = list(_tokens(text, start, end))
+    # a credit closed by 摄 (赵刚 钱明 摄) says names come before it, like a role word
+    saw_role = any(text[s:e].startswith("摄") and text[s:e] in closing for s, e in tokens)
     group = 0  # where the names of the current role start in `found`
+    read = unread = 0
     for position, (first_start, tok_end) in enumerate(tokens):
         tok_start = first_start
         token = text[tok_start:tok_end]
@@ -188,11 +203,13 @@ def _credit(text: str, start: int, end: int, index: int, *, bare_ok: bool) -> It
             tok_start += len(token) - len(rest)
         if _role_of(text[tok_start:tok_end]) is not None:  # 文/图 after the names closes the credit
             continue
-        names = _token_names(text, tok_start, tok_end, first=position == 0)
+        names = _token_names(text, tok_start, tok_end, first=position == 0, saw_role=saw_role)
         if names is None:
-            return
+            unread += 1
+            continue
+        read += 1
         found.extend(Found(n, role, index, s, e) for n, s, e in names)
-    if saw_role or bare_ok:
+    if saw_role or (bare_ok and unread <= read and not (unread and read == 1 and not found)):
         yield from found
 
 
@@ -209,31 +226,34 @@ def _leading_role(token: str) -> tuple[str | None, str]:
 
 
 def _token_names(
-    text: str, start: int, end: int, *, first: bool
+    text: str, start: int, end: int, *, first: bool, saw_role: bool = False
 ) -> list[tuple[str, int, int]] | None:
-    """Names of one token; a leading unit (天星镇王玉林) is skipped. None: not names."""
+    """Names of one token; a leading unit (天星镇王玉林) is skipped. None: not names.
+    After a role word names are expected, so a less name-like token still reads as one."""
     token = _squeeze(text[start:end])
-    spans = split_names(token)
-    if spans is not None:
-        return [
-            (f.name, f.start, f.end)
-            for f in _found(text, start, end, spans, role="author", index=0)
-        ]
-    if first and " " not in text[start:end]:
+    floor = CREDIT_MIN_SCORE if saw_role else MIN_SCORE
+    if " " not in text[start:end]:
+        # a unit or medium before the names is read first: 天星镇王玉林, 新华网李强
         for cut in range(len(token) - 2, 2, -1):
-            if _is_unit(token[:cut]):
-                rest = split_names(token[cut:])
+            if is_unit(token[:cut]):
+                rest = split_names(token[cut:], floor)
                 if rest is not None:
                     return [
                         (token[cut + s : cut + e], start + cut + s, start + cut + e)
                         for s, e in rest
                     ]
-        if _is_unit(token):
-            return []
+    spans = split_names(token, floor)
+    if spans is not None:
+        return [
+            (f.name, f.start, f.end)
+            for f in _found(text, start, end, spans, role="author", index=0)
+        ]
+    if first and " " not in text[start:end] and is_unit(token):
+        return []
     return None
 
 
-def _is_unit(token: str) -> bool:
+def is_unit(token: str) -> bool:
     """A unit credited before the names (泰兴市供电公司, 黑虎庙镇): it ends like an organization."""
     suffixes = rules.strings("organizations", "unit_suffixes")
     return len(token) >= 3 and token.endswith(suffixes)
@@ -273,8 +293,8 @@ def _names_in(text: str, start: int, end: int, role: Role, index: int) -> Iterat
             if not rest:
                 continue
             token = rest
-        spans = split_names(_squeeze(token))
-        if spans is None:
+        spans = split_names(_squeeze(token), CREDIT_MIN_SCORE)
+        if spans is None or is_unit(token):
             return
         yield from _found(text, tok_end - len(token), tok_end, spans, role=role, index=index)
 

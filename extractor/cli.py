@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import traceback
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 
 import click
 from rich.console import Console
 from rich.table import Table
-from rich.tree import Tree
 
 from exporters import REGISTRY, UnknownFormatError, known_formats, resolve
+from exporters.tables import DEFAULT_LANG, LANG_ENV, LANGS
 from extractor import __version__
 from extractor.batch import (
     ARTICLES,
@@ -31,7 +33,7 @@ from extractor.evaluate import Report, evaluate, regressions
 from extractor.pipeline import extract_article
 from extractor.progress import BatchProgress, print_summary
 from extractor.remote import MissingExtraError, is_url
-from schemas import Article, MeasureGroup
+from extractor.view import article_header, measure_tree, plural, print_evidence
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 EXIT_INTERRUPTED = 130
@@ -70,14 +72,36 @@ def _input_paths(
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="newsfacts")
-def cli() -> None:
+@click.option(
+    "--lang",
+    type=click.Choice(LANGS),
+    default=None,
+    help=f"Language of the workbook's and CSV files' headers and sheet names (default: "
+    f"${LANG_ENV}, else {DEFAULT_LANG}). Give it before the command: newsfacts --lang en extract …",
+)
+@click.pass_context
+def cli(ctx: click.Context, lang: str | None) -> None:
     """newsfacts: Chinese news articles -> typed, traceable facts.
 
     \b
     Examples:
       newsfacts extract samples -o out          # every post under samples/ -> out/articles.jsonl
       newsfacts show samples/2021-12-22-NW202112222222391066.md
+      newsfacts --lang en extract samples -o out --format xlsx   # English headers
     """
+    if lang is not None:
+        # The exporters read it when they open (however a command builds them); put back
+        # when the command ends, so main() called twice in one process starts afresh.
+        before = os.environ.get(LANG_ENV)
+        os.environ[LANG_ENV] = lang
+        ctx.call_on_close(partial(_restore_env, LANG_ENV, before))
+
+
+def _restore_env(name: str, value: str | None) -> None:
+    if value is None:
+        os.environ.pop(name, None)
+    else:
+        os.environ[name] = value
 
 
 @cli.command()
@@ -226,20 +250,29 @@ def _load_run_into_store(outdir: Path, store_dir: Path, err: Console) -> None:
     except StoreError as exc:
         raise click.ClickException(str(exc)) from exc
     err.print(
-        f"store {store_dir}: {quads} quads in {graphs} named graphs"
-        f" ({report.replaced} graphs replaced)"
+        f"store {store_dir}: {quads} quads in {plural(graphs, 'named graph')}"
+        f" ({plural(report.replaced, 'graph')} replaced)"
     )
 
 
 @cli.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the record as JSON instead of a tree.")
-def show(file: Path, as_json: bool) -> None:
-    """Print one article's record as a tree: title, date, source, people, measure tree, warnings.
+@click.option(
+    "--evidence",
+    is_flag=True,
+    help="Also print every fact with the sentence it was found in, the span highlighted.",
+)
+def show(file: Path, as_json: bool, evidence: bool) -> None:
+    """Print one article: a header (title, date, source, subject, people, counts), then its
+    measure tree and warnings; on a terminal, long output goes through a pager.
+
+    Paragraph numbers (¶) count from 0, as in the JSON.
 
     \b
-    Example:
+    Examples:
       newsfacts show samples/2021-12-22-NW202112222222391066.md
+      newsfacts show samples/2021-12-22-NW202112222222391066.md --evidence
     """
     try:
         article = extract_article(file.name, file.read_bytes())
@@ -248,7 +281,19 @@ def show(file: Path, as_json: bool) -> None:
     if as_json:
         click.echo(article.model_dump_json(indent=2))
         return
-    Console(highlight=False).print(article_tree(article))
+    console = Console(highlight=False)
+    with console.capture() as captured:
+        for line in article_header(article):
+            console.print(line, soft_wrap=True)  # never cut: a long line wraps on the screen
+        console.print(measure_tree(article))
+        if evidence:
+            print_evidence(console, article)
+    text = captured.get()
+    if console.is_terminal and text.count("\n") > console.height:
+        os.environ.setdefault("LESS", "-R")  # less shows the colours instead of their codes
+        click.echo_via_pager(text, color=True)
+    else:
+        click.echo(text, nl=False, color=console.is_terminal)
 
 
 @cli.command(name="eval")
@@ -331,42 +376,6 @@ def formats() -> None:
         click.echo(f"{entry.name}{aliases}: {entry.files} — {entry.description}")
 
 
-def article_tree(article: Article) -> Tree:
-    """A rich Tree of the record's fields, for `show`."""
-    tree = Tree(f"[bold]{article.title or '(no title)'}[/bold]  id={article.id}")
-    tree.add(f"published: {article.published or '—'}")
-    tree.add(f"url: {article.url or '—'}")
-    tree.add(f"category: {article.category or '—'}   tags: {', '.join(article.tags) or '—'}")
-    tree.add(f"source: {article.source.name if article.source else '—'}")
-    orgs = tree.add(f"organizations ({len(article.organizations)})")
-    for org in article.organizations:
-        region = f", {org.region}" if org.region else ""
-        orgs.add(f"{org.name} \\[{org.role}, {org.kind}{region}]")  # \\[: rich markup
-    people = tree.add(f"people ({len(article.authors)})")
-    for person in article.authors:
-        people.add(f"{person.name} \\[{person.role}]")
-    groups = tree.add(f"measure groups ({len(article.measure_groups)})")
-    for group in article.measure_groups:
-        _add_group(groups, group)
-    warnings = tree.add(f"warnings ({len(article.warnings)})")
-    for warning in article.warnings:
-        warnings.add(f"[yellow]{warning}[/yellow]")
-    tree.add(f"paragraphs: {len(article.paragraphs)}")
-    return tree
-
-
-def _add_group(parent: Tree, group: MeasureGroup) -> None:
-    declared = "?" if group.declared_count is None else str(group.declared_count)
-    node = parent.add(f"[bold]{group.label}[/bold]  declared {declared}, found {len(group.items)}")
-    children = {child.parent_item: child for child in group.children}
-    for index, item in enumerate(group.items):
-        item_node = node.add(item.name)
-        if index in children:
-            _add_group(item_node, children.pop(index))
-    for child in children.values():
-        _add_group(node, child)
-
-
 @cli.command(name="export")
 @click.argument("log", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
@@ -402,6 +411,31 @@ def export_command(log: Path, formats: list[str], outdir: Path | None) -> None:
     for exporter in exporters:
         for name in exporter.files:
             click.echo(str(target / name))
+
+
+@cli.command(name="report")
+@click.argument("outdir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+def report_command(outdir: Path) -> None:
+    """Write OUTDIR/report/, an offline HTML report of a run: every fact highlighted in its text.
+
+    Reads OUTDIR/articles.jsonl and OUTDIR/manifest.jsonl (as `extract` leaves them); the
+    same as `extract --format html`. Open OUTDIR/report/index.html in a browser: an
+    overview, an index to filter and sort, one page per article.
+
+    \b
+    Example:
+      newsfacts extract samples -o out && newsfacts report out
+    """
+    log = outdir / ARTICLES
+    if not log.exists():
+        raise click.UsageError(f"no {ARTICLES} in {outdir}: run `newsfacts extract … -o {outdir}`")
+    try:
+        exporters = export_log(log, outdir, ["html"])
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    for exporter in exporters:
+        for name in exporter.files:
+            click.echo(str(outdir / name))
 
 
 def _one_target(store_dir: Path | None, endpoint: str | None) -> None:
@@ -451,10 +485,11 @@ def load(
     \b
     Examples:
       newsfacts load out/articles.nq --store out/kg
-      NEWSFACTS_SPARQL_USER=me NEWSFACTS_SPARQL_PASSWORD=… \
+      NEWSFACTS_SPARQL_USER=me NEWSFACTS_SPARQL_PASSWORD=… \\
         newsfacts load out/articles.nq --endpoint http://localhost:7878/store
     """
-    from exporters.store import StoreError, load_endpoint, load_store, store_counts  # noqa: PLC0415
+    from exporters.endpoint import load_endpoint, plain_http_warning  # noqa: PLC0415
+    from exporters.store import StoreError, load_store, store_counts  # noqa: PLC0415
 
     _one_target(store_dir, endpoint)
     try:
@@ -462,20 +497,32 @@ def load(
             report = load_store(list(files), store_dir)
             quads, graphs = store_counts(store_dir)
             click.echo(
-                f"{report.files} files -> {store_dir}: {quads} quads in {graphs} named graphs"
-                f" ({report.replaced} graphs replaced)"
+                f"{plural(report.files, 'file')} -> {store_dir}: {quads} quads in "
+                f"{plural(graphs, 'named graph')} ({plural(report.replaced, 'graph')} replaced)"
             )
         else:
             assert endpoint is not None  # noqa: S101 - _one_target checked it
+            _warn(plain_http_warning(endpoint))
             report = load_endpoint(list(files), endpoint, batch_size=batch_size, workers=workers)
+            retried = (
+                f", {report.requests - report.graphs} retried"
+                if report.requests > report.graphs
+                else ""
+            )
             click.echo(
-                f"{report.files} files -> {endpoint}: {report.graphs} graphs, "
-                f"{report.quads} triples in {report.requests} requests"
+                f"{plural(report.files, 'file')} -> {endpoint}: "
+                f"{plural(report.graphs, 'graph')}, {report.quads} triples in "
+                f"{report.requests} requests{retried}"
             )
             for note in dict.fromkeys(report.notes):
                 click.echo(f"note: {note}", err=True)
     except StoreError as exc:
         raise click.ClickException(str(exc)) from exc
+
+
+def _warn(message: str | None) -> None:
+    if message:
+        click.echo(f"warning: {message}", err=True)
 
 
 @cli.command()
@@ -496,12 +543,16 @@ def load(
     help="How to print the results.",
 )
 @click.option("--list", "list_queries", is_flag=True, help="List the bundled queries and exit.")
-def query(
+@click.option(
+    "--raw", is_flag=True, help="Print IRIs as they are (percent-encoded), not decoded for reading."
+)
+def query(  # noqa: PLR0917 - click passes each option as an argument
     query_arg: str | None,
     store_dir: Path | None,
     endpoint: str | None,
     output_format: str,
     list_queries: bool,
+    raw: bool,
 ) -> None:
     """Run a SPARQL query: a bundled query's name, a .rq file, or the query text.
 
@@ -512,11 +563,11 @@ def query(
       newsfacts query measures-per-organization --store out/kg
       newsfacts query my.rq --endpoint http://localhost:7878/query --output csv
     """
+    from exporters.endpoint import plain_http_warning, query_endpoint  # noqa: PLC0415
     from exporters.store import (  # noqa: PLC0415
         StoreError,
         bundled_queries,
         describe_query,
-        query_endpoint,
         query_store,
         resolve_query,
     )
@@ -534,10 +585,11 @@ def query(
             result = query_store(store_dir, text)
         else:
             assert endpoint is not None  # noqa: S101 - _one_target checked it
+            _warn(plain_http_warning(endpoint))
             result = query_endpoint(endpoint, text)
     except StoreError as exc:
         raise click.ClickException(str(exc)) from exc
-    _print_result(result.variables, result.rows, output_format)
+    _print_result(result.variables, result.display_rows(raw=raw), output_format)
 
 
 def _print_result(variables: list[str], rows: list[list[str | None]], output_format: str) -> None:
@@ -582,16 +634,24 @@ def validate(files: tuple[Path, ...]) -> None:
     for path in files:
         try:
             report = validate_file(path)
-        except StoreError as exc:
-            raise click.ClickException(str(exc)) from exc
+        except StoreError as exc:  # one bad file is named; the others are still checked
+            click.echo(f"error: {exc}", err=True)
+            failed = True
+            continue
         for violation in report.violations:
             click.echo(violation.line())
-        if report.conforms:
-            click.echo(f"{path}: conforms to schemas/shapes.ttl ({report.graphs} graphs)")
+        if report.graphs == 0:
+            failed = True
+            click.echo(
+                f"error: {path}: no graph to validate (an empty or triple-less file)", err=True
+            )
+        elif report.conforms:
+            click.echo(f"{path}: conforms to schemas/shapes.ttl ({plural(report.graphs, 'graph')})")
         else:
             failed = True
             click.echo(
-                f"{path}: {len(report.violations)} violations in {report.graphs} graphs", err=True
+                f"{path}: {len(report.violations)} violations in {plural(report.graphs, 'graph')}",
+                err=True,
             )
     if failed:
         raise SystemExit(EXIT_FAILED)

@@ -119,7 +119,8 @@ def _referred(name: str, named: dict[str, str]) -> str | None:
 
 @lru_cache(maxsize=16_384)  # pure; each name is asked twice per article, and names recur
 def _qualified(name: str, region: str | None) -> str | None:
-    """The name with its place made whole (市委 -> 江川省白沙市委), or None without a place."""
+    """The name with its place made whole and unambiguous (市委 -> 白沙市委, or 江川省白沙市委
+    where two 白沙市 exist), or None when no place qualifies it."""
     chain = _chain(region) if region else ()
     level = level_of(name)
     if level is not None:
@@ -127,29 +128,48 @@ def _qualified(name: str, region: str | None) -> str | None:
         place = next((p for p in chain if p.level == index), None)
         if place is None:
             return None
-        return regions.full_name(place) + name[len(word) :]
+        return _unique_name(place) + name[len(word) :]
     for size in range(min(len(name), regions.table().max_name), 1, -1):
-        places = regions.table().by_name.get(name[:size])
+        written = name[:size]
+        places = regions.table().by_name.get(written)
         if not places:
             continue
         inside = [p for p in places if p in chain]
         # Outside the article's places only a full, unique name counts: a bare short form
         # (友谊, 安定) opens many names that are no place's (北京友谊医院).
-        whole = [p for p in places if p.name == name[:size]]
+        whole = [p for p in places if p.name == written]
         chosen = inside[0] if inside else (whole[0] if len(whole) == 1 else None)
         if chosen is None:
             return None
-        above = "".join(p.name for p in regions.parents(chosen)[:-1])
-        if _keeps_level(name[:size], chosen):  # 红河州民政局 is the 红河…自治州's 民政局
-            return above + chosen.name + name[size:]
+        unique = _unique_name(chosen)
+        above = unique[: len(unique) - len(chosen.name)]
+        if _keeps_level(written, chosen):  # 红河州民政局 is the 红河…自治州's 民政局
+            return unique + name[size:]
+        if written != chosen.name and len(places) > 1:  # a short name several places share
+            return above + chosen.name + name[size:] if above else None
         return above + name  # a bare short name is part of a proper name (白沙学院)
     return None
+
+
+@cache
+def _unique_name(place: regions.Place) -> str:
+    """The place's name with as many divisions above it as make it one of a kind (白沙市, or
+    江川省白沙市 where two provinces have a 白沙市)."""
+    chain = regions.parents(place)
+    namesakes = [p for p in regions.table().by_name.get(place.name, ()) if p.name == place.name]
+    for depth in range(1, len(chain) + 1):
+        tail = [p.name for p in chain[-depth:]]
+        alike = [p for p in namesakes if [a.name for a in regions.parents(p)[-depth:]] == tail]
+        if len(alike) <= 1:
+            return "".join(tail)
+    return regions.full_name(place)
 
 
 def _keeps_level(written: str, place: regions.Place) -> bool:
     """A short name that keeps its level word (红河州 for 红河哈尼族彝族自治州)."""
     words = _level_words().get(LEVEL_NAMES[place.level], ())
-    return written != place.name and written.endswith(words)
+    # 滁州 (of 滁州市) ends in 州 too, but is the start of the full name, not a short form
+    return not place.name.startswith(written) and written.endswith(words)
 
 
 def level_of(name: str) -> tuple[str, int] | None:

@@ -12,13 +12,23 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
+from extractor import regions
 from extractor.pipeline import extract_article
 from schemas import AUTHOR_ROLES, Article, MeasureGroup
 
-FIELDS = ("organizations", "authors", "source", "groups", "items", "declared_counts")
+FIELDS = (
+    "organizations",
+    "organizations_strict",
+    "authors",
+    "source",
+    "groups",
+    "items",
+    "declared_counts",
+)
 GOLD_SUFFIX = ".gold.json"
 #: Prefix matches need this many characters in the shorter string (README: "at least 4").
 MIN_PREFIX = 4
@@ -48,6 +58,44 @@ def contains_match(gold: str, found: str) -> bool:
     """Equal, or one contains the other (>= 2 chars)."""
     short, long = sorted((gold, found), key=len)
     return len(short) >= MIN_CONTAINED and short in long
+
+
+#: Strict organization match (README "How gold is scored"): the longer may be the shorter
+#: with a place before it, the place ending in one of these ...
+PLACE_ENDINGS = ("自治区", "街道", "省", "市", "县", "区", "州", "盟", "旗", "镇", "乡")
+#: ... or the shorter followed by its governing body.
+GOVERNING_BODIES = ("人民政府", "办事处", "党委", "党组", "政府", "办")
+GOVERNING_COMMITTEE = re.compile("[省市州盟县区旗镇乡]委")
+
+
+def strict_match(gold: str, found: str) -> bool:
+    """Equal; or the longer is a place + the shorter (陕西省紫阳县 ~ 紫阳县, 江苏新沂市供电公司 ~
+    新沂市供电公司); or the shorter + its governing body (官埠桥镇 ~ 官埠桥镇党委)."""
+    if gold == found:
+        return True
+    short, long = sorted((gold, found), key=len)
+    if not short:
+        return False
+    if long.endswith(short):
+        place = long[: -len(short)]
+        return place.endswith(PLACE_ENDINGS) or place in _province_short_names()
+    if long.startswith(short):
+        body = long[len(short) :]
+        # 东岭县 ~ 东岭县委: the committee of the place the shorter names
+        committee = short[-1:] + body if body == "委" else body
+        return body in GOVERNING_BODIES or bool(GOVERNING_COMMITTEE.fullmatch(committee))
+    return False
+
+
+@cache
+def _province_short_names() -> frozenset[str]:
+    table = regions.table()
+    return frozenset(
+        short
+        for place in table.by_code.values()
+        if place.level == 0
+        for short in regions.short_names(place)
+    )
 
 
 def exact_match(gold: str, found: str) -> bool:
@@ -128,7 +176,10 @@ MARKER_ONLY = re.compile(r"^[（(]?[一二三四五六七八九十\d]+[)）、.�
 
 
 def own_label(label: str) -> bool:
-    """A label the text states (gold-assigned ones contain …, start with [, or are a marker)."""
+    """A gold label the text states (assigned ones contain …, start with [, or are a marker).
+
+    Gold files carry no `label_stated`; extracted groups do, and are read by it.
+    """
     return "…" not in label and not label.startswith("[") and not MARKER_ONLY.match(label)
 
 
@@ -137,16 +188,18 @@ def score_article(article: Article, gold: dict[str, Any]) -> dict[str, Score]:
     gold_groups = list(_gold_groups(gold.get("measure_groups", [])))
     found_groups = list(_found_groups(article.measure_groups))
     labelled = [g for g in gold_groups if own_label(g["label"])]
-    counted = [g for g in found_groups if g.declared_count is not None]
+    stated = [g for g in found_groups if g.label_stated]  # the record says so: no parsing
+    counted = [g for g in stated if g.declared_count is not None]
     subjects = [o.name for o in article.organizations if o.role == "subject"]
     credited = [p.name for p in article.authors if p.role in AUTHOR_ROLES]
     gold_source = [gold["source"]] if gold.get("source") else []
     found_source = [article.source.name] if article.source else []
     return {
         "organizations": match(gold.get("organizations", []), subjects, contains_match),
+        "organizations_strict": match(gold.get("organizations", []), subjects, strict_match),
         "authors": match(gold.get("authors", []), credited, exact_match),
         "source": match(gold_source, found_source, exact_match),
-        "groups": match([g["label"] for g in labelled], [g.label for g in counted], prefix_match),
+        "groups": match([g["label"] for g in labelled], [g.label for g in stated], prefix_match),
         "items": match(
             [i for g in gold_groups for i in g["items"]],
             [i.name for g in found_groups for i in g.items],

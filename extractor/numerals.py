@@ -13,6 +13,8 @@ from extractor import rules
 NUMERAL_RUN = re.compile(r"[零一二两三四五六七八九十百千万]+|\d+")
 #: A count above this is no enumeration (19个部委办局, 百万): a label counting parts stays small.
 MAX_COUNT = 12
+#: Place values: a Chinese numeral of several characters has one (十二, 二十, 一百).
+PLACE_VALUES = frozenset("十百千万")
 #: Classifiers after which a numeral is the head itself: “五个一” counts five.
 CLASSIFIERS = frozenset("个项种条大类点")
 
@@ -22,6 +24,9 @@ def to_int(word: str) -> int | None:
     """A numeral word as an int (三→3, 两→2, 12→12); None when it is not a number."""
     if word.isascii() and word.isdigit():
         return int(word)
+    if len(word) > 1 and not PLACE_VALUES.intersection(word):
+        return None  # 一一, 三三: digits side by side are a code, not a number
+
     try:
         value = cn2an.cn2an(word, "normal")
     except (ValueError, KeyError, IndexError):
@@ -38,23 +43,26 @@ def label_parts(label: str) -> list[tuple[int, str]] | None:
     runs = list(NUMERAL_RUN.finditer(label))
     if not runs or runs[0].start() != 0:
         return None
-    last = runs[-1]
-    if (
-        len(runs) > 1
-        and last.end() == len(label)
-        and len(last.group()) == 1  # 五个一, but not 十大百万
-        and label[last.start() - 1] in CLASSIFIERS
-    ):
-        runs.pop()  # the final numeral is the head
+    # 一 right after a classifier is part of the head: 五个一 counts five, 三个一批 three
+    # (N个一X declares N). A longer numeral there (十大百万) is no head.
+    runs = [
+        run
+        for i, run in enumerate(runs)
+        if not (i and run.group() == "一" and label[run.start() - 1] in CLASSIFIERS)
+    ]
     parts = []
     for i, run in enumerate(runs):
         end = runs[i + 1].start() if i + 1 < len(runs) else len(label)
         head = label[run.end() : end]
         count = to_int(run.group())
-        if not head or count is None or not 0 < count <= MAX_COUNT:
-            return None
+        if not head or count is None or not 0 < count <= MAX_COUNT or not _is_han(head[0]):
+            return None  # 4K+5G: a head is words, not letters or signs
         parts.append((count, head))
     return parts
+
+
+def _is_han(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
 
 
 def label_count(label: str) -> int | None:

@@ -106,6 +106,11 @@ class BatchProgress:
         )
 
 
+def _duration(seconds: float) -> str:
+    """`1.7 s` under a minute, else `0:02:05` (never both)."""
+    return f"{seconds:.1f} s" if seconds < 60 else _clock(seconds)
+
+
 def _clock(seconds: float) -> str:
     whole = max(0, round(seconds))
     return f"{whole // 3600}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
@@ -117,14 +122,15 @@ def print_summary(summary: Summary, console: Console | TextIO) -> None:
     rate = extracted / summary.seconds if summary.seconds > 0 else 0.0
     reused = f" ({summary.reused} kept from the log)" if summary.reused else ""
     lines = [
-        f"{summary.total} files{reused}: {summary.ok} ok, {summary.failed} failed, "
+        f"{summary.total} file{'' if summary.total == 1 else 's'}{reused}: {summary.ok} ok, "
+        f"{summary.failed} failed, "
         f"{summary.skipped} skipped",
-        f"{_clock(summary.seconds)} ({summary.seconds:.1f} s), {rate:.0f} files/s extracted",
+        f"{_duration(summary.seconds)}, {rate:.0f} files/s extracted",
         "outputs: " + ", ".join(_shown(path) for path in summary.files),
     ]
     for text in lines:
         if isinstance(console, Console):
-            console.print(text, markup=False, highlight=False)
+            console.print(text, markup=False, highlight=False, soft_wrap=True)  # no ", " line end
         else:
             console.write(text + "\n")
 

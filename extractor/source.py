@@ -82,6 +82,11 @@ def _not_sources() -> frozenset[str]:
     return frozenset(rules.strings("source", "not_sources"))
 
 
+def is_placeholder(name: str) -> bool:
+    """A name that is no publisher: 本报, 网络收录 (rules/source.yaml: not_sources)."""
+    return name in _not_sources() or name.startswith(("本报", "本站"))
+
+
 def _source(text: str, start: int, end: int, index: int | None) -> Source | None:
     """A Source for text[start:end] once trimmed, or None when it names no publisher."""
     stripped = text[start:end].strip()
@@ -90,7 +95,7 @@ def _source(text: str, start: int, end: int, index: int | None) -> Source | None
         if match:
             stripped = match.group("name").strip()
     name = stripped.strip("《》 ")
-    if len(name) < 2 or name in _not_sources() or name.startswith(("本报", "本站")):
+    if len(name) < 2 or is_placeholder(name):
         return None
     if is_name(name) or not re.search(r"[\w\u4e00-\u9fff]", name):
         return None  # 来源:陈冰 names a person (an author), not a publisher

@@ -132,6 +132,13 @@ class MeasureGroup(Record):
 
     label: str = Field(min_length=1, description="The text's own label without quotes.")
     declared_count: int | None = Field(default=None, ge=0)
+    label_stated: bool = Field(
+        default=False,
+        description=(
+            "True when the text states the label (三个保障, 四点要求); false when the label is"
+            " assigned to an unlabelled run (一是…四是, (一)…(三), [段首小标题])."
+        ),
+    )
     heading: str | None = Field(default=None, description="The sentence that states the label.")
     purpose: str | None = Field(default=None, description="The clause after the label.")
     items: list[Measure] = Field(default_factory=list)

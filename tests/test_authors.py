@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from extractor.authors import extract_authors
 from extractor.document import Document
-from extractor.names import is_name, split_names
+from extractor.names import is_name, split_names, surnames
 from extractor.organizations import extract_organizations
 from extractor.source import extract_source
 from schemas import AUTHOR_ROLES, Person
@@ -202,7 +202,7 @@ BARE = [
     # 104_nanjing
     (["刘根生", "2013年06月28日09:29 来源:南京日报", BODY], [("刘根生", "author")]),
     # constructed: glued to an outlet's name
-    (["光明日报王五", BODY], [("王五", "author")]),
+    (["光明日报王晓峰", BODY], [("王晓峰", "author")]),  # an invented, plausible name
     (["新华社 欧阳晓东", BODY], [("欧阳晓东", "author")]),
     # must not: an outlet alone
     (["东北网", BODY], []),
@@ -359,3 +359,63 @@ def test_people_organizations_source_never_raise(paragraphs: list[str]) -> None:
     if found is not None and found.evidence.paragraph is not None:
         ev = found.evidence
         assert paragraphs[ev.paragraph][ev.start : ev.end] == found.name
+
+
+# Byline forms of issue 13, each with constructed words and a no_match twin beside it.
+BYLINE_FORMS = [
+    # dateline, then the credit in brackets
+    (["新华社北京5月3日电(记者 董立新 钱明)" + BODY, BODY], [("董立新", "reporter"), ("钱明", "reporter")]),
+    (["新华社北京5月3日电 东湖街道召开会议(现场 照片)" + BODY, BODY], []),
+    (["东方网5月3日10时讯(通讯员 孙立)" + BODY, BODY], [("孙立", "correspondent")]),
+    (["东方网5月3日10时讯(消息 一则)" + BODY, BODY], []),
+    # several photographers before 摄
+    ([BODY, "图为学生们在上课。 赵刚 钱明 摄"], [("赵刚", "photographer"), ("钱明", "photographer")]),
+    ([BODY, "图为学生们在上课。 石油 马上 摄"], []),
+    # a colon after the role word
+    (["本报讯(通讯员:孙立 钱明)" + BODY, BODY], [("孙立", "correspondent"), ("钱明", "correspondent")]),
+    (["本报讯(通讯员:暂无)" + BODY, BODY], []),
+    # reporter and correspondent, either order
+    (["本报讯(记者 董立新 通讯员 孙立)" + BODY, BODY], [("董立新", "reporter"), ("孙立", "correspondent")]),
+    (["本报讯(通讯员 孙立 记者 董立新)" + BODY, BODY], [("孙立", "correspondent"), ("董立新", "reporter")]),
+    # a padded name
+    (["本报讯(记者 张 伟)" + BODY, BODY], [("张伟", "reporter")]),
+    (["本报讯(记者 时 间)" + BODY, BODY], []),
+    # a unit or medium before the names
+    ([BODY, BODY, "完善服务体系。(东湖街办 李明)"], [("李明", "author")]),
+    ([BODY, BODY, "完善服务体系。(东湖街办 周年)"], []),
+    ([BODY, BODY, "完善服务体系。(孙立 新华网李强)"], [("孙立", "author"), ("李强", "author")]),
+    ([BODY, BODY, "完善服务体系。(东湖镇的工作)"], []),
+    (["东湖日报全媒体记者 董立新", BODY], [("董立新", "reporter")]),
+    (["东湖日报全媒体记者会召开", BODY], []),
+    # a byline line with a column or unit among the names
+    (["本报记者 董立新 钱明 东湖联盟·青川 孙立", BODY], [("董立新", "reporter"), ("钱明", "reporter"), ("孙立", "reporter")]),
+    (["本报记者来到东湖街道，看到了新变化。", BODY], []),
+    # review lines; 校对 and 总监制 are skipped without losing the names around them
+    ([BODY, "一审:张伟 二审:李明 三审:王芳"], [("张伟", "reviewer"), ("李明", "reviewer"), ("王芳", "reviewer")]),
+    ([BODY, "本案一审:法院判决"], []),
+    ([BODY, "编辑:张伟 校对:李明 审核:王芳"], [("张伟", "editor"), ("王芳", "reviewer")]),
+    ([BODY, "责任编辑:张伟 总监制:李明 编辑:王芳"], [("张伟", "responsible_editor"), ("王芳", "editor")]),
+    # run-together names split by likelihood; a word that is no name falls out by its score
+    ([BODY, BODY, "完善服务体系。(蒋平董大为)"], [("蒋平", "author"), ("董大为", "author")]),
+    ([BODY, BODY, "完善服务体系。(石油简讯)"], []),
+]
+
+
+@pytest.mark.parametrize(("paragraphs", "expected"), BYLINE_FORMS)
+def test_byline_forms(paragraphs: list[str], expected: list[tuple[str, str]]) -> None:
+    assert credited(*paragraphs) == expected
+
+
+@pytest.mark.parametrize(
+    ("token", "plausible"),
+    [("张伟", True), ("何婷", True), ("蒋欣如", True), ("石油", False), ("周年", False),
+     ("双方", False), ("简讯", False), ("应当", False)],
+)
+def test_names_fall_out_by_score(token: str, plausible: bool) -> None:
+    assert is_name(token) is plausible
+
+
+def test_surname_table_is_complete() -> None:
+    table = surnames()
+    assert set("展涂迟苟隋丛官栗楼朴晋鲜代") <= table
+    assert {"欧阳", "司马", "上官", "诸葛"} <= table

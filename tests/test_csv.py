@@ -58,8 +58,8 @@ def test_samples_csv_match_the_workbook(samples_out: Path) -> None:
     articles = len((samples_out / "articles.jsonl").read_text("utf-8").splitlines())
     for table in CSV_TABLES:
         rows = read_csv(samples_out / "csv" / str(table.csv))
-        sheet = list(book[table.sheet].iter_rows(values_only=True))
-        assert rows[0] == table.headers == list(sheet[0])
+        sheet = list(book[table.title("zh")].iter_rows(values_only=True))
+        assert rows[0] == table.headers("zh") == list(sheet[0])
         assert len(rows) == len(sheet), table.csv
         for got, cells in zip(rows[1:], sheet[1:], strict=True):
             assert got[0] == cells[0]  # article id
@@ -92,19 +92,19 @@ def test_typed_values_and_row_contents(tmp_path: Path) -> None:
     article = reference_with_gold_tree()
     folder = write_csv(tmp_path, [article])
     row = dict(zip(*read_csv(folder / "articles.csv"), strict=True))
-    assert row["published (Beijing time)"] == "2021-12-22 11:16:43"
-    assert row["leaf measures"] == "27"
-    assert row["measure items"] == "33"
-    assert row["text"] == "\n".join(article.paragraphs)
+    assert row["发布时间（北京时间）"] == "2021-12-22 11:16:43"
+    assert row["末级举措数"] == "27"
+    assert row["举措条数"] == "33"
+    assert row["正文"] == "\n".join(article.paragraphs)
     measures = read_csv(folder / "measures.csv")
     header = measures[0]
-    leaf = [r[header.index("leaf")] for r in measures[1:]]
+    leaf = [r[header.index("末级")] for r in measures[1:]]
     assert leaf.count("TRUE") == 27 and leaf.count("FALSE") == 6
-    paths = {r[header.index("group path")] for r in measures[1:]}
+    paths = {r[header.index("举措组路径")] for r in measures[1:]}
     assert "六项举措 › 三个精准" in paths
     # the same rows as the workbook's Measures sheet
     book = openpyxl.load_workbook(write_workbook(tmp_path / "xlsx", [article]))
-    sheet = [[csv_value(v) for v in r] for r in book["Measures"].iter_rows(values_only=True)]
+    sheet = [[csv_value(v) for v in r] for r in book["举措"].iter_rows(values_only=True)]
     assert measures == sheet
 
 

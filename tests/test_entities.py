@@ -30,17 +30,21 @@ def keys(article_id: str, *orgs: Organization) -> list[str]:
     [
         # a level word stands for the article's division of that level
         ([org("九江市", "江西省九江市", "subject", "government"), org("市委", None, kind="party")],
-         ["江西省九江市", "江西省九江市委"]),
+         ["九江市", "九江市委"]),
         ([org("青峰局", "江西省"), org("省教育厅", "江西省", kind="government")],
          ["a#青峰局", "江西省教育厅"]),
-        # a full place name is qualified by the divisions above it
-        ([org("九江市青峰学院", "江西省九江市", "subject", "university")], ["江西省九江市青峰学院"]),
+        # a place name is kept whole; one that two divisions share takes the one above it
+        ([org("九江市青峰学院", "江西省九江市", "subject", "university")], ["九江市青峰学院"]),
+        ([org("朝阳区青峰局", "吉林省长春市朝阳区", "subject")], ["长春市朝阳区青峰局"]),
+        ([org("朝阳区青峰局", "北京市朝阳区", "subject")], ["北京市朝阳区青峰局"]),
+        ([org("区委", kind="party"), org("鼓楼区", "江苏省徐州市鼓楼区", "subject")],
+         ["徐州市鼓楼区委", "徐州市鼓楼区"]),
         # a short name that keeps its level word is written out
         ([org("红河州青峰局", "云南省红河哈尼族彝族自治州", "subject", "government")],
-         ["云南省红河哈尼族彝族自治州青峰局"]),
+         ["红河哈尼族彝族自治州青峰局"]),
         # a reference word resolves to the one named organization it may stand for
         ([org("九江青峰学院", "江西省九江市", "subject", "university"), org("该校", kind="university")],
-         ["江西省九江青峰学院", "江西省九江青峰学院"]),
+         ["九江青峰学院", "九江青峰学院"]),
         # a bare kind word with no named full form stays local to its article
         ([org("心理青峰中心")], ["a#心理青峰中心"]),
         ([org("学校", kind="school")], ["a#学校"]),
@@ -59,7 +63,9 @@ def test_city_committees_of_two_cities_are_two_entities() -> None:
     first = keys("a", org("九江市", "江西省九江市", "subject"), org("市委"))
     second = keys("b", org("岳阳市", "湖南省岳阳市", "subject"), org("市委"))
     assert first[1] != second[1]
-    assert {first[1], second[1]} == {"江西省九江市委", "湖南省岳阳市委"}
+    assert {first[1], second[1]} == {"九江市委", "岳阳市委"}
+    # the same words in two cities of one name would be told apart by the province
+    assert keys("c", org("鼓楼区", "江苏省南京市鼓楼区", "subject"), org("区委"))[1] == "南京市鼓楼区委"
 
 
 def test_city_committee_without_a_place_never_merges() -> None:

@@ -25,7 +25,20 @@ from extractor.pipeline import extract_article
 from schemas import Article, Evidence, Measure, MeasureGroup, Organization, Person
 from tests.conftest import REFERENCE, SAMPLES, extract_file, post
 
-SHEETS = ["Summary", "Articles", "Organizations", "Measures", "Persons", "Sources", "Warnings"]
+#: The worksheets, in Chinese by default; the chart has its own sheet, the last.
+SHEETS = ["概览", "文章", "机构", "举措", "人员", "来源", "警告", "实体", "文件"]
+ALL_SHEETS = [*SHEETS, "图表"]
+SHEETS_EN = [
+    "Summary",
+    "Articles",
+    "Organizations",
+    "Measures",
+    "Persons",
+    "Sources",
+    "Warnings",
+    "Entities",
+    "Files",
+]
 EXCEL_FORMULA = '=HYPERLINK("http://127.0.0.1/x","点击")'
 #: A few real posts of other shapes (plain-text body, no title, a flash) for the round trip.
 SAMPLE_POSTS = sorted(SAMPLES.glob("*.md"))[:6]
@@ -160,31 +173,51 @@ def json_items(groups: list[dict[str, Any]]) -> tuple[int, int]:
 def test_samples_workbook_has_a_row_per_record(samples_run: Path) -> None:
     records = jsonl(samples_run / "articles.jsonl")
     book = openpyxl.load_workbook(samples_run / "articles.xlsx")
-    assert book.sheetnames == SHEETS
-    articles = rows_of(book["Articles"])
+    assert book.sheetnames == ALL_SHEETS
+    articles = rows_of(book["文章"])
     assert len(articles) == len(records) == len(list(SAMPLES.glob("*.md")))
-    assert [(r["article id"], r["title"]) for r in articles] == [
+    assert [(r["文章编号"], r["标题"]) for r in articles] == [
         (a["id"], a["title"]) for a in records
     ]
     items = sum(json_items(a["measure_groups"])[0] for a in records)
     leaves = sum(json_items(a["measure_groups"])[1] for a in records)
-    measures = rows_of(book["Measures"])
+    measures = rows_of(book["举措"])
     assert len(measures) == items
-    assert sum(1 for m in measures if m["leaf"]) == leaves
-    assert len(rows_of(book["Organizations"])) == sum(len(a["organizations"]) for a in records)
-    assert len(rows_of(book["Persons"])) == sum(len(a["authors"]) for a in records)
-    assert len(rows_of(book["Sources"])) == sum(1 for a in records if a["source"])
-    assert len(rows_of(book["Warnings"])) == sum(len(a["warnings"]) for a in records)
-    summary = {row[0]: row[1] for row in book["Summary"].iter_rows(values_only=True)}
-    assert summary["articles"] == len(records)
-    assert summary["leaf measures"] == leaves
+    assert sum(1 for m in measures if m["末级"]) == leaves
+    assert len(rows_of(book["机构"])) == sum(len(a["organizations"]) for a in records)
+    assert len(rows_of(book["人员"])) == sum(len(a["authors"]) for a in records)
+    assert len(rows_of(book["来源"])) == sum(1 for a in records if a["source"])
+    assert len(rows_of(book["警告"])) == sum(len(a["warnings"]) for a in records)
+    summary = {row[0]: row[1] for row in book["概览"].iter_rows(values_only=True)}
+    assert summary["文章"] == len(records)
+    assert summary["末级举措"] == leaves
+
+
+def test_samples_entities_sheet_counts_articles_per_entity(samples_run: Path) -> None:
+    records = jsonl(samples_run / "articles.jsonl")
+    expected: dict[tuple[str, str], set[str]] = {}
+    for a in records:
+        for o in a["organizations"]:
+            expected.setdefault(("机构", o["entity"]), set()).add(a["id"])
+        for p in a["authors"]:
+            expected.setdefault(("人员", p["entity"]), set()).add(a["id"])
+    book = openpyxl.load_workbook(samples_run / "articles.xlsx")
+    rows = rows_of(book["实体"])
+    got = {(r["类别"], r["实体"]): r["文章数"] for r in rows}
+    assert got == {key: len(ids) for key, ids in expected.items()}
+    assert len(rows) == len(got)  # one row per entity
+    organizations = rows_of(book["机构"])
+    assert all(r["实体"] for r in organizations)
+    assert {r["实体"] for r in organizations} == {k for kind, k in expected if kind == "机构"}
+    local = {r["实体"]: r["仅本文"] for r in rows}
+    assert all(local[key] == ("#" in key) for key in local)
 
 
 def test_samples_dates_and_links(samples_run: Path) -> None:
     records = {a["id"]: a for a in jsonl(samples_run / "articles.jsonl")}
-    sheet = openpyxl.load_workbook(samples_run / "articles.xlsx")["Articles"]
+    sheet = openpyxl.load_workbook(samples_run / "articles.xlsx")["文章"]
     header = [c.value for c in sheet[1]]
-    assert header[2] == "published (Beijing time)"
+    assert header[2] == "发布时间（北京时间）"
     checked = 0
     for row in sheet.iter_rows(min_row=2):
         record = records[row[0].value]
@@ -205,17 +238,25 @@ def test_samples_dates_and_links(samples_run: Path) -> None:
     assert checked > 20
 
 
+#: What stays in view when scrolling: the header row, and the article's id and title.
+FROZEN = {"概览": "A2", "实体": "B2", "文件": "B2"}
+
+
 @pytest.mark.parametrize("sheet", SHEETS)
-def test_every_sheet_is_readable(samples_run: Path, sheet: str) -> None:
+def test_every_sheet_is_readable_and_prints(samples_run: Path, sheet: str) -> None:
     ws = openpyxl.load_workbook(samples_run / "articles.xlsx")[sheet]
-    assert ws.freeze_panes == "A2"
+    assert ws.freeze_panes == FROZEN.get(sheet, "C2")
     assert ws.auto_filter.ref
     assert ws["A1"].font.b
     assert ws["A1"].font.name == "Microsoft YaHei"
-    if sheet != "Summary":
+    assert ws.page_setup.orientation == "landscape"
+    assert ws.page_setup.fitToWidth == 1
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.print_title_rows == "$1:$1"
+    if sheet not in FROZEN:
         assert [c.value for c in ws[1]][:2] == [
-            "article id",
-            "title" if sheet == "Articles" else "article title",
+            "文章编号",
+            "标题" if sheet == "文章" else "文章标题",
         ]
         assert ws.auto_filter.ref == f"A1:{ws.cell(1, ws.max_column).column_letter}{ws.max_row}"
 
@@ -223,28 +264,28 @@ def test_every_sheet_is_readable(samples_run: Path, sheet: str) -> None:
 def test_reference_tree_from_gold(tmp_path: Path) -> None:
     article = reference_with_gold_tree()
     book = openpyxl.load_workbook(write_workbook(tmp_path, [article]))
-    measures = rows_of(book["Measures"])
+    measures = rows_of(book["举措"])
     assert len(measures) == 33
-    assert sum(1 for m in measures if m["leaf"]) == 27
-    assert {m["article id"] for m in measures} == {"NW202112222222391066"}
-    assert {m["article title"] for m in measures} == {"绥化学院：打好组合拳毕业生就业三连升"}
-    by_item = {m["item"]: m for m in measures}
-    assert by_item["聚焦“三个精准”"]["group path"] == "六项举措"
-    assert by_item["聚焦“三个精准”"]["leaf"] is False
-    assert by_item["聚焦精准指导"]["group path"] == "六项举措 › 三个精准"
-    assert by_item["聚焦精准指导"]["depth"] == 2
-    assert by_item["聚焦精准指导"]["leaf"] is True
-    assert by_item["构建组织保障"]["group path"] == "三个保障"
+    assert sum(1 for m in measures if m["末级"]) == 27
+    assert {m["文章编号"] for m in measures} == {"NW202112222222391066"}
+    assert {m["文章标题"] for m in measures} == {"绥化学院：打好组合拳毕业生就业三连升"}
+    by_item = {m["举措"]: m for m in measures}
+    assert by_item["聚焦“三个精准”"]["举措组路径"] == "六项举措"
+    assert by_item["聚焦“三个精准”"]["末级"] is False
+    assert by_item["聚焦精准指导"]["举措组路径"] == "六项举措 › 三个精准"
+    assert by_item["聚焦精准指导"]["层级"] == 2
+    assert by_item["聚焦精准指导"]["末级"] is True
+    assert by_item["构建组织保障"]["举措组路径"] == "三个保障"
     # reading order: a child group's items follow the item they expand
-    names = [m["item"] for m in measures]
+    names = [m["举措"] for m in measures]
     assert names[names.index("聚焦“三个精准”") + 1] == "聚焦精准指导"
-    assert all(m["counts match"] is True for m in measures)
-    leaf_cell = book["Measures"]["H2"]
+    assert all(m["数目相符"] is True for m in measures)
+    leaf_cell = book["举措"]["H2"]
     assert leaf_cell.data_type == "b" and leaf_cell.number_format == BOOLEAN_FORMAT
-    summary = {row[0]: row[1] for row in book["Summary"].iter_rows(values_only=True)}
-    assert summary["measure items"] == 33
-    assert summary["leaf measures"] == 27
-    assert summary["measure groups"] == 10
+    summary = {row[0]: row[1] for row in book["概览"].iter_rows(values_only=True)}
+    assert summary["举措条目"] == 33
+    assert summary["末级举措"] == 27
+    assert summary["举措组"] == 10
 
 
 def test_reference_tree_as_extracted(tmp_path: Path) -> None:
@@ -257,8 +298,8 @@ def test_reference_tree_as_extracted(tmp_path: Path) -> None:
         (" › ".join(n.path), n.item.name, n.leaf)
         for n in walk_measures(gold_groups(gold["measure_groups"]))
     ]
-    measures = rows_of(openpyxl.load_workbook(write_workbook(tmp_path, [article]))["Measures"])
-    assert [(m["group path"], m["item"], m["leaf"]) for m in measures] == expected
+    measures = rows_of(openpyxl.load_workbook(write_workbook(tmp_path, [article]))["举措"])
+    assert [(m["举措组路径"], m["举措"], m["末级"]) for m in measures] == expected
 
 
 # --- safety --------------------------------------------------------------------------------
@@ -274,19 +315,19 @@ def test_formula_like_text_is_stored_as_text(tmp_path: Path) -> None:
     for name, text in xml.items():
         assert not re.search(r"<f[\s>/]", text), f"{name} holds a formula"
     book = openpyxl.load_workbook(path)
-    title = book["Articles"]["B2"]
+    title = book["文章"]["B2"]
     assert title.value == EXCEL_FORMULA and title.data_type == "s" and title.quotePrefix
-    assert book["Articles"]["P2"].value.startswith("+1+2 本段以加号开头\n-3")
-    assert book["Articles"]["P2"].quotePrefix
-    measures = rows_of(book["Measures"])
-    assert [m["item"] for m in measures] == [EXCEL_FORMULA, "@SUM(1,2)", "＝1+1 全角等号", "\t=1+1"]
-    assert all(m["article title"] == EXCEL_FORMULA for m in measures)
-    for row in book["Measures"].iter_rows(min_row=2):
+    assert book["文章"]["P2"].value.startswith("+1+2 本段以加号开头\n-3")
+    assert book["文章"]["P2"].quotePrefix
+    measures = rows_of(book["举措"])
+    assert [m["举措"] for m in measures] == [EXCEL_FORMULA, "@SUM(1,2)", "＝1+1 全角等号", "\t=1+1"]
+    assert all(m["文章标题"] == EXCEL_FORMULA for m in measures)
+    for row in book["举措"].iter_rows(min_row=2):
         assert row[6].data_type == "s" and row[6].quotePrefix
-    assert rows_of(book["Organizations"])[0]["organization"] == "+某某大学"
-    assert rows_of(book["Persons"])[0]["name"] == "-张三"
-    assert book["Articles"]["D2"].value == "javascript:alert(1)"
-    assert book["Articles"]["D2"].hyperlink is None
+    assert rows_of(book["机构"])[0]["机构"] == "+某某大学"
+    assert rows_of(book["人员"])[0]["姓名"] == "-张三"
+    assert book["文章"]["D2"].value == "javascript:alert(1)"
+    assert book["文章"]["D2"].hyperlink is None
 
 
 @pytest.mark.parametrize(
@@ -322,17 +363,17 @@ def test_control_characters_are_removed(tmp_path: Path) -> None:
     article = article.model_copy(update={"title": "标题\x00\x01\x08\x0b\x0c\x1f\ufffe结束\t制表"})
     assert clean_text(article.title or "").text == "标题结束\t制表"
     book = openpyxl.load_workbook(write_workbook(tmp_path, [article]))
-    assert book["Articles"]["B2"].value == "标题结束\t制表"
+    assert book["文章"]["B2"].value == "标题结束\t制表"
 
 
 def test_long_cells_are_cut_with_a_warning(tmp_path: Path) -> None:
     article = extract_file(REFERENCE)
     article = article.model_copy(update={"paragraphs": ["长" * 40_000]})
     book = openpyxl.load_workbook(write_workbook(tmp_path, [article]))
-    assert book["Articles"]["P2"].value == "长" * MAX_CELL_CHARS
-    warnings = rows_of(book["Warnings"])
-    assert [(w["article id"], w["from"]) for w in warnings] == [(article.id, "xlsx")]
-    assert "40,000" in warnings[0]["warning"] and "32,767" in warnings[0]["warning"]
+    assert book["文章"]["P2"].value == "长" * MAX_CELL_CHARS
+    warnings = rows_of(book["警告"])
+    assert [(w["文章编号"], w["来自"]) for w in warnings] == [(article.id, "xlsx")]
+    assert "40,000" in warnings[0]["警告"] and "32,767" in warnings[0]["警告"]
 
 
 @pytest.mark.parametrize(
@@ -378,9 +419,9 @@ def test_widths_count_cjk_double_and_are_capped(tmp_path: Path) -> None:
     short = reference_with_gold_tree()
     long_title = short.model_copy(update={"id": "other", "title": "很" * 200})
     ascii_title = short.model_copy(update={"id": "ascii", "title": "a" * 12})
-    one = openpyxl.load_workbook(write_workbook(tmp_path / "a", [ascii_title]))["Articles"]
-    two = openpyxl.load_workbook(write_workbook(tmp_path / "b", [short]))["Articles"]
-    three = openpyxl.load_workbook(write_workbook(tmp_path / "c", [long_title]))["Articles"]
+    one = openpyxl.load_workbook(write_workbook(tmp_path / "a", [ascii_title]))["文章"]
+    two = openpyxl.load_workbook(write_workbook(tmp_path / "b", [short]))["文章"]
+    three = openpyxl.load_workbook(write_workbook(tmp_path / "c", [long_title]))["文章"]
     widths = [ws.column_dimensions["B"].width for ws in (one, two, three)]
     assert widths[0] < widths[1] < widths[2]
     assert widths[1] >= 2 * len("绥化学院：打好组合拳毕业生就业三连升") - 2  # fits, within the cap
@@ -392,27 +433,18 @@ def test_measures_roll_over_with_the_header_repeated(tmp_path: Path) -> None:
     article = reference_with_gold_tree()  # 33 measure rows
     book = openpyxl.load_workbook(write_workbook(tmp_path, [article], max_rows=11))
     names = book.sheetnames
-    assert names[:6] == [
-        "Summary",
-        "Articles",
-        "Organizations",
-        "Measures",
-        "Measures (2)",
-        "Measures (3)",
-    ]
-    assert names[6:] == ["Measures (4)", "Persons", "Sources", "Warnings"]
-    parts = [book[n] for n in names if n.startswith("Measures")]
+    assert names[:6] == ["概览", "文章", "机构", "举措", "举措 (2)", "举措 (3)"]
+    assert names[6:] == ["举措 (4)", "人员", "来源", "警告", "实体", "文件", "图表"]
+    parts = [book[n] for n in names if n.startswith("举措")]
     assert [p.max_row for p in parts] == [11, 11, 11, 4]
-    header = MEASURES.headers
+    header = MEASURES.headers("zh")
     rows = []
     for part in parts:
         assert [c.value for c in part[1]] == header
-        assert part.freeze_panes == "A2"
+        assert part.freeze_panes == "C2"  # id and title stay in view
         assert part.auto_filter.ref == f"A1:N{part.max_row}"
         rows.extend(rows_of(part))
-    whole = rows_of(
-        openpyxl.load_workbook(write_workbook(tmp_path / "whole", [article]))["Measures"]
-    )
+    whole = rows_of(openpyxl.load_workbook(write_workbook(tmp_path / "whole", [article]))["举措"])
     assert rows == whole
 
 
@@ -437,21 +469,21 @@ def test_summary_counts_and_chart(tmp_path: Path) -> None:
     articles.append(base.model_copy(update={"id": "D", "measure_groups": [], "organizations": []}))
     path = write_workbook(tmp_path, articles)
     book = openpyxl.load_workbook(path)
-    values = list(book["Summary"].iter_rows(values_only=True))
+    values = list(book["概览"].iter_rows(values_only=True))
     figures = {row[0]: row[1] for row in values[:10]}
-    assert figures["articles"] == 4
-    assert figures["organizations"] == 4
-    assert figures["subject organizations"] == 2
-    assert figures["leaf measures"] == 27 + 2 + 2
-    assert figures["measure items"] == 33 + 2 + 2
-    top = values.index(("subject organization", "articles", "leaf measures"))
+    assert figures["文章"] == 4
+    assert figures["机构（提及）"] == 4
+    assert figures["主体机构"] == 2
+    assert figures["末级举措"] == 27 + 2 + 2
+    assert figures["举措条目"] == 33 + 2 + 2
+    top = values.index(("主体机构", "文章数", "末级举措数"))
     assert values[top + 1 :] == [
         ("绥化学院", 2, 29),
         ("某某中学", 1, 2),
-        ("(no subject organization)", 1, 0),
+        ("（无主体机构）", 1, 0),
     ]
-    mismatch = [m for m in rows_of(book["Measures"]) if m["counts match"] is False]
-    assert [(m["group"], m["declared"], m["found"]) for m in mismatch] == [("三项措施", 3, 2)] * 2
+    mismatch = [m for m in rows_of(book["举措"]) if m["数目相符"] is False]
+    assert [(m["举措组"], m["声明数"], m["找到数"]) for m in mismatch] == [("三项措施", 3, 2)] * 2
     with zipfile.ZipFile(path) as archive:
         charts = [n for n in archive.namelist() if n.startswith("xl/charts/chart")]
         assert len(charts) == 1
@@ -459,21 +491,22 @@ def test_summary_counts_and_chart(tmp_path: Path) -> None:
     assert '<barDir val="bar"/>' in chart
     first = top + 2  # 1-based row of the first organization
     # two bars: the "(no subject organization)" row is in the table, not in the chart
-    assert f"<cat><numRef><f>'Summary'!$A${first}:$A${first + 1}</f>" in chart
-    assert f"<val><numRef><f>'Summary'!$C${first}:$C${first + 1}</f>" in chart
+    assert f"<cat><numRef><f>'概览'!$A${first}:$A${first + 1}</f>" in chart
+    assert f"<val><numRef><f>'概览'!$C${first}:$C${first + 1}</f>" in chart
 
 
 def test_write_only_and_normal_mode_give_the_same_cells(tmp_path: Path) -> None:
     articles = [reference_with_gold_tree(), injection_article()]
     fast = openpyxl.load_workbook(write_workbook(tmp_path / "w", articles))
     slow = openpyxl.load_workbook(write_workbook(tmp_path / "n", articles, write_only=False))
-    assert fast.sheetnames == slow.sheetnames
-    for name in fast.sheetnames:
+    assert fast.sheetnames == slow.sheetnames == ALL_SHEETS
+    assert [len(b.chartsheets[0]._charts) for b in (fast, slow)] == [1, 1]
+    for name in SHEETS:
         a = [[(c.value, c.data_type) for c in row] for row in fast[name].iter_rows()]
         b = [[(c.value, c.data_type) for c in row] for row in slow[name].iter_rows()]
         assert a == b, name
-    assert slow["Articles"]["D2"].hyperlink.ref == "D2"
-    assert slow["Articles"]["D3"].hyperlink is None
+    assert slow["文章"]["D2"].hyperlink.ref == "D2"
+    assert slow["文章"]["D3"].hyperlink is None
 
 
 def test_abort_leaves_no_files(tmp_path: Path) -> None:
@@ -491,7 +524,8 @@ def test_abort_leaves_no_files(tmp_path: Path) -> None:
 def test_registered_as_xlsx_and_excel() -> None:
     assert exporter_class("xlsx") is ExcelExporter
     assert exporter_class("excel") is ExcelExporter
-    assert [t.sheet for t in TABLES] == SHEETS[1:]
+    assert [t.sheet for t in TABLES] == SHEETS_EN[1:-2]
+    assert [t.title("zh") for t in TABLES] == SHEETS[1:-2]
 
 
 def test_links_stop_at_the_sheet_limit_and_old_dates_stay_text(tmp_path: Path) -> None:
@@ -499,10 +533,10 @@ def test_links_stop_at_the_sheet_limit_and_old_dates_stay_text(tmp_path: Path) -
     articles = [base.model_copy(update={"id": f"A{n}"}) for n in range(3)]
     articles.append(base.model_copy(update={"id": "old", "published": "1899-12-31"}))
     book = openpyxl.load_workbook(write_workbook(tmp_path, articles, max_links=2))
-    urls = [row[3] for row in book["Articles"].iter_rows(min_row=2)]
+    urls = [row[3] for row in book["文章"].iter_rows(min_row=2)]
     assert [u.value for u in urls] == [base.url] * 4
     assert [u.hyperlink is not None for u in urls] == [True, True, False, False]
-    published = [row[2] for row in book["Articles"].iter_rows(min_row=2)]
+    published = [row[2] for row in book["文章"].iter_rows(min_row=2)]
     assert published[0].value == datetime(2021, 12, 22, 11, 16, 43)
     assert published[3].value == "1899-12-31" and published[3].data_type == "s"
 
@@ -516,7 +550,7 @@ def reopen_xlsx(outdir: Path) -> dict[str, list[list[str]]]:
     sheets = {}
     for table in TABLES:
         rows = []
-        for row in book[table.sheet].iter_rows():
+        for row in book[table.title("zh")].iter_rows():
             values = [
                 c.value.date() if c.is_date and c.number_format == "yyyy-mm-dd" else c.value
                 for c in row
@@ -559,8 +593,8 @@ def test_round_trip(name: str, tmp_path: Path) -> None:
     for table in TABLES:
         if table.sheet not in sheets:
             continue
-        expected = [table.headers] + [
-            [csv_value(v) for v in row] for article in articles for row in table.rows(article)
+        expected = [table.headers("zh")] + [
+            [csv_value(v) for v in row] for article in articles for row in table.rows(article, "zh")
         ]
         assert sheets[table.sheet] == expected, f"{name}: {table.sheet}"
 
@@ -594,7 +628,92 @@ def test_any_text_is_stored_as_its_clean_text(
     path = write_workbook(tmp_path, [article])
     assert not any(re.search(r"<f[\s>/]", xml) for xml in sheet_xml(path).values())
     book = openpyxl.load_workbook(path)
-    measure = rows_of(book["Measures"])[0]
-    assert measure["item"] == (clean_text(name).text or None)
-    assert measure["article title"] == (clean_text(title).text or None)
-    assert book["Articles"]["P2"].value == (clean_text(paragraph).text or None)
+    measure = rows_of(book["举措"])[0]
+    assert measure["举措"] == (clean_text(name).text or None)
+    assert measure["文章标题"] == (clean_text(title).text or None)
+    assert book["文章"]["P2"].value == (clean_text(paragraph).text or None)
+
+
+# --- the analysts' language, the Files sheet, printing ------------------------------------
+
+
+def test_english_on_request_from_the_same_tables(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    article = reference_with_gold_tree()
+    book = openpyxl.load_workbook(write_workbook(tmp_path / "a", [article], lang="en"))
+    assert book.sheetnames == [*SHEETS_EN, "Chart"]
+    assert [c.value for c in book["Measures"][1]] == MEASURES.headers("en")
+    assert "found in (¶ from 0, as in JSON)" in MEASURES.headers("en")
+    assert "出处（段落¶自0起，同JSON）" in MEASURES.headers("zh")
+    summary = {row[0]: row[1] for row in book["Summary"].iter_rows(values_only=True)}
+    assert summary["leaf measures"] == 27
+    monkeypatch.setenv("NEWSFACTS_LANG", "en")
+    assert openpyxl.load_workbook(write_workbook(tmp_path / "b", [article])).sheetnames[0] == (
+        "Summary"
+    )
+    monkeypatch.setenv("NEWSFACTS_LANG", "fr")
+    with pytest.raises(ValueError, match="unknown language 'fr'"):
+        ExcelExporter(tmp_path / "c")
+
+
+def test_lang_option_of_the_cli(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert (
+        main(["--lang", "en", "extract", str(REFERENCE), "-o", str(out), "--format", "xlsx"]) == 0
+    )
+    assert openpyxl.load_workbook(out / "articles.xlsx").sheetnames[:2] == ["Summary", "Articles"]
+    assert main(["extract", str(REFERENCE), "-o", str(tmp_path / "zh"), "--format", "xlsx"]) == 0
+    assert openpyxl.load_workbook(tmp_path / "zh" / "articles.xlsx").sheetnames[0] == "概览"
+
+
+def test_files_sheet_has_every_manifest_line(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a-ref.md").write_bytes(REFERENCE.read_bytes())
+    (folder / "b-empty.md").write_bytes(b"")
+    (folder / "c-gbk.md").write_bytes(REFERENCE.read_text("utf-8").encode("gb18030"))
+    out = tmp_path / "out"
+    assert main(["extract", str(folder), "-o", str(out), "--format", "xlsx"]) == 1
+    manifest = jsonl(out / "manifest.jsonl")
+    book = openpyxl.load_workbook(out / "articles.xlsx")
+    rows = rows_of(book["文件"])
+    assert [(r["文件路径"], r["状态"], r["原因"], r["编码"], r["警告数"]) for r in rows] == [
+        (m["path"], m["status"], m["reason"], m["encoding"], len(m["warnings"]) or 0)
+        for m in manifest
+    ]
+    assert [r["状态"] for r in rows] == ["ok", "failed", "ok"]
+    assert rows[1]["原因"].startswith("empty file")
+    assert rows[2]["编码"] == "gb18030"
+    summary = {row[0]: row[1] for row in book["概览"].iter_rows(values_only=True)}
+    assert (summary["输入文件"], summary["读取失败的文件"]) == (3, 1)
+
+
+def test_every_fact_has_its_sentence_and_place(reference: Article, tmp_path: Path) -> None:
+    book = openpyxl.load_workbook(write_workbook(tmp_path, [reference]))
+    persons = rows_of(book["人员"])
+    assert [(p["姓名"], p["出处（段落¶自0起，同JSON）"], p["所在句子"]) for p in persons] == [
+        ("蒋平", "¶14", "(蒋平董大为)"),
+        ("董大为", "¶14", "(蒋平董大为)"),
+    ]
+    for org in rows_of(book["机构"]):
+        assert org["机构"] in org["所在句子"]
+    title_org = rows_of(book["机构"])[0]
+    assert (title_org["机构"], title_org["出处（段落¶自0起，同JSON）"]) == ("绥化学院", "标题")
+
+
+def test_the_chart_has_its_own_page_and_names_every_bar(tmp_path: Path) -> None:
+    path = write_workbook(tmp_path, [reference_with_gold_tree()])
+    with zipfile.ZipFile(path) as archive:
+        names = archive.namelist()
+        chart = archive.read(next(n for n in names if n.startswith("xl/charts/chart")))
+        drawing = archive.read("xl/drawings/drawing1.xml").decode("utf-8")
+    assert "xl/chartsheets/sheet1.xml" in names
+    # a chart sheet's chart needs a size of its own, or LibreOffice draws nothing
+    size = re.search(r'<(?:xdr:)?ext cx="(\d+)" cy="(\d+)"', drawing)
+    assert size and int(size.group(1)) > 0 and int(size.group(2)) > 0
+    text = chart.decode("utf-8")
+    assert '<tickLblSkip val="1"/>' in text
+    assert '<showVal val="1"/>' in text
+    summary = openpyxl.load_workbook(path)["概览"]
+    assert summary.page_setup.fitToHeight == 1  # a short Summary prints on one page

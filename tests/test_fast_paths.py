@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from extractor import rules
 from extractor.decode import PLAIN_TEXT, PLAIN_TEXT_RANGES, _check_is_text, _is_junk
 from extractor.errors import InputError
-from extractor.measures_text import (
+from extractor.measures.text import (
     BRACKETS,
     CLAUSE_STOPS,
     CLOSERS,
@@ -172,11 +172,12 @@ def test_one_pass_front_matter_on_unusual_shapes(raw: str) -> None:  # construct
 
 #: The inline marker patterns before their clause test moved after the first character.
 FORMER_MARKERS = {
-    "marker_shi": r"(?:^|(?<=[，,；;。：:！!？?\s即]))(?P<n>[一二三四五六七八九十]{1,2})(?:是|要)"
+    "marker_shi": r"(?:^|(?<=[，,；;。：:！!？?\s即]))(?P<n>[一二三四五六七八九十]{1,2})(?:是|要|则)"
     r"(?![一二三四五六七八九十])[，,：:]?",
-    "marker_di": r"(?:^|(?<=[，,；;。：:！!？?\s即]))第(?P<n>[一二三四五六七八九十]{1,2})[，,、：:]",
+    "marker_di": r"(?:^|(?<=[，,；;。：:！!？?\s即]))第(?P<n>[一二三四五六七八九十]{1,2})"
+    r"(?:[是要](?![一二三四五六七八九十])[，,：:]?|[，,、：:])",
 }
-MARKER_ALPHABET = "一二三十是要第，,；;。：:！! 即、统甲"
+MARKER_ALPHABET = "一二三十是要则第，,；;。：:！! 即、统甲"
 
 
 @settings(max_examples=600, deadline=None)

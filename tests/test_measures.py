@@ -15,7 +15,7 @@ from extractor import rules
 from extractor.document import Document
 from extractor.evaluate import evaluate
 from extractor.measures import extract_measure_groups
-from extractor.measures_labels import find_labels
+from extractor.measures.labels import find_labels
 from schemas import Article, MeasureGroup
 from tests.conftest import REFERENCE, SAMPLES, extract_file
 

@@ -41,6 +41,9 @@ def test_to_int(word: str, value: int | None) -> None:
         ("吹拉弹唱", None),  # 126: no numeral at all
         ("一对一", None),  # ends in a numeral without head
         ("五个一", 5),  # constructed: a single numeral after a classifier is the head
+        ("三个一批", 3),  # constructed: N个一X declares N
+        ("四个一工程", 4),  # constructed
+        ("三个一百", None),  # 百 after 一 makes a numeral run of its own: no head
         ("19个部委办局", None),  # 111: too many to be enumerated parts
     ],
 )

@@ -17,13 +17,14 @@ import pytest
 
 from extractor import regions
 from extractor.document import Document
+from extractor.evaluate import strict_match
 from extractor.organizations import (
-    _first_chars,
     extract_organizations,
     is_proper_name,
     kind_of,
     names_in,
 )
+from extractor.organizations.suffixes import suffix_spans
 from schemas import Organization
 from tests.conftest import ROOT, SAMPLES, extract_file
 
@@ -108,12 +109,14 @@ def test_kind_by_suffix(name: str, kind: str) -> None:
     assert kind_of(name) == kind
 
 
-def test_first_characters_of_suffixes() -> None:
-    # the suffix scan skips positions no suffix starts at; unsure patterns turn that off
-    assert _first_chars(["学院", "(?<=[县市区])院", "[一二]中"]) == {"学", "院", "一", "二"}
-    assert _first_chars(["学院", "党?委"]) is None
-    assert _first_chars(["学院", "[^学]院"]) is None
-    assert _first_chars(["学院", "(?:党|团)委"]) is None
+def test_suffixes_are_found_leftmost_longest_in_their_context() -> None:
+    # constructed: one automaton pass, the leftmost suffix and the longest at that start
+    text = "东岭县人民医院和东岭县院及东岭一中学生、东岭二中"
+    found = [text[s:e] for s, e in suffix_spans(text)]
+    assert found == ["人民医院", "院", "中学", "二中"]  # 院 only after 县/市/区; 一中学 is no 一中
+    other = "他走进了医院"
+    assert [other[s:e] for s, e in suffix_spans(other)] == ["医院"]
+    assert suffix_spans("东岭花园") == []
 
 
 # Each not_proper_names rule: a description it drops, then a proper name it keeps. Real
@@ -401,3 +404,74 @@ def test_build_regions_script_writes_code_name_rows(tmp_path: Path) -> None:
         "231202\t北林区",
         "231202001\t西长发街道",
     ]
+
+
+@pytest.mark.parametrize(
+    ("gold", "found", "same"),
+    [
+        ("东岭县", "东岭县", True),  # constructed: equal
+        ("西川省东岭县", "东岭县", True),  # a place before it, ending in 省
+        ("江苏北塘市供电公司", "北塘市供电公司", True),  # a province's short name before it
+        ("青石镇", "青石镇党委", True),  # its governing body after it
+        ("青石镇", "青石镇人民政府", True),
+        ("东岭县", "东岭县委", True),
+        ("西川省", "西川省教育厅", False),  # a province is no match for its bureau
+        ("北塘银行", "北塘银行青石支行", False),  # a bank is no match for its branch
+        ("办公室", "东岭县委办公室", False),  # a bare kind word: the prefix is no place
+        ("团县委", "东岭县", False),
+    ],
+)
+def test_strict_organization_match(gold: str, found: str, same: bool) -> None:
+    assert strict_match(gold, found) is same
+
+
+def subjects_of(title: str | None, *paragraphs: str) -> list[str]:
+    return [o.name for o in orgs(title, *paragraphs) if o.role == "subject"]
+
+
+# Subject forms of issue 13: who acts, each with constructed words (places come from the
+# division table, so they are real ones no post names) and a no_match twin beside it.
+SUBJECT_FORMS = [
+    # never a fragment of a person's title
+    (None, "11月2日,校党委书记林建国出席北山职业学院召开的教学工作会议并讲话,会议部署了下一阶段的教学改革工作任务。", ["北山职业学院"]),
+    (None, "11月2日,北山职业学院校党委召开教学工作会议,林建国出席会议并讲话,会议部署了下一阶段的教学改革工作任务。", ["北山职业学院校党委"]),
+    ("市中院召开执行工作推进会", "近日,东岭市中院召开执行工作推进会,中院党组副书记赵文明主持会议,会议通报了上半年执行工作情况和存在的问题。", ["东岭市中院"]),
+    # (its party group acting for the court gives the court: strict-equal to 东岭市中院党组)
+    ("中院党组召开专题会议", "近日,东岭市中院党组召开专题会议,赵文明主持会议,会议通报了上半年执行工作情况和存在的问题,部署下一步工作。", ["东岭市中院"]),
+    # never a cited issuer
+    (None, "近日,陕西省教育厅联合六部门印发《关于推进课后服务的意见》,青川市教育局迅速行动,制定实施方案,在全市推进课后服务工作。", ["青川市教育局"]),
+    (None, "近日,青川市教育局印发《关于推进课后服务的意见》,要求各学校认真落实,在全市推进课后服务工作,确保取得实效。", ["青川市教育局"]),
+    # not an internal body the subject sets up, when its parent is named
+    ("岚皋县成立乡村振兴领导小组", "为推进乡村振兴,岚皋县成立乡村振兴工作领导小组,领导小组下设办公室,负责日常工作,岚皋县将定期召开会议研究工作。", ["岚皋县"]),
+    (None, "11月2日,北山职业学院校党委理论学习中心组召开集体学习会,北山职业学院校党委书记林建国主持学习,大家交流了学习体会。", ["北山职业学院校党委"]),
+    # the generic form of the actor when the text names no organization
+    ("学院召开安全工作会议", "近日,学院召开安全工作会议,会议部署了下一阶段的校园安全工作,要求各部门认真落实安全责任,确保校园安全稳定。", ["学院"]),
+    (None, "近日,召开了安全工作会议,会议部署了下一阶段的校园安全工作,要求各部门认真落实安全责任,确保校园安全稳定。", []),
+    (None, "2022年7月15日,集团召开安委会会议,学习传达上级领导批示精神,安排部署安全生产工作,各二级公司负责人参加会议。", ["集团"]),
+    # never a kind word from a side remark
+    ("东岭县法院便民服务", "为方便群众诉讼,东岭县法院在辖区人民法庭增设便民窗口,为群众提供立案、咨询等服务,受到群众的广泛好评和认可。", ["东岭县法院"]),
+    # 和 inside one name; a short form is the same body as its full form
+    ("区文化和旅游局开展文化惠民活动", "近日,青川区文化和旅游局开展文化惠民活动。区文旅局组织文艺骨干深入社区,为群众送去精彩的文艺演出。", ["青川区文化和旅游局"]),
+    (None, "近日,东岭县政府和东岭县纪委召开联席会议,会议通报了上半年的工作情况,部署了下一阶段的重点工作任务。", ["东岭县政府"]),
+    # 学校/该校 refer back to the named subject
+    ("推进教学改革", "北山职业学院召开教学改革推进会。该校将实施课程改革,学校要求各系部认真落实,该校还将推出一批精品课程。", ["北山职业学院"]),
+]
+
+
+@pytest.mark.parametrize(("title", "text", "expected"), SUBJECT_FORMS)
+def test_subject_forms(title: str | None, text: str, expected: list[str]) -> None:
+    assert subjects_of(title, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("参加区文化和旅游局会议", ["区文化和旅游局"]),  # constructed: 和 inside a full form
+        ("东岭县政府和东岭县纪委召开会议", ["东岭县政府", "东岭县纪委"]),  # 和 between two names
+        ("在六楼多功能厅召开", []),  # a hall, no provincial office
+        ("省教育厅印发通知", ["省教育厅"]),
+        ("东湖县委常委、宣传部部长李平出席", ["东湖县委", "宣传部"]),  # no 东湖县委常委
+    ],
+)
+def test_names_with_join_hall_and_title(text: str, names: list[str]) -> None:
+    assert [text[s:e] for s, e, _ in names_in(text)] == names

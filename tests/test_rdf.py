@@ -235,7 +235,7 @@ def test_reference_mapping(rich: Article) -> None:
     )
     schema, nf = rdflib.Namespace("http://schema.org/"), rdflib.Namespace(NF)
     article = rdflib.URIRef(article_iri(rich.id))
-    assert graph.value(article, schema.headline) == rdflib.Literal(rich.title)
+    assert graph.value(article, schema.headline) == rdflib.Literal(rich.title, lang="zh")
     published = graph.value(article, schema.datePublished)
     assert isinstance(published, rdflib.Literal)
     assert (
@@ -260,7 +260,7 @@ def test_reference_mapping(rich: Article) -> None:
     children = sorted(graph.subjects(nf.parentGroup, six))
     assert len(children) == 6
     first_item = rdflib.URIRef(article_iri(rich.id) + "/group/3/item/1")
-    assert graph.value(first_item, rdflib.RDFS.label) == rdflib.Literal("聚焦“三个精准”")
+    assert graph.value(first_item, rdflib.RDFS.label) == rdflib.Literal("聚焦“三个精准”", lang="zh")
     assert graph.value(children[0], nf.parentItem) == first_item
     assert graph.value(children[0], nf.declaredCount) == rdflib.Literal(3)
     assert graph.value(children[0], nf.foundCount) == rdflib.Literal(3)
@@ -350,7 +350,7 @@ def test_validate_passes_samples_and_the_rich_reference(
     assert main(["validate", str(samples_rdf / "articles.nq"), str(tmp_path / "articles.nq")]) == 0
     out = capsys.readouterr().out
     assert f"{samples_rdf / 'articles.nq'}: conforms" in out
-    assert f"{tmp_path / 'articles.nq'}: conforms to schemas/shapes.ttl (1 graphs)" in out
+    assert f"{tmp_path / 'articles.nq'}: conforms to schemas/shapes.ttl (1 graph)" in out
 
 
 def test_validate_reports_an_article_without_headline(
@@ -428,3 +428,17 @@ def test_an_organization_named_twice_is_stated_once(rich: Article) -> None:
         )
         == 1
     )
+
+
+def test_one_line_per_record_exporter_base() -> None:
+    from exporters.base import LineExporter  # noqa: PLC0415
+    from exporters.jsonl import JsonLinesExporter  # noqa: PLC0415
+
+    for cls in (JsonLinesExporter, NQuadsExporter):
+        assert issubclass(cls, LineExporter)
+        # only what differs is their own: the lines an article gives
+        assert {k for k in vars(cls) if not k.startswith("_")} == {
+            "name",
+            "files",
+            "render",
+        }

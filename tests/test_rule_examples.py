@@ -21,12 +21,6 @@ from extractor import rules
 
 RULE_FILES = sorted(p.stem for p in Path(rules.__file__).parent.glob("*.yaml"))
 
-#: Rule files whose groups are still being rewritten into the described form. Each issue that
-#: owns one removes it from here; the test below fails once the set names a described file.
-PENDING: frozenset[str] = frozenset(
-    {"authors", "measures", "organizations", "slogans", "source"}
-)
-
 
 def _groups() -> list[tuple[str, str]]:
     return [(name, group) for name in RULE_FILES for group in rules.load(name)]
@@ -57,23 +51,12 @@ def _checker(name: str, group: str, check: str) -> Callable[[str], bool]:
 @pytest.mark.parametrize(("name", "group"), _groups(), ids=str)
 def test_group_examples(name: str, group: str) -> None:
     described = rules.examples(name, group)
-    if described is None:
-        assert name in PENDING, f"{name}.yaml: {group!r} has no about/match/no_match"
-        pytest.skip(f"{name}.yaml is still being rewritten into described groups")
+    assert described is not None, f"{name}.yaml: {group!r} has no about/match/no_match"
     check = _checker(name, group, described.check)
     missed = [text for text in described.match if not check(text)]
     caught = [text for text in described.no_match if check(text)]
     assert not missed, f"{name}.yaml {group!r} ({described.about}) misses {missed}"
     assert not caught, f"{name}.yaml {group!r} ({described.about}) catches {caught}"
-
-
-def test_pending_files_are_not_yet_described() -> None:
-    done = [
-        name for name in PENDING
-        if name in RULE_FILES
-        and all(rules.examples(name, g) is not None for g in rules.load(name))
-    ]
-    assert not done, f"remove {done} from PENDING: every group is described"
 
 
 def test_a_described_group_without_examples_is_an_error(tmp_path: Path) -> None:

@@ -184,11 +184,15 @@ def test_a_store_held_by_another_writer_is_a_clear_error(
     tmp_path: Path, corpus: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     store = tmp_path / "kg"
+    assert main(["load", str(corpus), "--store", str(store)]) == 0
+    capsys.readouterr()
     holder = subprocess.Popen(
         [
             sys.executable,
             "-c",
-            "import sys, pyoxigraph; s = pyoxigraph.Store(sys.argv[1]); print('ready', flush=True); sys.stdin.read()",
+            "import sys, pathlib, fcntl; pathlib.Path(sys.argv[1]).mkdir(exist_ok=True);"
+            " h = open(pathlib.Path(sys.argv[1]) / 'write.lock', 'a');"
+            " fcntl.flock(h, fcntl.LOCK_EX); print('ready', flush=True); sys.stdin.read()",
             str(store),
         ],
         stdin=subprocess.PIPE,
@@ -204,7 +208,8 @@ def test_a_store_held_by_another_writer_is_a_clear_error(
         err = capsys.readouterr().err
         assert f"store {store} is in use by another writer" in err
         # reading is still possible while the writer holds it
-        assert main(["query", "ASK { ?s ?p ?o }", "--store", str(store)]) == 0
+        assert main(["query", "ASK { GRAPH ?g { ?s ?p ?o } }", "--store", str(store)]) == 0
+        assert "true" in capsys.readouterr().out
     finally:
         assert holder.stdin is not None
         holder.stdin.close()
@@ -253,3 +258,17 @@ def test_reloading_some_articles_keeps_the_others(tmp_path: Path, rich: Article)
         "SELECT (COUNT(?t) AS ?n) WHERE { GRAPH ?g { ?a <https://w3id.org/newsfacts/ns#measureGroup> ?t } }",
     )
     assert tops.rows == [["1"]]
+
+
+def test_a_store_written_before_generations_is_read_but_not_reloaded(
+    tmp_path: Path, corpus: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    legacy = tmp_path / "old-kg"
+    store = ox.Store(str(legacy))  # what newsfacts wrote before loads were atomic
+    store.bulk_load(path=str(corpus), format=ox.RdfFormat.N_QUADS)
+    store.flush()
+    del store
+    assert store_counts(legacy)[1] == 48
+    assert main(["load", str(corpus), "--store", str(legacy)]) == 1
+    assert "written by an older newsfacts" in capsys.readouterr().err
+    assert store_counts(legacy)[1] == 48

@@ -1,22 +1,51 @@
-"""Ordinal enumerations: 一是…二是, 一要, 第一, 首先/其次/最后, 一、 (一) 1. — nested by level."""
+"""Ordinal runs: 一是…二是, 第一(要), 首先(是)/其次/最后, 一方面/另一方面, 一、 (一) 1.
+
+The families are data (`ordinal_words` and the `marker_*` patterns of rules/measures.yaml):
+each marker has an ordinal and a successor; a run that switches family at the next ordinal
+(首先 → 第二 → 第三) continues; sequences nest by level.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 
 from extractor import rules
-from extractor.measures_text import Draft, Item, first_clause, strip_span
+from extractor.measures.text import Draft, Item, first_clause, strip_span
 from extractor.numerals import to_int
 
 #: Paragraph-level families, outermost first: a deeper family nests under a shallower one.
 PARAGRAPH_FAMILIES = ("section", "paren", "number")
 #: Inline families; any of them nests inside an item of any other.
-INLINE_FAMILIES = ("shi", "di", "xian")
-#: 首先/其次/再次 count 1, 2, 3; 最后 closes a sequence at any position after the second.
-XIAN_ORDINALS = {"首先": 1, "其次": 2, "再次": 3, "最后": 99}
+INLINE_FAMILIES = ("shi", "di", "xian", "fangmian", "dun")
+#: Families whose markers are words (首先, 另一方面) read through `ordinal_words`.
+WORD_FAMILIES = frozenset({"xian", "fangmian"})
+#: The ordinal of a closing word (最后, 另一方面): it closes a run of at least `closes_after`.
 LAST = 99
 #: A 首先… sequence continues at most this many paragraphs after its last item.
 XIAN_SPAN = 2
+
+
+@cache
+def ordinal_words() -> dict[str, tuple[int, int]]:
+    """Word markers: word -> (ordinal, or LAST for a closing word; least run it closes)."""
+    table = rules.table("measures", "ordinal_words")
+    return {
+        word: (
+            LAST if entry["ordinal"] == "last" else int(entry["ordinal"]),
+            int(entry.get("closes_after", 0)),
+        )
+        for word, entry in table.items()
+    }
+
+
+@cache
+def switches() -> frozenset[tuple[str, str]]:
+    """(family, family) pairs whose runs continue each other at the next ordinal."""
+    table = rules.table("measures", "family_switch")
+    return frozenset((a, b) for a, others in table.items() for b in others)
+
+
 #: How a sequence of each family is labelled when the text gives no label (gold style).
 LABEL_FORMS = {
     "section": "{}、",
@@ -24,6 +53,7 @@ LABEL_FORMS = {
     "number": "{}.",
     "shi": "{}",
     "di": "第{}",
+    "dun": "{}、",
 }
 
 
@@ -73,9 +103,11 @@ def scan_markers(paragraphs: list[str]) -> list[Marker]:
         for family, pattern in inlines:
             for match in pattern.finditer(text):
                 word = match.group("n")
-                ordinal = XIAN_ORDINALS[word] if family == "xian" else to_int(word)
+                ordinal = ordinal_words()[word][0] if family in WORD_FAMILIES else to_int(word)
                 if family == "shi":  # keep 是/要 in the label: 一要…四要
                     word = match.group(0).rstrip("，,：:")
+                if family == "fangmian" and not _clause_initial(text, match.start()):
+                    continue
                 if ordinal and match.start() >= head_end:
                     initial = match.start() <= lead_space
                     inline.append(
@@ -85,18 +117,54 @@ def scan_markers(paragraphs: list[str]) -> list[Marker]:
     return found
 
 
+def is_ordinal_word(word: str) -> bool:
+    """Whether `word` is a word marker of the table (首先, 另一方面)."""
+    return word in ordinal_words()
+
+
+def switches_family(pair: str) -> bool:
+    """Whether `a>b` names families whose runs continue each other."""
+    a, _, b = pair.partition(">")
+    return (a, b) in switches()
+
+
+def _clause_initial(text: str, start: int) -> bool:
+    """A word marker opens a clause: 一方面 after punctuation, never inside 在这一方面."""
+    return start == 0 or text[start - 1] in CLAUSE_OPENERS
+
+
+#: What may stand right before a word marker that opens a clause.
+CLAUSE_OPENERS = frozenset("，,；;。：:！!？? ")
+
+
 def _accepts(seq: Sequence, m: Marker) -> bool:
-    """Whether `m` continues `seq` (same family, next ordinal, close enough)."""
+    """Whether `m` continues `seq` (next ordinal of its family or a switching one, near)."""
     last = seq.markers[-1]
-    if seq.closed or seq.family != m.family:
+    if seq.closed:
         return False
-    if m.family == "xian":
-        near = m.para - last.para <= XIAN_SPAN
-        return near and (m.ordinal == last.ordinal + 1 or (m.ordinal == LAST and last.ordinal >= 2))
+    if last.family != m.family:  # a run that switched family goes on in its last family
+        switch = (last.family, m.family) in switches() and m.ordinal != LAST
+        return switch and _next(last, m) and _near(last, m)
+    if m.family in WORD_FAMILIES:
+        return _near(last, m) and _next(last, m)
     if m.ordinal != last.ordinal + 1:
         return False
     if m.family in PARAGRAPH_FAMILIES:
         return True
+    return m.para == last.para or (m.para == last.para + 1 and m.initial)
+
+
+def _next(last: Marker, m: Marker) -> bool:
+    """`m` follows `last`: the next ordinal, or a closing word after a long enough run."""
+    if m.ordinal == LAST:
+        closes_after = ordinal_words().get(m.word, (LAST, 2))[1]
+        return last.ordinal != LAST and last.ordinal >= closes_after
+    return m.ordinal == last.ordinal + 1
+
+
+def _near(last: Marker, m: Marker) -> bool:
+    if last.family in WORD_FAMILIES or m.family in WORD_FAMILIES:
+        return m.para - last.para <= XIAN_SPAN
     return m.para == last.para or (m.para == last.para + 1 and m.initial)
 
 
@@ -107,7 +175,7 @@ def _contains(seq: Sequence, m: Marker) -> bool:
         if m.family in PARAGRAPH_FAMILIES:
             return PARAGRAPH_FAMILIES.index(m.family) > PARAGRAPH_FAMILIES.index(seq.family)
         return True
-    if seq.family == "xian":
+    if seq.family in WORD_FAMILIES:
         # an open 首先… sequence spans paragraphs; its closing 最后 item ends with its paragraph
         return m.para == last.para or (m.para > last.para and not seq.closed)
     return m.para == last.para
@@ -162,22 +230,25 @@ def _item(seq: Sequence, i: int, paragraphs: list[str], doc_end: tuple[int, int]
     start, end = strip_span(text, m.body, end)
     if nxt:
         scope = (nxt.para, nxt.start)
-    elif seq.family in PARAGRAPH_FAMILIES or seq.family == "xian":
+    elif seq.family in PARAGRAPH_FAMILIES or seq.family in WORD_FAMILIES:
         scope = doc_end
     else:
         scope = (m.para, len(text))
-    return Item(first_clause(text[start:end]), text[start:end], m.para, start, end, scope_end=scope)
+    name = first_clause(text[start:end])
+    return Item(name, text[start:end], m.para, start, end, scope_end=scope, marker_at=m.start)
 
 
 def _label(seq: Sequence) -> str:
     """Gold-style label of an unlabelled sequence: 一是…三是, 首先…最后, (一)…(三)."""
     first, last = seq.markers[0], seq.markers[-1]
-    if seq.family == "xian":
-        return f"{first.word}…{last.word}" if len(seq.markers) > 1 else f"{first.word}…"
-    form = LABEL_FORMS[seq.family]
     if len(seq.markers) == 1:
-        return form.format(first.word)
-    return f"{form.format(first.word)}…{form.format(last.word)}"
+        return f"{_written(first)}…" if first.family in WORD_FAMILIES else _written(first)
+    return f"{_written(first)}…{_written(last)}"
+
+
+def _written(m: Marker) -> str:
+    """A marker as a label writes it: 一是, 第三, (二), 首先."""
+    return m.word if m.family in WORD_FAMILIES else LABEL_FORMS[m.family].format(m.word)
 
 
 def to_drafts(seqs: list[Sequence], paragraphs: list[str], doc_end: tuple[int, int]) -> list[Draft]:

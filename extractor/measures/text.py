@@ -214,6 +214,8 @@ class Item:
     where: Where = "paragraph"
     #: Where the item's scope ends (paragraph, offset), for hanging nested groups under it.
     scope_end: tuple[int, int] = (0, 0)
+    #: Where the ordinal marker opening the item stands (sequence items only).
+    marker_at: int | None = None
 
 
 @dataclass
@@ -234,6 +236,10 @@ class Draft:
     #: The marker family of an ordinal sequence (shi, section…); None for label groups.
     family: str | None = None
     labelled: bool = False
+    #: A candidate for a label that names an ordinal sequence: the sequence it would adopt.
+    adopts: Draft | None = None
+    #: Labels a candidate takes as its items' own groups (marked used once it is chosen).
+    consumes: list[object] = field(default_factory=list)
 
     def walk(self) -> list[Draft]:
         """This group and all nested ones, depth first."""

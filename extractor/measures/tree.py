@@ -1,8 +1,8 @@
 """The measure tree: enumerated measures and their declared counts, checked.
 
 Three kinds of evidence make a group: a count label the text states (“三个保障”,
-三点要求) with the items a strategy of `measures_labels` finds for it; an ordinal
-sequence (一是…二是, (一)(二), 首先…最后) from `measures_markers`; and, without
+三点要求) with the items a finder of `items` finds for it; an ordinal
+sequence (一是…二是, (一)(二), 首先…最后) from `markers`; and, without
 either, paragraph-lead subtitles or a 、-list whose members share a head. A
 declared count that the items found do not meet is a warning, never silent.
 """
@@ -14,9 +14,13 @@ import re
 
 from extractor import rules
 from extractor.document import Document
-from extractor.measures_labels import Context, Label, find_labels, label_groups, lead_sentence
-from extractor.measures_markers import XIAN_ORDINALS, sequence_drafts
-from extractor.measures_text import (
+from extractor.measures.before import lead_in_end
+from extractor.measures.context import Context, limit
+from extractor.measures.items import label_groups, lead_sentence
+from extractor.measures.labels import Label, find_labels
+from extractor.measures.markers import ordinal_words, sequence_drafts
+from extractor.measures.runs import unlabelled_runs
+from extractor.measures.text import (
     SENTENCE_STOPS,
     Draft,
     Item,
@@ -28,13 +32,13 @@ from extractor.numerals import label_parts, model_code, to_int
 from schemas import Evidence, Measure, MeasureGroup
 
 #: Unlabelled lead subtitles need this many paragraphs (or sentences) in a row.
-MIN_LEADS = 3
+MIN_LEADS = limit("min_leads")
 #: A run-in subtitle inside a paragraph is a comma-free sentence of at most this length.
 RUNIN_MAX = 12
 #: A label or item this close to its paragraph's start makes the paragraph a heading or an item.
 HEAD_AT = 6
 #: A shared-head list needs this many members.
-MIN_SHARED = 3
+MIN_SHARED = limit("min_shared")
 
 
 def extract_measure_groups(doc: Document) -> list[MeasureGroup]:
@@ -60,10 +64,15 @@ def build_tree(paragraphs: list[str], title: str | None) -> tuple[list[Draft], l
         codes.extend(stated)
     ctx = Context(paragraphs, labels, sequences)
     groups = label_groups(ctx)
-    if title:
-        _title_label(title, sequences)
+    if title and (named := _title_label(title, sequences)):
+        groups = [g for g in groups if g.label != named]  # the title's label, restated
     covered = _covered(groups, sequences)
     leads = _lead_groups(paragraphs, covered) + _runin_groups(paragraphs, covered)
+    for lead in leads:
+        covered.update(it.para for it in lead.items)
+    for group in groups:  # an unlabelled run never reads a paragraph a label group reads
+        covered.update(it.para for draft in group.walk() for it in draft.items)
+    leads += unlabelled_runs(paragraphs, covered)
     tops = sequences + leads + _title_parallel(title or "")
     loose = _hang_all(groups, tops)
     drafts = sorted(tops + loose, key=lambda d: (d.where != "title", d.para, d.start))
@@ -72,12 +81,12 @@ def build_tree(paragraphs: list[str], title: str | None) -> tuple[list[Draft], l
     return drafts, codes
 
 
-def _title_label(title: str, sequences: list[Draft]) -> None:
+def _title_label(title: str, sequences: list[Draft]) -> str | None:
     """A count label only in the title (南席镇:“四强”举措…) names the body's first enumeration."""
     labels, _ = find_labels(title, 0, "title")
     first = next((s for s in sequences if not s.labelled), None)
     if not labels or first is None or any(s.labelled for s in sequences[: sequences.index(first)]):
-        return
+        return None
     label = labels[0]
     parts = label_parts(label.text) or []
     heads = {head[0] for _, head in parts}
@@ -86,11 +95,13 @@ def _title_label(title: str, sequences: list[Draft]) -> None:
         first.label, first.declared, first.labelled = label.text, label.count, True
         first.heading, first.where = title, "title"
         first.para, first.start, first.end = 0, label.start, label.end
+        return label.text
+    return None
 
 
 def _title_parallel(title: str) -> list[Draft]:
     """Numbered parallel phrases making up a title: 强一产壮二产拓三产 (three items, no label)."""
-    pattern = rules.pattern("measures", "title_parallel")
+    pattern = rules.pattern("measures", "numbered_parallel")
     for first in pattern.finditer(title):
         if to_int(first.group("n")) != 1:
             continue
@@ -109,6 +120,11 @@ def _title_parallel(title: str) -> list[Draft]:
             draft.where, draft.heading, draft.end = "title", title, items[-1].end
             return [draft]
     return []
+
+
+def has_numbered_parallel(title: str) -> bool:
+    """Rule check: the title holds a run of numbered parallel phrases."""
+    return bool(_title_parallel(title))
 
 
 def _covered(groups: list[Draft], sequences: list[Draft]) -> set[int]:
@@ -148,7 +164,7 @@ def _lead_groups(paragraphs: list[str], covered: set[int]) -> list[Draft]:
 def _runin_first(text: str, p: int) -> Item | None:
     """The first subtitle run into the lead after 首先: 学校首先开好…会,谋划开局。"""
     for match in rules.pattern("measures", "marker_xian").finditer(text):
-        if XIAN_ORDINALS.get(match.group("n")) != 1:
+        if ordinal_words().get(match.group("n"), (0, 0))[0] != 1:
             continue
         lead = lead_sentence(text[match.end() :], p)
         if lead is not None:
@@ -308,10 +324,7 @@ def _shared_run(
 
 def _trim_first(text: str, run: list[tuple[int, int]]) -> list[tuple[int, int]]:
     s, e = run[0]
-    for verb in rules.strings("measures", "list_verbs"):
-        if text.startswith(verb, s):
-            run[0] = (s + len(verb), e)
-            break
+    run[0] = (s + lead_in_end(text[s:e], max(b - a for a, b in run[1:])), e)
     return run
 
 
@@ -342,6 +355,7 @@ def to_model(draft: Draft) -> MeasureGroup:
     return MeasureGroup(
         label=draft.label,
         declared_count=draft.declared,
+        label_stated=draft.labelled,
         heading=draft.heading,
         purpose=draft.purpose,
         items=[

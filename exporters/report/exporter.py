@@ -1,0 +1,455 @@
+"""`report/`: an offline evidence report, one page per article, an overview and a paged index.
+
+Streams: each article's page is written as the article arrives; only the index rows (a few
+strings per article) and the overview's counts stay in memory. The site is written into
+`report.part/` and renamed into place on close, so a reader sees the old report or the new.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+from collections import Counter
+from dataclasses import dataclass, field
+from importlib.resources import files
+from pathlib import Path
+from typing import Any, ClassVar
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from exporters.base import Exporter
+from exporters.report.charts import column_chart, hbar_chart
+from exporters.report.facts import Fact, article_facts
+from exporters.report.marks import fits, marked
+from exporters.tables import (
+    count_groups,
+    leaf_count,
+    subject_organizations,
+    walk_measures,
+)
+from schemas import Article, MeasureGroup
+from schemas.models import LOCAL_SEPARATOR
+
+REPORT = "report"
+#: The batch runner's manifest beside articles.jsonl (named here: exporters do not import
+#: the extractor); read when the report closes, for the failed and skipped files.
+MANIFEST = "manifest.jsonl"
+#: Rows on one page of the article index (the script pages the whole list the same way).
+PAGE_SIZE = 100
+#: Rows of each overview list; the counts above them cover everything.
+OVERVIEW_ROWS = 500
+#: Bars in the organization chart.
+CHART_BARS = 25
+NO_DATE = "(no date)"
+WHERE_NAMES = {"source_line": "source line", "front_matter": "front matter", "url": "url"}
+#: Characters kept in a file name made from an article id.
+SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]")
+STATIC = ("report.css", "report.js")
+#: Articles listed on one entity's page (the count covers them all).
+ENTITY_ROWS = 1000
+
+
+def entity_href(key: str) -> str:
+    """The page of one organization entity (a hash: keys hold any character)."""
+    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:20]
+    return f"entities/{digest}.html"
+
+
+def is_local(article: Article, key: str) -> bool:
+    """Whether an entity key is local to this article (a name no other article shares)."""
+    return key.startswith(article.id + LOCAL_SEPARATOR)
+
+
+@dataclass
+class EntityPage:
+    """One organization entity across articles: the names it goes by, where it appears."""
+
+    names: Counter[str] = field(default_factory=Counter)
+    articles: list[dict[str, str]] = field(default_factory=list)
+    total: int = 0
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version  # noqa: PLC0415
+
+    try:
+        return version("newsfacts")
+    except PackageNotFoundError:
+        return "0+unknown"
+
+
+@dataclass
+class Overview:
+    """What the overview shows, gathered article by article."""
+
+    articles: int = 0
+    organizations: int = 0
+    persons: int = 0
+    sources: int = 0
+    groups: int = 0
+    items: int = 0
+    leaves: int = 0
+    subject_leaves: Counter[str] = field(default_factory=Counter)
+    months: Counter[str] = field(default_factory=Counter)
+    mismatches: list[dict[str, Any]] = field(default_factory=list)
+    mismatch_total: int = 0
+    warnings: list[dict[str, Any]] = field(default_factory=list)
+    warning_total: int = 0
+
+    def add(self, article: Article, href: str) -> None:
+        """Count one article."""
+        self.articles += 1
+        self.organizations += len(article.organizations)
+        self.persons += len(article.authors)
+        self.sources += article.source is not None
+        self.groups += count_groups(article.measure_groups)
+        self.items += sum(1 for _ in walk_measures(article.measure_groups))
+        leaves = leaf_count(article)
+        self.leaves += leaves
+        for name in subject_organizations(article):
+            self.subject_leaves[name] += leaves
+        self.months[article.published[:7] if article.published else NO_DATE] += 1
+        title = article.title or article.path
+        for group, path in _groups(article.measure_groups, ()):
+            if group.declared_count is not None and group.declared_count != len(group.items):
+                self.mismatch_total += 1
+                if len(self.mismatches) < OVERVIEW_ROWS:
+                    self.mismatches.append(
+                        {
+                            "href": href,
+                            "title": title,
+                            "group": " › ".join(path),
+                            "declared": group.declared_count,
+                            "found": len(group.items),
+                        }
+                    )
+        for warning in article.warnings:
+            self.warning_total += 1
+            if len(self.warnings) < OVERVIEW_ROWS:
+                self.warnings.append({"href": href, "title": title, "text": warning})
+
+
+def _groups(
+    groups: list[MeasureGroup], path: tuple[str, ...]
+) -> list[tuple[MeasureGroup, tuple[str, ...]]]:
+    found: list[tuple[MeasureGroup, tuple[str, ...]]] = []
+    for group in groups:
+        labels = (*path, group.label)
+        found.append((group, labels))
+        found.extend(_groups(group.children, labels))
+    return found
+
+
+def environment() -> Environment:
+    """The report's templates (package data), HTML-escaped by default."""
+    return Environment(
+        loader=PackageLoader("exporters.report", "templates"),
+        autoescape=select_autoescape(default=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def page_href(page: int) -> str:
+    """The file of one page of the article index."""
+    return "articles.html" if page == 1 else f"articles-{page}.html"
+
+
+class HtmlExporter(Exporter):
+    """Writes `report/`: index.html (overview), articles*.html, articles/<id>.html."""
+
+    name: ClassVar[str] = "html"
+    files: ClassVar[tuple[str, ...]] = (f"{REPORT}/index.html",)
+
+    def __init__(self, outdir: Path) -> None:
+        super().__init__(outdir)
+        self.target = outdir / REPORT
+        self.partial = outdir / f"{REPORT}.part"
+        shutil.rmtree(self.partial, ignore_errors=True)
+        (self.partial / "articles").mkdir(parents=True)
+        self.env = environment()
+        self.env.globals["version"] = _version()
+        self.article_page = self.env.get_template("article.html")
+        self.rows: list[list[str | int]] = []
+        self.names: set[str] = set()
+        self.overview = Overview()
+        self.entities: dict[str, EntityPage] = {}
+
+    def write(self, article: Article) -> None:
+        """Write the article's page; keep its index row and counts."""
+        name = self._file_name(article.id)
+        href = f"articles/{name}"
+        page = self.article_page.render(root="../", **article_context(article))
+        (self.partial / href).write_text(page, "utf-8")
+        self._add_entities(article, href)
+        self.overview.add(article, href)
+        self.rows.append(
+            [
+                href,
+                article.title or article.path,
+                article.published[:10] if article.published else "",
+                "; ".join(subject_organizations(article)),
+                article.source.name if article.source else "",
+                "; ".join(dict.fromkeys(p.name for p in article.authors)),
+                leaf_count(article),
+                len(article.warnings),
+            ]
+        )
+
+    def close(self) -> None:
+        """Write the overview, the index pages and the static files; move the site into place."""
+        self._write_overview()
+        self._write_entities()
+        self._write_index()
+        for static in STATIC:
+            text = files("exporters.report").joinpath("static", static).read_text("utf-8")
+            (self.partial / static).write_text(text, "utf-8")
+        old = self.outdir / f"{REPORT}.old"
+        shutil.rmtree(old, ignore_errors=True)
+        if self.target.exists():
+            self.target.rename(old)
+        self.partial.rename(self.target)
+        shutil.rmtree(old, ignore_errors=True)
+
+    def abort(self) -> None:
+        """Drop the unfinished site; the old report stays."""
+        shutil.rmtree(self.partial, ignore_errors=True)
+
+    def _add_entities(self, article: Article, href: str) -> None:
+        seen: set[str] = set()
+        for org in article.organizations:
+            if not org.entity or is_local(article, org.entity):
+                continue
+            page = self.entities.setdefault(org.entity, EntityPage())
+            page.names[org.name] += 1
+            if org.entity in seen:
+                continue
+            seen.add(org.entity)
+            page.total += 1
+            if len(page.articles) < ENTITY_ROWS:
+                page.articles.append(
+                    {
+                        "href": f"../{href}",
+                        "title": article.title or article.path,
+                        "date": article.published[:10] if article.published else "",
+                        "role": org.role,
+                    }
+                )
+
+    def _write_entities(self) -> None:
+        template = self.env.get_template("entity.html")
+        (self.partial / "entities").mkdir()
+        for key, page in self.entities.items():
+            html = template.render(
+                root="../",
+                key=key,
+                names=[name for name, _ in page.names.most_common()],
+                articles=page.articles,
+                total=page.total,
+            )
+            (self.partial / entity_href(key)).write_text(html, "utf-8")
+
+    def _file_name(self, article_id: str) -> str:
+        # The same id twice keeps both records, so both get a page.
+        base = SAFE_NAME.sub("_", article_id)[:120] or "article"
+        name, n = f"{base}.html", 1
+        while name in self.names:
+            n += 1
+            name = f"{base}-{n}.html"
+        self.names.add(name)
+        return name
+
+    def _write_overview(self) -> None:
+        stats = self.overview
+        statuses, problems, found = _manifest(self.outdir / MANIFEST)
+        ranked = sorted(stats.subject_leaves.items(), key=lambda kv: (-kv[1], kv[0]))
+        bars = [(n, v, f"articles.html?org={_quote(n)}") for n, v in ranked[:CHART_BARS] if v > 0]
+        months = sorted((m, c) for m, c in stats.months.items() if m != NO_DATE)
+        figures = [
+            ("files read", statuses.get("ok", stats.articles)),
+            ("files failed", statuses.get("failed", 0)),
+            ("files skipped", statuses.get("skipped", 0)),
+            ("articles", stats.articles),
+            ("organization mentions", stats.organizations),
+            ("subject organizations", len(stats.subject_leaves)),
+            ("persons credited", stats.persons),
+            ("sources", stats.sources),
+            ("measure groups", stats.groups),
+            ("measure items", stats.items),
+            ("leaf measures", stats.leaves),
+            ("count mismatches", stats.mismatch_total),
+            ("warnings", stats.warning_total),
+        ]
+        if stats.months.get(NO_DATE):
+            figures.append(("articles without a date", stats.months[NO_DATE]))
+        html = self.env.get_template("overview.html").render(
+            root="",
+            figures=[(label, f"{value:,}") for label, value in figures],
+            org_chart=hbar_chart(bars, "Leaf measures per subject organization"),
+            orgs_more=max(0, len([v for _, v in ranked if v > 0]) - len(bars)),
+            month_chart=column_chart(months, "Articles per month"),
+            mismatches=stats.mismatches,
+            mismatch_total=stats.mismatch_total,
+            warnings=stats.warnings,
+            warning_total=stats.warning_total,
+            problems=problems,
+            problem_total=statuses.get("failed", 0) + statuses.get("skipped", 0),
+            manifest_found=found,
+        )
+        (self.partial / "index.html").write_text(html, "utf-8")
+
+    def _write_index(self) -> None:
+        template = self.env.get_template("index.html")
+        pages = max(1, -(-len(self.rows) // PAGE_SIZE))
+        for page in range(1, pages + 1):
+            html = template.render(
+                root="",
+                rows=self.rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
+                page=page,
+                pages=pages,
+                total=len(self.rows),
+                page_href=page_href,
+            )
+            (self.partial / page_href(page)).write_text(html, "utf-8")
+        data = json.dumps(self.rows, ensure_ascii=False, separators=(",", ":"))
+        (self.partial / "index-data.js").write_text(f"window.NEWSFACTS_INDEX={data};\n", "utf-8")
+
+
+def _quote(text: str) -> str:
+    from urllib.parse import quote  # noqa: PLC0415
+
+    return quote(text, safe="")
+
+
+def _manifest(path: Path) -> tuple[Counter[str], list[dict[str, Any]], bool]:
+    """Counts per status, the first failed/skipped lines, and whether a manifest was there."""
+    statuses: Counter[str] = Counter()
+    problems: list[dict[str, Any]] = []
+    if not path.exists():
+        return statuses, problems, False
+    with path.open(encoding="utf-8") as lines:
+        for line in lines:
+            try:
+                record = json.loads(line)
+            except ValueError:
+                continue  # a torn last line of an interrupted run
+            status = str(record.get("status", "ok"))
+            statuses[status] += 1
+            if status != "ok" and len(problems) < OVERVIEW_ROWS:
+                problems.append(
+                    {
+                        "path": record.get("path"),
+                        "status": status,
+                        "reason": record.get("reason") or "",
+                    }
+                )
+    return statuses, problems, True
+
+
+def article_context(article: Article) -> dict[str, Any]:
+    """What the article template needs: the marked text, the tree, the lists."""
+    facts = article_facts(article)
+    by_place: dict[tuple[str, int | None], list[Fact]] = {}
+    for fact in facts:
+        evidence = fact.evidence
+        by_place.setdefault((evidence.where, evidence.paragraph), []).append(fact)
+
+    def text_of(where: str, paragraph: int | None = None) -> str | None:
+        if where == "title":
+            return article.title
+        if where == "url":
+            return article.url
+        if where == "paragraph" and paragraph is not None and paragraph < len(article.paragraphs):
+            return article.paragraphs[paragraph]
+        return None
+
+    placed: set[str] = set()
+
+    def mark(where: str, paragraph: int | None = None) -> Markup | None:
+        text = text_of(where, paragraph)
+        if text is None:
+            return None
+        here = [f for f in by_place.get((where, paragraph), []) if fits(f, text)]
+        placed.update(f.id for f in here)
+        return marked(text, here)
+
+    paragraphs = [(n, mark("paragraph", n)) for n in range(len(article.paragraphs))]
+    title_html = mark("title") or Markup("(no title)")
+    url_html = mark("url")
+    outside = []
+    for fact in facts:
+        if fact.id not in placed:
+            where = WHERE_NAMES.get(fact.evidence.where, fact.evidence.where)
+            if text_of(fact.evidence.where, fact.evidence.paragraph) is not None:
+                where += " (span outside the text)"
+            outside.append((where, marked(fact.name, [_whole(fact)])))
+    item_facts = {id(f.evidence): f for f in facts if f.kind == "item"}
+    return {
+        "id": article.id,
+        "path": article.path,
+        "title_text": article.title or article.path,
+        "title_html": title_html,
+        "url_html": url_html,
+        "published": article.published,
+        "source": article.source.name if article.source else None,
+        "paragraphs": paragraphs,
+        "outside": outside,
+        "groups": [_tree(g, item_facts) for g in article.measure_groups],
+        "leaves": leaf_count(article),
+        "organizations": [
+            {
+                "name": o.name,
+                "role": o.role,
+                "kind": o.kind,
+                "region": o.region,
+                "mentions": len(o.evidence),
+                # an entity other articles may share has a page listing them
+                "entity_href": (
+                    entity_href(o.entity) if o.entity and not is_local(article, o.entity) else None
+                ),
+            }
+            for o in article.organizations
+        ],
+        "people": [{"name": p.name, "role": p.role} for p in article.authors],
+        "warnings": article.warnings,
+    }
+
+
+def _whole(fact: Fact) -> Fact:
+    """The fact as a span over its own name (for a fact whose text the record does not hold)."""
+    evidence = fact.evidence.model_copy(update={"start": 0, "end": len(fact.name)})
+    return Fact(fact.id, fact.kind, fact.role, fact.label, evidence, fact.name, fact.colour)
+
+
+def _tree(group: MeasureGroup, item_facts: dict[int, Fact]) -> dict[str, Any]:
+    children: dict[int, list[MeasureGroup]] = {}
+    rest: list[MeasureGroup] = []
+    for child in group.children:
+        if child.parent_item is not None and child.parent_item < len(group.items):
+            children.setdefault(child.parent_item, []).append(child)
+        else:
+            rest.append(child)
+    items = []
+    for index, item in enumerate(group.items):
+        fact = item_facts.get(id(item.evidence))
+        items.append(
+            {
+                "name": item.name,
+                "fact": fact.id if fact else "",
+                "colour": fact.colour if fact else "",
+                "children": [_tree(c, item_facts) for c in children.get(index, [])],
+            }
+        )
+    declared = group.declared_count
+    return {
+        "label": group.label,
+        "declared": declared,
+        "found": len(group.items),
+        "mismatch": declared is not None and declared != len(group.items),
+        "members": items,
+        "rest": [_tree(c, item_facts) for c in rest],
+    }

@@ -1,0 +1,172 @@
+"""Count labels in running text: “三个保障”, 三点要求, 五促一稳 — what they declare and where."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from dataclasses import dataclass, field
+from functools import cache
+
+from extractor import rules
+from extractor.measures.guards import is_date_numeral, is_plan_period
+from extractor.numerals import MAX_COUNT, NUMERAL_RUN, label_count, model_code, to_int
+
+
+@dataclass
+class Label:
+    """A count label in the text: its words, the count it declares, where it stands."""
+
+    text: str
+    count: int | None
+    para: int
+    start: int  # span including quotes
+    end: int
+    quoted: bool
+    where: str = "paragraph"
+    used: bool = False
+    #: A weak label (严把三关。) is a group only when items match its count exactly.
+    weak: bool = False
+    #: A count word after a quoted list (“A、B”两手抓): its items stand before it.
+    after_list: bool = False
+
+
+@cache
+def _slogans() -> frozenset[str]:
+    return frozenset(rules.strings("slogans", "slogans"))
+
+
+def is_slogan(text: str) -> bool:
+    """Rule check: `text` quotes a slogan (“四个意识”), which is no label."""
+    return any(m.group("label").strip() in _slogans() for m in _quoted().finditer(text))
+
+
+def _quoted() -> re.Pattern[str]:
+    return rules.pattern("measures", "quoted")
+
+
+@cache
+def _not_counted() -> frozenset[str]:
+    return frozenset(rules.strings("measures", "not_counted"))
+
+
+#: What splits a quoted word into list members: a quoted list is no label itself.
+LIST_MARKS = re.compile(r"[、，,；;。]")
+QUOTE_CLOSERS = frozenset('”"')
+
+
+def find_labels(text: str, para: int, where: str = "paragraph") -> tuple[list[Label], list[str]]:
+    """Count labels of one text, and the model codes (“三三六三”) it states."""
+    found = _Found(text, para, where)
+    _quoted_labels(found)
+    if rules.pattern("measures", "count_label_hint").search(text) is not None:
+        _count_labels(found)
+    _clause_counts(found)
+    found.labels.sort(key=lambda lab: lab.start)
+    return found.labels, found.codes
+
+
+@dataclass
+class _Found:
+    """What `find_labels` collects in one text."""
+
+    text: str
+    para: int
+    where: str
+    labels: list[Label] = field(default_factory=list)
+    codes: list[str] = field(default_factory=list)
+    taken: _Spans = field(default_factory=lambda: _Spans())  # noqa: PLW0108 - defined below
+
+    def add(self, word: str, count: int | None, start: int, end: int, **how: bool) -> None:
+        self.taken.add(start, end)
+        self.labels.append(Label(word, count, self.para, start, end, where=self.where, **how))
+
+
+def _quoted_labels(found: _Found) -> None:
+    """“三个保障”; “吹拉弹唱”四部曲; “A、B”两手抓 (the count word is the label); model codes."""
+    text, slogans = found.text, _slogans()
+    after_quote = rules.pattern("measures", "count_after_quote")
+    for match in rules.pattern("measures", "quoted").finditer(text):
+        word = match.group("label").strip()
+        found.taken.add(*match.span())
+        after = after_quote.match(text, match.end())
+        before = text[max(0, match.start() - 2) : match.start()]
+        in_run = before[-1:] in QUOTE_CLOSERS or (
+            before[-1:] == "、" and before[:1] in QUOTE_CLOSERS
+        )
+        if after and (LIST_MARKS.search(word) or in_run):
+            # “线上招聘、线下对接”两手抓 / “A”“B”“C”三个章节: the count word is the label
+            count = to_int(after.group("num"))
+            start, end = after.span("label")
+            if count is None or not 2 <= count <= MAX_COUNT:
+                continue
+            if not found.taken.overlaps(start, end):
+                found.add(after.group("label"), count, start, end, quoted=False, after_list=True)
+            continue
+        if word in slogans or LIST_MARKS.search(word) or is_date_numeral(word):
+            continue
+        if is_plan_period(word):
+            continue
+        if model_code(word) and not _has_own_list(text, match.end()):
+            found.codes.append(word)
+            continue
+        count = label_count(word)
+        if after and count is None:  # “吹拉弹唱”四部曲: the count follows the quoted label
+            count = to_int(after.group("num"))
+            if count is not None and count > MAX_COUNT:
+                continue  # “旭富一号”26名获救船员: a number of people, no count of parts
+        if count is not None and count < 2 and not NUMERAL_RUN.fullmatch(word):
+            continue  # “一岗双责”, “一站式”: one is no enumeration
+        if model_code(word):
+            count = None  # “四三二一”，即…: a code with its own items is one group of them
+        if count is not None or NUMERAL_RUN.fullmatch(word):
+            found.labels.append(
+                Label(word, count, found.para, match.start(), match.end(), True, found.where)
+            )
+
+
+def _count_labels(found: _Found) -> None:
+    """Unquoted count labels: 三项措施, 三点意见, 两方面改革, 四举措."""
+    slogans = _slogans()
+    for pattern in rules.patterns("measures", "count_label"):
+        for match in pattern.finditer(found.text):
+            start, end = match.span("label")
+            word = match.group("label")
+            count = label_count(word)
+            if word in slogans or found.taken.overlaps(start, end):
+                continue
+            if count is None or count < 2:  # 一个平台 declares no enumeration
+                continue
+            found.add(word, count, start, end, quoted=False)
+
+
+def _clause_counts(found: _Found) -> None:
+    """Weak labels: a bare count word closing a clause (严把三关。), never a unit (三年。)."""
+    not_counted = _not_counted() | frozenset(rules.strings("measures", "side_heads"))
+    for match in rules.pattern("measures", "clause_count").finditer(found.text):
+        start, end = match.span("label")
+        count = to_int(match.group("num"))
+        if match.group("head") in not_counted or found.taken.overlaps(start, end) or count is None:
+            continue
+        found.add(match.group("label"), count, start, end, quoted=False, weak=True)
+
+
+def _has_own_list(text: str, at: int) -> bool:
+    """A list follows right here (，即 / ： / （): the code before it names that list."""
+    return any(p.match(text, at) for p in rules.patterns("measures", "list_after"))
+
+
+class _Spans:
+    """Disjoint (start, end) spans, sorted: does a new span overlap one? (bisect, not a scan)"""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+
+    def add(self, start: int, end: int) -> None:
+        i = bisect_left(self.starts, start)
+        self.starts.insert(i, start)
+        self.ends.insert(i, end)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect_left(self.starts, end) - 1  # the last span starting before `end`
+        return i >= 0 and self.ends[i] > start

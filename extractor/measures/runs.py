@@ -1,0 +1,185 @@
+"""Unlabelled runs: enumerations the text gives no label and no ordinal markers.
+
+Each finder reads one shape and demands its parallelism (the gold names these groups
+itself, `[段首小标题]`, `[…]`), in the order of `UNLABELLED`:
+
+- heading-only paragraphs, each followed by its body (健全组织结构,强化政治建设 ¶ body …);
+- run-in heads of one paragraph: head sentences of two short clauses, each followed by
+  sentences that elaborate it (夯实工作基础，完善台账资料。要逐项梳理问题。优化…);
+- parallel frames: `；`-separated clauses whose first clauses have one length and either
+  share a frame character (前提在查…核心在改…目的在防) or follow a colon
+  (建议：加强管理,…；提升服务,…).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from itertools import pairwise
+
+from extractor.measures.context import limit
+from extractor.measures.items import heading_run, parallel_heads
+from extractor.measures.text import (
+    SENTENCE_STOPS,
+    Draft,
+    Item,
+    first_clause,
+    stop_index,
+    strip_span,
+)
+
+#: A run of unlabelled items needs this many members.
+MIN_RUN = limit("min_run")
+#: A run-in head clause has this many characters (夯实工作基础).
+HEAD_CLAUSE = (4, 8)
+#: A frame's first clause is at most this long (前提在查, 加强管理).
+FRAME_MAX = 8
+RUNS_STOPS = frozenset("；;")
+#: Quick counts that rule a paragraph out before it is cut (most paragraphs hold no run).
+SENTENCE_END = re.compile(r"[。！!？?]")
+SEMICOLONS = re.compile(r"[；;]")
+COMMA = re.compile(r"[，,]")
+DIGITS = re.compile(r"[\d０-９一二三四五六七八九十百千万]{2,}|\d")
+OTHER_PUNCTUATION = re.compile(r"[、：:；;“”\"（）()《》]")
+
+
+def heading_groups(paragraphs: list[str], covered: set[int]) -> list[Draft]:
+    """Heading-only paragraphs alternating with their bodies, no label before them."""
+    found = []
+    q = 0
+    while q < len(paragraphs):
+        items = heading_run(paragraphs, q) if q not in covered else []
+        if (
+            len(items) >= MIN_RUN
+            and not any(it.para in covered for it in items)
+            and parallel_heads([it.text for it in items])
+            and _section_heads([it.text for it in items])
+        ):
+            found.append(_unlabelled("[段首小标题]", items))
+            q = items[-1].para + 2
+            continue
+        q += 1
+    return found
+
+
+def _section_heads(heads: list[str]) -> bool:
+    """Heads of sections, not headlines of bundled briefs: each of two parallel clauses
+    (健全组织结构,强化政治建设), or short ones sharing their last character (…到位)."""
+    if all(len(COMMA.split(h)) == 2 for h in heads):
+        return True
+    return all(len(h) <= SHORT_HEAD for h in heads) and len({h[-1] for h in heads}) == 1
+
+
+#: A one-clause section head sharing its last character is at most this long (宣传发动到位).
+SHORT_HEAD = 8
+
+
+def runin_heads(paragraphs: list[str], covered: set[int]) -> list[Draft]:
+    """Head sentences of two short clauses inside one paragraph, each with its elaboration."""
+    found = []
+    for p, text in enumerate(paragraphs):
+        if p in covered or len(SENTENCE_END.findall(text)) < MIN_RUN:
+            continue
+        first = SENTENCE_END.search(text)
+        if first is None or not _is_head_sentence(text[: first.end()]):
+            continue  # the paragraph must open with a head sentence: look at that one first
+        sentences = stop_index(text).spans(SENTENCE_STOPS, 0, len(text))
+        heads = [i for i, (s, e) in enumerate(sentences) if _is_head_sentence(text[s:e])]
+        if len(heads) < MIN_RUN or heads[0] != 0 or len(heads) == len(sentences):
+            continue
+        if any(b - a < 2 for a, b in pairwise(heads)):
+            continue  # heads side by side are a list of sentences, not heads with bodies
+        items = []
+        for n, i in enumerate(heads):
+            start = sentences[i][0]
+            end = sentences[heads[n + 1]][0] if n + 1 < len(heads) else len(text)
+            start, end = strip_span(text, start, end)
+            items.append(
+                Item(
+                    first_clause(text[start:end]),
+                    text[start:end],
+                    p,
+                    start,
+                    end,
+                    scope_end=(p, end),
+                )
+            )
+        found.append(_unlabelled("[段内小标题]", items))
+    return found
+
+
+def _is_head_sentence(sentence: str) -> bool:
+    """夯实工作基础，完善台账资料。: two comma clauses of head length, nothing else."""
+    body = sentence.strip().rstrip("。！!？?")
+    clauses = COMMA.split(body)
+    low, high = HEAD_CLAUSE
+    return (
+        len(clauses) == 2
+        and all(low <= len(c) <= high for c in clauses)
+        and not OTHER_PUNCTUATION.search(body)
+    )
+
+
+def parallel_frames(paragraphs: list[str], covered: set[int]) -> list[Draft]:
+    """`；`-separated clauses opening with first clauses of one length and a shared frame."""
+    found = []
+    for p, text in enumerate(paragraphs):
+        if p in covered or len(SEMICOLONS.findall(text)) < MIN_RUN - 1:
+            continue
+        index = stop_index(text)
+        for s, e in index.spans(SENTENCE_STOPS, 0, len(text)):
+            pieces = index.spans(RUNS_STOPS, s, e)
+            if len(pieces) < MIN_RUN:
+                continue
+            colon = text.rfind("：", s, pieces[0][1])
+            colon = max(colon, text.rfind(":", s, pieces[0][1]))
+            if colon > 0 and text[colon - 1] in '”"':
+                continue  # “四个意识”：… — the run is a quoted label's; a slogan's gives none
+            if colon >= 0:  # 代表们建议：加强管理,…；提升服务,… — the run starts after the colon
+                pieces[0] = (colon + 1, pieces[0][1])
+            heads = [first_clause(text[a:b]) for a, b in pieces]
+            if not _parallel(heads, framed=colon < 0):
+                continue
+            items = []
+            for piece, head in zip(pieces, heads, strict=True):
+                a, b = strip_span(text, *piece)
+                items.append(Item(head, text[a:b], p, a, b, scope_end=(p, b)))
+            found.append(_unlabelled("[…；…]", items))
+    return found
+
+
+def _parallel(heads: list[str], *, framed: bool) -> bool:
+    """One length, short; with `framed`, also one character at one inner position (在)."""
+    if len({len(h) for h in heads}) != 1 or not 2 <= len(heads[0]) <= FRAME_MAX:
+        return False
+    if any(COMMA.search(h) or OTHER_PUNCTUATION.search(h) or DIGITS.search(h) for h in heads):
+        return False
+    if len({h[0] for h in heads}) != len(heads):
+        return False  # 十年来…十年来, 我们自信…我们坚定: one opening repeated is rhetoric, no run
+    if not framed:
+        return True
+    return any(len({h[i] for h in heads}) == 1 for i in range(1, len(heads[0]) - 1))
+
+
+def _unlabelled(label: str, items: list[Item]) -> Draft:
+    first = items[0]
+    return Draft(label, None, items, first.para, first.start, first.start, family="lead")
+
+
+#: Unlabelled finders in the order they run; a paragraph one of them uses is not read again.
+UNLABELLED: tuple[Callable[[list[str], set[int]], list[Draft]], ...] = (
+    heading_groups,
+    runin_heads,
+    parallel_frames,
+)
+
+
+def unlabelled_runs(paragraphs: list[str], covered: set[int]) -> list[Draft]:
+    """Every unlabelled run, each paragraph used once."""
+    found: list[Draft] = []
+    for finder in UNLABELLED:
+        runs = finder(paragraphs, covered)
+        for run in runs:
+            covered.update(it.para for it in run.items)
+        found.extend(runs)
+    return found

@@ -1,0 +1,61 @@
+"""Organizations: the subject that acts in the measures, and the ones mentioned.
+
+suffixes.py finds names by their suffix (rules/organizations.yaml: 学院, 厅, 局, 党委 …) in
+one Aho-Corasick pass, extended to the left up to a stop word; places (哈尔滨市, 木河乡) come
+from the table of administrative divisions and count as organizations when they act.
+mentions.py gathers every mention with what it tells; subject.py picks who acts: opening
+the title (X：… unless X is an outlet), opening the lead, named in the measure sentences,
+referred back to (学校, 我院), crediting the text; an internal body the subject sets up
+(成立…领导小组) never is. places.py gives each name its `region`. A mentioned name that is a
+description rather than a proper name (星级供电所, 省委常委, 发改委网站) is dropped.
+"""
+
+from __future__ import annotations
+
+from extractor import regions, rules
+from extractor.document import Document
+from extractor.organizations.mentions import Candidate, candidates, only_counted
+from extractor.organizations.places import region_of
+from extractor.organizations.subject import subject_scores, subjects
+from extractor.organizations.suffixes import is_proper_name, kind_of, names_in
+from schemas import Organization
+
+__all__ = ["extract_organizations", "is_proper_name", "kind_of", "names_in", "subject_scores"]
+
+
+def extract_organizations(doc: Document) -> list[Organization]:
+    """Organizations named in the article, the subject(s) first."""
+    texts = ([doc.title] if doc.title else []) + doc.paragraphs
+    ctx = regions.context(texts)
+    found_candidates = candidates(doc)
+    subject_names = subjects(doc, found_candidates)
+    generic = set(rules.strings("organizations", "generic_names"))
+    ordered = sorted(
+        found_candidates.values(),
+        key=lambda c: (c.name not in subject_names, _first_position(c)),
+    )
+    found = []
+    for cand in ordered:
+        if cand.name in generic and cand.name not in subject_names:
+            continue
+        if cand.name not in subject_names and all(m.place and m.weight == 0 for m in cand.mentions):
+            continue
+        if cand.name not in subject_names and (
+            not is_proper_name(cand.name) or only_counted(doc, cand)
+        ):
+            continue
+        region = region_of(cand.name, ctx)
+        found.append(
+            Organization(
+                name=cand.name,
+                kind=cand.kind,
+                role="subject" if cand.name in subject_names else "mentioned",
+                region=region,
+                evidence=[m.evidence for m in cand.mentions],
+            )
+        )
+    return found
+
+def _first_position(cand: Candidate) -> tuple[int, int]:
+    ev = cand.mentions[0].evidence
+    return (-1 if ev.paragraph is None else ev.paragraph, ev.start)

@@ -1,0 +1,293 @@
+"""Mentions: every occurrence of an organization name or an acting place, with what it tells
+about the subject (opening the title or the lead, acting in a measure sentence, crediting
+the text); all mentions of one name make a candidate.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cache
+
+from extractor import regions, rules
+from extractor.document import Document
+from extractor.names import is_cjk
+from extractor.organizations.suffixes import kind_of, names_in
+from schemas import Evidence, MeasureGroup, OrgKind
+
+#: A lead paragraph has at least this many characters (shorter ones are metadata lines).
+MIN_LEAD = 30
+
+#: A name opening with these is a reference back (该校, 该村委), counted by _references
+#: (我院党委 stays: the gold takes it as the generic form of the actor).
+REFERENCE_PREFIXES = frozenset("该")
+
+#: Characters that end a clause: an internal-body marker counts only within the clause.
+CLAUSE_END = re.compile("[，,。；;：:]")
+
+
+@cache
+def named_weight(name: str) -> int:
+    """A named weight of the subject's support (rules/organizations.yaml: weights)."""
+    value = rules.table("organizations", "weights").get(name)
+    if not isinstance(value, int):
+        raise rules.RuleError(f"organizations.yaml: weights: no integer {name!r}")
+    return value
+
+
+def is_weight(name: str) -> bool:
+    """A weight the rules name (the check of the `weights` group)."""
+    return isinstance(rules.table("organizations", "weights").get(name.strip()), int)
+
+
+@dataclass
+class Mention:
+    """One occurrence of a name: where, and what it tells about the subject."""
+
+    name: str
+    kind: OrgKind
+    evidence: Evidence
+    place: bool = False
+    weight: int = 1
+    internal: bool = False
+    acts: bool = False
+    #: it issues a document (印发《…》): cited, when another name then acts on it
+    issues: bool = False
+    #: it opens a clause (after a comma, a full stop, a colon)
+    opens: bool = False
+
+@cache
+def _person_titles() -> tuple[str, ...]:
+    return rules.strings("organizations", "person_titles")
+
+
+@cache
+def _issuing() -> re.Pattern[str]:
+    return rules.pattern("organizations", "issuing")
+
+
+@dataclass
+class Candidate:
+    """All mentions of one name."""
+
+    name: str
+    kind: OrgKind
+    mentions: list[Mention] = field(default_factory=list)
+    #: (where, paragraph, start, end) of each mention: a mention is added once, found by key.
+    seen: set[tuple[str, int | None, int, int]] = field(default_factory=set)
+
+    @property
+    def own(self) -> int:
+        """Support from its own mentions."""
+        return sum(m.weight for m in self.mentions)
+
+
+def candidates(doc: Document) -> dict[str, Candidate]:
+    """Every name and acting place of the article, with its mentions."""
+    found: dict[str, Candidate] = {}
+    measure_paragraphs = _measure_paragraphs(doc.facts.measure_groups)
+    lead = next(
+        (i for i, p in enumerate(doc.paragraphs) if len(p) >= MIN_LEAD and not _is_meta(p)), None
+    )
+    if doc.title:
+        for mention in _mentions_in(doc.title, None, title=True):
+            _add(found, mention)
+    for index, text in enumerate(doc.paragraphs):
+        first = index == lead
+        for mention in _cited_issuers(list(_mentions_in(text, index, title=False))):
+            if index in measure_paragraphs and mention.acts:
+                mention.weight += named_weight("measure")
+            if first and mention.weight > 0:
+                mention.weight += named_weight("lead_first") - 1
+                first = False
+            _add(found, mention)
+        for start, end in _credit_units(text, index, len(doc.paragraphs)):
+            name = text[start:end]
+            ev = Evidence(where="paragraph", paragraph=index, start=start, end=end)
+            _add(found, Mention(name, kind_of(name), ev, weight=named_weight("credit")))
+    return found
+
+def _add(candidates: dict[str, Candidate], mention: Mention) -> None:
+    cand = candidates.setdefault(mention.name, Candidate(mention.name, mention.kind))
+    ev = mention.evidence
+    key = (ev.where, ev.paragraph, ev.start, ev.end)
+    if key not in cand.seen:
+        cand.seen.add(key)
+        cand.mentions.append(mention)
+
+def _is_meta(text: str) -> bool:
+    return bool(re.match(r"^\S{0,12}[:：]", text)) and "。" not in text
+
+def _measure_paragraphs(groups: list[MeasureGroup]) -> set[int]:
+    found: set[int] = set()
+    for group in groups:
+        for ev in [group.evidence, *(i.evidence for i in group.items)]:
+            if ev is not None and ev.paragraph is not None:
+                found.add(ev.paragraph)
+        found |= _measure_paragraphs(group.children)
+    return found
+
+def _mentions_in(text: str, index: int | None, *, title: bool) -> Iterator[Mention]:
+    """Organization names and acting places of one text."""
+    spans: list[tuple[int, int, OrgKind, bool]] = [(s, e, k, False) for s, e, k in names_in(text)]
+    names = sorted((s, e) for s, e, _, _ in spans)
+    longest = max((e - s for s, e in names), default=0)
+    for start, end, _ in regions.places_in(text):
+        if not _inside_a_name(names, longest, start, end):
+            spans.append((start, end, "government", True))
+    clause_starts = [m.end() for m in CLAUSE_END.finditer(text)]
+    internal = _Markers(text, rules.strings("organizations", "internal_markers"))
+    lead_end = _title_lead_end(text) if title else -1
+    acting = tuple(rules.strings("organizations", "acting_after"))
+    for start, end, kind, place in sorted(spans, key=lambda t: (t[0], -t[1])):
+        if text[start] in REFERENCE_PREFIXES and not place:
+            continue  # 该村委, 我局 refer back to a name (references), they are none
+        if index is None:
+            ev = Evidence(where="title", start=start, end=end)
+        else:
+            ev = Evidence(where="paragraph", paragraph=index, start=start, end=end)
+        weight = 1
+        if title:
+            opens_title = start == lead_end or _title_colon(text, start, end)
+            weight = named_weight("title") if opens_title else 0
+        acts = text.startswith(acting, end) or (title and text[end : end + 1] in ("：", ":", " "))
+        if place and not acts:
+            weight = 0
+        if _governed(text, start) or text.startswith(_person_titles(), end):
+            weight = 0  # 按照市政府…; 校党委书记林建国: part of a person's title, not an actor
+        opens = start == 0 or text[start - 1] in "，,。；;：: 、"
+        if not place and not title and opens and text.startswith(acting, end):
+            weight += named_weight("acting")
+        before = bisect_left(clause_starts, start + 1) - 1
+        clause_start = clause_starts[before] if before >= 0 else 0
+        yield Mention(
+            text[start:end],
+            kind,
+            ev,
+            place=place,
+            weight=weight,
+            internal=internal.within(clause_start, start),
+            acts=opens and text.startswith(acting, end),
+            issues=bool(_issuing().match(text, end)),
+            opens=opens,
+        )
+
+def _cited_issuers(mentions: list[Mention]) -> list[Mention]:
+    """An issuer cited before the one that acts on its document (省教育厅联合六部门印发《…》,
+    市教育局迅速行动…) does not act: its mention supports nothing."""
+    for i, mention in enumerate(mentions):
+        if mention.issues and any(
+            m.opens and not m.issues and not m.place and m.name != mention.name
+            for m in mentions[i + 1 :]
+        ):
+            mention.weight = 0
+            mention.acts = False
+    return mentions
+
+
+def _inside_a_name(names: list[tuple[int, int]], longest: int, start: int, end: int) -> bool:
+    """A place that lies inside a longer name (哈尔滨市 in 哈尔滨市教育局) is no mention of its own.
+
+    `names` are the name spans sorted by start and `longest` the longest of them: only a name
+    starting in that window before the place can hold it (found by bisection, so this stays
+    linear in the number of names).
+    """
+    i = bisect_left(names, (end - longest, -1))
+    while i < len(names) and names[i][0] <= start:
+        s, e = names[i]
+        if end <= e and (s, e) != (start, end):
+            return True
+        i += 1
+    return False
+
+@cache
+def _passive() -> re.Pattern[str]:
+    """根据/落实… before a name, also across a list (落实省、市国税局: 市国税局 does not act)."""
+    words = "|".join(map(re.escape, rules.strings("organizations", "not_acting_after")))
+    return re.compile(f"(?:{words})(?:[\u4e00-\u9fff]{{1,12}}[、和及与])*$")
+
+#: How far back a governing word (根据, 落实) may stand before a name in a list.
+GOVERNED_WINDOW = 48
+
+def _governed(text: str, start: int) -> bool:
+    """The name is the object of 根据/落实…, not an actor (the window keeps this linear)."""
+    return bool(_passive().search(text, max(0, start - GOVERNED_WINDOW), start))
+
+class _Markers:
+    """Every occurrence of some words in one text, asked "does one lie within [a, b)?".
+
+    Found once per text, so that asking for each mention's clause stays linear.
+    """
+
+    def __init__(self, text: str, words: tuple[str, ...]) -> None:
+        found: list[tuple[int, int]] = []
+        for word in words:
+            at = text.find(word)
+            while at >= 0:
+                found.append((at, at + len(word)))
+                at = text.find(word, at + 1)
+        found.sort()
+        self.starts = [s for s, _ in found]
+        # the earliest end among the occurrences from i on
+        self.min_end = [e for _, e in found]
+        for i in range(len(found) - 2, -1, -1):
+            self.min_end[i] = min(self.min_end[i], self.min_end[i + 1])
+
+    def within(self, start: int, end: int) -> bool:
+        """True when a whole occurrence lies in text[start:end]."""
+        i = bisect_left(self.starts, start)
+        return i < len(self.starts) and self.min_end[i] <= end
+
+def _title_lead_end(title: str) -> int:
+    for pattern in rules.patterns("organizations", "title_lead"):
+        match = pattern.match(title)
+        if match:
+            return match.end()
+    return 0
+
+def _title_colon(title: str, start: int, end: int) -> bool:
+    """`X：…` with X this name and no outlet (a newspaper before the colon names itself)."""
+    for pattern in rules.patterns("organizations", "title_colon"):
+        match = pattern.match(title)
+        if match and match.start("org") <= start and end == match.end("org"):
+            return not any(m.search(match.group("org")) for m in media_patterns())
+    return False
+
+def media_patterns() -> tuple[re.Pattern[str], ...]:
+    """Endings of outlets' names (X报, X网): an outlet names itself, it does not act."""
+    return rules.patterns("organizations", "media_names")
+
+def _credit_units(text: str, index: int, count: int) -> Iterator[tuple[int, int]]:
+    """The unit opening a closing credit: (天星镇王玉林), (泰兴市供电公司 周君 严文俊)."""
+    if index < count - 3:
+        return
+    for pattern in rules.patterns("authors", "paren_credit_tail"):
+        match = pattern.search(text)
+        if not match:
+            continue
+        start = match.start("credit")
+        credit = match.group("credit")
+        units = rules.strings("organizations", "unit_suffixes")
+        for cut in range(len(credit.split()[0]) if credit.split() else 0, 2, -1):
+            head = credit[:cut]
+            if head.endswith(units) and all(is_cjk(c) for c in head):
+                yield start, start + cut
+                break
+
+
+def has_title_lead(title: str) -> bool:
+    """A column or date opens the title (东岭新闻丨…, 5月26日,…)."""
+    return _title_lead_end(title) > 0
+
+
+def only_counted(doc: Document, cand: Candidate) -> bool:
+    """Every mention follows a count or 各 (310配货中心, 各派出所): a kind, not one body."""
+    for mention in cand.mentions:
+        ev = mention.evidence
+        text = doc.title if ev.paragraph is None else doc.paragraphs[ev.paragraph]
+        before = (text or "")[max(0, ev.start - 2) : ev.start]
+        if not any(p.search(before) for p in rules.patterns("organizations", "count_before_name")):
+            return False
+    return True

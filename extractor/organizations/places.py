@@ -1,0 +1,72 @@
+"""Places among the organizations: the region a name belongs to, the support a place gets
+from its short form (哈尔滨 for 哈尔滨市), and bare level names (镇党委) that stand for the
+one place of that level the article names.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from extractor import regions, rules
+from extractor.document import Document
+from extractor.organizations.mentions import Candidate, named_weight
+
+
+def region_of(name: str, ctx: Counter[str]) -> str | None:
+    place = regions.region_of(name, ctx)
+    if place is None:
+        for level, prefixes in enumerate(("省", "市州", "县区")):
+            if name[:1] in prefixes or (name[1:2] in prefixes and name[:1] in "我全该本"):
+                place = regions.context_level(ctx, level)
+                break
+    return regions.full_name(place) if place else None
+
+def short_name_support(doc: Document, name: str, cand: Candidate) -> int:
+    """A place the article keeps naming by its short form (哈尔滨 for 哈尔滨市) is its topic."""
+    if not any(m.place for m in cand.mentions):
+        return 0
+    shorts = [
+        s
+        for p in regions.table().by_name.get(name, ())
+        if p.name == name
+        for s in regions.short_names(p)
+    ]
+    if not shorts:
+        return 0
+    text = "\n".join(([doc.title] if doc.title else []) + doc.paragraphs)
+    count = max(text.count(s) - text.count(name) for s in shorts)
+    return min(max(count, 0), named_weight("max_short_support"))
+
+def merge_level_names(candidates: dict[str, Candidate], scores: dict[str, int]) -> None:
+    """镇党委 stands for the town the article names (天星镇): its support goes there."""
+    table = rules.table("organizations", "level_prefixes")
+    levels = {"province": 0, "city": 1, "county": 2, "town": 3}
+    for name in list(scores):
+        cand = candidates[name]
+        if any(m.place for m in cand.mentions):
+            continue
+        level = next((levels[k] for k, v in table.items() if name[:1] in v), None)
+        if level is None:
+            continue
+        places = {
+            n
+            for n, c in candidates.items()
+            if any(m.place for m in c.mentions) and _level(n) == level
+        }
+        if len(places) == 1:
+            place = places.pop()
+            scores[place] = scores.get(place, 0) + scores.pop(name)
+
+def _level(name: str) -> int | None:
+    found = regions.table().by_name.get(name, ())
+    whole = [p.level for p in found if p.name == name]
+    return whole[0] if whole else None
+
+def placed(name: str, cand: Candidate) -> bool:
+    return not any(m.place for m in cand.mentions) and bool(regions.places_in(name))
+
+
+def opens_with_level(name: str) -> bool:
+    """A name written with its level only (镇党委, 市委): it stands for a place of that level."""
+    table = rules.table("organizations", "level_prefixes")
+    return any(name[:1] in chars for chars in table.values())

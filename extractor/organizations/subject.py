@@ -1,0 +1,294 @@
+"""The subject: who acts. Support per candidate from its mentions (mentions.py), from the
+names that are the same body written another way (岱山县院 / 岱山县检察院) or its governing
+body (黑虎庙镇党委 / 黑虎庙镇), from references back (学校, 我院), and from the organizers
+a sentence lists (由A、B主办); an internal body stands for its parent.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from functools import cache, lru_cache
+
+from extractor import rules
+from extractor.document import Document
+from extractor.organizations.mentions import Candidate, media_patterns, named_weight, only_counted
+from extractor.organizations.places import merge_level_names, placed, short_name_support
+from extractor.organizations.suffixes import expand, is_proper_name, names_in
+
+
+def subjects(doc: Document, candidates: dict[str, Candidate]) -> list[str]:
+    """The subject(s): the best-supported name, or every organizer a sentence lists."""
+    hosted = _hosted(doc, candidates)
+    if hosted:
+        return hosted
+    shared, scores = subject_scores(doc, candidates)
+    if not shared:
+        return []
+    best_name = max(shared, key=lambda n: (shared[n], scores[n], _in_title(candidates[n]), len(n)))
+    best = _named_form(_body_form(best_name, candidates), candidates)
+    best = _parent_of_internal(best, candidates)
+    return [best, *(n for n in _co_hosts(doc, best, candidates) if n != best)]
+
+
+#: A name opening with a level (市中院, 区文旅局) is written for one body of that level.
+LEVEL_OPENINGS = frozenset("省市州县区旗镇乡")
+#: How many characters the place before such a name may have (东岭 in 东岭市中院).
+MAX_PLACE_PREFIX = 6
+
+
+def _named_form(name: str, candidates: dict[str, Candidate]) -> str:
+    """The full name the text writes for a name opening with its level: 市中院 -> 东岭市中院,
+    区文旅局 -> 青川区文化和旅游局 (its full form, with the place before it)."""
+    if name[:1] not in LEVEL_OPENINGS:
+        return name
+    full = expand(name)
+    named = [
+        n
+        for n in candidates
+        if n != name
+        and expand(n).endswith(full)
+        and 0 <= len(expand(n)) - len(full) <= MAX_PLACE_PREFIX
+        and is_proper_name(n)
+    ]
+    return max(named, key=lambda n: (len(n) - len(expand(n)) == 0, len(n))) if named else name
+
+def _parent_of_internal(name: str, candidates: dict[str, Candidate]) -> str:
+    """An internal body (校党委理论学习中心组) stands for its parent when the text names it."""
+    for body in sorted(rules.strings("organizations", "internal_bodies"), key=len, reverse=True):
+        if name.endswith(body) and len(name) > len(body):
+            head = name[: -len(body)]
+            parents = [n for n in candidates if n != name and len(n) >= 2 and head.startswith(n)]
+            if parents and head in parents:
+                return head
+            break
+    return name
+
+def _co_hosts(doc: Document, subject: str, candidates: dict[str, Candidate]) -> list[str]:
+    """Who called the meeting the subject attended: 泰兴市供电公司参加泰兴市政府组织召开的会议."""
+    found: list[str] = []
+    for text in doc.paragraphs:
+        for pattern in rules.patterns("organizations", "co_hosts"):
+            for match in pattern.finditer(text):
+                if not text[: match.start()].endswith(subject):
+                    continue
+                found.extend(
+                    text[s:e]
+                    for s, e, _ in names_in(text)
+                    if match.start("list") <= s
+                    and e <= match.end("list")
+                    and text[s:e] in candidates
+                )
+    return list(dict.fromkeys(found))
+
+def _body_form(name: str, candidates: dict[str, Candidate]) -> str:
+    """Of the ways the text writes the subject (岱山县检察院 in the title, 岱山县院 where it
+    acts), the one the body supports most."""
+    forms = [n for n in candidates if n == name or (n not in name and _same_or_part(n, name))]
+
+    def body(n: str) -> int:
+        return sum(m.weight for m in candidates[n].mentions if m.evidence.where != "title")
+
+    best = max(forms, key=lambda n: (body(n), n == name))
+    return best if body(best) > body(name) else name
+
+def subject_scores(
+    doc: Document, candidates: dict[str, Candidate]
+) -> tuple[dict[str, int], dict[str, int]]:
+    """(support with related names and references, own support) of each possible subject."""
+    generic = set(rules.strings("organizations", "generic_names"))
+    scores = _own_scores(doc, candidates, generic)
+    if not scores:
+        return {}, {}
+    merge_level_names(candidates, scores)
+    _merge_generic_names(candidates, scores, generic)
+    shared = dict(scores)
+    related = _Related(candidates)
+    for name in scores:
+        for other in related.of(name):
+            if other != name and other not in generic:
+                shared[name] += max(candidates[other].own, 0)
+        shared[name] += short_name_support(doc, name, candidates[name])
+        if placed(name, candidates[name]):
+            shared[name] += named_weight("placed")
+    for ending, count in _references(doc).items():
+        fitting = [n for n in scores if re.search(f"(?:{ending})$", n)]
+        if fitting:
+            best = max(fitting, key=lambda n: shared[n])
+            shared[best] += count
+    return shared, scores
+
+def _own_scores(
+    doc: Document, candidates: dict[str, Candidate], generic: set[str]
+) -> dict[str, int]:
+    """Own support of each candidate that may act. A kind word (集团召开…会议) counts only
+    opening the title, or acting where no name it can refer back to is there (学校 for 东坡二中)."""
+    scores: dict[str, int] = {}
+    acting_kinds: dict[str, int] = {}
+    for name, cand in candidates.items():
+        if not _may_act(doc, name, cand):
+            continue
+        if name in generic and not any(
+            m.evidence.where == "title" and m.weight for m in cand.mentions
+        ):
+            if any(m.acts for m in cand.mentions):
+                acting_kinds[name] = cand.own
+            continue
+        scores[name] = cand.own
+    for name, own in acting_kinds.items():
+        if not any(_refers_to(name, other) for other in scores):
+            scores[name] = own
+    return scores
+
+
+def _may_act(doc: Document, name: str, cand: Candidate) -> bool:
+    """Whether a candidate can be the subject at all: no outlet, no internal body, no person's
+    title, no kind counted (各二级公司), and some support of its own."""
+    if cand.kind == "media" or any(m.internal for m in cand.mentions) or cand.own <= 0:
+        return False
+    if any(p.search(name) for p in media_patterns()) or _is_title(name):
+        return False
+    return not only_counted(doc, cand)
+
+
+def _refers_to(word: str, name: str) -> bool:
+    """A bare kind word can stand for the name (学校 for 东坡二中, 街道 for 东风街道)."""
+    if name.endswith(word):
+        return True
+    table = rules.table("organizations", "references")
+    return any(
+        word in words and re.search(f"(?:{ending})$", name) for ending, words in table.items()
+    )
+
+
+def _is_title(name: str) -> bool:
+    """A person's title (河北大学党委常委: a member of the standing committee), never who acts."""
+    return name.endswith("常委") and not is_proper_name(name)
+
+@lru_cache(maxsize=65536)
+def _same_or_part(name: str, other: str) -> bool:
+    """`other` is a body of `name` (黑虎庙镇党委 / 黑虎庙镇), or both are one name written two ways
+    (岱山县院 / 岱山县检察院: same first and last characters, one a subsequence of the other)."""
+    if other.startswith(name) and other[len(name) :] in _bodies():
+        return True
+    if expand(name) == expand(other):
+        return True  # one body, written short and in full (区文旅局 / 区文化和旅游局)
+    short, long = sorted((name, other), key=len)
+    if len(short) < 4:
+        return False
+    return any(
+        long.startswith(short[:k]) and long.endswith(short[k:]) for k in range(2, len(short))
+    )
+
+#: The shortest name `_same_or_part` takes as another's short way of writing (岱山县院).
+MIN_SHORT_FORM = 4
+#: Characters a short form keeps of the long one's start, at least (岱山 of 岱山县检察院).
+MIN_KEPT_START = 2
+
+
+def _written_short(long: str) -> Iterator[str]:
+    """Every way `_same_or_part` lets a longer name be written short: a start of at least
+    MIN_KEPT_START characters and a non-empty end, MIN_SHORT_FORM characters at least."""
+    for size in range(MIN_SHORT_FORM, len(long)):
+        for k in range(MIN_KEPT_START, size):
+            yield long[:k] + long[len(long) - (size - k) :]
+
+
+class _Related:
+    """The candidates `_same_or_part` relates to a name, found by lookups, not by trying
+    every pair (an article naming thousands of bodies stays linear)."""
+
+    def __init__(self, names: Iterable[str]) -> None:
+        self.names = set(names)
+        self.by_expanded: dict[str, set[str]] = {}
+        self.by_short: dict[str, set[str]] = {}
+        for name in self.names:
+            self.by_expanded.setdefault(expand(name), set()).add(name)
+            for short in _written_short(name):
+                self.by_short.setdefault(short, set()).add(name)
+
+    def of(self, name: str) -> set[str]:
+        """Every `other` with `_same_or_part(name, other)`."""
+        found = {name + body for body in _bodies() if name + body in self.names}
+        found |= self.by_expanded.get(expand(name), set())
+        if len(name) >= MIN_SHORT_FORM:
+            found |= self.by_short.get(name, set())  # name is the short way of writing other
+        found |= {short for short in set(_written_short(name)) if short in self.names}
+        found.discard(name)
+        return found
+
+
+@cache
+def _bodies() -> frozenset[str]:
+    return frozenset(rules.strings("organizations", "bodies"))
+
+def _merge_generic_names(
+    candidates: dict[str, Candidate], scores: dict[str, int], generic: set[str]
+) -> None:
+    """A bare 街道 opening the title stands for the 东风街道 the text names: support goes there."""
+    for name in [n for n in scores if n in generic]:
+        named = [n for n in candidates if n != name and n.endswith(name) and n not in generic]
+        if named:
+            best = max(named, key=lambda n: (candidates[n].own, len(n)))
+            scores[best] = scores.get(best, 0) + scores.pop(name)
+
+def _in_title(cand: Candidate) -> bool:
+    return any(m.evidence.where == "title" and m.weight > 0 for m in cand.mentions)
+
+def _references(doc: Document) -> dict[str, int]:
+    """How often words such as 学校/我院 refer back, keyed by the name endings they fit."""
+    text = "\n".join(([doc.title] if doc.title else []) + doc.paragraphs)
+    counts: Counter[str] = Counter()
+    for ending, word, pattern in _reference_words():
+        if word not in text:
+            n = 0
+        elif pattern is None:
+            n = text.count(word)
+        else:
+            n = len(pattern.findall(text))
+        counts[ending] += n
+    return {k: v for k, v in counts.items() if v}
+
+@cache
+def _reference_words() -> tuple[tuple[str, str, re.Pattern[str] | None], ...]:
+    """(ending, word, pattern): words such as 我院 are counted anywhere; a bare 学校/医院
+    refers back only when it opens a clause, not inside a name (the pattern says where)."""
+    table = rules.table("organizations", "references")
+    found = []
+    for ending, words in table.items():
+        for word in words:
+            pattern = None
+            if word[0] not in "我该本":
+                source = rf"(?:^|(?<=[^\u4e00-\u9fff])){re.escape(word)}"
+                pattern = re.compile(source, re.MULTILINE)
+            found.append((str(ending), str(word), pattern))
+    return tuple(found)
+
+def _hosted(doc: Document, candidates: dict[str, Candidate]) -> list[str]:
+    """Every organization in `由A、B和C主办`."""
+    for text in doc.paragraphs:
+        for pattern in rules.patterns("organizations", "hosted_by"):
+            for match in pattern.finditer(text):
+                listed = [
+                    text[s:e]
+                    for s, e, _ in names_in(text)
+                    if match.start("list") <= s and e <= match.end("list")
+                ]
+                names = [
+                    n
+                    for n in listed
+                    if n in candidates and not any(n in o and n != o for o in listed)
+                ]
+                if len(names) >= 1:
+                    return list(dict.fromkeys(names))
+    return []
+
+
+def refers_back(text: str) -> bool:
+    """The text holds a word referring back to the subject (该校, 我院, a bare 学校 opening a
+    clause)."""
+    for _, word, pattern in _reference_words():
+        if word in text and (pattern is None or pattern.search(text)):
+            return True
+    return False

@@ -1,0 +1,280 @@
+"""Organization names by their suffix: one Aho-Corasick pass over a text finds every suffix
+(rules/organizations.yaml: 学院, 厅, 局, 党委 …), and a name reaches left from it up to a stop
+word, cut at the first place name inside it (踏入温州市… -> 温州市…).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterator
+from functools import cache, lru_cache
+from typing import cast, get_args
+
+import ahocorasick
+
+from extractor import regions, rules
+from extractor.names import is_cjk
+from schemas import OrgKind
+
+#: How far a name reaches left of its suffix.
+MAX_NAME = 18
+
+BOOK_TITLE = re.compile(r"《[^》]*》")
+
+
+@cache
+def suffix_kinds() -> dict[str, OrgKind]:
+    """Every suffix and the kind it gives, in the order of the table (specific first)."""
+    table = rules.table("organizations", "suffixes")
+    kinds: dict[str, OrgKind] = {}
+    for kind, words in table.items():
+        if kind not in get_args(OrgKind) or not isinstance(words, list) or not words:
+            raise rules.RuleError(f"organizations.yaml: suffixes: bad kind or empty {kind!r}")
+        for word in words:
+            kinds.setdefault(str(word), cast(OrgKind, kind))
+    return kinds
+
+
+@cache
+def _contexts() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
+    """(after, not_before): a suffix counts only right after one of `after[suffix]`, and only
+    when none of `not_before[suffix]` follows it (县院 is a procuratorate, 一中学 no 一中)."""
+    table = rules.table("organizations", "suffix_contexts")
+    after = {str(k): frozenset(map(str, v)) for k, v in table.get("after", {}).items()}
+    not_before = {str(k): frozenset(map(str, v)) for k, v in table.get("not_before", {}).items()}
+    return after, not_before
+
+
+@cache
+def _automaton() -> ahocorasick.Automaton:
+    automaton = ahocorasick.Automaton()
+    for word in suffix_kinds():
+        automaton.add_word(word, len(word))
+    automaton.make_automaton()
+    return automaton
+
+
+def _fits(text: str, word: str, start: int, end: int) -> bool:
+    after, not_before = _contexts()
+    before = after.get(word)
+    if before is not None and (start == 0 or text[start - 1] not in before):
+        return False
+    blocked = not_before.get(word)
+    return blocked is None or end >= len(text) or text[end] not in blocked
+
+
+def suffix_spans(text: str) -> list[tuple[int, int]]:
+    """Suffixes in the text, left to right, not overlapping, the longest at each start.
+
+    One pass of the automaton gives every suffix ending at every position; of those that
+    fit their context, the leftmost wins, and the longest at that start.
+    """
+    longest: dict[int, int] = {}
+    for last, size in _automaton().iter(text):
+        start = last - size + 1
+        if size > longest.get(start, 0) and _fits(text, text[start : last + 1], start, last + 1):
+            longest[start] = size
+    spans: list[tuple[int, int]] = []
+    reached = 0
+    for start in sorted(longest):
+        if start >= reached:
+            spans.append((start, start + longest[start]))
+            reached = start + longest[start]
+    return spans
+
+
+@lru_cache(maxsize=16384)
+def kind_of(name: str) -> OrgKind:
+    """The kind a name's suffix gives (specific suffixes first)."""
+    for word, kind in suffix_kinds().items():
+        if name.endswith(word) and _fits(name, word, len(name) - len(word), len(name)):
+            return kind
+    return "government" if regions.table().by_name.get(name) else "other"
+
+
+@cache
+def _stop_pattern() -> re.Pattern[str]:
+    stops = _stops()
+    words = sorted(stops, key=len, reverse=True)
+    return re.compile("(?:" + "|".join(map(re.escape, words)) + ")$")
+
+@cache
+def _stop_last_chars() -> frozenset[str]:
+    """Last characters of the left stops: only there can a stop word end."""
+    return frozenset(w[-1] for w in _stops())
+
+
+def _stops() -> tuple[str, ...]:
+    """Left stops and person titles: a name never reaches left across either."""
+    return rules.strings("organizations", "left_stops") + rules.strings(
+        "organizations", "person_titles"
+    )
+
+@cache
+def _not_endings() -> tuple[str, ...]:
+    return rules.strings("organizations", "not_org_endings")
+
+
+def names_in(text: str) -> Iterator[tuple[int, int, OrgKind]]:
+    """Spans of organization names in a text, with their kind (names in 《》 are skipped)."""
+    # Book titles do not overlap: the last one starting at or before a position is the only
+    # one that can hold it (found by bisection, not by trying every title).
+    books = [m.span() for m in BOOK_TITLE.finditer(text)] if "《" in text else []
+    book_starts = [s for s, _ in books]
+    not_after = _not_after()
+    for suffix_start, end in suffix_spans(text):
+        if books:
+            i = bisect_right(book_starts, suffix_start) - 1
+            if i >= 0 and suffix_start < books[i][1]:
+                continue
+        if text.startswith(not_after, end - 1) or text.startswith(_not_before_name(), end):
+            continue
+        start = _anchor(text, _left_edge(text, suffix_start, end), suffix_start)
+        name = text[start:end]
+        if name.endswith(_not_endings()) or (end - suffix_start == 1 and len(name) < 3):
+            continue
+        if not _province_office(name, text[suffix_start:end]) or not _placed_village(
+            name, text[suffix_start:end]
+        ):
+            continue
+        yield start, end, kind_of(name)  # a generic name (学院) is kept for titles
+
+
+@cache
+def _not_after() -> tuple[str, ...]:
+    return rules.strings("organizations", "not_after_suffix")
+
+@cache
+def _not_before_name() -> tuple[str, ...]:
+    return rules.strings("organizations", "not_before_name")
+
+def is_proper_name(name: str) -> bool:
+    """False for a description that a mentioned name must not be (星级供电所, 省委常委)."""
+    return not any(p.search(name) for p in rules.patterns("organizations", "not_proper_names"))
+
+def _anchor(text: str, start: int, suffix: int) -> int:
+    """Cut a verb off the name's left: start at the first place name inside it (踏入温州市…)."""
+    for place_start, _, _ in regions.places_in(text[start:suffix]):
+        return start + place_start
+    return start
+
+def _left_edge(text: str, start: int, end: int) -> int:
+    """Where the name ending in the suffix text[start:end] starts: after the nearest stop word
+    to its left (参与省教育厅 -> 省教育厅), but not at a 和 inside the name (区文化和旅游局)."""
+    stop = _stop_pattern()
+    last = _stop_last_chars()
+    pos = start
+    while pos > 0 and is_cjk(text[pos - 1]) and start - pos < MAX_NAME:
+        if text[pos - 1] == JOIN:
+            if not _joined(text, pos - 1, start, end):
+                break
+            pos -= 1
+            continue
+        if text[pos - 1] in last and stop.search(text, max(0, pos - 6), pos):
+            break
+        pos -= 1
+    return pos
+
+
+#: The conjunction that may stand inside a name (rules/organizations.yaml: short_forms).
+JOIN = "和"
+
+
+@cache
+def short_forms() -> dict[str, str]:
+    """{short form: full form} of government bodies (文旅局: 文化和旅游局)."""
+    table = rules.table("organizations", "short_forms")
+    return {str(k): str(v) for k, v in table.items()}
+
+
+@cache
+def _joined_fields() -> tuple[tuple[str, int], ...]:
+    """(full form's part up to its suffix, index of 和 in it) of the full forms holding 和."""
+    found = set()
+    for full in short_forms().values():
+        if JOIN in full:
+            found.add((full, full.index(JOIN)))
+    return tuple(sorted(found))
+
+
+def _joined(text: str, at: int, suffix_start: int, suffix_end: int) -> bool:
+    """和 at `at` is inside a full form (文化和旅游局), not between two names (市政府和市纪委)."""
+    for full, k in _joined_fields():
+        start = at - k
+        if start >= 0 and text.startswith(full, start) and start + len(full) == suffix_end:
+            return True
+    return False
+
+
+def expand(name: str) -> str:
+    """The full form of a name written short (区文旅局 -> 区文化和旅游局); else the name."""
+    for short, full in short_forms().items():
+        if name.endswith(short) and not name.endswith(full):
+            return name[: -len(short)] + full
+    return name
+
+
+def _placed_village(name: str, suffix: str) -> bool:
+    """A village name needs the town or county it lies in before it (三都镇青石村)."""
+    if suffix not in rules.strings("organizations", "village_suffixes"):
+        return True
+    head = name[: -len(suffix)]
+    found = regions.places_in(head)
+    if not found or found[0][0] != 0:
+        return False
+    own = head[found[-1][1] :]  # the village's own name: one 村, two characters at least
+    if suffix != "村":
+        own = own.removesuffix("村")  # 青石村村委会: the committee of 青石村
+    return len(own) >= MIN_VILLAGE_NAME and "村" not in own and not own.endswith(("乡", "农"))
+
+
+#: A village's own name has at least this many characters (青石 in 三都镇青石村).
+MIN_VILLAGE_NAME = 2
+
+
+def _province_office(name: str, suffix: str) -> bool:
+    """False for a hall (报告厅, 多功能厅): 厅 names a provincial office only."""
+    table = rules.table("organizations", "province_offices")
+    if suffix not in table["suffixes"] or name.endswith(tuple(table["always"])):
+        return True
+    if name.startswith(tuple(table["openings"])):
+        return True
+    # a province's full or short name opening it (河南省财政厅, 湖北住建厅)
+    by_name = regions.table().by_name
+    return any(
+        any(p.level == 0 for p in by_name.get(name[:size], ()))
+        for size in range(2, min(len(name), PROVINCE_NAME) + 1)
+    )
+
+
+#: The longest name of a province (内蒙古自治区, 广西壮族自治区…).
+PROVINCE_NAME = 8
+
+
+# --- checks of the rule groups' examples (tests/test_rule_examples.py) ---------------------
+
+
+def ends_in_a_name(text: str) -> bool:
+    """Some organization name ends the text (东岭县教育局; not 良好局面)."""
+    return any(end == len(text) for _, end, _ in names_in(text))
+
+
+def starts_after_a_stop(text: str) -> bool:
+    """The name ending the text starts after a stop word (参与东岭县教育局 -> 东岭县教育局)."""
+    return any(end == len(text) and start > 0 for start, end, _ in names_in(text))
+
+
+def is_generic(name: str) -> bool:
+    """A bare kind word (学校, 街办), no name of its own."""
+    return name in rules.strings("organizations", "generic_names")
+
+
+def is_short_form(name: str) -> bool:
+    """The name is written with a short form (区文旅局)."""
+    return expand(name) != name
+
+
+def is_description(name: str) -> bool:
+    """A description, not a proper name (省委常委, 发改委网站)."""
+    return not is_proper_name(name)
