@@ -50,11 +50,11 @@ def tree_rss(process: psutil.Process) -> tuple[int, int]:
     return own, total
 
 
-def peak_rss(corpus: Path, out: Path, jobs: str) -> tuple[int, int, float]:
+def peak_rss(corpus: Path, out: Path, jobs: str, formats: str) -> tuple[int, int, float]:
     """Peak RSS (writer process, whole tree) and seconds of one extract run."""
     command = [
         sys.executable, "-m", "extractor.cli", "extract", str(corpus), "-o", str(out),
-        "--format", all_outputs(), "-j", jobs,
+        "--format", formats, "-j", jobs,
     ]  # fmt: skip
     start = time.perf_counter()
     process = psutil.Popen(command, stdout=psutil.subprocess.DEVNULL, stderr=psutil.subprocess.PIPE)
@@ -76,17 +76,19 @@ def main() -> None:
     parser.add_argument("--small", type=int, default=1_000)
     parser.add_argument("--large", type=int, default=10_000)
     parser.add_argument("-j", "--jobs", default=str(psutil.cpu_count() or 1))
+    parser.add_argument("--format", help="these formats only (default: every streaming one)")
     args = parser.parse_args()
+    formats = args.format or all_outputs()
     scratch = Path(tempfile.mkdtemp(prefix="newsfacts-mem-"))
     rows = []
     posts = bulk_posts(args.large)
     try:
         for n in (args.small, args.large):
             unpack(posts[:n], scratch / f"in{n}")
-            rows.append((n, *peak_rss(scratch / f"in{n}", scratch / f"out{n}", args.jobs)))
+            rows.append((n, *peak_rss(scratch / f"in{n}", scratch / f"out{n}", args.jobs, formats)))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    print(f"formats: articles.jsonl, manifest.jsonl + {all_outputs() or '(none registered)'}")
+    print(f"formats: articles.jsonl, manifest.jsonl + {formats or '(none registered)'}")
     print(f"-j {args.jobs}")
     print(f"{'posts':>8}{'writer peak MiB':>18}{'tree peak MiB':>16}{'seconds':>10}")
     for n, own, tree, seconds in rows:
