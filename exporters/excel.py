@@ -196,10 +196,10 @@ class Stats:
         seen: dict[tuple[str, str], bool] = {}
         mentions: list[tuple[EntityKind, str, str, bool]] = [
             *(
-                ("organization", o.entity, o.name, o.role == "subject")
+                ("organization", o.entity_in(article.id), o.name, o.role == "subject")
                 for o in article.organizations
             ),
-            *(("person", p.entity, p.name, False) for p in article.authors),
+            *(("person", p.entity_in(article.id), p.name, False) for p in article.authors),
         ]
         for kind, key, name, subject in mentions:
             tally = self.entities.get((kind, key))

@@ -364,7 +364,8 @@ def _describe_organizations(b: _Builder) -> None:
         b.add(s, _S["publisher"], org)
         b.mention(f"<{b.iri}/source>", org, "source", [article.source.evidence])
     for position, organization in enumerate(article.organizations, start=1):
-        org = b.organization(organization.entity, organization.name, organization.kind)
+        entity = organization.entity_in(article.id)
+        org = b.organization(entity, organization.name, organization.kind)
         b.add(s, _S["about"] if organization.role == "subject" else _S["mentions"], org)
         node = f"<{b.iri}/organization/{position}>"
         b.mention(node, org, organization.role, organization.evidence)
@@ -375,7 +376,8 @@ def _describe_organizations(b: _Builder) -> None:
 def _describe_people(b: _Builder) -> None:
     s = b.subject
     for position, person in enumerate(b.article.authors, start=1):
-        node, credit = f"<{person_iri(person.entity)}>", f"<{b.iri}/credit/{position}>"
+        entity = person.entity_in(b.article.id)
+        node, credit = f"<{person_iri(entity)}>", f"<{b.iri}/credit/{position}>"
         b.add(node, A, _S["Person"])
         b.add(node, _S["name"], zh(person.name))
         b.add(s, ROLE_PROPERTIES[person.role], node)
@@ -396,12 +398,9 @@ def _describe_group(
     """A group, its items and nested groups; `parent` = (parent group node, its item nodes…)."""
     node = f"<{iri}>"
     b.add(node, A, _N["MeasureGroup"])
-    # A label newsfacts assigned ([段首小标题], 一是…四是) is to be published as nf:assignedLabel,
-    # the text's own as rdfs:label. The record cannot tell them apart yet: MeasureGroup gains
-    # `label_stated` in the measures issue; then this line becomes
-    #     b.add(node, LABEL if group.label_stated else _N["assignedLabel"], zh(group.label))
-    # (shapes.ttl already takes either, exactly one; ontology.ttl defines nf:assignedLabel).
-    b.add(node, LABEL, zh(group.label))
+    # A label newsfacts assigned ([段首小标题], 一是…四是) is no name the text gives the group:
+    # it is published as nf:assignedLabel, the text's own label as rdfs:label.
+    b.add(node, LABEL if group.label_stated else _N["assignedLabel"], zh(group.label))
     b.add(node, _N["position"], integer(position))
     if group.declared_count is not None:
         b.add(node, _N["declaredCount"], integer(group.declared_count))

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 from rich.console import Console
@@ -20,6 +22,8 @@ from extractor import __version__
 from extractor.batch import (
     ARTICLES,
     DEFAULT_MAX_BYTES,
+    INPUT_SUFFIXES,
+    MANIFEST,
     ResumeError,
     count_inputs,
     default_formats,
@@ -27,6 +31,10 @@ from extractor.batch import (
     iter_inputs,
     run_batch,
 )
+from extractor.batch.inputs import DEFAULT_EXCLUDES, Selection
+from extractor.batch.limits import DEFAULT_TIMEOUT_S, Limits, default_max_memory, parse_size
+from extractor.batch.outdir import clear_other_formats, clear_run, run_outputs
+from extractor.batch.run import chunk_timeout
 from extractor.engines import ENGINES, cpu_count, make_engine
 from extractor.errors import InputError
 from extractor.evaluate import Report, evaluate, regressions
@@ -35,8 +43,35 @@ from extractor.progress import BatchProgress, print_summary
 from extractor.remote import MissingExtraError, is_url
 from extractor.view import article_header, measure_tree, plural, print_evidence
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-EXIT_INTERRUPTED = 130
+#: extract's exit status: every file read / some failed / usage / the run itself failed.
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_RUN_FAILED = 0, 1, 2, 3
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports it
+EXIT_TERMINATED = 143  # 128 + SIGTERM
+
+
+class RunFailed(click.ClickException):
+    """The run itself could not go on (exit status 3): its log, an output, an engine."""
+
+    exit_code = EXIT_RUN_FAILED
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def store_option(purpose: str) -> Callable[[F], F]:
+    """`--store DIR`, the embedded Oxigraph store: one definition for every command."""
+    return click.option(
+        "--store",
+        "store_dir",
+        metavar="DIR",
+        type=click.Path(file_okay=False, path_type=Path),
+        help=purpose,
+    )
+
+
+def endpoint_option(purpose: str) -> Callable[[F], F]:
+    """`--endpoint URL`, a SPARQL 1.1 server: one definition for every command."""
+    return click.option("--endpoint", metavar="URL", help=purpose)
 
 
 def _format_help() -> str:
@@ -57,6 +92,16 @@ def _parse_formats_or_default(
     ctx: click.Context, param: click.Parameter, value: str | None
 ) -> list[str]:
     return default_formats() if value is None else _parse_formats(ctx, param, value)
+
+
+def _parse_memory(ctx: click.Context, param: click.Parameter, value: str | None) -> int | None:
+    del ctx, param
+    if value is None:
+        return None
+    try:
+        return parse_size(value)
+    except ValueError as exc:
+        raise click.BadParameter(f"not a size: {value} (e.g. 2G, 512M, 0)") from exc
 
 
 def _input_paths(
@@ -126,6 +171,26 @@ def _restore_env(name: str, value: str | None) -> None:
     "See `newsfacts formats`.",
 )
 @click.option(
+    "--include",
+    multiple=True,
+    metavar="GLOB",
+    help="Only files matching GLOB (repeatable), against the path relative to the folder "
+    "given or the file name: --include '2021/*' --include '*-NW*.md'.",
+)
+@click.option(
+    "--exclude",
+    multiple=True,
+    metavar="GLOB",
+    help="Leave out files and folders matching GLOB (repeatable): --exclude drafts.",
+)
+@click.option(
+    "--no-default-excludes",
+    "no_default_excludes",
+    is_flag=True,
+    help=f"Also read what is left out by default: {' '.join(DEFAULT_EXCLUDES)} (hidden "
+    "files and folders such as .git and .pytest_cache, tool caches, READMEs).",
+)
+@click.option(
     "--max-bytes",
     type=click.IntRange(min=1),
     default=DEFAULT_MAX_BYTES,
@@ -141,38 +206,68 @@ def _restore_env(name: str, value: str | None) -> None:
     help="Worker processes (local engine) or LocalCluster workers (dask engine).",
 )
 @click.option(
+    "--timeout",
+    type=click.FloatRange(min=0),
+    default=DEFAULT_TIMEOUT_S,
+    show_default=True,
+    metavar="SECONDS",
+    help="Time budget of one file: past it the file fails with `timed out after N s`, its "
+    "worker is replaced when it does not stop by itself, and the run goes on. 0: no limit.",
+)
+@click.option(
+    "--max-memory",
+    callback=_parse_memory,
+    default=None,
+    metavar="SIZE",
+    show_default="80% of this machine's memory / -j",
+    help="Address space of each worker process (2G, 512M, …; 0: no bound): a file that "
+    "needs more fails with `too much memory`.",
+)
+@click.option(
     "--resume",
     is_flag=True,
-    help="Keep the records already in OUTDIR's log (same path and sha256), extract the rest.",
+    help="Finish the run in OUTDIR: keep the records already in its log (same path and "
+    "sha256), extract the rest, rebuild the formats.",
+)
+@click.option(
+    "--overwrite",
+    is_flag=True,
+    help="Replace the run in OUTDIR: every output of it is removed first (formats not asked "
+    "for now included). Without --resume or --overwrite, a folder holding a run is refused.",
 )
 @click.option(
     "--engine",
     type=click.Choice(ENGINES),
     default="local",
     show_default=True,
-    help="local: a process pool on this machine; dask: Dask distributed (pip install "
-    "'newsfacts[dask]').",
+    help="local: a process pool of -j workers on this machine; dask: Dask distributed (pip "
+    "install 'newsfacts[dask]'); serial: in this process, one file after the other (for a "
+    "debugger or a profiler: no worker to end, so only work that returns to Python is "
+    "stopped by --timeout, and --max-memory does not apply).",
 )
 @click.option(
     "--scheduler",
     metavar="tcp://HOST:PORT",
     help="With --engine dask: a running Dask scheduler (default: start a LocalCluster).",
 )
-@click.option(
-    "--store",
-    "store_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Also load the RDF (articles.nq, written for it) into the embedded Oxigraph store "
-    "at DIR; each article's graph replaces the one loaded before.",
+@store_option(
+    "Also load the RDF (articles.nq, written for it) into the embedded Oxigraph store "
+    "at DIR; each article's graph replaces the one loaded before."
 )
 @click.option("--debug", is_flag=True, help="Show the Python traceback of internal errors.")
 def extract(  # noqa: PLR0917 - click passes each option as an argument
     paths: list[Path | str],
     outdir: Path,
     formats: list[str],
+    include: tuple[str, ...],
+    exclude: tuple[str, ...],
+    no_default_excludes: bool,
     max_bytes: int,
+    timeout: float,
+    max_memory: int | None,
     jobs: int,
     resume: bool,
+    overwrite: bool,
     engine: str,
     scheduler: str | None,
     store_dir: Path | None,
@@ -180,12 +275,25 @@ def extract(  # noqa: PLR0917 - click passes each option as an argument
 ) -> None:
     """Extract every post (.md .markdown .html .htm) under PATHS into OUTDIR.
 
+    Hidden files and folders (.git, .pytest_cache, …), node_modules, __pycache__ and
+    README.md are left out unless --no-default-excludes; --include/--exclude narrow
+    further. Other extensions (.txt included) are not read, here or by `show`.
+
     PATHS are files or folders (searched recursively), or fsspec URLs of a store
     (s3://bucket/archive, needs fsspec and the store's package). Records keep their path
     relative to the folder given, in path order whatever -j is. Every file gets a
-    manifest line: ok, or failed with its reason. articles.jsonl and manifest.jsonl
-    are written as files finish: after Ctrl-C or a kill, --resume finishes the run.
-    Exit status: 0 all read, 1 some failed, 2 usage error, 130 interrupted.
+    manifest line: ok, failed with its reason, or skipped (not a regular file).
+    articles.jsonl and manifest.jsonl are written as files finish: after Ctrl-C or a
+    kill, --resume finishes the run. A folder holding a run is never overwritten
+    without --overwrite.
+
+    \b
+    Exit status:
+      0    every file was read
+      1    some files failed (each named on stderr; all others are written)
+      2    usage error (a bad option, no input file found, a folder holding a run)
+      3    the run itself failed (an output cannot be written, a log cannot be resumed)
+      130  interrupted (Ctrl-C; 143 for SIGTERM): --resume finishes it
 
     \b
     Examples:
@@ -196,28 +304,60 @@ def extract(  # noqa: PLR0917 - click passes each option as an argument
     """
     if scheduler and engine != "dask":
         raise click.UsageError("--scheduler needs --engine dask")
+    if engine == "serial" and jobs != 1:
+        jobs = 1  # one process: -j does not apply
+    _check_outdir(outdir, resume=resume, overwrite=overwrite)
     if store_dir is not None and "nquads" not in formats:
         formats = [*formats, "nquads"]
     err = Console(stderr=True, highlight=False)
+    limits = Limits(timeout, default_max_memory(jobs) if max_memory is None else max_memory)
     options = {
         "formats": formats,
         "max_bytes": max_bytes,
+        "timeout": timeout,
+        "max_memory": limits.max_memory if engine != "serial" else 0,
         "paths": [str(p) for p in paths],
+        "include": list(include),
+        "exclude": list(exclude),
+        "default_excludes": not no_default_excludes,
         "jobs": jobs,
         "engine": engine,
         "scheduler": scheduler,
         "resume": resume,
         "store": str(store_dir) if store_dir else None,
     }
-    runner = make_engine(engine, jobs, scheduler=scheduler, preload="extractor.batch")
+    runner = make_engine(
+        engine,
+        jobs,
+        scheduler=scheduler,
+        preload="extractor.batch",
+        task_timeout=chunk_timeout(limits),
+    )
+    selection = Selection(
+        INPUT_SUFFIXES, include, exclude, not no_default_excludes, (str(outdir.resolve()),)
+    )
     try:
-        progress = BatchProgress(count_inputs(paths), err, debug=debug)
-    except (FileNotFoundError, MissingExtraError) as exc:
-        raise click.ClickException(str(exc)) from exc
+        total = count_inputs(paths, selection=selection)
+    except FileNotFoundError as exc:
+        raise click.UsageError(str(exc)) from exc
+    except MissingExtraError as exc:
+        raise RunFailed(str(exc)) from exc
+    if total == 0:
+        raise click.UsageError(
+            f"no input file under {', '.join(map(str, paths))}: newsfacts reads "
+            f"{' '.join(INPUT_SUFFIXES)} files (not {' '.join(DEFAULT_EXCLUDES)} unless "
+            "--no-default-excludes; see --include/--exclude)"
+        )
+    if overwrite:
+        clear_run(outdir)
+    elif resume:
+        clear_other_formats(outdir, formats)
+    progress = BatchProgress(total, err, debug=debug)
+    stopped = _stop_on_sigterm()
     try:
         with progress:
             summary = run_batch(
-                iter_inputs(paths),
+                iter_inputs(paths, selection=selection),
                 outdir,
                 formats,
                 max_bytes=max_bytes,
@@ -225,20 +365,54 @@ def extract(  # noqa: PLR0917 - click passes each option as an argument
                 on_result=progress.update,
                 engine=runner,
                 resume=resume,
+                limits=limits,
             )
     except (ResumeError, MissingExtraError) as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise RunFailed(str(exc)) from exc
     except KeyboardInterrupt:
         err.print(
             f"interrupted after {progress.done} files; the log in {outdir} keeps them: "
             "run the same command with --resume to finish"
         )
-        raise SystemExit(EXIT_INTERRUPTED) from None
+        raise SystemExit(EXIT_TERMINATED if stopped else EXIT_INTERRUPTED) from None
     print_summary(summary, err)
     if store_dir is not None:
         _load_run_into_store(outdir, store_dir, err)
     if summary.failed:
         raise SystemExit(EXIT_FAILED)
+
+
+def _check_outdir(outdir: Path, *, resume: bool, overwrite: bool) -> None:
+    """A folder holds one run: finish it (--resume), replace it (--overwrite), or refuse."""
+    if resume and overwrite:
+        raise click.UsageError(
+            "--resume finishes the run in OUTDIR, --overwrite replaces it: choose one"
+        )
+    if resume:
+        if not (outdir / MANIFEST).exists():
+            raise click.UsageError(f"nothing to resume: no {outdir / MANIFEST}")
+        return
+    found = run_outputs(outdir)
+    if found and not overwrite:
+        names = ", ".join(path.name for path in found[:4]) + (", …" if len(found) > 4 else "")
+        raise click.UsageError(
+            f"{outdir} holds a previous run ({names}); it is left as it is. Use --resume to "
+            "finish it, --overwrite to replace it, or another -o folder"
+        )
+
+
+def _stop_on_sigterm() -> list[int]:
+    """SIGTERM stops the run as Ctrl-C does (workers ended, the log kept); the list says
+    whether it came."""
+    came: list[int] = []
+
+    def stop(signum: int, frame: object) -> None:
+        del frame
+        came.append(signum)
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    return came
 
 
 def _load_run_into_store(outdir: Path, store_dir: Path, err: Console) -> None:
@@ -248,7 +422,7 @@ def _load_run_into_store(outdir: Path, store_dir: Path, err: Console) -> None:
         report = load_store([outdir / "articles.nq"], store_dir)
         quads, graphs = store_counts(store_dir)
     except StoreError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise RunFailed(str(exc)) from exc
     err.print(
         f"store {store_dir}: {quads} quads in {plural(graphs, 'named graph')}"
         f" ({plural(report.replaced, 'graph')} replaced)"
@@ -274,6 +448,9 @@ def show(file: Path, as_json: bool, evidence: bool) -> None:
       newsfacts show samples/2021-12-22-NW202112222222391066.md
       newsfacts show samples/2021-12-22-NW202112222222391066.md --evidence
     """
+    if not file.name.lower().endswith(INPUT_SUFFIXES):
+        # The same inputs as extract: a .txt (or any other) file is not read by either.
+        raise click.UsageError(f"{file}: newsfacts reads {' '.join(INPUT_SUFFIXES)} files")
     try:
         article = extract_article(file.name, file.read_bytes())
     except InputError as exc:
@@ -407,7 +584,7 @@ def export_command(log: Path, formats: list[str], outdir: Path | None) -> None:
     try:
         exporters = export_log(log, target, names)
     except ValueError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise RunFailed(str(exc)) from exc
     for exporter in exporters:
         for name in exporter.files:
             click.echo(str(target / name))
@@ -447,16 +624,10 @@ def _one_target(store_dir: Path | None, endpoint: str | None) -> None:
 @click.argument(
     "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
 )
-@click.option(
-    "--store",
-    "store_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Embedded Oxigraph store folder (created when missing).",
-)
-@click.option(
-    "--endpoint",
-    help="Graph Store HTTP Protocol URL of a SPARQL 1.1 server (Oxigraph: http://HOST:7878/store). "
-    "Credentials come from NEWSFACTS_SPARQL_USER / NEWSFACTS_SPARQL_PASSWORD only.",
+@store_option("Embedded Oxigraph store folder (created when missing).")
+@endpoint_option(
+    "Graph Store HTTP Protocol URL of a SPARQL 1.1 server (Oxigraph: http://HOST:7878/store). "
+    "Credentials come from NEWSFACTS_SPARQL_USER / NEWSFACTS_SPARQL_PASSWORD only."
 )
 @click.option(
     "--batch-size",
@@ -527,13 +698,8 @@ def _warn(message: str | None) -> None:
 
 @cli.command()
 @click.argument("query_arg", metavar="QUERY|FILE", required=False)
-@click.option(
-    "--store",
-    "store_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Embedded Oxigraph store folder.",
-)
-@click.option("--endpoint", help="SPARQL query URL (Oxigraph: http://HOST:7878/query).")
+@store_option("Embedded Oxigraph store folder.")
+@endpoint_option("SPARQL query URL (Oxigraph: http://HOST:7878/query).")
 @click.option(
     "--output",
     "output_format",
@@ -658,7 +824,8 @@ def validate(files: tuple[Path, ...]) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911 - one exit per way a run ends
-    """Run the CLI; return the exit status (0 ok, 1 some files failed, 2 usage error)."""
+    """Run the CLI; return the exit status (0 ok, 1 some files failed, 2 usage error, 3 the
+    run failed)."""
     try:
         cli.main(
             args=list(argv) if argv is not None else None,
@@ -672,7 +839,7 @@ def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911 - one exit 
         return EXIT_USAGE
     except click.ClickException as exc:
         exc.show()
-        return EXIT_FAILED
+        return int(exc.exit_code)
     except click.Abort:
         click.echo("Aborted.", err=True)
         return 130
@@ -690,8 +857,16 @@ def _fatal(message: str, argv: Sequence[str] | None) -> int:
     args = list(argv) if argv is not None else sys.argv[1:]
     if "--debug" in args:
         traceback.print_exc()
+    else:
+        # A writer left half-built by the error (openpyxl's sheet streams) complains when
+        # it is collected; that is the same error again, not news: one line is enough.
+        sys.unraisablehook = _quiet
     click.echo(f"newsfacts: {message}", err=True)
-    return EXIT_FAILED
+    return EXIT_RUN_FAILED
+
+
+def _quiet(unraisable: object) -> None:
+    del unraisable
 
 
 if __name__ == "__main__":

@@ -126,9 +126,12 @@ def _qualified(name: str, region: str | None) -> str | None:  # noqa: PLR0911 - 
     if level is not None:
         word, index = level
         place = next((p for p in chain if p.level == index), None)
-        if place is None:
-            return None
-        return _unique_name(place) + name[len(word) :]
+        return None if place is None else _unique_name(place) + name[len(word) :]
+    return _place_qualified(name, chain)
+
+
+def _place_qualified(name: str, chain: tuple[regions.Place, ...]) -> str | None:
+    """A name opening with a place's name, full or short, qualified as `_qualified` says."""
     for size in range(min(len(name), regions.table().max_name), 1, -1):
         written = name[:size]
         places = regions.table().by_name.get(written)

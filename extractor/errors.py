@@ -15,7 +15,18 @@ REASONS: dict[str, str] = {
     "bad_front_matter": "bad front matter",
     "no_body": "front matter only",
     "unreadable": "unreadable",
+    "timeout": "timed out",
+    "memory": "too much memory",
     "internal": "internal error",
+}
+
+
+#: code -> phrase of a `skipped` manifest line: an entry named like an input that is never
+#: opened (opening a FIFO would block; a symlink loop has no end). Keep README in sync.
+SKIPS: dict[str, str] = {
+    "not_regular": "not a regular file",
+    "symlink_loop": "symlink loop",
+    "dangling_link": "dangling link",
 }
 
 

@@ -43,6 +43,8 @@ def extract_article(path: str | PurePath, data: bytes) -> Article:
     for name, extractor in FIELD_EXTRACTORS:
         try:
             setattr(doc.facts, name, extractor(doc))
+        except MemoryError:  # the file is over its memory bound: the batch fails it as such
+            raise
         except Exception as exc:  # a failing rule is a warning, not a lost article (unless strict)
             if strict:
                 raise

@@ -18,7 +18,8 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from extractor.batch import FileResult, Summary
+from extractor.batch.run import Summary
+from extractor.batch.worker import FileResult
 
 #: Seconds between two plain progress lines (log files, CI, pipes).
 PLAIN_EVERY_S = 10.0
@@ -101,7 +102,7 @@ class BatchProgress:
         share = f" ({100 * self.done / self.total:.0f}%)" if self.total else ""
         left = (self.total - self.done) / rate if rate > 0 else 0.0
         return (
-            f"{self.done}/{self.total} files{share}, {rate:.0f} files/s, "
+            f"{self.done}/{_files(self.total)}{share}, {rate:.0f} files/s, "
             f"ETA {_clock(left)}, {self.failed} failed"
         )
 
@@ -121,18 +122,27 @@ def print_summary(summary: Summary, console: Console | TextIO) -> None:
     extracted = summary.total - summary.reused
     rate = extracted / summary.seconds if summary.seconds > 0 else 0.0
     reused = f" ({summary.reused} kept from the log)" if summary.reused else ""
+    duplicates = (
+        f", {summary.duplicates} with an id an earlier file had (renamed, warned)"
+        if summary.duplicates
+        else ""
+    )
     lines = [
-        f"{summary.total} file{'' if summary.total == 1 else 's'}{reused}: {summary.ok} ok, "
-        f"{summary.failed} failed, "
-        f"{summary.skipped} skipped",
+        f"{_files(summary.total)}{reused}: {summary.ok} ok, {summary.failed} failed, "
+        f"{summary.skipped} skipped{duplicates}",
         f"{_duration(summary.seconds)}, {rate:.0f} files/s extracted",
         "outputs: " + ", ".join(_shown(path) for path in summary.files),
     ]
     for text in lines:
         if isinstance(console, Console):
-            console.print(text, markup=False, highlight=False, soft_wrap=True)  # no ", " line end
+            # soft_wrap: a long line is left to the terminal, never cut after a ", ".
+            console.print(text, markup=False, highlight=False, soft_wrap=True)
         else:
             console.write(text + "\n")
+
+
+def _files(count: int) -> str:
+    return f"{count} file" if count == 1 else f"{count} files"
 
 
 def _shown(path: Path) -> str:

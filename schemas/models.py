@@ -101,6 +101,10 @@ class Organization(Record):
         json_schema_extra=_no_default,
     )
 
+    def entity_in(self, article_id: str) -> str:
+        """The entity key; for a record built by hand without one, a key local to its article."""
+        return self.entity or local_key(article_id, self.name)
+
 
 class Person(Record):
     """A person credited for the text, with one role."""
@@ -117,6 +121,10 @@ class Person(Record):
         ),
         json_schema_extra=_no_default,
     )
+
+    def entity_in(self, article_id: str) -> str:
+        """The entity key; for a record built by hand without one, a key local to its article."""
+        return self.entity or local_key(article_id, self.name)
 
 
 class Measure(Record):

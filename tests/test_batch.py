@@ -15,8 +15,9 @@ from bench.corpus import make_corpus
 from exporters import registry
 from exporters.base import AtomicFile, Exporter
 from extractor.batch import discover, iter_inputs, lost_chunk, process_chunk, run_batch
+from extractor.batch.inputs import InputFile, Selection
 from extractor.cli import main
-from extractor.engines import LocalEngine, SerialEngine
+from extractor.engines import LocalEngine, SerialEngine, TaskLost
 from extractor.progress import BatchProgress, print_summary
 from schemas import Article
 
@@ -42,12 +43,13 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_j1_and_j2_write_the_same_bytes(corpus: Path, tmp_path: Path) -> None:
-    one, two = tmp_path / "j1", tmp_path / "j2"
+    one, two, serial = tmp_path / "j1", tmp_path / "j2", tmp_path / "serial"
     assert main(["extract", str(corpus), "-o", str(one), "-j", "1"]) == 1  # two bad files
     assert main(["extract", str(corpus), "-o", str(two), "-j", "2"]) == 1
+    assert main(["extract", str(corpus), "-o", str(serial), "--engine", "serial"]) == 1
     first, second = outputs(one), outputs(two)
     assert set(first) >= {"articles.jsonl", "manifest.jsonl"}
-    assert first == second
+    assert first == second == outputs(serial)
     manifest = [json.loads(line) for line in first["manifest.jsonl"].splitlines()]
     paths = [m["path"] for m in manifest]
     assert len(paths) == 152 and paths == sorted(paths)
@@ -110,8 +112,17 @@ def die_on_five(items: list[int]) -> list[object]:
 def test_a_worker_that_dies_loses_only_its_own_task_and_workers_are_replaced() -> None:
     engine = LocalEngine(2, tasks_per_child=2)
     tasks = [[n] for n in range(12)]
-    results = list(engine.map(die_on_five, tasks, lambda task, exc: ["lost", str(exc)]))
-    assert results[5] == ["lost", "the worker process died on this task"]
+
+    def again_alone(task: list[int], exc: BaseException) -> list[object]:
+        # What the batch does with the tasks of a broken pool: each again, on its own.
+        assert isinstance(exc, TaskLost)
+        try:
+            return engine.alone(die_on_five, task, 30)
+        except TaskLost as lost:
+            return ["lost", str(lost), lost.exitcode]
+
+    results = list(engine.map(die_on_five, tasks, again_alone))
+    assert results[5] == ["lost", "the worker process died on this task (exit status 3)", 3]
     pids = [r[0] for i, r in enumerate(results) if i != 5]
     assert all(isinstance(pid, int) for pid in pids)
     assert len(set(pids)) > 2  # two workers, replaced every 2 tasks each
@@ -171,7 +182,7 @@ def test_export_rebuilds_a_format_from_the_log(
 def test_export_names_a_bad_line(tmp_path: Path, ids_format: str) -> None:
     log = tmp_path / "articles.jsonl"
     log.write_text('{"id": "x"}\n', "utf-8")
-    assert main(["export", str(log), "--format", ids_format]) == 1
+    assert main(["export", str(log), "--format", ids_format]) == 3
     assert not (tmp_path / "articles.ids").exists()
     assert not (tmp_path / "articles.ids.part").exists()
 
@@ -182,7 +193,7 @@ def test_a_url_input_gives_the_records_of_the_local_folder(corpus: Path, tmp_pat
     url = (corpus / "0000").as_uri()  # file://…: the fsspec code path of s3:// or gs://
     assert main(["extract", url, "-o", str(remote), "-j", "1"]) == 1
     assert outputs(remote) == outputs(local)
-    assert main(["extract", url + "/missing", "-o", str(remote)]) == 1
+    assert main(["extract", url + "/missing", "-o", str(tmp_path / "missing")]) == 2
 
 
 def test_progress_prints_plain_lines_and_a_summary_when_not_a_terminal(
@@ -213,3 +224,242 @@ def test_store_option_loads_each_article_graph_once(corpus: Path, tmp_path: Path
     assert articles == 50 and graphs == articles and quads > 0
     assert main([*command, "--resume"]) == 1  # loading again replaces, never duplicates
     assert store_counts(store) == (quads, graphs)
+
+
+def graphs_of(nquads: str) -> set[str]:
+    """The named graphs of an N-Quads text (the last term of each line)."""
+    return {line.rsplit(" ", 2)[-2] for line in nquads.splitlines() if line.strip()}
+
+
+#: A path longer than Linux allows (PATH_MAX is 4096 bytes): 22 folders of 200 characters.
+DEEP_LEVELS, DEEP_NAME = 22, "d" * 200
+
+
+def make_deep_post(root: Path, text: bytes) -> None:
+    """A post at the bottom of folders nested past PATH_MAX (made relative to each folder)."""
+    fd = os.open(root, os.O_RDONLY)
+    try:
+        for _ in range(DEEP_LEVELS):
+            os.mkdir(DEEP_NAME, dir_fd=fd)
+            inner = os.open(DEEP_NAME, os.O_RDONLY, dir_fd=fd)
+            os.close(fd)
+            fd = inner
+        post = os.open("post.md", os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=fd)
+        os.write(post, text)
+        os.close(post)
+    finally:
+        os.close(fd)
+
+
+def odd_folder(folder: Path) -> list[bytes]:
+    """10 good posts, one under a name that is not UTF-8, an over-long path, a FIFO, a
+    symlink loop and a dangling link; returns the good posts' bytes."""
+    samples = sorted(Path(__file__).parent.parent.joinpath("samples").glob("*.md"))[:11]
+    folder.mkdir()
+    for post in samples[:10]:
+        (folder / post.name).write_bytes(post.read_bytes())
+    # The OS's bytes, as Python carries them: \xff\xfe are not UTF-8 (surrogate escapes).
+    (folder / os.fsdecode(b"\xff\xfe-gbk-name.md")).write_bytes(samples[10].read_bytes())
+    make_deep_post(folder, samples[0].read_bytes())
+    os.mkfifo(folder / "pipe.md")
+    (folder / "loop.md").symlink_to("loop.md")
+    (folder / "gone.md").symlink_to("nowhere.md")
+    return [p.read_bytes() for p in samples]
+
+
+def test_any_file_name_any_folder_gets_its_line_and_nothing_aborts(tmp_path: Path) -> None:
+    folder, out = tmp_path / "in", tmp_path / "out"
+    odd_folder(folder)
+    assert main(["extract", str(folder), "-o", str(out), "-j", "2"]) == 1  # the long path
+    manifest = [
+        json.loads(line) for line in (out / "manifest.jsonl").read_text("utf-8").splitlines()
+    ]
+    by_path = {m["path"]: m for m in manifest}
+    assert len(manifest) == 15 == len(by_path)
+    assert by_path["\\xff\\xfe-gbk-name.md"]["status"] == "ok"
+    assert by_path["pipe.md"] == {
+        **by_path["pipe.md"],
+        "status": "skipped",
+        "reason": "not a regular file: FIFO",
+    }
+    assert (
+        by_path["loop.md"]["status"] == "skipped" and by_path["loop.md"]["reason"] == "symlink loop"
+    )
+    assert by_path["gone.md"]["reason"] == "dangling link"
+    long = [m for m in manifest if m["path"].startswith(DEEP_NAME)]
+    assert len(long) == 1 and long[0]["status"] == "failed"
+    assert long[0]["reason"] == "unreadable: File name too long"
+    records = [
+        json.loads(line) for line in (out / "articles.jsonl").read_text("utf-8").splitlines()
+    ]
+    assert len(records) == 11
+    assert "\\xff\\xfe-gbk-name.md" in {r["path"] for r in records}
+    if (out / "articles.nq").exists():  # valid UTF-8, one graph per record
+        assert len(graphs_of((out / "articles.nq").read_bytes().decode("utf-8"))) == 11
+
+
+def test_resume_after_kill_9_in_an_odd_folder_gives_the_same_bytes(tmp_path: Path) -> None:
+    import signal  # noqa: PLC0415
+    import subprocess  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+    import time  # noqa: PLC0415
+
+    folder, reference, out = tmp_path / "in", tmp_path / "reference", tmp_path / "out"
+    odd_folder(folder)
+    assert main(["extract", str(folder), "-o", str(reference), "-j", "1"]) == 1
+    expected = reference.joinpath("manifest.jsonl").read_text("utf-8").splitlines()
+    # Kill -9 while a late file hangs (the test-only hook), with most lines written (the
+    # serial engine writes each record as it is done).
+    oks = [i for i, line in enumerate(expected) if json.loads(line)["status"] == "ok"]
+    late_index = oks[-2]
+    late = json.loads(expected[late_index])["path"]
+    script = Path(sys.executable).with_name("newsfacts")
+    env = {**os.environ, "NEWSFACTS_TEST_FAULT": f"hang:{late}"}
+    run = subprocess.Popen(
+        [str(script), "extract", str(folder), "-o", str(out), "--engine", "serial"],
+        env=env,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    manifest = out / "manifest.jsonl"
+    while time.monotonic() < deadline and (
+        not manifest.exists() or manifest.read_bytes().count(b"\n") < late_index
+    ):
+        time.sleep(0.05)
+    assert run.poll() is None
+    os.kill(run.pid, signal.SIGKILL)
+    run.wait(timeout=30)
+    assert main(["extract", str(folder), "-o", str(out), "-j", "1", "--resume"]) == 1
+    for name in ("articles.jsonl", "manifest.jsonl", "articles.nq"):
+        if (reference / name).exists():
+            assert (out / name).read_bytes() == (reference / name).read_bytes(), name
+    assert json.loads((out / "run.json").read_text("utf-8"))["reused"] == late_index
+
+
+def test_two_files_with_one_id_keep_both_records_each_with_its_graph(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder, out = tmp_path / "in", tmp_path / "out"
+    folder.mkdir()
+    reference = Path(__file__).parent.parent / "samples" / "2021-12-22-NW202112222222391066.md"
+    (folder / "a.md").write_bytes(reference.read_bytes())
+    (folder / "b").mkdir()
+    (folder / "b" / "copy.md").write_bytes(reference.read_bytes())  # same URL: same id
+    assert main(["extract", str(folder), "-o", str(out), "-f", "nquads", "-j", "1"]) == 0
+    records = [
+        json.loads(line) for line in (out / "articles.jsonl").read_text("utf-8").splitlines()
+    ]
+    assert [r["path"] for r in records] == ["a.md", "b/copy.md"]
+    first, second = records
+    assert first["id"] == "NW202112222222391066" and first["warnings"] == []
+    assert second["id"].startswith("NW202112222222391066-") and second["id"] != first["id"]
+    assert second["warnings"] == ["duplicate id of a.md"]
+    manifest = [
+        json.loads(line) for line in (out / "manifest.jsonl").read_text("utf-8").splitlines()
+    ]
+    assert manifest[1]["warnings"] == ["duplicate id of a.md"]
+    assert len(graphs_of((out / "articles.nq").read_text("utf-8"))) == 2
+    assert "1 with an id an earlier file had" in capsys.readouterr().err
+    assert json.loads((out / "run.json").read_text("utf-8"))["duplicate_ids"] == 1
+    # -j 2 decides the same way: in path order, whatever finishes first.
+    again = tmp_path / "j2"
+    assert main(["extract", str(folder), "-o", str(again), "-f", "nquads", "-j", "2"]) == 0
+    for name in ("articles.jsonl", "manifest.jsonl", "articles.nq"):
+        assert (again / name).read_bytes() == (out / name).read_bytes()
+
+
+def test_resume_decides_duplicate_ids_as_a_fresh_run_does(tmp_path: Path) -> None:
+    folder, out, fresh = tmp_path / "in", tmp_path / "out", tmp_path / "fresh"
+    folder.mkdir()
+    reference = Path(__file__).parent.parent / "samples" / "2021-12-22-NW202112222222391066.md"
+    for name in ("b.md", "c.md"):
+        (folder / name).write_bytes(reference.read_bytes())
+    assert main(["extract", str(folder), "-o", str(out), "-f", "json"]) == 0
+    (folder / "b.md").unlink()  # c.md is now the first with the id ...
+    (folder / "a.md").write_bytes(reference.read_bytes())  # ... until a.md comes before it
+    (folder / "d.md").write_bytes(reference.read_bytes())
+    assert main(["extract", str(folder), "-o", str(out), "-f", "json", "--resume"]) == 0
+    assert main(["extract", str(folder), "-o", str(fresh), "-f", "json"]) == 0
+    for name in ("articles.jsonl", "manifest.jsonl"):
+        assert (out / name).read_bytes() == (fresh / name).read_bytes(), name
+    ids = [
+        json.loads(line)["id"] for line in (out / "articles.jsonl").read_text("utf-8").splitlines()
+    ]
+    assert len(set(ids)) == 3 and ids[0] == "NW202112222222391066"
+
+
+def test_hidden_folders_tool_caches_and_readmes_are_not_inputs_by_default(tmp_path: Path) -> None:
+    for rel in (
+        "a.md",
+        "README.md",
+        ".git/x.md",
+        ".pytest_cache/README.md",
+        "node_modules/pkg/readme.md",
+        "sub/.#lock.md",
+        "sub/b.html",
+        "sub/notes.txt",
+    ):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("x", "utf-8")
+    assert [i.rel for i in iter_inputs([tmp_path])] == ["a.md", "sub/b.html"]
+    everything = Selection(default_excludes=False)
+    assert [i.rel for i in iter_inputs([tmp_path], selection=everything)] == [
+        ".git/x.md",
+        ".pytest_cache/README.md",
+        "README.md",
+        "a.md",
+        "node_modules/pkg/readme.md",
+        "sub/.#lock.md",
+        "sub/b.html",
+    ]
+    # a file named on the command line is taken, whatever the excludes say
+    assert [i.rel for i in iter_inputs([tmp_path / "README.md"])] == ["README.md"]
+    assert list(iter_inputs([tmp_path / "sub" / "notes.txt"])) == []
+
+
+def test_include_and_exclude_globs_choose_the_inputs(tmp_path: Path) -> None:
+    for rel in ("2020/a.md", "2021/b.md", "2021/drafts/c.md", "2021/d.html"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("x", "utf-8")
+
+    def chosen(include: tuple[str, ...] = (), exclude: tuple[str, ...] = ()) -> list[str]:
+        selection = Selection(include=include, exclude=exclude)
+        return [i.rel for i in iter_inputs([tmp_path], selection=selection)]
+
+    assert chosen(include=("2021/*",)) == ["2021/b.md", "2021/d.html", "2021/drafts/c.md"]
+    assert chosen(include=("*.md",), exclude=("drafts",)) == ["2020/a.md", "2021/b.md"]
+    assert chosen(exclude=("2020", "*.html")) == ["2021/b.md", "2021/drafts/c.md"]
+    assert main(["extract", str(tmp_path), "-o", str(tmp_path / "o"), "--include", "*.pdf"]) == 2
+
+
+def test_show_and_extract_agree_on_txt(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    post = Path(__file__).parent.parent / "samples" / "2021-12-22-NW202112222222391066.md"
+    text = tmp_path / "post.txt"
+    text.write_bytes(post.read_bytes())
+    assert main(["show", str(text)]) == 2
+    assert main(["extract", str(text), "-o", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert err.count(".md .markdown .html .htm") == 2
+
+
+def test_the_output_folder_under_an_input_folder_is_not_read(tmp_path: Path) -> None:
+    post = Path(__file__).parent.parent / "samples" / "2021-12-22-NW202112222222391066.md"
+    (tmp_path / "a.md").write_bytes(post.read_bytes())
+    out = tmp_path / "out"
+    assert main(["extract", str(tmp_path), "-o", str(out), "-f", "json"]) == 0
+    (out / "page.html").write_text("<h1>a page the run wrote</h1><p>正文。</p>", "utf-8")
+    assert main(["extract", str(tmp_path), "-o", str(out), "-f", "json", "--resume"]) == 0
+    paths = [json.loads(line)["path"] for line in (out / "manifest.jsonl").read_text().splitlines()]
+    assert paths == ["a.md"]
+
+
+def test_a_record_that_cannot_be_serialised_fails_alone(corpus: Path) -> None:
+    # A caller's InputFile whose rel holds a lone surrogate (an undecoded byte): the record's
+    # path cannot be written as UTF-8 JSON. That file fails; its chunk does not.
+    good = discover([corpus / "0000"])[:2]
+    odd = InputFile(good[0].path, "\udcff-odd.md")
+    results = process_chunk([good[0], odd, good[1]])
+    assert [r.status for r in results] == ["ok", "failed", "ok"]
+    assert str(results[1].reason).startswith("internal error: PydanticSerializationError")
+    assert results[0].line is not None and results[2].line is not None
+    json.loads(results[1].manifest_line().encode("utf-8"))  # its manifest line is UTF-8

@@ -112,7 +112,68 @@ def test_console_script_runs(tmp_path: Path) -> None:
 
 def test_an_unwritable_output_folder_is_one_clear_line(capsys: pytest.CaptureFixture[str]) -> None:
     # /proc does not allow new folders, even for root: the run cannot write its outputs.
-    assert main(["extract", str(REFERENCE), "-o", "/proc/newsfacts-out"]) == 1
+    assert main(["extract", str(REFERENCE), "-o", "/proc/newsfacts-out"]) == 3
     err = capsys.readouterr().err
     assert "newsfacts:" in err and "/proc/newsfacts-out" in err
     assert "Traceback" not in err
+
+
+def test_an_output_that_cannot_be_written_midway_is_one_line(tmp_path: Path) -> None:
+    # The log can be written but the workbook cannot: a folder is in the way of its file.
+    out = tmp_path / "out"
+    (out / "articles.xlsx.part").mkdir(parents=True)
+    script = Path(sys.executable).with_name("newsfacts")
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "extractor.cli"]
+    done = subprocess.run(
+        [*command, "extract", str(SAMPLES), "-o", str(out), "-f", "xlsx,nquads"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 3  # the run itself failed
+    lines = done.stderr.strip().splitlines()
+    assert lines == [f"newsfacts: Is a directory: {out / 'articles.xlsx.part'}"], done.stderr
+    assert not (out / "articles.nq.part").exists() and not (out / "articles.nq").exists()
+
+
+def test_a_second_run_into_a_folder_holding_one_is_refused_and_leaves_it_intact(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    assert main(["extract", str(SAMPLES), "-o", str(out), "-f", "xlsx,csv,nquads"]) == 0
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    capsys.readouterr()
+    assert main(["extract", str(REFERENCE), "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "holds a previous run" in err and "--resume" in err and "--overwrite" in err
+    assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+
+
+def test_overwrite_leaves_no_output_of_the_old_run(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert main(["extract", str(SAMPLES), "-o", str(out), "-f", "xlsx,csv,nquads"]) == 0
+    (out / "articles.trig.part").write_text("left by a killed run", "utf-8")
+    assert main(["extract", str(REFERENCE), "-o", str(out), "-f", "json", "--overwrite"]) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["articles.jsonl", "manifest.jsonl", "run.json"]
+    assert len(read_jsonl(out / "articles.jsonl")) == 1
+    assert main(["extract", str(REFERENCE), "-o", str(out), "--overwrite", "--resume"]) == 2
+
+
+def test_no_input_file_is_a_usage_error_that_names_what_is_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "notes.txt").write_text("正文。", "utf-8")
+    assert main(["extract", str(tmp_path), "-o", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert "no input file" in err and ".md .markdown .html .htm" in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_help_documents_the_exit_status(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["extract", "--help"]) == 0
+    out = capsys.readouterr().out
+    for code in ("0 ", "1 ", "2 ", "3 ", "130"):
+        assert f"  {code}" in out
+    readme = (SAMPLES.parent / "README.md").read_text("utf-8")
+    for code in ("`0`", "`1`", "`2`", "`3`"):
+        assert code in readme

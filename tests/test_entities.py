@@ -6,9 +6,13 @@ and person names around them are invented.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from exporters.store import bundled_queries, load_store, query_store
 from extractor import entities
+from extractor.cli import main
 from extractor.pipeline import extract_article
 from schemas import Article, Evidence, Organization, Person, Source
 from tests.conftest import post
@@ -112,3 +116,37 @@ def test_a_record_built_without_keys_keeps_them_local() -> None:
 def test_level_word_rule_check() -> None:
     assert entities.opens_with_level_word("县政府")
     assert not entities.opens_with_level_word("九江市委")
+
+
+#: Constructed posts (invented organizations and media; real city names): two cities that
+#: both say 市委, one college named in two articles (once as 该校), one reporter name in two media.
+POSTS = {
+    "a.md": ("九江市推进青峰工程", "本报讯 九江市召开青峰工程推进会，市委提出三项要求。", "张伟", "青峰日报"),
+    "b.md": ("岳阳市推进青峰工程", "本报讯 岳阳市召开青峰工程推进会，市委提出三项要求。", "张伟", "白沙晚报"),
+    "c.md": ("九江青峰学院推进就业", "九江青峰学院召开就业工作会议。该校推出三项举措。", "张伟", "青峰日报"),
+    "d.md": ("九江青峰学院举办招聘会", "九江青峰学院举办春季招聘会，学校组织百家企业进校。", None, "青峰日报"),
+}
+
+
+def test_query_organizations_and_people_across_articles(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name, (title, text, reporter, medium) in POSTS.items():
+        credit = f"<p>（记者 {reporter}）</p>" if reporter else ""
+        body = f'<p>{text}</p>{credit}<p class="em_media">（文章来源：{medium}）</p>'
+        front = f'title: "{title}"\ndate: 2031-05-07 08:15:00 +0800'
+        (folder / name).write_bytes(post(body, front))
+    out = tmp_path / "out"
+    assert main(["extract", str(folder), "-o", str(out), "--format", "rdf", "-j", "1"]) == 0
+    load_store([out / "articles.nq"], tmp_path / "kg")
+    orgs = query_store(tmp_path / "kg", bundled_queries()["organizations"])
+    column = orgs.variables.index
+    by_name = {row[column("organization")]: row for row in orgs.rows}
+    assert {"九江市委", "岳阳市委"} <= set(by_name)  # two cities' 市委: two entities
+    college = by_name["九江青峰学院"]
+    assert college[column("articles")] == "2" and college[column("subjectOf")] == "2"
+    people = query_store(tmp_path / "kg", bundled_queries()["people"])
+    column = people.variables.index
+    zhang = sorted((r[column("entity")], r[column("articles")]) for r in people.rows)
+    assert [articles for _, articles in zhang] == ["1", "2"]  # 白沙晚报's and 青峰日报's
+    assert all(r[column("person")] == "张伟" for r in people.rows)

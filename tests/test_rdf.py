@@ -241,14 +241,17 @@ def test_reference_mapping(rich: Article) -> None:
     assert (
         published.datatype == rdflib.XSD.dateTime and str(published) == "2021-12-22T11:16:43+08:00"
     )
+    # IRIs mint from the entity keys: the college by its name, people by medium/name
     university = rdflib.URIRef(organization_iri("绥化学院"))
     assert graph.value(article, schema.about) == university
     assert (university, rdflib.RDF.type, schema.CollegeOrUniversity) in graph
     assert graph.value(article, schema.publisher) == rdflib.URIRef(organization_iri("黑龙江日报"))
     assert set(graph.objects(article, schema.author)) == {
-        rdflib.URIRef(person_iri(n)) for n in ("蒋平", "董大为")
+        rdflib.URIRef(person_iri(f"黑龙江日报/{n}")) for n in ("蒋平", "董大为")
     }
-    assert set(graph.objects(article, schema.editor)) == {rdflib.URIRef(person_iri("张伟"))}
+    assert set(graph.objects(article, schema.editor)) == {
+        rdflib.URIRef(person_iri("黑龙江日报/张伟"))
+    }
     tops = sorted(graph.objects(article, nf.measureGroup))
     assert [str(graph.value(t, rdflib.RDFS.label)) for t in tops] == [
         "三个保障",

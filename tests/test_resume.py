@@ -87,6 +87,71 @@ def test_an_interrupted_run_resumed_equals_an_uninterrupted_run(
         assert (out / "articles.nq").read_bytes() == (reference / "articles.nq").read_bytes()
 
 
+def descendants(pid: int) -> set[int]:
+    """Every process under `pid` (read from /proc: children of children too)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            parent = int(stat.rsplit(")", 1)[1].split()[1])
+            children.setdefault(parent, []).append(int(entry.name))
+    found: set[int] = set()
+    todo = [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+def alive(pid: int) -> bool:
+    """Running (a zombie waiting to be reaped by its parent is not)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc (Linux)")
+@pytest.mark.parametrize(
+    ("engine", "sig", "code"),
+    [
+        ("local", signal.SIGKILL, -signal.SIGKILL),
+        ("local", signal.SIGTERM, 143),
+        ("local", signal.SIGINT, 130),
+        ("dask", signal.SIGKILL, -signal.SIGKILL),
+    ],
+)
+def test_no_worker_or_helper_outlives_the_run(
+    corpus: Path, tmp_path: Path, engine: str, sig: int, code: int
+) -> None:
+    # The signal goes to the parent alone (not its group, as a terminal would send it):
+    # whatever it started must end by itself.
+    if engine == "dask":
+        pytest.importorskip("distributed")
+    out = tmp_path / "out"
+    command = [*newsfacts(), "extract", str(corpus), "-o", str(out), "-j", "2", "-f", "json"]
+    run = subprocess.Popen([*command, "--engine", engine], stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    while manifest_lines(out) < 100 and run.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.005)
+    assert run.poll() is None, "the run ended before it could be interrupted"
+    helpers = descendants(run.pid)
+    assert len(helpers) >= 2  # the workers (and multiprocessing's helpers)
+    os.kill(run.pid, sig)
+    _, err = run.communicate(timeout=60)
+    assert run.returncode == code, err
+    deadline = time.monotonic() + 20
+    while any(alive(pid) for pid in helpers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [pid for pid in helpers if alive(pid)]
+    assert main(["extract", str(corpus), "-o", str(out), "-j", "1", "--resume"]) == 0
+
+
 def test_a_torn_last_line_and_an_unconfirmed_record_are_repaired(
     corpus: Path, reference: Path, tmp_path: Path
 ) -> None:
@@ -139,5 +204,5 @@ def test_resume_with_nothing_left_changes_nothing(reference: Path, corpus: Path)
 def test_resume_without_a_log_is_a_clear_error(
     corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["extract", str(corpus), "-o", str(tmp_path), "--resume"]) == 1
+    assert main(["extract", str(corpus), "-o", str(tmp_path), "--resume"]) == 2
     assert "nothing to resume" in capsys.readouterr().err

@@ -125,6 +125,8 @@ def test_the_other_bundled_queries(tmp_path: Path, rich: Article) -> None:
         "organizations-by-region",
         "people-per-source",
         "count-mismatches",
+        "organizations",
+        "people",
     }
     regions = query_store(store, queries["organizations-by-region"])
     assert regions.rows == [["黑龙江省绥化市", "绥化学院", "subject", "1"]]

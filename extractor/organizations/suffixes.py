@@ -154,10 +154,23 @@ def is_proper_name(name: str) -> bool:
     return not any(p.search(name) for p in rules.patterns("organizations", "not_proper_names"))
 
 def _anchor(text: str, start: int, suffix: int) -> int:
-    """Cut a verb off the name's left: start at the first place name inside it (踏入温州市…)."""
+    """Cut a verb off the name's left: start at the first place name inside it (踏入温州市…),
+    or at a nation-wide group's short name right before that place (国网江川县供电公司)."""
     for place_start, _, _ in regions.places_in(text[start:suffix]):
-        return start + place_start
+        head = text[start : start + place_start]
+        group = next((g for g in _group_prefixes() if head.endswith(g)), None)
+        return start + place_start - (len(group) if group else 0)
     return start
+
+
+@cache
+def _group_prefixes() -> tuple[str, ...]:
+    return tuple(sorted(rules.strings("organizations", "group_prefixes"), key=len, reverse=True))
+
+
+def keeps_group_prefix(text: str) -> bool:
+    """Rule check (organizations.yaml `group_prefixes`): a name in the text opens with one."""
+    return any(text[s:e].startswith(_group_prefixes()) for s, e, _ in names_in(text))
 
 def _left_edge(text: str, start: int, end: int) -> int:
     """Where the name ending in the suffix text[start:end] starts: after the nearest stop word
