@@ -38,9 +38,10 @@ def seconds(command: list[str], stdin: Path | None = None) -> float:
 
 
 def extract_command(post: Path, scratch: str) -> list[str]:
-    """`newsfacts extract POST -o SCRATCH/out --format json -j 1`."""
-    out = str(Path(scratch) / "out")
-    return [str(BIN / "newsfacts"), "extract", str(post), "-o", out, "--format", "json", "-j", "1"]
+    """`newsfacts extract POST -o SCRATCH/out --format json -j 1 --overwrite`."""
+    out = str(Path(scratch) / "out")  # --overwrite: extract refuses a folder with a run in it
+    command = [str(BIN / "newsfacts"), "extract", str(post), "-o", out, "--format", "json"]
+    return [*command, "-j", "1", "--overwrite"]
 
 
 def main() -> None:

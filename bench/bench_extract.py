@@ -213,8 +213,11 @@ def end_to_end(posts: list[Post], rounds: int, loop: int) -> None:
         corpus = unpack(posts, Path(scratch) / "in")
         seconds: dict[str, float] = {"j1": 0.0, "j2": 0.0, "serial": 0.0, "pair": 0.0}
 
+        runs = iter(range(1_000_000))
+
         def run(jobs: str) -> None:
-            out = Path(scratch) / f"out-j{jobs}"
+            # A fresh folder each run: extract refuses to write over a previous run.
+            out = Path(scratch) / f"out-j{jobs}-{next(runs)}"
             command = [
                 sys.executable, "-m", "extractor.cli", "extract", str(corpus), "-o", str(out),
                 "-j", jobs,
@@ -231,8 +234,8 @@ def end_to_end(posts: list[Post], rounds: int, loop: int) -> None:
             shift = number % len(steps)
             for step in steps[shift:] + steps[:shift]:
                 step()
-        logs = [(Path(scratch) / f"out-j{j}" / "articles.jsonl").read_bytes() for j in "12"]
-        outputs = sorted(p.name for p in (Path(scratch) / "out-j1").iterdir())
+        logs = [next(Path(scratch).glob(f"out-j{j}-*/articles.jsonl")).read_bytes() for j in "12"]
+        outputs = sorted(p.name for p in next(Path(scratch).glob("out-j1-*")).iterdir())
     n = len(posts) * rounds
     j1, j2 = n / seconds["j1"], n / seconds["j2"]
     speedup, headroom = j2 / j1, seconds["serial"] / seconds["pair"]
