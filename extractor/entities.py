@@ -118,7 +118,7 @@ def _referred(name: str, named: dict[str, str]) -> str | None:
 
 
 @lru_cache(maxsize=16_384)  # pure; each name is asked twice per article, and names recur
-def _qualified(name: str, region: str | None) -> str | None:  # noqa: PLR0911 - one per form
+def _qualified(name: str, region: str | None) -> str | None:
     """The name with its place made whole and unambiguous (市委 -> 白沙市委, or 江川省白沙市委
     where two 白沙市 exist), or None when no place qualifies it."""
     chain = _chain(region) if region else ()
