@@ -14,7 +14,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from functools import cache
+from functools import cache, lru_cache
 
 from extractor import regions, rules
 from schemas import Organization, Person, Source
@@ -117,6 +117,7 @@ def _referred(name: str, named: dict[str, str]) -> str | None:
     return keys.pop() if len(keys) == 1 else None
 
 
+@lru_cache(maxsize=16_384)  # pure; each name is asked twice per article, and names recur
 def _qualified(name: str, region: str | None) -> str | None:
     """The name with its place made whole and unambiguous (市委 -> 白沙市委, or 江川省白沙市委
     where two 白沙市 exist), or None when no place qualifies it."""
@@ -199,17 +200,21 @@ def expand_short_form(name: str) -> str:
     return name
 
 
-@cache
-def _chain_index() -> dict[str, tuple[regions.Place, ...]]:
-    """Every division's full name (黑龙江省绥化市) -> its chain of places, top down."""
-    return {
-        regions.full_name(place): tuple(regions.parents(place))
-        for place in regions.table().by_code.values()
-    }
-
-
+@lru_cache(maxsize=4096)
 def _chain(region: str) -> tuple[regions.Place, ...]:
-    return _chain_index().get(region, ())
+    """The chain of places, top down, of the division whose full name is `region`
+    (黑龙江省绥化市), or () when none is.
+
+    Looked up by the name the full name ends with, not from an index of all 44,000 full
+    names: building that index cost a fresh process about 0.3 s, for the few regions a run
+    meets. (No two divisions share a full name; tests/test_speed_paths.py checks.)
+    """
+    table = regions.table()
+    for size in range(min(len(region), table.max_name), 0, -1):
+        for place in table.by_name.get(region[-size:], ()):
+            if place.name == region[-size:] and regions.full_name(place) == region:
+                return tuple(regions.parents(place))
+    return ()
 
 
 @cache

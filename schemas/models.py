@@ -52,7 +52,7 @@ def _no_default(schema: dict[str, Any]) -> None:
 class Record(BaseModel):
     """Base of every record: strict fields, no extras."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 class Evidence(Record):

@@ -153,6 +153,7 @@ def patterns(name: str, group: str) -> tuple[re.Pattern[str], ...]:
     return tuple(compiled)
 
 
+@cache  # asked for by the rules some 25 times an article
 def pattern(name: str, group: str) -> re.Pattern[str]:
     """A group holding exactly one regular expression."""
     found = patterns(name, group)

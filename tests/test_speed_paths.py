@@ -1,0 +1,105 @@
+"""The speed work's shortcuts read what the plain definitions they replace read."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from extractor import entities, regions
+from extractor.reader import _flat_front_matter
+from tests.conftest import ROOT, SAMPLES
+
+CORPUS = ROOT.parent / "shared" / "corpus"
+
+#: Characters that make YAML read a line differently: indicators, quotes, escapes, spaces,
+#: line breaks YAML knows beyond \n, controls, and some CJK text.
+VALUE_ALPHABET = " \t\"'\\:#&*!|>%@`-?,[]{}~\u3000\x85\u2028\xa0\ufeff\x07abc1年月党委"
+KEYS = st.sampled_from(["title", "date", "tags", "categories", "layout", "a_b", "x-y", "k1"])
+VALUES = st.text(alphabet=VALUE_ALPHABET, max_size=10)
+QUOTED = VALUES.map(lambda v: f'"{v}"') | VALUES.map(lambda v: f"'{v}'")
+LINES = st.builds(
+    lambda key, sep, value: f"{key}:{sep}{value}",
+    KEYS,
+    st.sampled_from(["", " ", "  ", "\t"]),
+    VALUES | QUOTED,
+)
+FRONT = st.lists(LINES | st.sampled_from(["", "  ", "# c", "- x", "---", "  y"]), max_size=6).map(
+    "\n".join
+)
+
+
+def pyyaml(raw: str) -> object:
+    """What the front matter reader made of it before: CBaseLoader's data, or an error."""
+    try:
+        data = yaml.load(raw, Loader=yaml.CBaseLoader)  # noqa: S506 - BaseLoader builds no objects
+    except yaml.YAMLError:
+        return "error"
+    return {} if data is None else data
+
+
+@settings(max_examples=3000, deadline=None)
+@given(raw=FRONT)
+def test_flat_front_matter_reads_what_pyyaml_reads(raw: str) -> None:
+    flat = _flat_front_matter(raw)
+    if flat is not None:
+        assert flat == pyyaml(raw)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ('title: "[视频]新闻"\ndate: 2012-07-02 19:17:52 +0800\ncategories: xwlb', True),
+        ("title: x\ntitle: y", True),
+        ("a: &x 1\nb: *x", False),  # anchors and aliases: the checked YAML reading refuses them
+        ("tags:\n  - a", False),
+        ('title: "a\\"b"', False),
+        ("title: a: b", False),
+        ("title: a #c", False),
+    ],
+)
+def test_flat_front_matter_takes_only_flat_shapes(raw: str, expected: bool) -> None:
+    flat = _flat_front_matter(raw)
+    assert (flat is not None) == expected
+    if flat is not None:
+        assert flat == pyyaml(raw)
+
+
+def front_matters() -> list[str]:
+    """The front matter of every post of samples/ and of the real corpora."""
+    paths = [*SAMPLES.glob("*.md"), *(CORPUS / "real").glob("*.md")]
+    paths += (CORPUS / "finews").glob("*.md")
+    found = []
+    for path in paths:
+        text = path.read_text("utf-8").lstrip()
+        if text.startswith("---\n"):
+            found.append(text[4:].split("\n---", 1)[0])
+    return found
+
+
+def test_flat_front_matter_of_the_corpora_is_pyyamls() -> None:
+    if not (CORPUS / "real").is_dir():
+        pytest.skip(f"the real corpora are not at {CORPUS}")
+    raws = front_matters()
+    assert len(raws) > 100
+    taken = 0
+    for raw in raws:
+        flat = _flat_front_matter(raw)
+        if flat is not None:
+            taken += 1
+            assert flat == pyyaml(raw), raw
+    assert taken > len(raws) // 2  # the shortcut is the common case, or it is no shortcut
+
+
+def test_chain_lookup_finds_every_division_by_its_full_name() -> None:
+    """The looked-up chain is the one an index of all full names gave (and names are unique)."""
+    index: dict[str, tuple[regions.Place, ...]] = {}
+    for place in regions.table().by_code.values():
+        full = regions.full_name(place)
+        assert full not in index, f"two divisions named {full}"
+        index[full] = tuple(regions.parents(place))
+    sample = list(index.items())[:: max(len(index) // 3000, 1)]
+    for full, chain in sample:
+        assert entities._chain(full) == chain
+    assert entities._chain("不是地名") == ()
