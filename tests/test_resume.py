@@ -33,11 +33,18 @@ def newsfacts() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "extractor.cli"]
 
 
+#: Posts of the interrupted runs: enough that a run is still going when it is interrupted
+#: at INTERRUPT_AT lines, however fast the machine (extraction runs ~600 posts/s a core, and
+#: a Ctrl-C lets the chunks in flight finish).
+POSTS = 2_000
+INTERRUPT_AT = 150
+
+
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """600 generated posts in folders of 100."""
+    """POSTS generated posts in folders of 100."""
     folder = tmp_path_factory.mktemp("corpus")
-    make_corpus(folder, 600, per_folder=100)
+    make_corpus(folder, POSTS, per_folder=100)
     return folder
 
 
@@ -67,7 +74,7 @@ def test_an_interrupted_run_resumed_equals_an_uninterrupted_run(
         command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
     )
     deadline = time.monotonic() + 60
-    while manifest_lines(out) < 150 and run.poll() is None and time.monotonic() < deadline:
+    while manifest_lines(out) < INTERRUPT_AT and run.poll() is None and time.monotonic() < deadline:
         time.sleep(0.005)
     assert run.poll() is None, "the run ended before it could be interrupted"
     os.killpg(run.pid, sig)  # the whole process group, as a terminal or `kill -9 -PGID` does
@@ -76,13 +83,13 @@ def test_an_interrupted_run_resumed_equals_an_uninterrupted_run(
     if sig == signal.SIGINT:
         assert b"--resume" in err
     done = manifest_lines(out)
-    assert 150 <= done < 600, done
+    assert INTERRUPT_AT <= done < POSTS, done
     assert not (out / "run.json").exists()
     assert main(["extract", str(corpus), "-o", str(out), "-j", "1", "--resume"]) == 0
     assert log_bytes(out) == log_bytes(reference)
     assert not list(out.glob("*.part"))
     run_json = json.loads((out / "run.json").read_text("utf-8"))
-    assert run_json["reused"] >= 150 and run_json["counts"]["ok"] == 600
+    assert run_json["reused"] >= INTERRUPT_AT and run_json["counts"]["ok"] == POSTS
     if (reference / "articles.nq").exists():  # rebuilt from the log: the same bytes
         assert (out / "articles.nq").read_bytes() == (reference / "articles.nq").read_bytes()
 
@@ -137,7 +144,7 @@ def test_no_worker_or_helper_outlives_the_run(
     command = [*newsfacts(), "extract", str(corpus), "-o", str(out), "-j", "2", "-f", "json"]
     run = subprocess.Popen([*command, "--engine", engine], stderr=subprocess.PIPE)
     deadline = time.monotonic() + 120
-    while manifest_lines(out) < 100 and run.poll() is None and time.monotonic() < deadline:
+    while manifest_lines(out) < INTERRUPT_AT and run.poll() is None and time.monotonic() < deadline:
         time.sleep(0.005)
     assert run.poll() is None, "the run ended before it could be interrupted"
     helpers = descendants(run.pid)
@@ -174,7 +181,7 @@ def test_changed_added_and_removed_files_are_rewritten_in_order(
     corpus: Path, reference: Path, tmp_path: Path
 ) -> None:
     folder = tmp_path / "in"
-    make_corpus(folder, 600, per_folder=100)
+    make_corpus(folder, POSTS, per_folder=100)
     out = tmp_path / "out"
     assert main(["extract", str(folder), "-o", str(out), "-j", "1"]) == 0
     assert log_bytes(out) == log_bytes(reference)
@@ -191,14 +198,14 @@ def test_changed_added_and_removed_files_are_rewritten_in_order(
     assert log_bytes(out) == log_bytes(fresh)
     assert not list(out.glob("*.part"))
     run_json = json.loads((out / "run.json").read_text("utf-8"))
-    assert run_json["reused"] == 598  # 600 - changed - removed; the added one is new
+    assert run_json["reused"] == POSTS - 2  # all but the changed and the removed one
 
 
 def test_resume_with_nothing_left_changes_nothing(reference: Path, corpus: Path) -> None:
     before = log_bytes(reference)
     assert main(["extract", str(corpus), "-o", str(reference), "--resume"]) == 0
     assert log_bytes(reference) == before
-    assert json.loads((reference / "run.json").read_text("utf-8"))["reused"] == 600
+    assert json.loads((reference / "run.json").read_text("utf-8"))["reused"] == POSTS
 
 
 def test_resume_without_a_log_is_a_clear_error(
