@@ -10,7 +10,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 from rich.console import Console
@@ -37,11 +37,12 @@ from extractor.batch.outdir import clear_other_formats, clear_run, run_outputs
 from extractor.batch.run import chunk_timeout
 from extractor.engines import ENGINES, cpu_count, make_engine
 from extractor.errors import InputError
-from extractor.evaluate import Report, evaluate, regressions
-from extractor.pipeline import extract_article
 from extractor.progress import BatchProgress, print_summary
 from extractor.remote import MissingExtraError, is_url
 from extractor.view import article_header, measure_tree, plural, print_evidence
+
+if TYPE_CHECKING:
+    from extractor.evaluate import Report
 
 #: extract's exit status: every file read / some failed / usage / the run itself failed.
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_RUN_FAILED = 0, 1, 2, 3
@@ -330,7 +331,7 @@ def extract(  # noqa: PLR0917 - click passes each option as an argument
         engine,
         jobs,
         scheduler=scheduler,
-        preload="extractor.batch",
+        preload="extractor.pipeline",  # the rules, loaded once in the fork server
         task_timeout=chunk_timeout(limits),
     )
     selection = Selection(
@@ -452,6 +453,8 @@ def show(file: Path, as_json: bool, evidence: bool) -> None:
         # The same inputs as extract: a .txt (or any other) file is not read by either.
         raise click.UsageError(f"{file}: newsfacts reads {' '.join(INPUT_SUFFIXES)} files")
     try:
+        from extractor.pipeline import extract_article  # noqa: PLC0415 - only show extracts here
+
         article = extract_article(file.name, file.read_bytes())
     except InputError as exc:
         raise click.ClickException(f"{file}: {exc.reason}") from exc
@@ -505,6 +508,8 @@ def eval_command(
     Example:
       newsfacts eval samples --baseline tests/eval_baseline.json
     """
+    from extractor.evaluate import evaluate, regressions  # noqa: PLC0415 - loads the rules
+
     report = evaluate(list(paths))
     if not report.posts:
         raise click.UsageError("no post with a .gold.json beside it under the given paths")

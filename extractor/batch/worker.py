@@ -16,7 +16,6 @@ from extractor.batch.inputs import InputFile, shown
 from extractor.batch.limits import FileTimedOut, Limits, arm_worker, time_budget
 from extractor.decode import WIDE_BOMS, decode
 from extractor.errors import REASONS, InputError
-from extractor.pipeline import extract_article
 from schemas import Article
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
@@ -75,6 +74,10 @@ def process_file(
     try:
         with time_budget(limits.timeout):
             _test_fault(item.rel)
+            # imported here: the CLI process (and `newsfacts --help`) never loads the rules;
+            # workers have it from the fork server's preload
+            from extractor.pipeline import extract_article  # noqa: PLC0415
+
             article = extract_article(item.rel, read)
             line = article_line(article)
     except FileTimedOut:
