@@ -116,3 +116,12 @@ def write_nq(articles: list[Article], outdir: Path) -> Path:
         exporter.write(article)
     exporter.close()
     return outdir / "articles.nq"
+
+
+def samples_with_facts() -> list[Article]:
+    """Every sample's record, the reference post's with its gold facts (reference_with_facts)."""
+    rich = reference_with_facts()
+    return [
+        rich if path == REFERENCE else extract_file(path)
+        for path in sorted(REFERENCE.parent.glob("*.md"))
+    ]

@@ -18,7 +18,7 @@ from exporters.rdf import graph_iri
 from exporters.store import load_store, query_store, store_counts
 from extractor.cli import main
 from tests.conftest import SAMPLES, extract_file
-from tests.rdf_articles import reference_with_facts, write_nq
+from tests.rdf_articles import reference_with_facts, samples_with_facts, write_nq
 from tests.servers import free_port, oxigraph
 
 COUNT_QUADS = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
@@ -34,12 +34,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    rich = reference_with_facts()
-    articles = [
-        rich if path.name == "2021-12-22-NW202112222222391066.md" else extract_file(path)
-        for path in sorted(SAMPLES.glob("*.md"))
-    ]
-    return write_nq(articles, tmp_path_factory.mktemp("nq"))
+    return write_nq(samples_with_facts(), tmp_path_factory.mktemp("nq"))
 
 
 def count(server: str, query: str) -> int:

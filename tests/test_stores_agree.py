@@ -15,8 +15,7 @@ from exporters.endpoint import query_endpoint
 from exporters.rdf import ID
 from exporters.store import QueryResult, bundled_queries, load_store, query_store, store_counts
 from extractor.cli import main
-from tests.conftest import SAMPLES, extract_file
-from tests.rdf_articles import reference_with_facts, write_nq
+from tests.rdf_articles import samples_with_facts, write_nq
 from tests.servers import Server, oxigraph, virtuoso
 
 OUR_GRAPHS = f'FILTER (STRSTARTS(STR(?g), "{ID}graph/"))'
@@ -26,12 +25,7 @@ COUNT_GRAPHS = f"SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    rich = reference_with_facts()
-    articles = [
-        rich if path.name == "2021-12-22-NW202112222222391066.md" else extract_file(path)
-        for path in sorted(SAMPLES.glob("*.md"))
-    ]
-    return write_nq(articles, tmp_path_factory.mktemp("nq"))
+    return write_nq(samples_with_facts(), tmp_path_factory.mktemp("nq"))
 
 
 @pytest.fixture(scope="module")
