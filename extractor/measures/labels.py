@@ -9,6 +9,7 @@ from functools import cache
 
 from extractor import rules
 from extractor.measures.guards import is_date_numeral, is_plan_period
+from extractor.measures.prefilter import any_of
 from extractor.numerals import MAX_COUNT, NUMERAL_RUN, label_count, model_code, to_int
 
 
@@ -46,7 +47,22 @@ def _quoted() -> re.Pattern[str]:
 
 @cache
 def _not_counted() -> frozenset[str]:
-    return frozenset(rules.strings("measures", "not_counted"))
+    """Heads a weak label never has: units (年, 人) and sides (两岸), joined once, not per text."""
+    return frozenset(rules.strings("measures", "not_counted")) | frozenset(
+        rules.strings("measures", "side_heads")
+    )
+
+
+@cache
+def _candidates() -> re.Pattern[str]:
+    """Where any label could start: a quote, a count-label hint or a weak clause count.
+
+    Every label and code `find_labels` returns comes from a match of one of these three
+    patterns, so a text none of them matches (two paragraphs in three) holds none.
+    """
+    return any_of(
+        rules.pattern("measures", group) for group in ("quoted", "count_label_hint", "clause_count")
+    )
 
 
 #: What splits a quoted word into list members: a quoted list is no label itself.
@@ -56,6 +72,8 @@ QUOTE_CLOSERS = frozenset('”"')
 
 def find_labels(text: str, para: int, where: str = "paragraph") -> tuple[list[Label], list[str]]:
     """Count labels of one text, and the model codes (“三三六三”) it states."""
+    if _candidates().search(text) is None:
+        return [], []
     found = _Found(text, para, where)
     _quoted_labels(found)
     if rules.pattern("measures", "count_label_hint").search(text) is not None:
@@ -141,7 +159,7 @@ def _count_labels(found: _Found) -> None:
 
 def _clause_counts(found: _Found) -> None:
     """Weak labels: a bare count word closing a clause (严把三关。), never a unit (三年。)."""
-    not_counted = _not_counted() | frozenset(rules.strings("measures", "side_heads"))
+    not_counted = _not_counted()
     for match in rules.pattern("measures", "clause_count").finditer(found.text):
         start, end = match.span("label")
         count = to_int(match.group("num"))

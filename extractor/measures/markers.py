@@ -89,6 +89,8 @@ def scan_markers(paragraphs: list[str]) -> list[Marker]:
     inlines = [
         (family, rules.pattern("measures", f"marker_{family}")) for family in INLINE_FAMILIES
     ]
+    # every inline marker holds a pair of `marker_hint` (most paragraphs hold none)
+    hint = rules.pattern("measures", "marker_hint")
     for p, text in enumerate(paragraphs):
         lead_space = len(text) - len(text.lstrip())
         head_end = 0
@@ -99,6 +101,8 @@ def scan_markers(paragraphs: list[str]) -> list[Marker]:
                 found.append(Marker(family, ordinal, match.group("n"), p, 0, match.end(), True))
                 head_end = match.end()
                 break
+        if hint.search(text) is None:
+            continue
         inline = []
         for family, pattern in inlines:
             for match in pattern.finditer(text):
