@@ -177,7 +177,7 @@ def _runin_groups(paragraphs: list[str], covered: set[int]) -> list[Draft]:
     """Run-in subtitles inside one paragraph: 推动新思想落地生根。成立…。着力营造良好舆论氛围。…"""
     found = []
     for p, text in enumerate(paragraphs):
-        if p in covered:
+        if p in covered or not _may_open_runin(text):
             continue
         sentences = spans(text, SENTENCE_STOPS)
         heads = [
@@ -185,7 +185,7 @@ def _runin_groups(paragraphs: list[str], covered: set[int]) -> list[Draft]:
             for i, (s, e) in enumerate(sentences)
             if (body := text[s:e].strip().rstrip("。！!？?"))
             and len(body) <= RUNIN_MAX
-            and not re.search(r"[，,；;：:、]", body)
+            and not RUNIN_MARKS.search(body)
             and first_clause(text[s:e])
             and i + 1 < len(sentences)
         ]
@@ -193,6 +193,27 @@ def _runin_groups(paragraphs: list[str], covered: set[int]) -> list[Draft]:
             continue
         found.append(unlabelled("[段首小标题]", head_items(text, p, sentences, heads)))
     return found
+
+
+#: What a run-in subtitle never holds: it is one clause.
+RUNIN_MARKS = re.compile(r"[，,；;：:、]")
+SENTENCE_END = re.compile(r"[。！!？?]")
+
+
+def _may_open_runin(text: str) -> bool:
+    """Whether the paragraph may open with run-in subtitles (most cannot: checked first).
+
+    MIN_LEADS heads each followed by a sentence need MIN_LEADS stops; the first sentence holds
+    all text before the first stop (a quote only moves its end later), so that text, when it
+    is not blank, must be short and one clause, or the first sentence is no head.
+    """
+    first = SENTENCE_END.search(text)
+    if first is None:
+        return False
+    lead = text[: first.start()].strip()
+    if lead and (len(lead) > RUNIN_MAX or RUNIN_MARKS.search(lead)):
+        return False
+    return len(SENTENCE_END.findall(text)) >= MIN_LEADS
 
 
 def _hang_all(groups: list[Draft], tops: list[Draft]) -> list[Draft]:
