@@ -76,8 +76,9 @@ def find_labels(text: str, para: int, where: str = "paragraph") -> tuple[list[La
         return [], []
     found = _Found(text, para, where)
     _quoted_labels(found)
-    if rules.pattern("measures", "count_label_hint").search(text) is not None:
-        _count_labels(found)
+    hint = rules.pattern("measures", "count_label_hint").search(text)
+    if hint is not None:
+        _count_labels(found, max(0, hint.start() - 1))
     _clause_counts(found)
     found.labels.sort(key=lambda lab: lab.start)
     return found.labels, found.codes
@@ -120,9 +121,14 @@ def _quoted_labels(found: _Found) -> None:
             if not found.taken.overlaps(start, end):
                 found.add(after.group("label"), count, start, end, quoted=False, after_list=True)
             continue
-        if word in slogans or LIST_MARKS.search(word) or is_date_numeral(word):
-            continue
-        if is_plan_period(word):
+        if after is None and NUMERAL_RUN.match(word) is None and model_code(word) is None:
+            continue  # no count (it opens the word or follows the quote), no code: most quotes
+        if (
+            word in slogans
+            or LIST_MARKS.search(word)
+            or is_date_numeral(word)
+            or is_plan_period(word)
+        ):
             continue
         if model_code(word) and not _has_own_list(text, match.end()):
             found.codes.append(word)
@@ -142,11 +148,15 @@ def _quoted_labels(found: _Found) -> None:
             )
 
 
-def _count_labels(found: _Found) -> None:
-    """Unquoted count labels: 三项措施, 三点意见, 两方面改革, 四举措."""
+def _count_labels(found: _Found, scan_from: int) -> None:
+    """Unquoted count labels: 三项措施, 三点意见, 两方面改革, 四举措.
+
+    Each starts at most one numeral character before a `count_label_hint` match (its last
+    numeral and what follows it), so the scan starts there, not at the paragraph's start.
+    """
     slogans = _slogans()
     for pattern in rules.patterns("measures", "count_label"):
-        for match in pattern.finditer(found.text):
+        for match in pattern.finditer(found.text, scan_from):
             start, end = match.span("label")
             word = match.group("label")
             count = label_count(word)

@@ -48,18 +48,29 @@ def heading_groups(paragraphs: list[str], covered: set[int]) -> list[Draft]:
     found = []
     q = 0
     while q < len(paragraphs):
-        items = heading_run(paragraphs, q) if q not in covered else []
-        if (
-            len(items) >= MIN_RUN
-            and not any(it.para in covered for it in items)
-            and parallel_heads([it.text for it in items])
-            and _section_heads([it.text for it in items])
-        ):
+        run = heading_run(paragraphs, q) if q not in covered else []
+        # The run read from a later head of `run` is its tail (each head reads on to the same
+        # end, and a body reads none), so the tails are tried instead of reading from each head.
+        items = next(
+            (run[i:] for i in range(len(run) - MIN_RUN + 1) if _heading_group(run[i:], covered)),
+            None,
+        )
+        if items is not None:
             found.append(unlabelled("[段首小标题]", items))
             q = items[-1].para + 2
             continue
-        q += 1
+        q = run[-1].para + 2 if run else q + 1
     return found
+
+
+def _heading_group(items: list[Item], covered: set[int]) -> bool:
+    """Heads of one run that make a group: none read before, of one shape, section heads."""
+    heads = [it.text for it in items]
+    return (
+        not any(it.para in covered for it in items)
+        and parallel_heads(heads)
+        and _section_heads(heads)
+    )
 
 
 def _section_heads(heads: list[str]) -> bool:
