@@ -20,50 +20,60 @@ BRACKETS = frozenset(OPENERS) | CLOSERS | {'"'}
 
 #: Any quote or bracket: a text without one needs no balancing (the common case).
 BRACKET_CHARS = re.compile("[" + re.escape("".join(sorted(BRACKETS))) + "]")
-#: Compiled scanners per set of stops: (stops alone, stops and brackets).
-_SCANNERS: dict[frozenset[str], tuple[re.Pattern[str], re.Pattern[str]]] = {}
+#: Compiled scanners per set of characters.
+_SCANNERS: dict[frozenset[str], re.Pattern[str]] = {}
 
 
-def _scanners(stops: frozenset[str]) -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """Regexes finding the stops (and the brackets): a scan in C, not a loop per character."""
-    found = _SCANNERS.get(stops)
+def _scanner(chars: frozenset[str]) -> re.Pattern[str]:
+    """A regex finding any of `chars`: a scan in C, not a loop per character."""
+    found = _SCANNERS.get(chars)
     if found is None:
-        chars = "".join(sorted(stops))
-        found = (
-            re.compile("[" + re.escape(chars) + "]"),
-            re.compile("[" + re.escape(chars + "".join(sorted(BRACKETS))) + "]"),
-        )
-        _SCANNERS[stops] = found
+        found = _SCANNERS[chars] = re.compile("[" + re.escape("".join(sorted(chars))) + "]")
     return found
 
 
 def stop_positions(text: str, stops: frozenset[str]) -> list[int]:
-    """Indices of `stops` outside quotes and brackets (all if the brackets do not balance)."""
-    plain, marked = _scanners(stops)
-    if BRACKET_CHARS.search(text) is None:  # the common case: nothing to balance
-        return [m.start() for m in plain.finditer(text)]
+    """Indices of `stops` outside quotes and brackets (all if the brackets do not balance).
+
+    No stop is a quote or bracket (none of the sets of stops holds one).
+    """
+    found = [m.start() for m in _scanner(stops).finditer(text)]
+    if not found or BRACKET_CHARS.search(text) is None:  # the common case: nothing to balance
+        return found
+    flips = _bracket_flips(text)
+    if not flips:  # unbalanced (all stops count), or no bracket ever opened
+        return found
+    return [i for i in found if bisect_right(flips, i) % 2 == 0]
+
+
+@lru_cache(maxsize=64)  # one per paragraph: each of its sets of stops asks
+def _bracket_flips(text: str) -> tuple[int, ...] | None:
+    """Where the text goes into and out of quotes and brackets; None if they do not balance.
+
+    A stop at i stands outside them exactly when an even number of flips come before it:
+    found once per text, so a set of stops costs a bisect per stop, not a loop over the text.
+    """
     depth = 0
-    found = []
-    ascii_open = False
-    for match in marked.finditer(text):  # only the stops and brackets, in order
+    ascii_open = inside = False
+    flips = []
+    for match in BRACKET_CHARS.finditer(text):
         ch = match.group()
         if ch in OPENERS:
             depth += 1
         elif ch in CLOSERS:
             depth = max(0, depth - 1)
-        elif ch == '"':
+        else:  # the ASCII quote, its own opener and closer
             ascii_open = not ascii_open
-        elif depth == 0 and not ascii_open:
-            found.append(match.start())
-    if depth or ascii_open:
-        return [m.start() for m in plain.finditer(text)]
-    return found
+        if (depth > 0 or ascii_open) != inside:
+            inside = not inside
+            flips.append(match.start())
+    return None if depth or ascii_open else tuple(flips)
 
 
 def first_stop(text: str, stops: frozenset[str]) -> int | None:
     """The first of `stop_positions(text, stops)`, or None; without listing them all."""
     if BRACKET_CHARS.search(text) is None:
-        match = _scanners(stops)[0].search(text)
+        match = _scanner(stops).search(text)
         return match.start() if match else None
     found = stop_positions(text, stops)
     return found[0] if found else None
@@ -128,7 +138,7 @@ class StopIndex:
         key = frozenset({"marks", *chars})  # never a set of stops: "marks" is no character
         found = self._at.get(key)
         if found is None:
-            found = self._at[key] = [m.start() for m in _scanners(chars)[0].finditer(self.text)]
+            found = self._at[key] = [m.start() for m in _scanner(chars).finditer(self.text)]
         return found
 
     def first(self, stops: frozenset[str], start: int, end: int | None = None) -> int | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import heapq
 import re
+from functools import cache
 
 from extractor import rules
 from extractor.document import Document
@@ -266,14 +267,16 @@ def _item_scopes(tops: list[Draft]) -> list[Scope]:
 
 def _shared_heads(draft: Draft, paragraphs: list[str]) -> None:
     """An item holding an unlabelled 、-list whose members share a head (…到位) gets it as child."""
-    not_heads = set(rules.strings("measures", "not_heads"))
+    not_heads = _not_heads()
     for index, item in enumerate(draft.items):
         own_end = min(
             [c.start for c in draft.children if c.para == item.para and c.start > item.start]
             or [item.end]
         )
         text = paragraphs[item.para] if item.where == "paragraph" else ""
-        for s, e in spans(text[item.start : own_end], frozenset("，,；;。：:"), item.start):
+        if text.count("、", item.start, own_end) < MIN_DUN:
+            continue  # no clause of the item holds a list long enough (most items)
+        for s, e in spans(text[item.start : own_end], SHARED_STOPS, item.start):
             run = _shared_run(text, s, e, not_heads)
             if not run:
                 continue
@@ -296,12 +299,23 @@ def _shared_heads(draft: Draft, paragraphs: list[str]) -> None:
                 draft.children.append(child)
 
 
+#: A clause holding a shared-head list holds at least this many 、.
+MIN_DUN = 2
+#: Stops between the clauses of an item that may each hold a shared-head list.
+SHARED_STOPS = frozenset("，,；;。：:")
+
+
+@cache
+def _not_heads() -> frozenset[str]:
+    return frozenset(rules.strings("measures", "not_heads"))
+
+
 def _shared_run(
-    text: str, start: int, end: int, not_heads: set[str]
+    text: str, start: int, end: int, not_heads: frozenset[str]
 ) -> list[tuple[int, int]] | None:
     """The first run of >= 3 members of an 、-list (和/及 split too) ending alike."""
     clause = text[start:end]
-    if clause.count("、") < 2:
+    if clause.count("、") < MIN_DUN:
         return None
     members: list[tuple[int, int]] = []
     for s, stop in spans(clause, frozenset("、"), start):
