@@ -7,10 +7,12 @@ each marker has an ordinal and a successor; a run that switches family at the ne
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cache
 
 from extractor import rules
+from extractor.measures.prefilter import any_of
 from extractor.measures.text import Draft, Item, first_clause, strip_span
 from extractor.numerals import to_int
 
@@ -80,6 +82,12 @@ class Sequence:
     closed: bool = False
 
 
+@cache
+def _any_head() -> re.Pattern[str]:
+    """The paragraph-head families in one pattern: it matches where one of them does."""
+    return any_of(rules.pattern("measures", f"marker_{family}") for family in PARAGRAPH_FAMILIES)
+
+
 def scan_markers(paragraphs: list[str]) -> list[Marker]:
     """All ordinal markers in text order; inline ones never inside a paragraph head's marker."""
     found: list[Marker] = []
@@ -89,12 +97,13 @@ def scan_markers(paragraphs: list[str]) -> list[Marker]:
     inlines = [
         (family, rules.pattern("measures", f"marker_{family}")) for family in INLINE_FAMILIES
     ]
-    # every inline marker holds a pair of `marker_hint` (most paragraphs hold none)
+    # Most paragraphs hold no marker: one match tells whether any head family opens the
+    # paragraph, and every inline marker holds a `marker_hint`, so their patterns wait for it.
+    any_head = _any_head()
     hint = rules.pattern("measures", "marker_hint")
     for p, text in enumerate(paragraphs):
-        lead_space = len(text) - len(text.lstrip())
         head_end = 0
-        for family, pattern in heads:
+        for family, pattern in heads if any_head.match(text) else ():
             match = pattern.match(text)
             ordinal = to_int(match.group("n")) if match else None
             if match and ordinal:
@@ -103,6 +112,7 @@ def scan_markers(paragraphs: list[str]) -> list[Marker]:
                 break
         if hint.search(text) is None:
             continue
+        lead_space = len(text) - len(text.lstrip())
         inline = []
         for family, pattern in inlines:
             for match in pattern.finditer(text):
