@@ -211,8 +211,8 @@ def verb_sentences(label: Label, ctx: Context) -> Draft | None:
     openings = [w for w in (verb, parts[-1][1].lstrip("".join(CLASSIFIERS)) if parts else "") if w]
     q = label.para + 1
     for opening in openings:
-        if len(opening) > VERB_MAX:
-            continue
+        if len(opening) > VERB_MAX or ctx.paragraphs[q].count(opening) < 2:
+            continue  # two sentences opening with it hold it twice
         items = ctx.opening_sentences(q, opening)
         if len(items) >= 2:
             return make_draft(label, items, ctx)
@@ -249,6 +249,8 @@ def semicolon_run(label: Label, ctx: Context) -> Draft | None:
     if index.count(COMMAS, start, end) > enough:
         return None
     pieces = index.spans(COMMAS, start, end)
+    if len(pieces) < label.count:
+        return None  # each item is made of one piece: too few (most clauses) make too few
     items = make_items(text, label.para, pieces)
     if len(items) == label.count and len({it.name[:2] for it in items}) == 1:
         return make_draft(label, items, ctx)

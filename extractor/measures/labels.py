@@ -9,7 +9,6 @@ from functools import cache
 
 from extractor import rules
 from extractor.measures.guards import is_date_numeral, is_plan_period
-from extractor.measures.prefilter import any_of
 from extractor.numerals import MAX_COUNT, NUMERAL_RUN, label_count, model_code, to_int
 
 
@@ -53,33 +52,29 @@ def _not_counted() -> frozenset[str]:
     )
 
 
-@cache
-def _candidates() -> re.Pattern[str]:
-    """Where any label could start: a quote, a count-label hint or a weak clause count.
-
-    Every label and code `find_labels` returns comes from a match of one of these three
-    patterns, so a text none of them matches (two paragraphs in three) holds none.
-    """
-    return any_of(
-        rules.pattern("measures", group) for group in ("quoted", "count_label_hint", "clause_count")
-    )
-
-
 #: What splits a quoted word into list members: a quoted list is no label itself.
 LIST_MARKS = re.compile(r"[、，,；;。]")
 QUOTE_CLOSERS = frozenset('”"')
 
 
 def find_labels(text: str, para: int, where: str = "paragraph") -> tuple[list[Label], list[str]]:
-    """Count labels of one text, and the model codes (“三三六三”) it states."""
-    if _candidates().search(text) is None:
+    """Count labels of one text, and the model codes (“三三六三”) it states.
+
+    Every label comes from a quote, a `count_label_hint` or a weak clause count: a text with
+    none of them (two paragraphs in three) is left at that, and each scan starts at the first.
+    """
+    quote = _quoted().search(text)
+    hint = rules.pattern("measures", "count_label_hint").search(text)
+    clause = rules.pattern("measures", "clause_count").search(text)
+    if quote is None and hint is None and clause is None:
         return [], []
     found = _Found(text, para, where)
-    _quoted_labels(found)
-    hint = rules.pattern("measures", "count_label_hint").search(text)
+    if quote is not None:
+        _quoted_labels(found, quote.start())
     if hint is not None:
         _count_labels(found, max(0, hint.start() - 1))
-    _clause_counts(found)
+    if clause is not None:
+        _clause_counts(found, clause.start())
     found.labels.sort(key=lambda lab: lab.start)
     return found.labels, found.codes
 
@@ -100,11 +95,11 @@ class _Found:
         self.labels.append(Label(word, count, self.para, start, end, where=self.where, **how))
 
 
-def _quoted_labels(found: _Found) -> None:
+def _quoted_labels(found: _Found, scan_from: int) -> None:
     """“三个保障”; “吹拉弹唱”四部曲; “A、B”两手抓 (the count word is the label); model codes."""
     text, slogans = found.text, _slogans()
     after_quote = rules.pattern("measures", "count_after_quote")
-    for match in rules.pattern("measures", "quoted").finditer(text):
+    for match in _quoted().finditer(text, scan_from):
         word = match.group("label").strip()
         found.taken.add(*match.span())
         after = after_quote.match(text, match.end())
@@ -167,10 +162,10 @@ def _count_labels(found: _Found, scan_from: int) -> None:
             found.add(word, count, start, end, quoted=False)
 
 
-def _clause_counts(found: _Found) -> None:
+def _clause_counts(found: _Found, scan_from: int) -> None:
     """Weak labels: a bare count word closing a clause (严把三关。), never a unit (三年。)."""
     not_counted = _not_counted()
-    for match in rules.pattern("measures", "clause_count").finditer(found.text):
+    for match in rules.pattern("measures", "clause_count").finditer(found.text, scan_from):
         start, end = match.span("label")
         count = to_int(match.group("num"))
         if match.group("head") in not_counted or found.taken.overlaps(start, end) or count is None:
