@@ -46,7 +46,7 @@ def stop_positions(text: str, stops: frozenset[str]) -> list[int]:
     return [i for i in found if bisect_right(flips, i) % 2 == 0]
 
 
-@lru_cache(maxsize=64)  # one per paragraph: each of its sets of stops asks
+@lru_cache(maxsize=256)  # a paragraph (each of its sets of stops asks) or a piece of one
 def _bracket_flips(text: str) -> tuple[int, ...] | None:
     """Where the text goes into and out of quotes and brackets; None if they do not balance.
 
@@ -72,11 +72,17 @@ def _bracket_flips(text: str) -> tuple[int, ...] | None:
 
 def first_stop(text: str, stops: frozenset[str]) -> int | None:
     """The first of `stop_positions(text, stops)`, or None; without listing them all."""
-    if BRACKET_CHARS.search(text) is None:
-        match = _scanner(stops).search(text)
-        return match.start() if match else None
-    found = stop_positions(text, stops)
-    return found[0] if found else None
+    scanner = _scanner(stops)
+    first = scanner.search(text)
+    if first is None or BRACKET_CHARS.search(text) is None:
+        return first.start() if first else None
+    flips = _bracket_flips(text)
+    if not flips:
+        return first.start()
+    return next(
+        (m.start() for m in scanner.finditer(text) if bisect_right(flips, m.start()) % 2 == 0),
+        None,
+    )
 
 
 #: A clause is looked for in at most this many characters: an item running to the end of a
