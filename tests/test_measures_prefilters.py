@@ -1,0 +1,124 @@
+"""The measures stage's shortcuts skip only text that could give nothing.
+
+A hint or a joined pattern lets a paragraph be skipped before the rule patterns are asked;
+that is sound only while every match of those patterns holds the hint. These tests check it
+on the rule examples and on every marker the families can write, so a change of a marker or
+count-label pattern that outgrows its hint fails here, not silently in the output.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from extractor import rules
+from extractor.measures.markers import INLINE_FAMILIES, PARAGRAPH_FAMILIES, _any_head
+from extractor.measures.prefilter import any_of
+from extractor.measures.text import BRACKETS, CLOSERS, OPENERS, first_stop, stop_positions
+
+ORDINALS = [*"一二三四五六七八九十", "十一", "十二"]
+#: Every marker shape the inline families write, in a clause of invented words.
+MARKERS = [
+    *(f"要求，{n}{verb}加强协作" for n in ORDINALS for verb in ("是", "要", "则", "是，")),
+    *(f"要求：第{n}{tail}加强协作" for n in ORDINALS for tail in ("，", "、", "：", "是", "要，")),
+    *(f"要求：{n}、加强协作；" for n in ORDINALS),
+    *(f"{word}{tail}加强协作" for word in ("首先", "其次", "再次", "最后") for tail in ("", "是，")),
+    "一方面加强协作，另一方面要改进服务",
+]
+
+
+def _examples(group: str) -> list[str]:
+    described = rules.examples("measures", group)
+    assert described is not None
+    return [*described.match, *described.no_match]
+
+
+@pytest.mark.parametrize("family", INLINE_FAMILIES)
+def test_every_inline_marker_holds_the_marker_hint(family: str) -> None:
+    pattern = rules.pattern("measures", f"marker_{family}")
+    hint = rules.pattern("measures", "marker_hint")
+    texts = [*MARKERS, *_examples(f"marker_{family}")]
+    matched = [m for text in texts for m in pattern.finditer(text)]
+    assert matched, f"no marker of {family} in the cases"
+    missed = [m.group() for m in matched if hint.search(m.string, m.start(), m.end()) is None]
+    assert not missed, f"marker_hint misses {family} markers {missed}"
+
+
+def test_the_joined_head_pattern_matches_where_a_head_family_does() -> None:
+    heads = [rules.pattern("measures", f"marker_{f}") for f in PARAGRAPH_FAMILIES]
+    texts = [
+        *(text for f in PARAGRAPH_FAMILIES for text in _examples(f"marker_{f}")),
+        *MARKERS,
+        "  （三）加强协作",
+        "12、改进服务",
+    ]
+    for text in texts:
+        assert bool(_any_head().match(text)) == any(p.match(text) for p in heads), text
+
+
+def test_every_count_label_starts_at_most_one_numeral_before_its_hint() -> None:
+    hint = rules.pattern("measures", "count_label_hint")
+    texts = [
+        *_examples("count_label"),
+        *(f"采取{n}{c}措施，" for n in ("两", "十二", "3", "12") for c in ("项", "个", "大", "")),
+        "源于两方面改革：",
+        "分两部分即",
+        "第三项措施和5个方面",
+    ]
+    for pattern in rules.patterns("measures", "count_label"):
+        for text in texts:
+            for match in pattern.finditer(text):
+                first = hint.search(text)
+                assert first is not None and first.start() - 1 <= match.start(), (text, match)
+
+
+def test_a_joined_pattern_matches_exactly_where_one_of_its_patterns_does() -> None:
+    parts = [re.compile(r"(?P<n>[一二])是"), re.compile(r"^\s*(?P<n>\d)、"), re.compile(r"首先")]
+    joined = any_of(parts)
+    for text in ["一是", "各是", " 3、", "x3、", "首先", "其次", ""]:
+        assert bool(joined.search(text)) == any(p.search(text) for p in parts), text
+
+
+def test_a_pattern_with_a_back_reference_is_not_joined() -> None:
+    with pytest.raises(ValueError, match="back-reference"):
+        any_of([re.compile(r"(?P<a>x)(?P=a)")])
+
+
+def _stops_by_hand(text: str, stops: frozenset[str]) -> list[int]:
+    """The reference: walk every character, counting quotes and brackets."""
+    depth, ascii_open, found = 0, False, []
+    for i, ch in enumerate(text):
+        if ch in OPENERS:
+            depth += 1
+        elif ch in CLOSERS:
+            depth = max(0, depth - 1)
+        elif ch == '"':
+            ascii_open = not ascii_open
+        elif ch in stops and depth == 0 and not ascii_open:
+            found.append(i)
+    if depth or ascii_open:
+        return [i for i, ch in enumerate(text) if ch in stops]
+    return found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "加强协作，改进服务。",
+        "他说：“加强协作，改进服务。”随后，散会。",
+        "（一，二）三，四",
+        "“未闭合，引号。",
+        '"甲，乙"，丙',
+        '"甲，乙，丙',
+        "））甲，乙（丙，丁）",
+        "《甲，乙》（丙“丁，戊”）己，庚",
+        "‘甲，乙’，丙",
+    ],
+)
+def test_stops_outside_quotes_and_brackets_as_walked_by_hand(text: str) -> None:
+    assert not frozenset("，。") & BRACKETS
+    for stops in (frozenset("，,"), frozenset("。"), frozenset("，,；;。：:")):
+        expected = _stops_by_hand(text, stops)
+        assert stop_positions(text, stops) == expected
+        assert first_stop(text, stops) == (expected[0] if expected else None)
