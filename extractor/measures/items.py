@@ -434,7 +434,7 @@ def heading_run(paragraphs: list[str], q: int, most: int | None = None) -> list[
     items: list[Item] = []
     while q + 1 < len(paragraphs) and (most is None or len(items) < most):
         head, body = paragraphs[q].strip(), paragraphs[q + 1]
-        if not _is_heading(head) or _is_heading(body.strip()):
+        if not is_heading(head) or is_heading(body.strip()):
             break
         name = unquote(first_clause(head))
         if not name:
@@ -445,7 +445,7 @@ def heading_run(paragraphs: list[str], q: int, most: int | None = None) -> list[
     return items
 
 
-def _is_heading(text: str) -> bool:
+def is_heading(text: str) -> bool:
     """A heading-only paragraph: short, no sentence stop (宣传发动到位), one comma at most."""
     return (
         MIN_HEADING <= len(text) <= HEADING_MAX

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from itertools import pairwise
 
 from extractor.measures.context import limit
-from extractor.measures.items import heading_run, parallel_heads
+from extractor.measures.items import heading_run, is_heading, parallel_heads
 from extractor.measures.text import (
     SENTENCE_STOPS,
     Draft,
@@ -45,9 +45,10 @@ OTHER_PUNCTUATION = re.compile(r"[、：:；;“”\"（）()《》]")
 def heading_groups(paragraphs: list[str], covered: set[int]) -> list[Draft]:
     """Heading-only paragraphs alternating with their bodies, no label before them."""
     found = []
+    heads = [is_heading(text.strip()) for text in paragraphs]  # each paragraph asked once
     q = 0
     while q < len(paragraphs):
-        run = heading_run(paragraphs, q) if q not in covered else []
+        run = heading_run(paragraphs, q) if heads[q] and q not in covered else []
         # The run read from a later head of `run` is its tail (each head reads on to the same
         # end, and a body reads none), so the tails are tried instead of reading from each head.
         items = next(

@@ -40,6 +40,8 @@ RUNIN_MAX = 12
 HEAD_AT = 6
 #: A shared-head list needs this many members.
 MIN_SHARED = limit("min_shared")
+#: The numeral a run of numbered parallel phrases opens with.
+FIRST = "一"
 
 
 def extract_measure_groups(doc: Document) -> list[MeasureGroup]:
@@ -102,6 +104,8 @@ def _title_label(title: str, sequences: list[Draft]) -> str | None:
 
 def _title_parallel(title: str) -> list[Draft]:
     """Numbered parallel phrases making up a title: 强一产壮二产拓三产 (three items, no label)."""
+    if FIRST not in title:
+        return []  # the run counts from 一 (most titles hold none)
     pattern = rules.pattern("measures", "numbered_parallel")
     for first in pattern.finditer(title):
         if to_int(first.group("n")) != 1:
@@ -224,6 +228,8 @@ def _hang_all(groups: list[Draft], tops: list[Draft]) -> list[Draft]:
     once it has passed their scope, so each group costs a heap look-up, not a walk of the tree.
     Returns the groups no item holds (they stay at the top level).
     """
+    if not groups:
+        return []
     scopes = _item_scopes(tops)
     heap: list[tuple[int, tuple[int, int], int]] = []  # (-rank, scope end, index in scopes)
     at = 0
