@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from extractor import rules
 from extractor.measures.guards import is_date_numeral, is_plan_period
@@ -128,7 +128,7 @@ def _quoted_labels(found: _Found, scan_from: int) -> None:
         if model_code(word) and not _has_own_list(text, match.end()):
             found.codes.append(word)
             continue
-        count = label_count(word)
+        count = _count_of(word)
         if after and count is None:  # “吹拉弹唱”四部曲: the count follows the quoted label
             count = to_int(after.group("num"))
             if count is not None and count > MAX_COUNT:
@@ -154,9 +154,9 @@ def _count_labels(found: _Found, scan_from: int) -> None:
         for match in pattern.finditer(found.text, scan_from):
             start, end = match.span("label")
             word = match.group("label")
-            count = label_count(word)
             if word in slogans or found.taken.overlaps(start, end):
                 continue
+            count = _count_of(word)
             if count is None or count < 2:  # 一个平台 declares no enumeration
                 continue
             found.add(word, count, start, end, quoted=False)
@@ -171,6 +171,12 @@ def _clause_counts(found: _Found, scan_from: int) -> None:
         if match.group("head") in not_counted or found.taken.overlaps(start, end) or count is None:
             continue
         found.add(match.group("label"), count, start, end, quoted=False, weak=True)
+
+
+@lru_cache(maxsize=4096)  # a few hundred words (两个, 三项措施…) make most labels
+def _count_of(word: str) -> int | None:
+    """`label_count(word)`, remembered: it reads the word's numerals one by one."""
+    return label_count(word)
 
 
 def _has_own_list(text: str, at: int) -> bool:
