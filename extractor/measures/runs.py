@@ -32,6 +32,8 @@ from extractor.measures.text import (
 MIN_RUN = limit("min_run")
 #: A run-in head clause has this many characters (夯实工作基础).
 HEAD_CLAUSE = (4, 8)
+#: A head sentence is two head clauses and the comma between them, at most.
+HEAD_SENTENCE_MAX = 2 * HEAD_CLAUSE[1] + 1
 #: A frame's first clause is at most this long (前提在查, 加强管理).
 FRAME_MAX = 8
 RUNS_STOPS = frozenset("；;")
@@ -89,10 +91,12 @@ def runin_heads(paragraphs: list[str], covered: set[int]) -> list[Draft]:
     """Head sentences of two short clauses inside one paragraph, each with its elaboration."""
     found = []
     for p, text in enumerate(paragraphs):
-        if p in covered or len(SENTENCE_END.findall(text)) < MIN_RUN:
+        if p in covered:
             continue
         first = SENTENCE_END.search(text)
-        if first is None or not _is_head_sentence(text[: first.end()]):
+        if first is None or (first.start() > HEAD_SENTENCE_MAX and not text[:1].isspace()):
+            continue  # the first sentence (all before its stop) is too long for a head
+        if len(SENTENCE_END.findall(text)) < MIN_RUN or not _is_head_sentence(text[: first.end()]):
             continue  # the paragraph must open with a head sentence: look at that one first
         sentences = stop_index(text).spans(SENTENCE_STOPS, 0, len(text))
         heads = [i for i, (s, e) in enumerate(sentences) if _is_head_sentence(text[s:e])]

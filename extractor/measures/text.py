@@ -101,9 +101,10 @@ def first_clause(text: str) -> str:
 def unquote(text: str) -> str:
     """Drop quotes around a whole name: “吹响集结号” → 吹响集结号 (inner quotes stay)."""
     for left, right in (("“", "”"), ('"', '"')):
-        inner = text[1:-1]
-        if len(text) > 2 and text[0] == left and text[-1] == right and left not in inner:
-            return inner
+        if len(text) > 2 and text[0] == left and text[-1] == right:  # before copying the inside
+            inner = text[1:-1]
+            if left not in inner:
+                return inner
     return text
 
 

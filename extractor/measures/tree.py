@@ -213,8 +213,8 @@ def _may_open_runin(text: str) -> bool:
     is not blank, must be short and one clause, or the first sentence is no head.
     """
     first = SENTENCE_END.search(text)
-    if first is None:
-        return False
+    if first is None or (first.start() > RUNIN_MAX and not text[:1].isspace()):
+        return False  # (without a copy of the text before the stop)
     lead = text[: first.start()].strip()
     if lead and (len(lead) > RUNIN_MAX or RUNIN_MARKS.search(lead)):
         return False
