@@ -229,12 +229,11 @@ def lead_in_end(member: str, target: int | None = None) -> int:
             return at + len(opener)
     if target is None or len(member) <= target + LEAD_SLACK:
         return 0
+    prepositions = _one_character_lead_ins()
     cuts = [
         at + 1
-        for w in words
-        if len(w) == 1
-        for at in range(len(member))
-        if member.startswith(w, at) and len(member) - at - 1 >= MIN_ITEM
+        for at, ch in enumerate(member)
+        if ch in prepositions and len(member) - at - 1 >= MIN_ITEM
     ]
     if not cuts:
         return 0
@@ -249,6 +248,12 @@ def has_lead_in(member: str) -> bool:
 @cache
 def _lead_in() -> tuple[str, ...]:
     return tuple(sorted(rules.strings("measures", "lead_in"), key=len, reverse=True))
+
+
+@cache
+def _one_character_lead_ins() -> frozenset[str]:
+    """The prepositions of `lead_in` (以, 从, 就): a member is cut after one of them."""
+    return frozenset(w for w in _lead_in() if len(w) == 1)
 
 
 def _acrostic(word: str, items: list[Item]) -> bool:
