@@ -531,12 +531,17 @@ def fit(draft: Draft, label: Label) -> int:
     another list's). A weak label needs its count."""
     found, declared = len(draft.items), label.count
     if declared is None:
-        return 2
+        return UNCOUNTED
     if found == declared:
-        return 3
+        return COUNT_MET
     if label.weak:
         return -1
     return 1 if found < declared else 0
+
+
+#: The fits no other beats: the count met, or any items for a label declaring no count.
+COUNT_MET = 3
+UNCOUNTED = 2
 
 
 def label_groups(ctx: Context) -> list[Draft]:
@@ -553,18 +558,10 @@ def label_groups(ctx: Context) -> list[Draft]:
             continue
         if is_thing_label(label.text):
             continue
-        best: tuple[int, int, Draft] | None = None
-        for rank, finder in enumerate(FINDERS):
-            draft = finder(label, ctx)
-            if draft is None:
-                continue
-            score = fit(draft, label)
-            if score > 0 and (best is None or score > best[0]):
-                best = (score, -rank, draft)
-        if best is None:
+        draft = _best_draft(label, ctx)
+        if draft is None:
             unmatched.append(label)
             continue
-        draft = best[2]
         label.used = True
         stated.add(label.text)
         for head in draft.consumes:
@@ -585,6 +582,22 @@ def label_groups(ctx: Context) -> list[Draft]:
         else:
             found.append(draft)
     return found
+
+
+def _best_draft(label: Label, ctx: Context) -> Draft | None:
+    """The items of the finder that fits the label best (the earlier one on a tie), if any."""
+    best: tuple[int, Draft] | None = None
+    ceiling = UNCOUNTED if label.count is None else COUNT_MET
+    for finder in FINDERS:
+        draft = finder(label, ctx)
+        if draft is None:
+            continue
+        score = fit(draft, label)
+        if score > 0 and (best is None or score > best[0]):
+            best = (score, draft)
+            if score == ceiling:
+                break  # a later finder could at best tie, and the earlier one wins a tie
+    return best[1] if best else None
 
 
 def _first_mention(label: Label, unmatched: list[Label]) -> Label | None:
