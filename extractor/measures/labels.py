@@ -103,6 +103,8 @@ def _quoted_labels(found: _Found, scan_from: int) -> None:
         word = match.group("label").strip()
         found.taken.add(*match.span())
         after = after_quote.match(text, match.end())
+        if after is None and NUMERAL_RUN.match(word) is None and model_code(word) is None:
+            continue  # no count (it opens the word or follows the quote), no code: most quotes
         before = text[max(0, match.start() - 2) : match.start()]
         in_run = before[-1:] in QUOTE_CLOSERS or (
             before[-1:] == "、" and before[:1] in QUOTE_CLOSERS
@@ -116,8 +118,6 @@ def _quoted_labels(found: _Found, scan_from: int) -> None:
             if not found.taken.overlaps(start, end):
                 found.add(after.group("label"), count, start, end, quoted=False, after_list=True)
             continue
-        if after is None and NUMERAL_RUN.match(word) is None and model_code(word) is None:
-            continue  # no count (it opens the word or follows the quote), no code: most quotes
         if (
             word in slogans
             or LIST_MARKS.search(word)
