@@ -1,10 +1,10 @@
 """Exact prefilters: one regex that matches wherever any of several rule patterns matches.
 
-Most paragraphs hold no count label and no ordinal marker, yet asking each family's pattern
-in turn costs a Python call per pattern and paragraph. An alternation of the same patterns,
-searched once, answers "could any of them match in this text?" in C. `search` tries every
-position with every alternative, so it finds nothing exactly when no pattern would find
-anything: a text it rejects is skipped with no change to what the finders return.
+Most paragraphs open with no ordinal head (一、 （一） 1.), yet asking each family's pattern in
+turn costs a Python call per pattern and paragraph. An alternation of the same patterns
+answers "could any of them match here?" in one call, in C: `match` (or `search`) tries every
+alternative at each position, so it finds nothing exactly when no pattern would: a text it
+rejects is skipped with no change to what the finders return.
 """
 
 from __future__ import annotations
