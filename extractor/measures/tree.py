@@ -65,8 +65,8 @@ def build_tree(paragraphs: list[str], title: str | None) -> tuple[list[Draft], l
         found, stated = find_labels(text, p)
         labels.extend(found)
         codes.extend(stated)
-    ctx = Context(paragraphs, labels, sequences)
-    groups = label_groups(ctx)
+    # most articles state no count label: then there is no group and no context to build
+    groups = label_groups(Context(paragraphs, labels, sequences)) if labels else []
     if title and (named := _title_label(title, sequences)):
         groups = [g for g in groups if g.label != named]  # the title's label, restated
     covered = _covered(groups, sequences)
@@ -86,9 +86,11 @@ def build_tree(paragraphs: list[str], title: str | None) -> tuple[list[Draft], l
 
 def _title_label(title: str, sequences: list[Draft]) -> str | None:
     """A count label only in the title (南席镇:“四强”举措…) names the body's first enumeration."""
-    labels, _ = find_labels(title, 0, "title")
     first = next((s for s in sequences if not s.labelled), None)
-    if not labels or first is None or any(s.labelled for s in sequences[: sequences.index(first)]):
+    if first is None:  # no enumeration for the title to name (most articles): not read
+        return None
+    labels, _ = find_labels(title, 0, "title")
+    if not labels or any(s.labelled for s in sequences[: sequences.index(first)]):
         return None
     label = labels[0]
     parts = label_parts(label.text) or []
