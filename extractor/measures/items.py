@@ -23,6 +23,7 @@ from extractor.measures.labels import Label
 from extractor.measures.text import (
     BRACKET_CHARS,
     SEGMENT_STOPS,
+    SENTENCE_END,
     SENTENCE_STOPS,
     Draft,
     Item,
@@ -285,6 +286,8 @@ def lead_paragraphs(label: Label, ctx: Context) -> Draft | None:
 
 def lead_sentence(text: str, para: int = 0) -> Item | None:
     """A short lead sentence (小标题) opening a longer paragraph: 迅速行动,全力以赴。"""
+    if SENTENCE_END.search(text, 0, LEAD_MAX + 1) is None:
+        return None  # no stop within reach (most paragraphs): no slice, no balancing
     stop = first_stop(text[: LEAD_MAX + 1], SENTENCE_STOPS)
     if stop is not None and BRACKET_CHARS.search(text, 0, stop) is not None:
         stop = stop_index(text).first(SENTENCE_STOPS, 0)  # a quote may hide the stop

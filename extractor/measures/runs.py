@@ -20,6 +20,7 @@ from itertools import pairwise
 from extractor.measures.context import limit
 from extractor.measures.items import heading_run, is_heading, parallel_heads
 from extractor.measures.text import (
+    SENTENCE_END,
     SENTENCE_STOPS,
     Draft,
     Item,
@@ -38,7 +39,6 @@ HEAD_SENTENCE_MAX = 2 * HEAD_CLAUSE[1] + 1
 FRAME_MAX = 8
 RUNS_STOPS = frozenset("；;")
 #: Quick counts that rule a paragraph out before it is cut (most paragraphs hold no run).
-SENTENCE_END = re.compile(r"[。！!？?]")
 COMMA = re.compile(r"[，,]")
 DIGITS = re.compile(r"[\d０-９一二三四五六七八九十百千万]{2,}|\d")
 OTHER_PUNCTUATION = re.compile(r"[、：:；;“”\"（）()《》]")

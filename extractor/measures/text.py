@@ -11,6 +11,8 @@ from functools import lru_cache
 CLAUSE_STOPS = frozenset("，,；;。：:！!？?")
 #: Characters that end a sentence.
 SENTENCE_STOPS = frozenset("。！!？?")
+#: Any sentence stop, quotes or not: a text without one within reach holds no sentence end.
+SENTENCE_END = re.compile("[" + re.escape("".join(sorted(SENTENCE_STOPS))) + "]")
 #: Characters that separate items of one run: 聚焦A，…；聚焦B，…
 SEGMENT_STOPS = frozenset("；;")
 OPENERS = {"“": "”", "《": "》", "（": "）", "(": ")", "‘": "’"}

@@ -22,6 +22,7 @@ from extractor.measures.labels import Label, find_labels
 from extractor.measures.markers import ordinal_words, sequence_drafts
 from extractor.measures.runs import head_items, unlabelled, unlabelled_runs
 from extractor.measures.text import (
+    SENTENCE_END,
     SENTENCE_STOPS,
     Draft,
     Item,
@@ -204,7 +205,6 @@ def _runin_groups(paragraphs: list[str], covered: set[int]) -> list[Draft]:
 
 #: What a run-in subtitle never holds: it is one clause.
 RUNIN_MARKS = re.compile(r"[，,；;：:、]")
-SENTENCE_END = re.compile(r"[。！!？?]")
 
 
 def _may_open_runin(text: str) -> bool:
