@@ -67,6 +67,9 @@ def preceding_list(label: Label, ctx: Context) -> Draft | None:
     if len(quoted) >= 2:  # “加强合作,强化团队意识”“加强常规,…”四方面
         items = [it for s, e in quoted if (it := make_item(text, label.para, s, e, text[s:e]))]
         return make_draft(label, items, ctx) if len(items) >= 2 else None
+    last_n = closer == "这" and bool(label.count)
+    if not last_n and label.count != PAIR and text.find("、", 0, end) < 0:
+        return None  # no 、-list before the label, and only a pair needs none (most labels)
     inner = _quotes_before(text, end, None, 1)
     index = stop_index(text)
     if inner:  # “镇包区、区包村、村包组、组包户”的“四联包”
@@ -92,26 +95,27 @@ def preceding_list(label: Label, ctx: Context) -> Draft | None:
     others = [text[s:e].strip() for s, e in pieces[1:]]
     pieces[0] = (_strip_opener(text, *pieces[0], label, others), pieces[0][1])
     items = make_items(text, label.para, pieces)
-    if label.count is None and not _acrostic(label.text, items):
-        return None
-    return make_draft(label, items, ctx) if len(items) >= 2 else None
+    counted = label.count is not None or _acrostic(label.text, items)  # 百千万 spells its items
+    return make_draft(label, items, ctx) if counted and len(items) >= 2 else None
 
 
 def _pair_before(label: Label, ctx: Context, text: str, start: int, stop: int) -> Draft | None:
     """调动A和B两个积极性: two members joined by 和/及/与 before a label counting two."""
-    if label.count != 2 or stop - start > PAIR_MAX:
+    if label.count != PAIR or stop - start > PAIR_MAX:
         return None
-    pieces = list_members(text, start, stop, 2)
-    if len(pieces) != 2 or not _plausible_list(text, pieces, label, closer="", ctx=ctx):
+    pieces = list_members(text, start, stop, PAIR)
+    if len(pieces) != PAIR or not _plausible_list(text, pieces, label, closer="", ctx=ctx):
         return None
     others = [text[s:e].strip() for s, e in pieces[1:]]
     pieces[0] = (_strip_opener(text, *pieces[0], label, others), pieces[0][1])
     items = make_items(text, label.para, pieces)
-    return make_draft(label, items, ctx) if len(items) == 2 else None
+    return make_draft(label, items, ctx) if len(items) == PAIR else None
 
 
 #: A pair before its label spans at most this many characters.
 PAIR_MAX = 30
+#: The count of a label whose two members need no 、 between them (A和B两个积极性).
+PAIR = 2
 
 
 def _quotes_before(
