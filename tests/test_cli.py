@@ -177,3 +177,24 @@ def test_help_documents_the_exit_status(capsys: pytest.CaptureFixture[str]) -> N
     readme = (SAMPLES.parent / "README.md").read_text("utf-8")
     for code in ("`0`", "`1`", "`2`", "`3`"):
         assert code in readme
+
+
+def test_one_file_runs_in_this_process_within_its_time_budget(tmp_path: Path) -> None:
+    """No worker for one file: the soft budget (SIGALRM) still ends a file that hangs."""
+    script = Path(sys.executable).with_name("newsfacts")
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "extractor.cli"]
+    env = {**os.environ, "NEWSFACTS_TEST_FAULT": f"hang:{REFERENCE.name}"}
+    options = ["-f", "json", "--timeout", "1", "-j", "2"]
+    done = subprocess.run(
+        [*command, "extract", str(REFERENCE), "-o", str(tmp_path), *options],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+        timeout=60,
+    )
+    assert done.returncode == 1, done.stderr
+    (line,) = read_jsonl(tmp_path / "manifest.jsonl")
+    assert line["reason"] == "timed out after 1 s"
+    # In this process: no worker whose address space could be bounded.
+    assert json.loads((tmp_path / "run.json").read_text("utf-8"))["options"]["max_memory"] == 0
