@@ -198,3 +198,25 @@ def test_one_file_runs_in_this_process_within_its_time_budget(tmp_path: Path) ->
     assert line["reason"] == "timed out after 1 s"
     # In this process: no worker whose address space could be bounded.
     assert json.loads((tmp_path / "run.json").read_text("utf-8"))["options"]["max_memory"] == 0
+
+
+def test_a_run_s_outputs_are_known_without_importing_the_writers(tmp_path: Path) -> None:
+    """--overwrite and the refusal of a used folder read the registry's file names, which
+    cover every file each writer writes; no writer is imported for them."""
+    from exporters import REGISTRY, exporter_class  # noqa: PLC0415
+    from extractor.batch.outdir import format_files  # noqa: PLC0415
+
+    for name in REGISTRY:
+        listed = format_files([name])
+        for written in exporter_class(name).files:
+            assert any(written == f or (f.endswith("/") and written.startswith(f)) for f in listed)
+    (tmp_path / "articles.jsonl").write_text("", "utf-8")
+    probe = (
+        "import sys; from pathlib import Path; from extractor.batch.outdir import clear_run, "
+        f"run_outputs; run_outputs(Path({str(tmp_path)!r})); clear_run(Path({str(tmp_path)!r})); "
+        "print(sorted(m for m in ('openpyxl', 'rdflib', 'jinja2', 'exporters.excel') "
+        "if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+    assert not (tmp_path / "articles.jsonl").exists()
