@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -48,10 +48,8 @@ class Table:
     max_name: int
 
 
-#: A row of regions.tsv: `code<TAB>name`.
-_ROW = re.compile(r"^([0-9]+)\t([^\t\n]+)$", re.MULTILINE)
-#: A line that is neither a row, nor a `#` comment, nor empty: an error.
-_BAD_LINE = re.compile(r"^(?!#|[0-9]+\t[^\t\n]+$).+$", re.MULTILINE)
+#: A row of regions.tsv: `code<TAB>name`, the code of one of the LEVELS' lengths.
+_ROW = re.compile(r"^([0-9]{2}|[0-9]{4}|[0-9]{6}|[0-9]{9})\t([^\t\n]+)$", re.MULTILINE)
 #: The longest code of a division that has short names (a county's).
 _SHORT_NAMED = LEVELS[2]
 
@@ -59,31 +57,43 @@ _SHORT_NAMED = LEVELS[2]
 @cache
 def table() -> Table:
     """Load and index `rules/regions.tsv` once."""
-    text = resources.files("extractor.rules").joinpath("regions.tsv").read_text("utf-8")
+    return index(resources.files("extractor.rules").joinpath("regions.tsv").read_text("utf-8"))
+
+
+def index(text: str) -> Table:
+    """The table of a regions.tsv text: `code<TAB>name` lines, `#` comments."""
     with _no_collection():
-        # One regular-expression pass reads the rows in C, faster than splitting each line.
-        bad_line = _BAD_LINE.search(text)
-        if bad_line:
-            raise rules.RuleError(f"regions.tsv: not `code<TAB>name`: {bad_line.group()!r}")
-        places = list(map(Place._make, _ROW.findall(text)))
-        bad = next((p.code for p in places if len(p.code) not in LEVELS), None)
-        if bad is not None:
-            raise rules.RuleError(f"regions.tsv: bad code {bad!r}")
-        if not places:
+        # One regular-expression pass reads the rows in C, faster than splitting each line;
+        # a line it does not read (a bad code, no tab) is found only when the counts differ.
+        rows = _ROW.findall(text)
+        if len(rows) != _count_rows(text) and (bad := _bad_line(text)) is not None:
+            raise rules.RuleError(f"regions.tsv: not `code<TAB>name`: {bad!r}")
+        if not rows:
             raise rules.RuleError("regions.tsv is empty")
+        places = list(map(Place._make, rows))
         by_code = {place.code: place for place in places}
-        names: dict[str, list[Place]] = {}
+        names: defaultdict[str, list[Place]] = defaultdict(list)
         for place in places:  # in file order: a name's divisions are in code order
-            same = names.get(place.name)
-            if same is None:
-                names[place.name] = [place]
-            else:
-                same.append(place)
+            names[place.name].append(place)
             if len(place.code) <= _SHORT_NAMED:  # provinces, cities, counties: 3,200 rows
                 for key in short_names(place):
-                    names.setdefault(key, []).append(place)
+                    names[key].append(place)
         by_name = {key: tuple(found) for key, found in names.items()}
     return Table(by_code, by_name, max(map(len, by_name)))
+
+
+def _count_rows(text: str) -> int:
+    """Lines less `#` comments, counted in C (an empty line makes it one too many)."""
+    lines = text.count("\n") + (not text.endswith("\n"))
+    return lines - text.count("\n#") - text.startswith("#")
+
+
+def _bad_line(text: str) -> str | None:
+    """The first line that is not a row, comment or empty (the slow path, for the message)."""
+    for line in text.splitlines():
+        if line and not line.startswith("#") and not _ROW.fullmatch(line):
+            return line
+    return None
 
 
 @contextlib.contextmanager
