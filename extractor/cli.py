@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import atexit
+import gc
 import json
 import os
 import signal
@@ -48,6 +50,12 @@ if TYPE_CHECKING:
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_RUN_FAILED = 0, 1, 2, 3
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports it
 EXIT_TERMINATED = 143  # 128 + SIGTERM
+
+
+#: At exit the interpreter's last collections walk every object still alive (the region
+#: table, the rules, the models): 0.1-0.15 s of a one-file run. Frozen first, they are only
+#: freed, not walked; registered at import, this runs after every later exit handler.
+atexit.register(gc.freeze)
 
 
 class RunFailed(click.ClickException):
