@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import compileall
+import json
 import resource
 import statistics
 import subprocess
@@ -57,6 +58,57 @@ def extract_command(post: Path, scratch: str) -> list[str]:
     return [*command, "-j", "1", "--overwrite"]
 
 
+#: One fresh process's CPU per phase of a one-file extract (what bench_cold prints under
+#: "phases"): imports, the tables the first article builds, the article, the exit.
+PHASES = """
+import json, sys, time
+clock = time.process_time
+marks = [clock()]
+import extractor.cli
+marks.append(clock())
+import extractor.pipeline
+from extractor import regions
+marks.append(clock())
+regions.table(), regions._whole_names()
+marks.append(clock())
+from pathlib import Path
+post = Path(sys.argv[1])
+extractor.pipeline.extract_article(post.name, post.read_bytes()).model_dump_json()
+marks.append(clock())
+extractor.pipeline.extract_article(post.name, post.read_bytes()).model_dump_json()
+marks.append(clock())
+print(json.dumps([b - a for a, b in zip(marks, marks[1:])]))
+"""
+PHASE_NAMES = (
+    "import extractor.cli (click, rich, pydantic, batch)",
+    "import extractor.pipeline (lxml, PyYAML, the stages)",
+    "the region table and its whole-name index",
+    "first article (rules, patterns, names, model schemas)",
+    "second article",
+)
+
+
+def phases(post: Path, rounds: int) -> None:
+    """Median CPU seconds of each phase of a one-file extract in a fresh process, and of the
+    exit (the process's CPU less the phases')."""
+    found: list[list[float]] = []
+    exits: list[float] = []
+    for _ in range(rounds):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        done = subprocess.run(
+            [sys.executable, "-c", PHASES, str(post)], capture_output=True, text=True, check=True
+        )
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        spent = json.loads(done.stdout)
+        found.append(spent)
+        total = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+        exits.append(total - sum(spent))
+    print("phases of one fresh process (median CPU s):")
+    for index, name in enumerate(PHASE_NAMES):
+        print(f"  {name:<58}{statistics.median(r[index] for r in found):>8.3f}")
+    print(f"  {'start (interpreter, site) and exit':<58}{statistics.median(exits):>8.3f}")
+
+
 def main() -> None:
     """Alternate the four commands for some rounds; print medians and ratios."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -93,6 +145,7 @@ def main() -> None:
             f" (target <= 1); --help / trafilatura CLI = {median[help_] / median[traf]:.2f}"
             " (target: below the extract figure)"
         )
+    phases(args.post, args.rounds)
 
 
 if __name__ == "__main__":
