@@ -19,8 +19,6 @@ from extractor import rules
 NUMERAL_RUN = re.compile(r"[零一二两三四五六七八九十百千万]+|\d+")
 #: A count above this is no enumeration (19个部委办局, 百万): a label counting parts stays small.
 MAX_COUNT = 12
-#: Place values: a Chinese numeral of several characters has one (十二, 二十, 一百).
-PLACE_VALUES = frozenset("十百千万")
 #: Classifiers after which a numeral is the head itself: “五个一” counts five.
 CLASSIFIERS = frozenset("个项种条大类点")
 #: The digits; 两 is 2 as in 两个 (cn2an's normal mode reads it so too).
