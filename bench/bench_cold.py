@@ -3,7 +3,12 @@
 Each round runs, in rotating order: `python -c pass` (the interpreter alone), `newsfacts --help`,
 `newsfacts extract POST -o OUT --format json` (one real post) and `trafilatura` on the same post
 rendered as a page (`bench.corpus.render_page`, read from standard input). Prints the median
-wall seconds of each and the ratios.
+wall and CPU seconds (user + system, of the command and its children) of each and the
+ratios: wall as a user sees it, CPU as it stays when other processes load the machine.
+
+newsfacts' own modules are byte-compiled first (`compileall`), as `pip install` leaves
+them and as trafilatura's are: without it, a run under PYTHONDONTWRITEBYTECODE=1 (or from a
+read-only checkout) compiles some 55 modules from source every time (about 60 ms).
 
     python -m bench.bench_cold            # 7 rounds
     python -m bench.bench_cold --rounds 3
@@ -12,6 +17,9 @@ wall seconds of each and the ratios.
 from __future__ import annotations
 
 import argparse
+import compileall
+import json
+import resource
 import statistics
 import subprocess
 import sys
@@ -26,15 +34,21 @@ REAL = ROOT.parent / "shared" / "corpus" / "real"
 BIN = Path(sys.executable).parent
 
 
-def seconds(command: list[str], stdin: Path | None = None) -> float:
-    """Wall seconds of one run of a command, which must succeed."""
+PACKAGES = ("newsfacts", "extractor", "schemas", "exporters")
+
+
+def seconds(command: list[str], stdin: Path | None = None) -> tuple[float, float]:
+    """Wall and CPU seconds of one run of a command, which must succeed."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     with (stdin or Path("/dev/null")).open("rb") as source:
         done = subprocess.run(command, check=False, stdin=source, capture_output=True)
     elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed: {done.stderr[-2000:]!r}")
-    return elapsed
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return elapsed, cpu
 
 
 def extract_command(post: Path, scratch: str) -> list[str]:
@@ -44,12 +58,65 @@ def extract_command(post: Path, scratch: str) -> list[str]:
     return [*command, "-j", "1", "--overwrite"]
 
 
+#: One fresh process's CPU per phase of a one-file extract (what bench_cold prints under
+#: "phases"): imports, the tables the first article builds, the article, the exit.
+PHASES = """
+import json, sys, time
+clock = time.process_time
+marks = [clock()]
+import extractor.cli
+marks.append(clock())
+import extractor.pipeline
+from extractor import regions
+marks.append(clock())
+regions.table(), regions._whole_names()
+marks.append(clock())
+from pathlib import Path
+post = Path(sys.argv[1])
+extractor.pipeline.extract_article(post.name, post.read_bytes()).model_dump_json()
+marks.append(clock())
+extractor.pipeline.extract_article(post.name, post.read_bytes()).model_dump_json()
+marks.append(clock())
+print(json.dumps([b - a for a, b in zip(marks, marks[1:])]))
+"""
+PHASE_NAMES = (
+    "import extractor.cli (click, rich, pydantic, batch)",
+    "import extractor.pipeline (lxml, PyYAML, the stages)",
+    "the region table and its whole-name index",
+    "first article (rules, patterns, names, model schemas)",
+    "second article",
+)
+
+
+def phases(post: Path, rounds: int) -> None:
+    """Median CPU seconds of each phase of a one-file extract in a fresh process, and of the
+    exit (the process's CPU less the phases')."""
+    found: list[list[float]] = []
+    exits: list[float] = []
+    for _ in range(rounds):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        done = subprocess.run(
+            [sys.executable, "-c", PHASES, str(post)], capture_output=True, text=True, check=True
+        )
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        spent = json.loads(done.stdout)
+        found.append(spent)
+        total = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+        exits.append(total - sum(spent))
+    print("phases of one fresh process (median CPU s):")
+    for index, name in enumerate(PHASE_NAMES):
+        print(f"  {name:<58}{statistics.median(r[index] for r in found):>8.3f}")
+    print(f"  {'start (interpreter, site) and exit':<58}{statistics.median(exits):>8.3f}")
+
+
 def main() -> None:
     """Alternate the four commands for some rounds; print medians and ratios."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--post", type=Path, default=sorted(REAL.glob("*.md"))[0])
     args = parser.parse_args()
+    for package in PACKAGES:
+        compileall.compile_dir(ROOT / package, quiet=1)
     with tempfile.TemporaryDirectory(prefix="newsfacts-cold-") as scratch:
         page = Path(scratch) / "page.html"
         page.write_text(render_page(args.post.read_text("utf-8")), "utf-8")
@@ -59,19 +126,26 @@ def main() -> None:
             "newsfacts extract POST --format json": (extract_command(args.post, scratch), None),
             "trafilatura < page.html": ([str(BIN / "trafilatura")], page),
         }
-        times: dict[str, list[float]] = {name: [] for name in runs}
+        times: dict[str, list[tuple[float, float]]] = {name: [] for name in runs}
         names = list(runs)
         for number in range(args.rounds):
             shift = number % len(names)
             for name in names[shift:] + names[:shift]:
                 times[name].append(seconds(*runs[name]))
-    median = {name: statistics.median(values) for name, values in times.items()}
-    print(f"post: {args.post.name}; {args.rounds} rounds, rotating order; median wall seconds")
-    for name, value in median.items():
-        print(f"{name:<40}{value:>8.3f}")
-    help_, ours, traf = (median[name] for name in names[1:])
-    print(f"extract one file / trafilatura CLI = {ours / traf:.2f}  (target <= 1)")
-    print(f"--help / trafilatura CLI = {help_ / traf:.2f}  (target: below the extract figure)")
+    wall = {name: statistics.median(w for w, _ in values) for name, values in times.items()}
+    cpu = {name: statistics.median(c for _, c in values) for name, values in times.items()}
+    print(f"post: {args.post.name}; {args.rounds} rounds, rotating order; median seconds")
+    print(f"{'':<40}{'wall':>8}{'CPU':>8}")
+    for name in names:
+        print(f"{name:<40}{wall[name]:>8.3f}{cpu[name]:>8.3f}")
+    help_, ours, traf = names[1:]
+    for label, median in (("wall", wall), ("CPU", cpu)):
+        print(
+            f"{label}: extract one file / trafilatura CLI = {median[ours] / median[traf]:.2f}"
+            f" (target <= 1); --help / trafilatura CLI = {median[help_] / median[traf]:.2f}"
+            " (target: below the extract figure)"
+        )
+    phases(args.post, args.rounds)
 
 
 if __name__ == "__main__":

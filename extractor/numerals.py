@@ -1,11 +1,17 @@
-"""Numerals in count labels: 三→3, 十二→12, 两→2 (cn2an, normal mode) plus labels it cannot read."""
+"""Numerals in count labels: 三→3, 十二→12, 两→2, plus the labels that hold several counts.
+
+Counts and ordinals in the rules are small: a count label declares at most MAX_COUNT parts,
+and the rule groups capture at most three characters of 一…十 (第十二, 九十九). A table
+of the numerals below a hundred reads them; it replaces cn2an (normal mode), whose import
+alone cost 60-100 ms of a one-file run (it compiles its regular expressions and loads a
+place-name table at import). tests/test_numerals.py checks the table against cn2an, where
+it is installed, on every string the rules can meet (see CN2AN_QUIRKS there for what
+cn2an reads that is no numeral).
+"""
 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-
-import cn2an  # type: ignore[import-untyped]  # cn2an ships no type information
 
 from extractor import rules
 
@@ -13,25 +19,35 @@ from extractor import rules
 NUMERAL_RUN = re.compile(r"[零一二两三四五六七八九十百千万]+|\d+")
 #: A count above this is no enumeration (19个部委办局, 百万): a label counting parts stays small.
 MAX_COUNT = 12
-#: Place values: a Chinese numeral of several characters has one (十二, 二十, 一百).
-PLACE_VALUES = frozenset("十百千万")
 #: Classifiers after which a numeral is the head itself: “五个一” counts five.
 CLASSIFIERS = frozenset("个项种条大类点")
+#: The digits; 两 is 2 as in 两个 (cn2an's normal mode reads it so too).
+DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 
-@lru_cache(maxsize=4096)  # few distinct words (三, 十二…); cn2an checks each at length
+def _below_a_hundred() -> dict[str, int]:
+    """Every way to write 0-99: 零, 七, 十, 十七, 一十七, 七十, 七十七 (两 wherever 二 is)."""
+    table = {"零": 0, "十": 10, "一十": 10}
+    for word, digit in DIGITS.items():
+        table[word] = digit
+        table["十" + word] = table["一十" + word] = 10 + digit
+        table[word + "十"] = 10 * digit
+        for unit_word, unit in DIGITS.items():
+            table[word + "十" + unit_word] = 10 * digit + unit
+    return table
+
+
+#: The Chinese numerals a count or an ordinal is written with, and their values. A numeral
+#: of a hundred or more (一百, 三千) is never a count of parts nor an ordinal of the rules.
+NUMERALS = _below_a_hundred()
+
+
 def to_int(word: str) -> int | None:
-    """A numeral word as an int (三→3, 两→2, 12→12); None when it is not a number."""
+    """A numeral word as an int (三→3, 两→2, 12→12); None when it is not a number below 100
+    (Arabic numerals: any number)."""
     if word.isascii() and word.isdigit():
         return int(word)
-    if len(word) > 1 and not PLACE_VALUES.intersection(word):
-        return None  # 一一, 三三: digits side by side are a code, not a number
-
-    try:
-        value = cn2an.cn2an(word, "normal")
-    except (ValueError, KeyError, IndexError):
-        return None
-    return int(value) if float(value).is_integer() else None
+    return NUMERALS.get(word)
 
 
 def label_parts(label: str) -> list[tuple[int, str]] | None:

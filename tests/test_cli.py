@@ -177,3 +177,46 @@ def test_help_documents_the_exit_status(capsys: pytest.CaptureFixture[str]) -> N
     readme = (SAMPLES.parent / "README.md").read_text("utf-8")
     for code in ("`0`", "`1`", "`2`", "`3`"):
         assert code in readme
+
+
+def test_one_file_runs_in_this_process_within_its_time_budget(tmp_path: Path) -> None:
+    """No worker for one file: the soft budget (SIGALRM) still ends a file that hangs."""
+    script = Path(sys.executable).with_name("newsfacts")
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "extractor.cli"]
+    env = {**os.environ, "NEWSFACTS_TEST_FAULT": f"hang:{REFERENCE.name}"}
+    options = ["-f", "json", "--timeout", "1", "-j", "2"]
+    done = subprocess.run(
+        [*command, "extract", str(REFERENCE), "-o", str(tmp_path), *options],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+        timeout=60,
+    )
+    assert done.returncode == 1, done.stderr
+    (line,) = read_jsonl(tmp_path / "manifest.jsonl")
+    assert line["reason"] == "timed out after 1 s"
+    # In this process: no worker whose address space could be bounded.
+    assert json.loads((tmp_path / "run.json").read_text("utf-8"))["options"]["max_memory"] == 0
+
+
+def test_a_run_s_outputs_are_known_without_importing_the_writers(tmp_path: Path) -> None:
+    """--overwrite and the refusal of a used folder read the registry's file names, which
+    cover every file each writer writes; no writer is imported for them."""
+    from exporters import REGISTRY, exporter_class  # noqa: PLC0415
+    from extractor.batch.outdir import format_files  # noqa: PLC0415
+
+    for name in REGISTRY:
+        listed = format_files([name])
+        for written in exporter_class(name).files:
+            assert any(written == f or (f.endswith("/") and written.startswith(f)) for f in listed)
+    (tmp_path / "articles.jsonl").write_text("", "utf-8")
+    probe = (
+        "import sys; from pathlib import Path; from extractor.batch.outdir import clear_run, "
+        f"run_outputs; run_outputs(Path({str(tmp_path)!r})); clear_run(Path({str(tmp_path)!r})); "
+        "print(sorted(m for m in ('openpyxl', 'rdflib', 'jinja2', 'exporters.excel') "
+        "if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+    assert not (tmp_path / "articles.jsonl").exists()
