@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from functools import cache, lru_cache
 
 from extractor import regions, rules
+from extractor.organizations.suffixes import Endings
 from schemas import Organization, Person, Source
 from schemas.models import local_key
 
@@ -194,10 +195,22 @@ def _starts_with_place(name: str) -> bool:
 
 def expand_short_form(name: str) -> str:
     """A name with a known short ending written out (区文旅局 -> 区文化和旅游局)."""
-    for short, full in _short_forms():
-        if name.endswith(short) and not name.endswith(full):
-            return name[: len(name) - len(short)] + full
+    forms = _full_forms()
+    for short in _short_endings().of(name):
+        if not name.endswith(forms[short]):
+            return name[: len(name) - len(short)] + forms[short]
     return name
+
+
+@cache
+def _short_endings() -> Endings:
+    """The short endings, looked up by the name's last characters, longest first."""
+    return Endings(short for short, _ in _short_forms())
+
+
+@cache
+def _full_forms() -> dict[str, str]:
+    return dict(_short_forms())
 
 
 @lru_cache(maxsize=4096)

@@ -128,12 +128,16 @@ def _whole_names() -> _WholeNames:
     )
 
 
-@lru_cache(maxsize=8192)
-def places_in(text: str) -> tuple[tuple[int, int, tuple[Place, ...]], ...]:
+#: The places found in a text: (start, end, the divisions of that name), left to right.
+Places = tuple[tuple[int, int, tuple[Place, ...]], ...]
+
+
+def places_in(text: str) -> Places:
     """Whole names of divisions in running text: (start, end, the divisions of that name).
 
-    Right to left, the longest name ending at each possible end wins. Cached: the
-    organization rules ask about the same paragraphs and names many times.
+    Right to left, the longest name ending at each possible end wins. Not cached: a caller
+    scans each paragraph once (a cache keyed on paragraphs only hits inside one article);
+    names, which do recur across articles, go through `places_in_name`.
     """
     index = _whole_names()
     ends = [m.end() for m in index.ends.finditer(text)]
@@ -153,11 +157,23 @@ def places_in(text: str) -> tuple[tuple[int, int, tuple[Place, ...]], ...]:
     return tuple(found)
 
 
+@lru_cache(maxsize=16_384)
+def places_in_name(name: str) -> Places:
+    """`places_in` of a name or a part of one (the organization rules ask about the same
+    names in many articles, and about each several times in one)."""
+    return places_in(name)
+
+
 def context(texts: Iterable[str]) -> Counter[str]:
     """Codes (and their ancestors) of the unambiguous places the texts name, with counts."""
+    return context_of(places_in(text) for text in texts)
+
+
+def context_of(found: Iterable[Places]) -> Counter[str]:
+    """`context` of texts already scanned: the places found in each."""
     counts: Counter[str] = Counter()
-    for text in texts:
-        for _, _, place in places_in(text):
+    for places in found:
+        for _, _, place in places:
             if len(place) == 1:
                 for parent in parents(place[0]):
                     counts[parent.code] += 1

@@ -10,12 +10,13 @@ from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
+from typing import NamedTuple
 
 from extractor import regions, rules
 from extractor.document import Document
 from extractor.names import is_cjk
 from extractor.organizations.suffixes import kind_of, names_in
-from schemas import Evidence, MeasureGroup, OrgKind
+from schemas import Evidence, MeasureGroup, OrgKind, Where
 
 #: A lead paragraph has at least this many characters (shorter ones are metadata lines).
 MIN_LEAD = 30
@@ -42,13 +43,29 @@ def is_weight(name: str) -> bool:
     return isinstance(rules.table("organizations", "weights").get(name.strip()), int)
 
 
+class Span(NamedTuple):
+    """Where a mention stands: the fields of its Evidence. The pydantic Evidence is built only
+    for the names an article keeps (validating one per mention cost more than finding it)."""
+
+    where: Where
+    paragraph: int | None
+    start: int
+    end: int
+
+    def evidence(self) -> Evidence:
+        """The record's evidence for this span."""
+        if self.paragraph is None:
+            return Evidence(where=self.where, start=self.start, end=self.end)
+        return Evidence(where=self.where, paragraph=self.paragraph, start=self.start, end=self.end)
+
+
 @dataclass
 class Mention:
     """One occurrence of a name: where, and what it tells about the subject."""
 
     name: str
     kind: OrgKind
-    evidence: Evidence
+    span: Span
     place: bool = False
     weight: int = 1
     internal: bool = False
@@ -75,8 +92,8 @@ class Candidate:
     name: str
     kind: OrgKind
     mentions: list[Mention] = field(default_factory=list)
-    #: (where, paragraph, start, end) of each mention: a mention is added once, found by key.
-    seen: set[tuple[str, int | None, int, int]] = field(default_factory=set)
+    #: The span of each mention: a mention is added once, found by its span.
+    seen: set[Span] = field(default_factory=set)
 
     @property
     def own(self) -> int:
@@ -84,19 +101,23 @@ class Candidate:
         return sum(m.weight for m in self.mentions)
 
 
-def candidates(doc: Document) -> dict[str, Candidate]:
-    """Every name and acting place of the article, with its mentions."""
+def candidates(doc: Document, places: dict[int | None, regions.Places]) -> dict[str, Candidate]:
+    """Every name and acting place of the article, with its mentions.
+
+    `places` holds the places of each text, by paragraph index (None for the title): the
+    caller scans each text once for them (regions.context reads them too).
+    """
     found: dict[str, Candidate] = {}
     measure_paragraphs = _measure_paragraphs(doc.facts.measure_groups)
     lead = next(
         (i for i, p in enumerate(doc.paragraphs) if len(p) >= MIN_LEAD and not _is_meta(p)), None
     )
     if doc.title:
-        for mention in _mentions_in(doc.title, None, title=True):
+        for mention in _mentions_in(doc.title, None, places[None], title=True):
             _add(found, mention)
     for index, text in enumerate(doc.paragraphs):
         first = index == lead
-        for mention in _cited_issuers(list(_mentions_in(text, index, title=False))):
+        for mention in _cited_issuers(list(_mentions_in(text, index, places[index], title=False))):
             if index in measure_paragraphs and mention.acts:
                 mention.weight += named_weight("measure")
             if first and mention.weight > 0:
@@ -105,16 +126,16 @@ def candidates(doc: Document) -> dict[str, Candidate]:
             _add(found, mention)
         for start, end in _credit_units(text, index, len(doc.paragraphs)):
             name = text[start:end]
-            ev = Evidence(where="paragraph", paragraph=index, start=start, end=end)
-            _add(found, Mention(name, kind_of(name), ev, weight=named_weight("credit")))
+            span = Span("paragraph", index, start, end)
+            _add(found, Mention(name, kind_of(name), span, weight=named_weight("credit")))
     return found
 
 def _add(candidates: dict[str, Candidate], mention: Mention) -> None:
-    cand = candidates.setdefault(mention.name, Candidate(mention.name, mention.kind))
-    ev = mention.evidence
-    key = (ev.where, ev.paragraph, ev.start, ev.end)
-    if key not in cand.seen:
-        cand.seen.add(key)
+    cand = candidates.get(mention.name)
+    if cand is None:
+        cand = candidates[mention.name] = Candidate(mention.name, mention.kind)
+    if mention.span not in cand.seen:
+        cand.seen.add(mention.span)
         cand.mentions.append(mention)
 
 def _is_meta(text: str) -> bool:
@@ -129,25 +150,26 @@ def _measure_paragraphs(groups: list[MeasureGroup]) -> set[int]:
         found |= _measure_paragraphs(group.children)
     return found
 
-def _mentions_in(text: str, index: int | None, *, title: bool) -> Iterator[Mention]:
-    """Organization names and acting places of one text."""
+def _mentions_in(
+    text: str, index: int | None, places: regions.Places, *, title: bool
+) -> Iterator[Mention]:
+    """Organization names and acting places of one text (`places`: the text's places)."""
     spans: list[tuple[int, int, OrgKind, bool]] = [(s, e, k, False) for s, e, k in names_in(text)]
     names = sorted((s, e) for s, e, _, _ in spans)
     longest = max((e - s for s, e in names), default=0)
-    for start, end, _ in regions.places_in(text):
+    for start, end, _ in places:
         if not _inside_a_name(names, longest, start, end):
             spans.append((start, end, "government", True))
+    if not spans:
+        return  # most paragraphs name nobody: none of the clause tables below is needed
     clause_starts = [m.end() for m in CLAUSE_END.finditer(text)]
-    internal = _Markers(text, rules.strings("organizations", "internal_markers"))
+    internal = _Markers(text, _internal_markers())
     lead_end = _title_lead_end(text) if title else -1
-    acting = tuple(rules.strings("organizations", "acting_after"))
+    acting = _acting_after()
+    where: Where = "paragraph" if index is not None else "title"
     for start, end, kind, place in sorted(spans, key=lambda t: (t[0], -t[1])):
         if text[start] in REFERENCE_PREFIXES and not place:
             continue  # 该村委, 我局 refer back to a name (references), they are none
-        if index is None:
-            ev = Evidence(where="title", start=start, end=end)
-        else:
-            ev = Evidence(where="paragraph", paragraph=index, start=start, end=end)
         weight = 1
         if title:
             opens_title = start == lead_end or _title_colon(text, start, end)
@@ -165,7 +187,7 @@ def _mentions_in(text: str, index: int | None, *, title: bool) -> Iterator[Menti
         yield Mention(
             text[start:end],
             kind,
-            ev,
+            Span(where, index, start, end),
             place=place,
             weight=weight,
             internal=internal.within(clause_start, start),
@@ -173,6 +195,17 @@ def _mentions_in(text: str, index: int | None, *, title: bool) -> Iterator[Menti
             issues=bool(_issuing().match(text, end)),
             opens=opens,
         )
+
+
+@cache
+def _internal_markers() -> tuple[str, ...]:
+    return rules.strings("organizations", "internal_markers")
+
+
+@cache
+def _acting_after() -> tuple[str, ...]:
+    return rules.strings("organizations", "acting_after")
+
 
 def _cited_issuers(mentions: list[Mention]) -> list[Mention]:
     """An issuer cited before the one that acts on its document (省教育厅联合六部门印发《…》,
@@ -285,9 +318,9 @@ def has_title_lead(title: str) -> bool:
 def only_counted(doc: Document, cand: Candidate) -> bool:
     """Every mention follows a count or 各 (310配货中心, 各派出所): a kind, not one body."""
     for mention in cand.mentions:
-        ev = mention.evidence
-        text = doc.title if ev.paragraph is None else doc.paragraphs[ev.paragraph]
-        before = (text or "")[max(0, ev.start - 2) : ev.start]
+        span = mention.span
+        text = doc.title if span.paragraph is None else doc.paragraphs[span.paragraph]
+        before = (text or "")[max(0, span.start - 2) : span.start]
         if not any(p.search(before) for p in rules.patterns("organizations", "count_before_name")):
             return False
     return True

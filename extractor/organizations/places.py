@@ -63,7 +63,7 @@ def _level(name: str) -> int | None:
     return whole[0] if whole else None
 
 def placed(name: str, cand: Candidate) -> bool:
-    return not any(m.place for m in cand.mentions) and bool(regions.places_in(name))
+    return not any(m.place for m in cand.mentions) and bool(regions.places_in_name(name))
 
 
 def opens_with_level(name: str) -> bool:

@@ -88,7 +88,7 @@ def _body_form(name: str, candidates: dict[str, Candidate]) -> str:
     forms = [n for n in candidates if n == name or (n not in name and _same_or_part(n, name))]
 
     def body(n: str) -> int:
-        return sum(m.weight for m in candidates[n].mentions if m.evidence.where != "title")
+        return sum(m.weight for m in candidates[n].mentions if m.span.where != "title")
 
     best = max(forms, key=lambda n: (body(n), n == name))
     return best if body(best) > body(name) else name
@@ -130,7 +130,7 @@ def _own_scores(
         if not _may_act(doc, name, cand):
             continue
         if name in generic and not any(
-            m.evidence.where == "title" and m.weight for m in cand.mentions
+            m.span.where == "title" and m.weight for m in cand.mentions
         ):
             if any(m.acts for m in cand.mentions):
                 acting_kinds[name] = cand.own
@@ -234,7 +234,7 @@ def _merge_generic_names(
             scores[best] = scores.get(best, 0) + scores.pop(name)
 
 def _in_title(cand: Candidate) -> bool:
-    return any(m.evidence.where == "title" and m.weight > 0 for m in cand.mentions)
+    return any(m.span.where == "title" and m.weight > 0 for m in cand.mentions)
 
 def _references(doc: Document) -> dict[str, int]:
     """How often words such as 学校/我院 refer back, keyed by the name endings they fit."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import cache, lru_cache
 from typing import cast, get_args
 
@@ -84,12 +84,36 @@ def suffix_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+class Endings:
+    """Which of some words a name ends with, in the words' own order.
+
+    A name is looked up by its last characters, one slice per word length, instead of trying
+    every word with `endswith` (the tables hold over a hundred suffixes; a name ends in two
+    or three of them at most).
+    """
+
+    def __init__(self, words: Iterable[str]) -> None:
+        self.order = {word: i for i, word in enumerate(dict.fromkeys(words))}
+        self.sizes = sorted({len(word) for word in self.order})
+
+    def of(self, name: str) -> list[str]:
+        """The words `name` ends with, in the order they were given."""
+        found = [name[-size:] for size in self.sizes if size <= len(name)]
+        return sorted((w for w in found if w in self.order), key=self.order.__getitem__)
+
+
+@cache
+def _suffix_endings() -> Endings:
+    return Endings(suffix_kinds())
+
+
 @lru_cache(maxsize=16384)
 def kind_of(name: str) -> OrgKind:
     """The kind a name's suffix gives (specific suffixes first)."""
-    for word, kind in suffix_kinds().items():
-        if name.endswith(word) and _fits(name, word, len(name) - len(word), len(name)):
-            return kind
+    kinds = suffix_kinds()
+    for word in _suffix_endings().of(name):
+        if _fits(name, word, len(name) - len(word), len(name)):
+            return kinds[word]
     return "government" if regions.table().by_name.get(name) else "other"
 
 
@@ -156,7 +180,7 @@ def is_proper_name(name: str) -> bool:
 def _anchor(text: str, start: int, suffix: int) -> int:
     """Cut a verb off the name's left: start at the first place name inside it (踏入温州市…),
     or at a nation-wide group's short name right before that place (国网江川县供电公司)."""
-    for place_start, _, _ in regions.places_in(text[start:suffix]):
+    for place_start, _, _ in regions.places_in_name(text[start:suffix]):
         head = text[start : start + place_start]
         group = next((g for g in _group_prefixes() if head.endswith(g)), None)
         return start + place_start - (len(group) if group else 0)
@@ -220,11 +244,17 @@ def _joined(text: str, at: int, suffix_start: int, suffix_end: int) -> bool:
     return False
 
 
+@cache
+def _short_endings() -> Endings:
+    return Endings(short_forms())
+
+
 def expand(name: str) -> str:
     """The full form of a name written short (区文旅局 -> 区文化和旅游局); else the name."""
-    for short, full in short_forms().items():
-        if name.endswith(short) and not name.endswith(full):
-            return name[: -len(short)] + full
+    forms = short_forms()
+    for short in _short_endings().of(name):
+        if not name.endswith(forms[short]):
+            return name[: -len(short)] + forms[short]
     return name
 
 
@@ -233,7 +263,7 @@ def _placed_village(name: str, suffix: str) -> bool:
     if suffix not in rules.strings("organizations", "village_suffixes"):
         return True
     head = name[: -len(suffix)]
-    found = regions.places_in(head)
+    found = regions.places_in_name(head)
     if not found or found[0][0] != 0:
         return False
     own = head[found[-1][1] :]  # the village's own name: one 村, two characters at least
