@@ -11,6 +11,8 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from functools import cache, lru_cache
 
+import ahocorasick
+
 from extractor import rules
 from extractor.document import Document
 from extractor.organizations.mentions import Candidate, media_patterns, named_weight, only_counted
@@ -104,7 +106,7 @@ def subject_scores(
     merge_level_names(candidates, scores)
     _merge_generic_names(candidates, scores, generic)
     shared = dict(scores)
-    related = _Related(candidates)
+    related = _Related(candidates, scores)
     for name in scores:
         for other in related.of(name):
             if other != name and other not in generic:
@@ -195,26 +197,61 @@ def _written_short(long: str) -> Iterator[str]:
             yield long[:k] + long[len(long) - (size - k) :]
 
 
-class _Related:
-    """The candidates `_same_or_part` relates to a name, found by lookups, not by trying
-    every pair (an article naming thousands of bodies stays linear)."""
+def _is_written_short(short: str, long: str) -> bool:
+    """`short` is one of `_written_short(long)`, tested without listing them all."""
+    return (
+        MIN_SHORT_FORM <= len(short) < len(long)
+        and any(
+            long.startswith(short[:k]) and long.endswith(short[k:])
+            for k in range(MIN_KEPT_START, len(short))
+        )
+    )
 
-    def __init__(self, names: Iterable[str]) -> None:
+
+def _ends(name: str) -> tuple[str, str]:
+    """What a name shares with every way of writing it short: its first MIN_KEPT_START
+    characters and its last one."""
+    return name[:MIN_KEPT_START], name[-1:]
+
+
+def _written_short_among(long: str, fitting: set[str]) -> set[str]:
+    """The names of `fitting` (all with the `_ends` of `long`) that write `long` short.
+
+    Testing each costs one check a name; listing every short form of `long` costs its length
+    squared: whichever is fewer is done, so an article naming thousands of bodies stays linear.
+    """
+    if len(fitting) <= len(long) ** 2:
+        return {short for short in fitting if _is_written_short(short, long)}
+    return fitting.intersection(_written_short(long))
+
+
+class _Related:
+    """The candidates `_same_or_part` relates to each name asked about, found by lookups, not
+    by trying every pair (an article naming thousands of bodies stays linear)."""
+
+    def __init__(self, names: Iterable[str], asked: Iterable[str]) -> None:
         self.names = set(names)
         self.by_expanded: dict[str, set[str]] = {}
-        self.by_short: dict[str, set[str]] = {}
+        self.by_ends: dict[tuple[str, str], set[str]] = {}
         for name in self.names:
             self.by_expanded.setdefault(expand(name), set()).add(name)
-            for short in _written_short(name):
-                self.by_short.setdefault(short, set()).add(name)
+            self.by_ends.setdefault(_ends(name), set()).add(name)
+        # the longer names each asked name writes short (岱山县院 for 岱山县检察院)
+        asked_by_ends: dict[tuple[str, str], set[str]] = {}
+        for name in asked:
+            asked_by_ends.setdefault(_ends(name), set()).add(name)
+        self.longer: dict[str, set[str]] = {}
+        for long in self.names:
+            fitting = asked_by_ends.get(_ends(long))
+            for short in _written_short_among(long, fitting) if fitting else ():
+                self.longer.setdefault(short, set()).add(long)
 
     def of(self, name: str) -> set[str]:
-        """Every `other` with `_same_or_part(name, other)`."""
+        """Every `other` with `_same_or_part(name, other)` (`name` one of those asked about)."""
         found = {name + body for body in _bodies() if name + body in self.names}
         found |= self.by_expanded.get(expand(name), set())
-        if len(name) >= MIN_SHORT_FORM:
-            found |= self.by_short.get(name, set())  # name is the short way of writing other
-        found |= {short for short in set(_written_short(name)) if short in self.names}
+        found |= self.longer.get(name, set())  # name is the short way of writing other
+        found |= _written_short_among(name, self.by_ends.get(_ends(name), set()))
         found.discard(name)
         return found
 
@@ -237,18 +274,48 @@ def _in_title(cand: Candidate) -> bool:
     return any(m.span.where == "title" and m.weight > 0 for m in cand.mentions)
 
 def _references(doc: Document) -> dict[str, int]:
-    """How often words such as 学校/我院 refer back, keyed by the name endings they fit."""
+    """How often words such as 学校/我院 refer back, keyed by the name endings they fit.
+
+    One Aho-Corasick pass over the article finds every reference word, instead of a scan of
+    the text per word. A word such as 我院 counts anywhere; a bare 学校 only where it opens a
+    clause, i.e. after no CJK character (what `_reference_words` patterns say). The words
+    cannot overlap themselves (`_reference_automaton` checks), so every occurrence is one
+    more of text.count / findall.
+    """
     text = "\n".join(([doc.title] if doc.title else []) + doc.paragraphs)
     counts: Counter[str] = Counter()
+    for last, (size, uses) in _reference_automaton().iter(text):
+        start = last - size + 1
+        after_cjk = start > 0 and CJK_FIRST <= text[start - 1] <= CJK_LAST
+        for ending, anywhere in uses:
+            if anywhere or not after_cjk:
+                counts[ending] += 1
+    # in the table's order: the support each ending adds decides where the next one goes
+    return {ending: counts[ending] for ending in _reference_endings() if counts[ending]}
+
+
+@cache
+def _reference_endings() -> tuple[str, ...]:
+    return tuple(dict.fromkeys(ending for ending, _, _ in _reference_words()))
+
+
+#: The CJK range the reference patterns take as "inside a name" (\u4e00-\u9fff).
+CJK_FIRST, CJK_LAST = "\u4e00", "\u9fff"
+
+
+@cache
+def _reference_automaton() -> ahocorasick.Automaton:
+    """Every reference word -> (its length, [(ending, counted anywhere)])."""
+    uses: dict[str, list[tuple[str, bool]]] = {}
     for ending, word, pattern in _reference_words():
-        if word not in text:
-            n = 0
-        elif pattern is None:
-            n = text.count(word)
-        else:
-            n = len(pattern.findall(text))
-        counts[ending] += n
-    return {k: v for k, v in counts.items() if v}
+        if any(word[:k] == word[-k:] for k in range(1, len(word))):
+            raise rules.RuleError(f"organizations.yaml: references: {word!r} overlaps itself")
+        uses.setdefault(word, []).append((ending, pattern is None))
+    automaton = ahocorasick.Automaton()
+    for word, found in uses.items():
+        automaton.add_word(word, (len(word), found))
+    automaton.make_automaton()
+    return automaton
 
 @cache
 def _reference_words() -> tuple[tuple[str, str, re.Pattern[str] | None], ...]:
