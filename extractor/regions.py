@@ -104,7 +104,8 @@ class _WholeNames:
     """Whole names indexed for scanning running text."""
 
     by_name: dict[str, tuple[Place, ...]]
-    #: Lengths of the whole names ending in a character, longest first.
+    #: Lengths of the whole names ending in two characters, longest first (keyed by two, not
+    #: one: a scan then tries a few lengths at each 市 or 县 of the text, not every length).
     sizes: dict[str, tuple[int, ...]]
     #: Where a name may end: one of the name_end_chars (or 街道).
     ends: re.Pattern[str]
@@ -112,14 +113,14 @@ class _WholeNames:
 
 @cache
 def _whole_names() -> _WholeNames:
-    """The divisions by their full names only, and the name lengths per last character."""
+    """The divisions by their full names only, and the name lengths per last two characters."""
     by_name: dict[str, tuple[Place, ...]] = {}
     sizes: dict[str, set[int]] = {}
     for name, places in table().by_name.items():
         whole = tuple(p for p in places if p.name == name)
         if whole and len(name) >= 2:
             by_name[name] = whole
-            sizes.setdefault(name[-1], set()).add(len(name))
+            sizes.setdefault(name[-2:], set()).add(len(name))
     chars = "".join(rules.strings("regions", "name_end_chars"))
     return _WholeNames(
         by_name,
@@ -146,7 +147,7 @@ def places_in(text: str) -> Places:
     for end in reversed(ends):
         if end > limit or end < 2:
             continue
-        for size in index.sizes.get(text[end - 1], ()):
+        for size in index.sizes.get(text[end - 2 : end], ()):
             if size <= end:
                 whole = index.by_name.get(text[end - size : end])
                 if whole:

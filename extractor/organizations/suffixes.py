@@ -48,9 +48,12 @@ def _contexts() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
 
 @cache
 def _automaton() -> ahocorasick.Automaton:
+    """Every suffix -> (its length, `after` and `not_before` of its context or None): the
+    context travels with the hit, so checking it needs no lookup."""
+    after, not_before = _contexts()
     automaton = ahocorasick.Automaton()
     for word in suffix_kinds():
-        automaton.add_word(word, len(word))
+        automaton.add_word(word, (len(word), after.get(word), not_before.get(word)))
     automaton.make_automaton()
     return automaton
 
@@ -71,10 +74,15 @@ def suffix_spans(text: str) -> list[tuple[int, int]]:
     fit their context, the leftmost wins, and the longest at that start.
     """
     longest: dict[int, int] = {}
-    for last, size in _automaton().iter(text):
+    for last, (size, after, blocked) in _automaton().iter(text):
         start = last - size + 1
-        if size > longest.get(start, 0) and _fits(text, text[start : last + 1], start, last + 1):
-            longest[start] = size
+        if size <= longest.get(start, 0):
+            continue
+        if after is not None and (start == 0 or text[start - 1] not in after):
+            continue  # what _fits says, with the context the automaton gave
+        if blocked is not None and last + 1 < len(text) and text[last + 1] in blocked:
+            continue
+        longest[start] = size
     spans: list[tuple[int, int]] = []
     reached = 0
     for start in sorted(longest):
@@ -202,13 +210,14 @@ def _left_edge(text: str, start: int, end: int) -> int:
     stop = _stop_pattern()
     last = _stop_last_chars()
     pos = start
-    while pos > 0 and is_cjk(text[pos - 1]) and start - pos < MAX_NAME:
-        if text[pos - 1] == JOIN:
+    while pos > 0 and start - pos < MAX_NAME:
+        ch = text[pos - 1]
+        if not is_cjk(ch):
+            break
+        if ch == JOIN:
             if not _joined(text, pos - 1, start, end):
                 break
-            pos -= 1
-            continue
-        if text[pos - 1] in last and stop.search(text, max(0, pos - 6), pos):
+        elif ch in last and stop.search(text, max(0, pos - 6), pos):
             break
         pos -= 1
     return pos
@@ -260,7 +269,7 @@ def expand(name: str) -> str:
 
 def _placed_village(name: str, suffix: str) -> bool:
     """A village name needs the town or county it lies in before it (三都镇青石村)."""
-    if suffix not in rules.strings("organizations", "village_suffixes"):
+    if suffix not in _village_suffixes():
         return True
     head = name[: -len(suffix)]
     found = regions.places_in_name(head)
@@ -272,16 +281,28 @@ def _placed_village(name: str, suffix: str) -> bool:
     return len(own) >= MIN_VILLAGE_NAME and "村" not in own and not own.endswith(("乡", "农"))
 
 
+@cache
+def _village_suffixes() -> frozenset[str]:
+    return frozenset(rules.strings("organizations", "village_suffixes"))
+
+
 #: A village's own name has at least this many characters (青石 in 三都镇青石村).
 MIN_VILLAGE_NAME = 2
 
 
+@cache
+def _province_offices() -> tuple[frozenset[str], tuple[str, ...], tuple[str, ...]]:
+    """(suffixes, endings always kept, openings) of organizations.yaml `province_offices`."""
+    table = rules.table("organizations", "province_offices")
+    return frozenset(table["suffixes"]), tuple(table["always"]), tuple(table["openings"])
+
+
 def _province_office(name: str, suffix: str) -> bool:
     """False for a hall (报告厅, 多功能厅): 厅 names a provincial office only."""
-    table = rules.table("organizations", "province_offices")
-    if suffix not in table["suffixes"] or name.endswith(tuple(table["always"])):
+    suffixes, always, openings = _province_offices()
+    if suffix not in suffixes or name.endswith(always):
         return True
-    if name.startswith(tuple(table["openings"])):
+    if name.startswith(openings):
         return True
     # a province's full or short name opening it (河南省财政厅, 湖北住建厅)
     by_name = regions.table().by_name
