@@ -94,6 +94,8 @@ class Candidate:
     mentions: list[Mention] = field(default_factory=list)
     #: The span of each mention: a mention is added once, found by its span.
     seen: set[Span] = field(default_factory=set)
+    #: Some mention is of a place acting (kept as mentions are added: asked about often).
+    has_place: bool = False
 
     @property
     def own(self) -> int:
@@ -137,6 +139,7 @@ def _add(candidates: dict[str, Candidate], mention: Mention) -> None:
     if mention.span not in cand.seen:
         cand.seen.add(mention.span)
         cand.mentions.append(mention)
+        cand.has_place = cand.has_place or mention.place
 
 def _is_meta(text: str) -> bool:
     return bool(re.match(r"^\S{0,12}[:：]", text)) and "。" not in text

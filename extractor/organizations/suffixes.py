@@ -258,6 +258,7 @@ def _short_endings() -> Endings:
     return Endings(short_forms())
 
 
+@lru_cache(maxsize=16384)  # asked about each candidate several times, and names recur
 def expand(name: str) -> str:
     """The full form of a name written short (区文旅局 -> 区文化和旅游局); else the name."""
     forms = short_forms()
