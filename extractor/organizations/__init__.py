@@ -12,12 +12,12 @@ description rather than a proper name (星级供电所, 省委常委, 发改委�
 
 from __future__ import annotations
 
-from extractor import regions, rules
+from extractor import regions
 from extractor.document import Document
 from extractor.organizations.mentions import Candidate, candidates, only_counted
 from extractor.organizations.places import region_of
 from extractor.organizations.subject import subject_scores, subjects
-from extractor.organizations.suffixes import is_proper_name, kind_of, names_in
+from extractor.organizations.suffixes import generic_names, is_proper_name, kind_of, names_in
 from schemas import Organization
 
 __all__ = ["extract_organizations", "is_proper_name", "kind_of", "names_in", "subject_scores"]
@@ -33,7 +33,7 @@ def extract_organizations(doc: Document) -> list[Organization]:
     ctx = regions.context_of(places.values())
     found_candidates = candidates(doc, places)
     subject_names = subjects(doc, found_candidates)
-    generic = set(rules.strings("organizations", "generic_names"))
+    generic = generic_names()
     ordered = sorted(
         found_candidates.values(),
         key=lambda c: (c.name not in subject_names, _first_position(c)),

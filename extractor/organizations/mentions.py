@@ -141,8 +141,12 @@ def _add(candidates: dict[str, Candidate], mention: Mention) -> None:
         cand.mentions.append(mention)
         cand.has_place = cand.has_place or mention.place
 
+#: A metadata line opens with a short label and a colon (来源：…).
+META_LINE = re.compile(r"^\S{0,12}[:：]")
+
+
 def _is_meta(text: str) -> bool:
-    return bool(re.match(r"^\S{0,12}[:：]", text)) and "。" not in text
+    return bool(META_LINE.match(text)) and "。" not in text
 
 def _measure_paragraphs(groups: list[MeasureGroup]) -> set[int]:
     found: set[int] = set()

@@ -17,7 +17,7 @@ from extractor import rules
 from extractor.document import Document
 from extractor.organizations.mentions import Candidate, media_patterns, named_weight, only_counted
 from extractor.organizations.places import merge_level_names, placed, short_name_support
-from extractor.organizations.suffixes import expand, is_proper_name, names_in
+from extractor.organizations.suffixes import expand, generic_names, is_proper_name, names_in
 
 
 def subjects(doc: Document, candidates: dict[str, Candidate]) -> list[str]:
@@ -58,7 +58,7 @@ def _named_form(name: str, candidates: dict[str, Candidate]) -> str:
 
 def _parent_of_internal(name: str, candidates: dict[str, Candidate]) -> str:
     """An internal body (校党委理论学习中心组) stands for its parent when the text names it."""
-    for body in sorted(rules.strings("organizations", "internal_bodies"), key=len, reverse=True):
+    for body in _internal_bodies():
         if name.endswith(body) and len(name) > len(body):
             head = name[: -len(body)]
             parents = [n for n in candidates if n != name and len(n) >= 2 and head.startswith(n)]
@@ -66,6 +66,12 @@ def _parent_of_internal(name: str, candidates: dict[str, Candidate]) -> str:
                 return head
             break
     return name
+
+@cache
+def _internal_bodies() -> tuple[str, ...]:
+    """organizations.yaml `internal_bodies`, longest first."""
+    return tuple(sorted(rules.strings("organizations", "internal_bodies"), key=len, reverse=True))
+
 
 def _co_hosts(doc: Document, subject: str, candidates: dict[str, Candidate]) -> list[str]:
     """Who called the meeting the subject attended: 泰兴市供电公司参加泰兴市政府组织召开的会议."""
@@ -99,7 +105,7 @@ def subject_scores(
     doc: Document, candidates: dict[str, Candidate]
 ) -> tuple[dict[str, int], dict[str, int]]:
     """(support with related names and references, own support) of each possible subject."""
-    generic = set(rules.strings("organizations", "generic_names"))
+    generic = generic_names()
     scores = _own_scores(doc, candidates, generic)
     if not scores:
         return {}, {}
@@ -122,7 +128,7 @@ def subject_scores(
     return shared, scores
 
 def _own_scores(
-    doc: Document, candidates: dict[str, Candidate], generic: set[str]
+    doc: Document, candidates: dict[str, Candidate], generic: frozenset[str]
 ) -> dict[str, int]:
     """Own support of each candidate that may act. A kind word (集团召开…会议) counts only
     opening the title, or acting where no name it can refer back to is there (学校 for 东坡二中)."""
@@ -261,7 +267,7 @@ def _bodies() -> frozenset[str]:
     return frozenset(rules.strings("organizations", "bodies"))
 
 def _merge_generic_names(
-    candidates: dict[str, Candidate], scores: dict[str, int], generic: set[str]
+    candidates: dict[str, Candidate], scores: dict[str, int], generic: frozenset[str]
 ) -> None:
     """A bare 街道 opening the title stands for the 东风街道 the text names: support goes there."""
     for name in [n for n in scores if n in generic]:

@@ -181,6 +181,7 @@ def _not_after() -> tuple[str, ...]:
 def _not_before_name() -> tuple[str, ...]:
     return rules.strings("organizations", "not_before_name")
 
+@lru_cache(maxsize=16384)  # asked of each name kept, and names recur
 def is_proper_name(name: str) -> bool:
     """False for a description that a mentioned name must not be (星级供电所, 省委常委)."""
     return not any(p.search(name) for p in rules.patterns("organizations", "not_proper_names"))
@@ -332,7 +333,13 @@ def starts_after_a_stop(text: str) -> bool:
 
 def is_generic(name: str) -> bool:
     """A bare kind word (学校, 街办), no name of its own."""
-    return name in rules.strings("organizations", "generic_names")
+    return name in generic_names()
+
+
+@cache
+def generic_names() -> frozenset[str]:
+    """The bare kind words of organizations.yaml `generic_names`."""
+    return frozenset(rules.strings("organizations", "generic_names"))
 
 
 def is_short_form(name: str) -> bool:
