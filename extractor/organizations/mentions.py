@@ -59,7 +59,7 @@ class Span(NamedTuple):
         return Evidence(where=self.where, paragraph=self.paragraph, start=self.start, end=self.end)
 
 
-@dataclass
+@dataclass(slots=True)
 class Mention:
     """One occurrence of a name: where, and what it tells about the subject."""
 
@@ -162,13 +162,13 @@ def _mentions_in(
 ) -> Iterator[Mention]:
     """Organization names and acting places of one text (`places`: the text's places)."""
     spans: list[tuple[int, int, OrgKind, bool]] = [(s, e, k, False) for s, e, k in names_in(text)]
+    if not spans and not places:
+        return  # most paragraphs name nobody: none of the clause tables below is needed
     names = sorted((s, e) for s, e, _, _ in spans)
     longest = max((e - s for s, e in names), default=0)
     for start, end, _ in places:
         if not _inside_a_name(names, longest, start, end):
             spans.append((start, end, "government", True))
-    if not spans:
-        return  # most paragraphs name nobody: none of the clause tables below is needed
     clause_starts = [m.end() for m in CLAUSE_END.finditer(text)]
     internal = _Markers(text, _internal_markers())
     lead_end = _title_lead_end(text) if title else -1
@@ -181,13 +181,14 @@ def _mentions_in(
         if title:
             opens_title = start == lead_end or _title_colon(text, start, end)
             weight = named_weight("title") if opens_title else 0
-        acts = text.startswith(acting, end) or (title and text[end : end + 1] in ("：", ":", " "))
+        acting_follows = text.startswith(acting, end)
+        acts = acting_follows or (title and text[end : end + 1] in ("：", ":", " "))
         if place and not acts:
             weight = 0
         if _governed(text, start) or text.startswith(_person_titles(), end):
             weight = 0  # 按照市政府…; 校党委书记林建国: part of a person's title, not an actor
         opens = start == 0 or text[start - 1] in "，,。；;：: 、"
-        if not place and not title and opens and text.startswith(acting, end):
+        if not place and not title and opens and acting_follows:
             weight += named_weight("acting")
         before = bisect_left(clause_starts, start + 1) - 1
         clause_start = clause_starts[before] if before >= 0 else 0
@@ -198,7 +199,7 @@ def _mentions_in(
             place=place,
             weight=weight,
             internal=internal.within(clause_start, start),
-            acts=opens and text.startswith(acting, end),
+            acts=opens and acting_follows,
             issues=bool(_issuing().match(text, end)),
             opens=opens,
         )

@@ -154,21 +154,20 @@ def names_in(text: str) -> Iterator[tuple[int, int, OrgKind]]:
     # one that can hold it (found by bisection, not by trying every title).
     books = [m.span() for m in BOOK_TITLE.finditer(text)] if "《" in text else []
     book_starts = [s for s, _ in books]
-    not_after = _not_after()
+    not_after, not_before, not_endings = _not_after(), _not_before_name(), _not_endings()
     for suffix_start, end in suffix_spans(text):
         if books:
             i = bisect_right(book_starts, suffix_start) - 1
             if i >= 0 and suffix_start < books[i][1]:
                 continue
-        if text.startswith(not_after, end - 1) or text.startswith(_not_before_name(), end):
+        if text.startswith(not_after, end - 1) or text.startswith(not_before, end):
             continue
         start = _anchor(text, _left_edge(text, suffix_start, end), suffix_start)
         name = text[start:end]
-        if name.endswith(_not_endings()) or (end - suffix_start == 1 and len(name) < 3):
+        if name.endswith(not_endings) or (end - suffix_start == 1 and len(name) < 3):
             continue
-        if not _province_office(name, text[suffix_start:end]) or not _placed_village(
-            name, text[suffix_start:end]
-        ):
+        suffix = text[suffix_start:end]
+        if not _province_office(name, suffix) or not _placed_village(name, suffix):
             continue
         yield start, end, kind_of(name)  # a generic name (学院) is kept for titles
 
