@@ -176,9 +176,19 @@ def context_of(found: Iterable[Places]) -> Counter[str]:
     for places in found:
         for _, _, place in places:
             if len(place) == 1:
-                for parent in parents(place[0]):
-                    counts[parent.code] += 1
+                counts.update(_ancestor_codes(place[0]))
     return counts
+
+
+@lru_cache(maxsize=16_384)
+def _lineage(place: Place) -> tuple[Place, ...]:
+    """`parents(place)`, kept: the lookups below ask about the same places in every article."""
+    return tuple(parents(place))
+
+
+@lru_cache(maxsize=16_384)
+def _ancestor_codes(place: Place) -> tuple[str, ...]:
+    return tuple(p.code for p in _lineage(place))
 
 
 def resolve(candidates: Iterable[Place], ctx: Counter[str]) -> Place | None:
@@ -194,7 +204,7 @@ def resolve(candidates: Iterable[Place], ctx: Counter[str]) -> Place | None:
 
 def _support(place: Place, ctx: Counter[str]) -> int:
     """How much the article names the place's city and county (its province only for cities)."""
-    return sum(ctx[a.code] for a in parents(place)[:-1] if a.level >= place.level - 2)
+    return sum(ctx[a.code] for a in _lineage(place)[:-1] if a.level >= place.level - 2)
 
 
 def region_of(name: str, ctx: Counter[str]) -> Place | None:
@@ -228,7 +238,7 @@ def _keys_in(name: str) -> tuple[tuple[str, tuple[Place, ...]], ...]:
 def _named_by(place: Place, key: str, ctx: Counter[str]) -> bool:
     if key == place.name or place.level == 0 or key[-1] in "省市州县区旗盟":
         return True
-    above = parents(place)[-2]
+    above = _lineage(place)[-2]
     return ctx[above.code] > 0
 
 
