@@ -280,6 +280,7 @@ def opens_with_level_word(name: str) -> bool:
     return level_of(name) is not None
 
 
+@lru_cache(maxsize=16_384)  # asked up to twice of each organization, and names recur
 def is_national_name(name: str) -> bool:
     """Rule check (entities.yaml `national_openings`): a nation-wide body's name."""
     return any(p.search(name) for p in rules.patterns("entities", "national_openings"))
