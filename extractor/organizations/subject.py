@@ -297,7 +297,7 @@ def _references(doc: Document) -> dict[str, int]:
             if anywhere or not after_cjk:
                 counts[ending] += 1
     # in the table's order: the support each ending adds decides where the next one goes
-    return {ending: counts[ending] for ending in _reference_endings() if counts[ending]}
+    return {ending: counts[ending] for ending in _reference_endings() if ending in counts}
 
 
 @cache

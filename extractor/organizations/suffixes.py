@@ -106,8 +106,10 @@ class Endings:
 
     def of(self, name: str) -> list[str]:
         """The words `name` ends with, in the order they were given."""
-        found = [name[-size:] for size in self.sizes if size <= len(name)]
-        return sorted((w for w in found if w in self.order), key=self.order.__getitem__)
+        found = [name[-n:] for n in self.sizes if n <= len(name) and name[-n:] in self.order]
+        if len(found) > 1:
+            found.sort(key=self.order.__getitem__)
+        return found
 
 
 @cache
