@@ -127,16 +127,26 @@ def kind_of(name: str) -> OrgKind:
     return "government" if regions.table().by_name.get(name) else "other"
 
 
-@cache
-def _stop_pattern() -> re.Pattern[str]:
-    stops = _stops()
-    words = sorted(stops, key=len, reverse=True)
-    return re.compile("(?:" + "|".join(map(re.escape, words)) + ")$")
+#: A stop word counts when it ends where the name would start and fits in this many
+#: characters before it.
+STOP_WINDOW = 6
+
 
 @cache
-def _stop_last_chars() -> frozenset[str]:
-    """Last characters of the left stops: only there can a stop word end."""
-    return frozenset(w[-1] for w in _stops())
+def _stop_sizes() -> dict[str, tuple[int, ...]]:
+    """Last character of a left stop -> the lengths of the stops ending in it, longest first:
+    "does a stop end here?" is then a few slices looked up in a set, not a regular expression
+    of all 225 stops tried at each character."""
+    sizes: dict[str, set[int]] = {}
+    for word in _stops():
+        if len(word) <= STOP_WINDOW:
+            sizes.setdefault(word[-1], set()).add(len(word))
+    return {ch: tuple(sorted(found, reverse=True)) for ch, found in sizes.items()}
+
+
+@cache
+def _stop_set() -> frozenset[str]:
+    return frozenset(_stops())
 
 
 def _stops() -> tuple[str, ...]:
@@ -209,8 +219,7 @@ def keeps_group_prefix(text: str) -> bool:
 def _left_edge(text: str, start: int, end: int) -> int:
     """Where the name ending in the suffix text[start:end] starts: after the nearest stop word
     to its left (参与省教育厅 -> 省教育厅), but not at a 和 inside the name (区文化和旅游局)."""
-    stop = _stop_pattern()
-    last = _stop_last_chars()
+    stops, stop_sizes = _stop_set(), _stop_sizes()
     pos = start
     while pos > 0 and start - pos < MAX_NAME:
         ch = text[pos - 1]
@@ -219,8 +228,10 @@ def _left_edge(text: str, start: int, end: int) -> int:
         if ch == JOIN:
             if not _joined(text, pos - 1, start, end):
                 break
-        elif ch in last and stop.search(text, max(0, pos - 6), pos):
-            break
+        elif ch in stop_sizes and any(
+            size <= pos and text[pos - size : pos] in stops for size in stop_sizes[ch]
+        ):
+            break  # a stop word ends right here
         pos -= 1
     return pos
 
