@@ -9,7 +9,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import NamedTuple
 
 from extractor import regions, rules
@@ -293,12 +293,18 @@ def _title_colon(title: str, start: int, end: int) -> bool:
     for pattern in rules.patterns("organizations", "title_colon"):
         match = pattern.match(title)
         if match and match.start("org") <= start and end == match.end("org"):
-            return not any(m.search(match.group("org")) for m in media_patterns())
+            return not is_outlet(match.group("org"))
     return False
 
 def media_patterns() -> tuple[re.Pattern[str], ...]:
     """Endings of outlets' names (X报, X网): an outlet names itself, it does not act."""
     return rules.patterns("organizations", "media_names")
+
+
+@lru_cache(maxsize=16384)  # asked of every candidate, and names recur
+def is_outlet(name: str) -> bool:
+    """The name ends as an outlet's does (media_patterns)."""
+    return any(p.search(name) for p in media_patterns())
 
 def _credit_units(text: str, index: int, count: int) -> Iterator[tuple[int, int]]:
     """The unit opening a closing credit: (天星镇王玉林), (泰兴市供电公司 周君 严文俊)."""

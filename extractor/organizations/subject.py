@@ -15,7 +15,7 @@ import ahocorasick
 
 from extractor import rules
 from extractor.document import Document
-from extractor.organizations.mentions import Candidate, media_patterns, named_weight, only_counted
+from extractor.organizations.mentions import Candidate, is_outlet, named_weight, only_counted
 from extractor.organizations.places import merge_level_names, placed, short_name_support
 from extractor.organizations.suffixes import expand, generic_names, is_proper_name, names_in
 
@@ -76,10 +76,11 @@ def _internal_bodies() -> tuple[str, ...]:
 def _co_hosts(doc: Document, subject: str, candidates: dict[str, Candidate]) -> list[str]:
     """Who called the meeting the subject attended: 泰兴市供电公司参加泰兴市政府组织召开的会议."""
     found: list[str] = []
+    patterns = rules.patterns("organizations", "co_hosts")
     for text in doc.paragraphs:
-        for pattern in rules.patterns("organizations", "co_hosts"):
+        for pattern in patterns:
             for match in pattern.finditer(text):
-                if not text[: match.start()].endswith(subject):
+                if not text.endswith(subject, 0, match.start()):
                     continue
                 found.extend(
                     text[s:e]
@@ -155,7 +156,7 @@ def _may_act(doc: Document, name: str, cand: Candidate) -> bool:
     title, no kind counted (各二级公司), and some support of its own."""
     if cand.kind == "media" or any(m.internal for m in cand.mentions) or cand.own <= 0:
         return False
-    if any(p.search(name) for p in media_patterns()) or _is_title(name):
+    if is_outlet(name) or _is_title(name):
         return False
     return not only_counted(doc, cand)
 
@@ -340,8 +341,9 @@ def _reference_words() -> tuple[tuple[str, str, re.Pattern[str] | None], ...]:
 
 def _hosted(doc: Document, candidates: dict[str, Candidate]) -> list[str]:
     """Every organization in `由A、B和C主办`."""
+    patterns = rules.patterns("organizations", "hosted_by")
     for text in doc.paragraphs:
-        for pattern in rules.patterns("organizations", "hosted_by"):
+        for pattern in patterns:
             for match in pattern.finditer(text):
                 listed = [
                     text[s:e]
