@@ -17,7 +17,13 @@ from extractor import rules
 from extractor.document import Document
 from extractor.organizations.mentions import Candidate, is_outlet, named_weight, only_counted
 from extractor.organizations.places import merge_level_names, placed, short_name_support
-from extractor.organizations.suffixes import expand, generic_names, is_proper_name, names_in
+from extractor.organizations.suffixes import (
+    Endings,
+    expand,
+    generic_names,
+    is_proper_name,
+    names_in,
+)
 
 
 def subjects(doc: Document, candidates: dict[str, Candidate]) -> list[str]:
@@ -240,9 +246,13 @@ class _Related:
         self.names = set(names)
         self.by_expanded: dict[str, set[str]] = {}
         self.by_ends: dict[tuple[str, str], set[str]] = {}
+        #: name -> the candidates that are one of its bodies (黑虎庙镇 -> 黑虎庙镇党委)
+        self.bodies: dict[str, set[str]] = {}
         for name in self.names:
             self.by_expanded.setdefault(expand(name), set()).add(name)
             self.by_ends.setdefault(_ends(name), set()).add(name)
+            for body in _body_endings().of(name):
+                self.bodies.setdefault(name[: -len(body)], set()).add(name)
         # the longer names each asked name writes short (岱山县院 for 岱山县检察院)
         asked_by_ends: dict[tuple[str, str], set[str]] = {}
         for name in asked:
@@ -255,7 +265,7 @@ class _Related:
 
     def of(self, name: str) -> set[str]:
         """Every `other` with `_same_or_part(name, other)` (`name` one of those asked about)."""
-        found = {name + body for body in _bodies() if name + body in self.names}
+        found = set(self.bodies.get(name, ()))
         found |= self.by_expanded.get(expand(name), set())
         found |= self.longer.get(name, set())  # name is the short way of writing other
         found |= _written_short_among(name, self.by_ends.get(_ends(name), set()))
@@ -266,6 +276,11 @@ class _Related:
 @cache
 def _bodies() -> frozenset[str]:
     return frozenset(rules.strings("organizations", "bodies"))
+
+
+@cache
+def _body_endings() -> Endings:
+    return Endings(rules.strings("organizations", "bodies"))
 
 def _merge_generic_names(
     candidates: dict[str, Candidate], scores: dict[str, int], generic: frozenset[str]
