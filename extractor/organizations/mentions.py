@@ -170,7 +170,9 @@ def _mentions_in(
         if not _inside_a_name(names, longest, start, end):
             spans.append((start, end, "government", True))
     clause_starts = [m.end() for m in CLAUSE_END.finditer(text)]
-    internal = _Markers(text, _internal_markers())
+    markers = _internal_markers()
+    # most texts set nothing up: no table of marker positions for them
+    internal = _Markers(text, markers) if any(w in text for w in markers) else None
     lead_end = _title_lead_end(text) if title else -1
     acting = _acting_after()
     where: Where = "paragraph" if index is not None else "title"
@@ -198,7 +200,7 @@ def _mentions_in(
             Span(where, index, start, end),
             place=place,
             weight=weight,
-            internal=internal.within(clause_start, start),
+            internal=internal is not None and internal.within(clause_start, start),
             acts=opens and acting_follows,
             issues=bool(_issuing().match(text, end)),
             opens=opens,
