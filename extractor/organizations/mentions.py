@@ -85,7 +85,7 @@ def _issuing() -> re.Pattern[str]:
     return rules.pattern("organizations", "issuing")
 
 
-@dataclass
+@dataclass(slots=True)
 class Candidate:
     """All mentions of one name."""
 
