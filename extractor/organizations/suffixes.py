@@ -162,12 +162,15 @@ def _not_endings() -> tuple[str, ...]:
 
 def names_in(text: str) -> Iterator[tuple[int, int, OrgKind]]:
     """Spans of organization names in a text, with their kind (names in 《》 are skipped)."""
+    spans = suffix_spans(text)
+    if not spans:
+        return
     # Book titles do not overlap: the last one starting at or before a position is the only
     # one that can hold it (found by bisection, not by trying every title).
     books = [m.span() for m in BOOK_TITLE.finditer(text)] if "《" in text else []
     book_starts = [s for s, _ in books]
     not_after, not_before, not_endings = _not_after(), _not_before_name(), _not_endings()
-    for suffix_start, end in suffix_spans(text):
+    for suffix_start, end in spans:
         if books:
             i = bisect_right(book_starts, suffix_start) - 1
             if i >= 0 and suffix_start < books[i][1]:
