@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from functools import cache, lru_cache
 
 from extractor import regions, rules
+from extractor.organizations.suffixes import Endings
 from schemas import Organization, Person, Source
 from schemas.models import local_key
 
@@ -33,6 +34,12 @@ _SPACE = re.compile(r"\s+")
 def normal(name: str) -> str:
     """The form keys compare: NFKC, no whitespace."""
     return _SPACE.sub("", unicodedata.normalize("NFKC", name))
+
+
+@lru_cache(maxsize=16_384)  # each name is asked twice per article, and names recur
+def _key_name(name: str) -> str:
+    """The form of an organization's name its key is built from: normal, short forms written out."""
+    return expand_short_form(normal(name))
 
 
 def resolve_entities(
@@ -79,7 +86,7 @@ def organization_key(
     article_id: str, org: Organization, region: str | None, named: dict[str, str] | None = None
 ) -> str:
     """The place-qualified full name an organization mention stands for (see module doc)."""
-    name = expand_short_form(normal(org.name))
+    name = _key_name(org.name)
     referred = _referred(name, named or {})
     if referred:
         return referred
@@ -97,7 +104,7 @@ def _named_keys(
     """Keys of the organizations the article names in full, by name (what references point to)."""
     found: dict[str, str] = {}
     for org in sorted(organizations, key=lambda o: o.role != "subject"):
-        name = expand_short_form(normal(org.name))
+        name = _key_name(org.name)
         if name in _reference_words() or name in _generic_names():
             continue
         key = _qualified(name, org.region or region)
@@ -132,16 +139,19 @@ def _qualified(name: str, region: str | None) -> str | None:
 
 def _place_qualified(name: str, chain: tuple[regions.Place, ...]) -> str | None:
     """A name opening with a place's name, full or short, qualified as `_qualified` says."""
+    by_name = regions.table().by_name
+    in_chain = {p.code for p in chain}  # codes are unique: compared faster than places
     for size in range(min(len(name), regions.table().max_name), 1, -1):
         written = name[:size]
-        places = regions.table().by_name.get(written)
+        places = by_name.get(written)
         if not places:
             continue
-        inside = [p for p in places if p in chain]
-        # Outside the article's places only a full, unique name counts: a bare short form
-        # (友谊, 安定) opens many names that are no place's (北京友谊医院).
-        whole = [p for p in places if p.name == written]
-        chosen = inside[0] if inside else (whole[0] if len(whole) == 1 else None)
+        chosen = next((p for p in places if p.code in in_chain), None)
+        if chosen is None:
+            # Outside the article's places only a full, unique name counts: a bare short form
+            # (友谊, 安定) opens many names that are no place's (北京友谊医院).
+            whole = [p for p in places if p.name == written]
+            chosen = whole[0] if len(whole) == 1 else None
         if chosen is None:
             return None
         unique = _unique_name(chosen)
@@ -194,10 +204,22 @@ def _starts_with_place(name: str) -> bool:
 
 def expand_short_form(name: str) -> str:
     """A name with a known short ending written out (区文旅局 -> 区文化和旅游局)."""
-    for short, full in _short_forms():
-        if name.endswith(short) and not name.endswith(full):
-            return name[: len(name) - len(short)] + full
+    forms = _full_forms()
+    for short in _short_endings().of(name):
+        if not name.endswith(forms[short]):
+            return name[: len(name) - len(short)] + forms[short]
     return name
+
+
+@cache
+def _short_endings() -> Endings:
+    """The short endings, looked up by the name's last characters, longest first."""
+    return Endings(short for short, _ in _short_forms())
+
+
+@cache
+def _full_forms() -> dict[str, str]:
+    return dict(_short_forms())
 
 
 @lru_cache(maxsize=4096)
@@ -258,6 +280,7 @@ def opens_with_level_word(name: str) -> bool:
     return level_of(name) is not None
 
 
+@lru_cache(maxsize=16_384)  # asked up to twice of each organization, and names recur
 def is_national_name(name: str) -> bool:
     """Rule check (entities.yaml `national_openings`): a nation-wide body's name."""
     return any(p.search(name) for p in rules.patterns("entities", "national_openings"))

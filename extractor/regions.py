@@ -148,7 +148,8 @@ class _WholeNames:
     """Whole names indexed for scanning running text."""
 
     by_name: dict[str, tuple[Place, ...]]
-    #: Lengths of the whole names ending in a character, longest first.
+    #: Lengths of the whole names ending in two characters, longest first (keyed by two, not
+    #: one: a scan then tries a few lengths at each 市 or 县 of the text, not every length).
     sizes: dict[str, tuple[int, ...]]
     #: Where a name may end: one of the name_end_chars (or 街道).
     ends: re.Pattern[str]
@@ -156,7 +157,7 @@ class _WholeNames:
 
 @cache
 def _whole_names() -> _WholeNames:
-    """The divisions by their full names only, and the name lengths per last character."""
+    """The divisions by their full names only, and the name lengths per last two characters."""
     named: dict[str, list[Place]] = {}
     with _no_collection():
         for place in table().by_code.values():  # in code order, as table().by_name
@@ -165,7 +166,7 @@ def _whole_names() -> _WholeNames:
         by_name = {name: tuple(places) for name, places in named.items()}
     sizes: dict[str, set[int]] = {}
     for name in by_name:
-        sizes.setdefault(name[-1], set()).add(len(name))
+        sizes.setdefault(name[-2:], set()).add(len(name))
     chars = "".join(rules.strings("regions", "name_end_chars"))
     return _WholeNames(
         by_name,
@@ -174,12 +175,16 @@ def _whole_names() -> _WholeNames:
     )
 
 
-@lru_cache(maxsize=8192)
-def places_in(text: str) -> tuple[tuple[int, int, tuple[Place, ...]], ...]:
+#: The places found in a text: (start, end, the divisions of that name), left to right.
+Places = tuple[tuple[int, int, tuple[Place, ...]], ...]
+
+
+def places_in(text: str) -> Places:
     """Whole names of divisions in running text: (start, end, the divisions of that name).
 
-    Right to left, the longest name ending at each possible end wins. Cached: the
-    organization rules ask about the same paragraphs and names many times.
+    Right to left, the longest name ending at each possible end wins. Not cached: a caller
+    scans each paragraph once (a cache keyed on paragraphs only hits inside one article);
+    names, which do recur across articles, go through `places_in_name`.
     """
     index = _whole_names()
     ends = [m.end() for m in index.ends.finditer(text)]
@@ -188,7 +193,7 @@ def places_in(text: str) -> tuple[tuple[int, int, tuple[Place, ...]], ...]:
     for end in reversed(ends):
         if end > limit or end < 2:
             continue
-        for size in index.sizes.get(text[end - 1], ()):
+        for size in index.sizes.get(text[end - 2 : end], ()):
             if size <= end:
                 whole = index.by_name.get(text[end - size : end])
                 if whole:
@@ -199,15 +204,37 @@ def places_in(text: str) -> tuple[tuple[int, int, tuple[Place, ...]], ...]:
     return tuple(found)
 
 
+@lru_cache(maxsize=16_384)
+def places_in_name(name: str) -> Places:
+    """`places_in` of a name or a part of one (the organization rules ask about the same
+    names in many articles, and about each several times in one)."""
+    return places_in(name)
+
+
 def context(texts: Iterable[str]) -> Counter[str]:
     """Codes (and their ancestors) of the unambiguous places the texts name, with counts."""
+    return context_of(places_in(text) for text in texts)
+
+
+def context_of(found: Iterable[Places]) -> Counter[str]:
+    """`context` of texts already scanned: the places found in each."""
     counts: Counter[str] = Counter()
-    for text in texts:
-        for _, _, place in places_in(text):
+    for places in found:
+        for _, _, place in places:
             if len(place) == 1:
-                for parent in parents(place[0]):
-                    counts[parent.code] += 1
+                counts.update(_ancestor_codes(place[0]))
     return counts
+
+
+@lru_cache(maxsize=16_384)
+def _lineage(place: Place) -> tuple[Place, ...]:
+    """`parents(place)`, kept: the lookups below ask about the same places in every article."""
+    return tuple(parents(place))
+
+
+@lru_cache(maxsize=16_384)
+def _ancestor_codes(place: Place) -> tuple[str, ...]:
+    return tuple(p.code for p in _lineage(place))
 
 
 def resolve(candidates: Iterable[Place], ctx: Counter[str]) -> Place | None:
@@ -223,7 +250,7 @@ def resolve(candidates: Iterable[Place], ctx: Counter[str]) -> Place | None:
 
 def _support(place: Place, ctx: Counter[str]) -> int:
     """How much the article names the place's city and county (its province only for cities)."""
-    return sum(ctx[a.code] for a in parents(place)[:-1] if a.level >= place.level - 2)
+    return sum(ctx[a.code] for a in _lineage(place)[:-1] if a.level >= place.level - 2)
 
 
 def region_of(name: str, ctx: Counter[str]) -> Place | None:
@@ -257,7 +284,7 @@ def _keys_in(name: str) -> tuple[tuple[str, tuple[Place, ...]], ...]:
 def _named_by(place: Place, key: str, ctx: Counter[str]) -> bool:
     if key == place.name or place.level == 0 or key[-1] in "省市州县区旗盟":
         return True
-    above = parents(place)[-2]
+    above = _lineage(place)[-2]
     return ctx[above.code] > 0
 
 

@@ -24,7 +24,9 @@ from extractor.organizations import (
     kind_of,
     names_in,
 )
-from extractor.organizations.suffixes import suffix_spans
+from extractor.organizations.subject import _reference_words, _references, _Related, _same_or_part
+from extractor.organizations.suffixes import Endings, suffix_kinds, suffix_spans
+from extractor.reader import read_document
 from schemas import Organization
 from tests.conftest import ROOT, SAMPLES, extract_file
 
@@ -475,3 +477,58 @@ def test_subject_forms(title: str | None, text: str, expected: list[str]) -> Non
 )
 def test_names_with_join_hall_and_title(text: str, names: list[str]) -> None:
     assert [text[s:e] for s, e, _ in names_in(text)] == names
+
+
+# --- the faster forms give what the plain ones gave (issue 17) --------------------------------
+
+
+def _sample_documents() -> list[Document]:
+    return [read_document(p.name, p.read_bytes()) for p in sorted(SAMPLES.glob("*.md"))]
+
+
+def test_endings_lists_what_endswith_finds_in_the_words_order() -> None:
+    words = list(suffix_kinds())
+    endings = Endings(words)
+    names = ["东岭县人民医院", "青川县检察院", "东岭县院", "青川职业技术学院", "东岭二中", "良好局面"]
+    for name in names:
+        assert endings.of(name) == [w for w in words if name.endswith(w)]
+
+
+def test_related_names_are_those_same_or_part_relates() -> None:
+    """The lookups of `_Related` find exactly the pairs `_same_or_part` accepts (both ways)."""
+    names = [
+        "岱山县院", "岱山县检察院", "岱山县人民检察院", "黑虎庙镇", "黑虎庙镇党委", "区文旅局",
+        "区文化和旅游局", "青川区文旅局", "岱山县", "岱山院", "东岭县教育局", "东岭县局",
+    ]  # fmt: skip  (constructed, after 117_daishan and 133_heihumiao)
+    related = _Related(names, names)
+    for name in names:
+        expected = {o for o in names if o != name and _same_or_part(name, o)}
+        assert related.of(name) == expected, name
+
+
+def test_reference_words_are_counted_as_the_per_word_patterns_count() -> None:
+    """One automaton pass gives each ending the count text.count / findall gave, in order."""
+    texts = [("东岭学院召开会议", "学校要求，我校、该校和本校，学校领导；东岭学校、公司和该公司")]
+    docs = [*_sample_documents(), *(_doc(t, p) for t, p in texts)]
+    for doc in docs:
+        text = "\n".join(([doc.title] if doc.title else []) + doc.paragraphs)
+        counts: Counter[str] = Counter()
+        for ending, word, pattern in _reference_words():
+            counts[ending] += text.count(word) if pattern is None else len(pattern.findall(text))
+        assert _references(doc) == {k: v for k, v in counts.items() if v}
+        assert list(_references(doc)) == [k for k, v in counts.items() if v]
+
+
+def _doc(title: str | None, *paragraphs: str) -> Document:
+    return Document(
+        path="t.md", text="", encoding="utf-8", kind="post", title=title,
+        paragraphs=list(paragraphs),
+    )  # fmt: skip
+
+
+def test_places_in_tries_the_lengths_of_names_ending_in_the_same_two_characters() -> None:
+    """Keyed by the last two characters, the scan still finds the longest name at each end."""
+    text = "山东省济宁市梁山县黑虎庙镇和汨罗市"
+    assert [text[s:e] for s, e, _ in regions.places_in(text)] == [
+        "山东省", "济宁市", "梁山县", "黑虎庙镇", "汨罗市",
+    ]  # fmt: skip

@@ -12,12 +12,12 @@ description rather than a proper name (星级供电所, 省委常委, 发改委�
 
 from __future__ import annotations
 
-from extractor import regions, rules
+from extractor import regions
 from extractor.document import Document
 from extractor.organizations.mentions import Candidate, candidates, only_counted
 from extractor.organizations.places import region_of
 from extractor.organizations.subject import subject_scores, subjects
-from extractor.organizations.suffixes import is_proper_name, kind_of, names_in
+from extractor.organizations.suffixes import generic_names, is_proper_name, kind_of, names_in
 from schemas import Organization
 
 __all__ = ["extract_organizations", "is_proper_name", "kind_of", "names_in", "subject_scores"]
@@ -25,11 +25,15 @@ __all__ = ["extract_organizations", "is_proper_name", "kind_of", "names_in", "su
 
 def extract_organizations(doc: Document) -> list[Organization]:
     """Organizations named in the article, the subject(s) first."""
-    texts = ([doc.title] if doc.title else []) + doc.paragraphs
-    ctx = regions.context(texts)
-    found_candidates = candidates(doc)
+    places: dict[int | None, regions.Places] = {}
+    if doc.title:
+        places[None] = regions.places_in(doc.title)
+    for index, text in enumerate(doc.paragraphs):
+        places[index] = regions.places_in(text)
+    ctx = regions.context_of(places.values())
+    found_candidates = candidates(doc, places)
     subject_names = subjects(doc, found_candidates)
-    generic = set(rules.strings("organizations", "generic_names"))
+    generic = generic_names()
     ordered = sorted(
         found_candidates.values(),
         key=lambda c: (c.name not in subject_names, _first_position(c)),
@@ -51,11 +55,11 @@ def extract_organizations(doc: Document) -> list[Organization]:
                 kind=cand.kind,
                 role="subject" if cand.name in subject_names else "mentioned",
                 region=region,
-                evidence=[m.evidence for m in cand.mentions],
+                evidence=[m.span.evidence() for m in cand.mentions],
             )
         )
     return found
 
 def _first_position(cand: Candidate) -> tuple[int, int]:
-    ev = cand.mentions[0].evidence
-    return (-1 if ev.paragraph is None else ev.paragraph, ev.start)
+    span = cand.mentions[0].span
+    return (-1 if span.paragraph is None else span.paragraph, span.start)

@@ -9,13 +9,14 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
+from typing import NamedTuple
 
 from extractor import regions, rules
 from extractor.document import Document
 from extractor.names import is_cjk
 from extractor.organizations.suffixes import kind_of, names_in
-from schemas import Evidence, MeasureGroup, OrgKind
+from schemas import Evidence, MeasureGroup, OrgKind, Where
 
 #: A lead paragraph has at least this many characters (shorter ones are metadata lines).
 MIN_LEAD = 30
@@ -42,13 +43,29 @@ def is_weight(name: str) -> bool:
     return isinstance(rules.table("organizations", "weights").get(name.strip()), int)
 
 
-@dataclass
+class Span(NamedTuple):
+    """Where a mention stands: the fields of its Evidence. The pydantic Evidence is built only
+    for the names an article keeps (validating one per mention cost more than finding it)."""
+
+    where: Where
+    paragraph: int | None
+    start: int
+    end: int
+
+    def evidence(self) -> Evidence:
+        """The record's evidence for this span."""
+        if self.paragraph is None:
+            return Evidence(where=self.where, start=self.start, end=self.end)
+        return Evidence(where=self.where, paragraph=self.paragraph, start=self.start, end=self.end)
+
+
+@dataclass(slots=True)
 class Mention:
     """One occurrence of a name: where, and what it tells about the subject."""
 
     name: str
     kind: OrgKind
-    evidence: Evidence
+    span: Span
     place: bool = False
     weight: int = 1
     internal: bool = False
@@ -68,15 +85,17 @@ def _issuing() -> re.Pattern[str]:
     return rules.pattern("organizations", "issuing")
 
 
-@dataclass
+@dataclass(slots=True)
 class Candidate:
     """All mentions of one name."""
 
     name: str
     kind: OrgKind
     mentions: list[Mention] = field(default_factory=list)
-    #: (where, paragraph, start, end) of each mention: a mention is added once, found by key.
-    seen: set[tuple[str, int | None, int, int]] = field(default_factory=set)
+    #: The span of each mention: a mention is added once, found by its span.
+    seen: set[Span] = field(default_factory=set)
+    #: Some mention is of a place acting (kept as mentions are added: asked about often).
+    has_place: bool = False
 
     @property
     def own(self) -> int:
@@ -84,19 +103,23 @@ class Candidate:
         return sum(m.weight for m in self.mentions)
 
 
-def candidates(doc: Document) -> dict[str, Candidate]:
-    """Every name and acting place of the article, with its mentions."""
+def candidates(doc: Document, places: dict[int | None, regions.Places]) -> dict[str, Candidate]:
+    """Every name and acting place of the article, with its mentions.
+
+    `places` holds the places of each text, by paragraph index (None for the title): the
+    caller scans each text once for them (regions.context reads them too).
+    """
     found: dict[str, Candidate] = {}
     measure_paragraphs = _measure_paragraphs(doc.facts.measure_groups)
     lead = next(
         (i for i, p in enumerate(doc.paragraphs) if len(p) >= MIN_LEAD and not _is_meta(p)), None
     )
     if doc.title:
-        for mention in _mentions_in(doc.title, None, title=True):
+        for mention in _mentions_in(doc.title, None, places[None], title=True):
             _add(found, mention)
     for index, text in enumerate(doc.paragraphs):
         first = index == lead
-        for mention in _cited_issuers(list(_mentions_in(text, index, title=False))):
+        for mention in _cited_issuers(list(_mentions_in(text, index, places[index], title=False))):
             if index in measure_paragraphs and mention.acts:
                 mention.weight += named_weight("measure")
             if first and mention.weight > 0:
@@ -105,20 +128,25 @@ def candidates(doc: Document) -> dict[str, Candidate]:
             _add(found, mention)
         for start, end in _credit_units(text, index, len(doc.paragraphs)):
             name = text[start:end]
-            ev = Evidence(where="paragraph", paragraph=index, start=start, end=end)
-            _add(found, Mention(name, kind_of(name), ev, weight=named_weight("credit")))
+            span = Span("paragraph", index, start, end)
+            _add(found, Mention(name, kind_of(name), span, weight=named_weight("credit")))
     return found
 
 def _add(candidates: dict[str, Candidate], mention: Mention) -> None:
-    cand = candidates.setdefault(mention.name, Candidate(mention.name, mention.kind))
-    ev = mention.evidence
-    key = (ev.where, ev.paragraph, ev.start, ev.end)
-    if key not in cand.seen:
-        cand.seen.add(key)
+    cand = candidates.get(mention.name)
+    if cand is None:
+        cand = candidates[mention.name] = Candidate(mention.name, mention.kind)
+    if mention.span not in cand.seen:
+        cand.seen.add(mention.span)
         cand.mentions.append(mention)
+        cand.has_place = cand.has_place or mention.place
+
+#: A metadata line opens with a short label and a colon (来源：…).
+META_LINE = re.compile(r"^\S{0,12}[:：]")
+
 
 def _is_meta(text: str) -> bool:
-    return bool(re.match(r"^\S{0,12}[:：]", text)) and "。" not in text
+    return bool(META_LINE.match(text)) and "。" not in text
 
 def _measure_paragraphs(groups: list[MeasureGroup]) -> set[int]:
     found: set[int] = set()
@@ -129,50 +157,65 @@ def _measure_paragraphs(groups: list[MeasureGroup]) -> set[int]:
         found |= _measure_paragraphs(group.children)
     return found
 
-def _mentions_in(text: str, index: int | None, *, title: bool) -> Iterator[Mention]:
-    """Organization names and acting places of one text."""
+def _mentions_in(
+    text: str, index: int | None, places: regions.Places, *, title: bool
+) -> Iterator[Mention]:
+    """Organization names and acting places of one text (`places`: the text's places)."""
     spans: list[tuple[int, int, OrgKind, bool]] = [(s, e, k, False) for s, e, k in names_in(text)]
+    if not spans and not places:
+        return  # most paragraphs name nobody: none of the clause tables below is needed
     names = sorted((s, e) for s, e, _, _ in spans)
     longest = max((e - s for s, e in names), default=0)
-    for start, end, _ in regions.places_in(text):
+    for start, end, _ in places:
         if not _inside_a_name(names, longest, start, end):
             spans.append((start, end, "government", True))
     clause_starts = [m.end() for m in CLAUSE_END.finditer(text)]
-    internal = _Markers(text, rules.strings("organizations", "internal_markers"))
+    markers = _internal_markers()
+    # most texts set nothing up: no table of marker positions for them
+    internal = _Markers(text, markers) if any(w in text for w in markers) else None
     lead_end = _title_lead_end(text) if title else -1
-    acting = tuple(rules.strings("organizations", "acting_after"))
+    acting = _acting_after()
+    where: Where = "paragraph" if index is not None else "title"
     for start, end, kind, place in sorted(spans, key=lambda t: (t[0], -t[1])):
         if text[start] in REFERENCE_PREFIXES and not place:
             continue  # 该村委, 我局 refer back to a name (references), they are none
-        if index is None:
-            ev = Evidence(where="title", start=start, end=end)
-        else:
-            ev = Evidence(where="paragraph", paragraph=index, start=start, end=end)
         weight = 1
         if title:
             opens_title = start == lead_end or _title_colon(text, start, end)
             weight = named_weight("title") if opens_title else 0
-        acts = text.startswith(acting, end) or (title and text[end : end + 1] in ("：", ":", " "))
+        acting_follows = text.startswith(acting, end)
+        acts = acting_follows or (title and text[end : end + 1] in ("：", ":", " "))
         if place and not acts:
             weight = 0
         if _governed(text, start) or text.startswith(_person_titles(), end):
             weight = 0  # 按照市政府…; 校党委书记林建国: part of a person's title, not an actor
         opens = start == 0 or text[start - 1] in "，,。；;：: 、"
-        if not place and not title and opens and text.startswith(acting, end):
+        if not place and not title and opens and acting_follows:
             weight += named_weight("acting")
         before = bisect_left(clause_starts, start + 1) - 1
         clause_start = clause_starts[before] if before >= 0 else 0
         yield Mention(
             text[start:end],
             kind,
-            ev,
+            Span(where, index, start, end),
             place=place,
             weight=weight,
-            internal=internal.within(clause_start, start),
-            acts=opens and text.startswith(acting, end),
+            internal=internal is not None and internal.within(clause_start, start),
+            acts=opens and acting_follows,
             issues=bool(_issuing().match(text, end)),
             opens=opens,
         )
+
+
+@cache
+def _internal_markers() -> tuple[str, ...]:
+    return rules.strings("organizations", "internal_markers")
+
+
+@cache
+def _acting_after() -> tuple[str, ...]:
+    return rules.strings("organizations", "acting_after")
+
 
 def _cited_issuers(mentions: list[Mention]) -> list[Mention]:
     """An issuer cited before the one that acts on its document (省教育厅联合六部门印发《…》,
@@ -252,12 +295,18 @@ def _title_colon(title: str, start: int, end: int) -> bool:
     for pattern in rules.patterns("organizations", "title_colon"):
         match = pattern.match(title)
         if match and match.start("org") <= start and end == match.end("org"):
-            return not any(m.search(match.group("org")) for m in media_patterns())
+            return not is_outlet(match.group("org"))
     return False
 
 def media_patterns() -> tuple[re.Pattern[str], ...]:
     """Endings of outlets' names (X报, X网): an outlet names itself, it does not act."""
     return rules.patterns("organizations", "media_names")
+
+
+@lru_cache(maxsize=16384)  # asked of every candidate, and names recur
+def is_outlet(name: str) -> bool:
+    """The name ends as an outlet's does (media_patterns)."""
+    return any(p.search(name) for p in media_patterns())
 
 def _credit_units(text: str, index: int, count: int) -> Iterator[tuple[int, int]]:
     """The unit opening a closing credit: (天星镇王玉林), (泰兴市供电公司 周君 严文俊)."""
@@ -285,9 +334,9 @@ def has_title_lead(title: str) -> bool:
 def only_counted(doc: Document, cand: Candidate) -> bool:
     """Every mention follows a count or 各 (310配货中心, 各派出所): a kind, not one body."""
     for mention in cand.mentions:
-        ev = mention.evidence
-        text = doc.title if ev.paragraph is None else doc.paragraphs[ev.paragraph]
-        before = (text or "")[max(0, ev.start - 2) : ev.start]
+        span = mention.span
+        text = doc.title if span.paragraph is None else doc.paragraphs[span.paragraph]
+        before = (text or "")[max(0, span.start - 2) : span.start]
         if not any(p.search(before) for p in rules.patterns("organizations", "count_before_name")):
             return False
     return True

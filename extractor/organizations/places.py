@@ -6,6 +6,7 @@ one place of that level the article names.
 from __future__ import annotations
 
 from collections import Counter
+from functools import cache
 
 from extractor import regions, rules
 from extractor.document import Document
@@ -23,7 +24,7 @@ def region_of(name: str, ctx: Counter[str]) -> str | None:
 
 def short_name_support(doc: Document, name: str, cand: Candidate) -> int:
     """A place the article keeps naming by its short form (哈尔滨 for 哈尔滨市) is its topic."""
-    if not any(m.place for m in cand.mentions):
+    if not cand.has_place:
         return 0
     shorts = [
         s
@@ -39,23 +40,34 @@ def short_name_support(doc: Document, name: str, cand: Candidate) -> int:
 
 def merge_level_names(candidates: dict[str, Candidate], scores: dict[str, int]) -> None:
     """镇党委 stands for the town the article names (天星镇): its support goes there."""
+    levels = _level_prefixes()
+    by_level: dict[int | None, set[str]] | None = None  # the places named, by level
+    for name in list(scores):
+        level = levels.get(name[:1])
+        if level is None or candidates[name].has_place:
+            continue
+        if by_level is None:  # found once, and only for an article with such a name
+            by_level = {}
+            for n, c in candidates.items():
+                if c.has_place:
+                    by_level.setdefault(_level(n), set()).add(n)
+        places = by_level.get(level, set())
+        if len(places) == 1:
+            (place,) = places
+            scores[place] = scores.get(place, 0) + scores.pop(name)
+
+
+@cache
+def _level_prefixes() -> dict[str, int]:
+    """First character of a name written with its level only -> that level (0 province)."""
     table = rules.table("organizations", "level_prefixes")
     levels = {"province": 0, "city": 1, "county": 2, "town": 3}
-    for name in list(scores):
-        cand = candidates[name]
-        if any(m.place for m in cand.mentions):
-            continue
-        level = next((levels[k] for k, v in table.items() if name[:1] in v), None)
-        if level is None:
-            continue
-        places = {
-            n
-            for n, c in candidates.items()
-            if any(m.place for m in c.mentions) and _level(n) == level
-        }
-        if len(places) == 1:
-            place = places.pop()
-            scores[place] = scores.get(place, 0) + scores.pop(name)
+    found: dict[str, int] = {}
+    for key, chars in table.items():
+        for char in chars:
+            found.setdefault(char, levels[key])
+    return found
+
 
 def _level(name: str) -> int | None:
     found = regions.table().by_name.get(name, ())
@@ -63,7 +75,7 @@ def _level(name: str) -> int | None:
     return whole[0] if whole else None
 
 def placed(name: str, cand: Candidate) -> bool:
-    return not any(m.place for m in cand.mentions) and bool(regions.places_in(name))
+    return not cand.has_place and bool(regions.places_in_name(name))
 
 
 def opens_with_level(name: str) -> bool:

@@ -11,11 +11,19 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from functools import cache, lru_cache
 
+import ahocorasick
+
 from extractor import rules
 from extractor.document import Document
-from extractor.organizations.mentions import Candidate, media_patterns, named_weight, only_counted
+from extractor.organizations.mentions import Candidate, is_outlet, named_weight, only_counted
 from extractor.organizations.places import merge_level_names, placed, short_name_support
-from extractor.organizations.suffixes import expand, is_proper_name, names_in
+from extractor.organizations.suffixes import (
+    Endings,
+    expand,
+    generic_names,
+    is_proper_name,
+    names_in,
+)
 
 
 def subjects(doc: Document, candidates: dict[str, Candidate]) -> list[str]:
@@ -56,7 +64,7 @@ def _named_form(name: str, candidates: dict[str, Candidate]) -> str:
 
 def _parent_of_internal(name: str, candidates: dict[str, Candidate]) -> str:
     """An internal body (校党委理论学习中心组) stands for its parent when the text names it."""
-    for body in sorted(rules.strings("organizations", "internal_bodies"), key=len, reverse=True):
+    for body in _internal_bodies():
         if name.endswith(body) and len(name) > len(body):
             head = name[: -len(body)]
             parents = [n for n in candidates if n != name and len(n) >= 2 and head.startswith(n)]
@@ -65,13 +73,20 @@ def _parent_of_internal(name: str, candidates: dict[str, Candidate]) -> str:
             break
     return name
 
+@cache
+def _internal_bodies() -> tuple[str, ...]:
+    """organizations.yaml `internal_bodies`, longest first."""
+    return tuple(sorted(rules.strings("organizations", "internal_bodies"), key=len, reverse=True))
+
+
 def _co_hosts(doc: Document, subject: str, candidates: dict[str, Candidate]) -> list[str]:
     """Who called the meeting the subject attended: 泰兴市供电公司参加泰兴市政府组织召开的会议."""
     found: list[str] = []
+    patterns = rules.patterns("organizations", "co_hosts")
     for text in doc.paragraphs:
-        for pattern in rules.patterns("organizations", "co_hosts"):
+        for pattern in patterns:
             for match in pattern.finditer(text):
-                if not text[: match.start()].endswith(subject):
+                if not text.endswith(subject, 0, match.start()):
                     continue
                 found.extend(
                     text[s:e]
@@ -88,7 +103,7 @@ def _body_form(name: str, candidates: dict[str, Candidate]) -> str:
     forms = [n for n in candidates if n == name or (n not in name and _same_or_part(n, name))]
 
     def body(n: str) -> int:
-        return sum(m.weight for m in candidates[n].mentions if m.evidence.where != "title")
+        return sum(m.weight for m in candidates[n].mentions if m.span.where != "title")
 
     best = max(forms, key=lambda n: (body(n), n == name))
     return best if body(best) > body(name) else name
@@ -97,14 +112,14 @@ def subject_scores(
     doc: Document, candidates: dict[str, Candidate]
 ) -> tuple[dict[str, int], dict[str, int]]:
     """(support with related names and references, own support) of each possible subject."""
-    generic = set(rules.strings("organizations", "generic_names"))
+    generic = generic_names()
     scores = _own_scores(doc, candidates, generic)
     if not scores:
         return {}, {}
     merge_level_names(candidates, scores)
     _merge_generic_names(candidates, scores, generic)
     shared = dict(scores)
-    related = _Related(candidates)
+    related = _Related(candidates, scores)
     for name in scores:
         for other in related.of(name):
             if other != name and other not in generic:
@@ -120,7 +135,7 @@ def subject_scores(
     return shared, scores
 
 def _own_scores(
-    doc: Document, candidates: dict[str, Candidate], generic: set[str]
+    doc: Document, candidates: dict[str, Candidate], generic: frozenset[str]
 ) -> dict[str, int]:
     """Own support of each candidate that may act. A kind word (集团召开…会议) counts only
     opening the title, or acting where no name it can refer back to is there (学校 for 东坡二中)."""
@@ -130,7 +145,7 @@ def _own_scores(
         if not _may_act(doc, name, cand):
             continue
         if name in generic and not any(
-            m.evidence.where == "title" and m.weight for m in cand.mentions
+            m.span.where == "title" and m.weight for m in cand.mentions
         ):
             if any(m.acts for m in cand.mentions):
                 acting_kinds[name] = cand.own
@@ -147,7 +162,7 @@ def _may_act(doc: Document, name: str, cand: Candidate) -> bool:
     title, no kind counted (各二级公司), and some support of its own."""
     if cand.kind == "media" or any(m.internal for m in cand.mentions) or cand.own <= 0:
         return False
-    if any(p.search(name) for p in media_patterns()) or _is_title(name):
+    if is_outlet(name) or _is_title(name):
         return False
     return not only_counted(doc, cand)
 
@@ -195,26 +210,65 @@ def _written_short(long: str) -> Iterator[str]:
             yield long[:k] + long[len(long) - (size - k) :]
 
 
-class _Related:
-    """The candidates `_same_or_part` relates to a name, found by lookups, not by trying
-    every pair (an article naming thousands of bodies stays linear)."""
+def _is_written_short(short: str, long: str) -> bool:
+    """`short` is one of `_written_short(long)`, tested without listing them all."""
+    return (
+        MIN_SHORT_FORM <= len(short) < len(long)
+        and any(
+            long.startswith(short[:k]) and long.endswith(short[k:])
+            for k in range(MIN_KEPT_START, len(short))
+        )
+    )
 
-    def __init__(self, names: Iterable[str]) -> None:
+
+def _ends(name: str) -> tuple[str, str]:
+    """What a name shares with every way of writing it short: its first MIN_KEPT_START
+    characters and its last one."""
+    return name[:MIN_KEPT_START], name[-1:]
+
+
+def _written_short_among(long: str, fitting: set[str]) -> set[str]:
+    """The names of `fitting` (all with the `_ends` of `long`) that write `long` short.
+
+    Testing each costs one check a name; listing every short form of `long` costs its length
+    squared: whichever is fewer is done, so an article naming thousands of bodies stays linear.
+    """
+    if len(fitting) <= len(long) ** 2:
+        return {short for short in fitting if _is_written_short(short, long)}
+    return fitting.intersection(_written_short(long))
+
+
+class _Related:
+    """The candidates `_same_or_part` relates to each name asked about, found by lookups, not
+    by trying every pair (an article naming thousands of bodies stays linear)."""
+
+    def __init__(self, names: Iterable[str], asked: Iterable[str]) -> None:
         self.names = set(names)
         self.by_expanded: dict[str, set[str]] = {}
-        self.by_short: dict[str, set[str]] = {}
+        self.by_ends: dict[tuple[str, str], set[str]] = {}
+        #: name -> the candidates that are one of its bodies (黑虎庙镇 -> 黑虎庙镇党委)
+        self.bodies: dict[str, set[str]] = {}
         for name in self.names:
             self.by_expanded.setdefault(expand(name), set()).add(name)
-            for short in _written_short(name):
-                self.by_short.setdefault(short, set()).add(name)
+            self.by_ends.setdefault(_ends(name), set()).add(name)
+            for body in _body_endings().of(name):
+                self.bodies.setdefault(name[: -len(body)], set()).add(name)
+        # the longer names each asked name writes short (岱山县院 for 岱山县检察院)
+        asked_by_ends: dict[tuple[str, str], set[str]] = {}
+        for name in asked:
+            asked_by_ends.setdefault(_ends(name), set()).add(name)
+        self.longer: dict[str, set[str]] = {}
+        for long in self.names:
+            fitting = asked_by_ends.get(_ends(long))
+            for short in _written_short_among(long, fitting) if fitting else ():
+                self.longer.setdefault(short, set()).add(long)
 
     def of(self, name: str) -> set[str]:
-        """Every `other` with `_same_or_part(name, other)`."""
-        found = {name + body for body in _bodies() if name + body in self.names}
+        """Every `other` with `_same_or_part(name, other)` (`name` one of those asked about)."""
+        found = set(self.bodies.get(name, ()))
         found |= self.by_expanded.get(expand(name), set())
-        if len(name) >= MIN_SHORT_FORM:
-            found |= self.by_short.get(name, set())  # name is the short way of writing other
-        found |= {short for short in set(_written_short(name)) if short in self.names}
+        found |= self.longer.get(name, set())  # name is the short way of writing other
+        found |= _written_short_among(name, self.by_ends.get(_ends(name), set()))
         found.discard(name)
         return found
 
@@ -223,8 +277,13 @@ class _Related:
 def _bodies() -> frozenset[str]:
     return frozenset(rules.strings("organizations", "bodies"))
 
+
+@cache
+def _body_endings() -> Endings:
+    return Endings(rules.strings("organizations", "bodies"))
+
 def _merge_generic_names(
-    candidates: dict[str, Candidate], scores: dict[str, int], generic: set[str]
+    candidates: dict[str, Candidate], scores: dict[str, int], generic: frozenset[str]
 ) -> None:
     """A bare 街道 opening the title stands for the 东风街道 the text names: support goes there."""
     for name in [n for n in scores if n in generic]:
@@ -234,21 +293,51 @@ def _merge_generic_names(
             scores[best] = scores.get(best, 0) + scores.pop(name)
 
 def _in_title(cand: Candidate) -> bool:
-    return any(m.evidence.where == "title" and m.weight > 0 for m in cand.mentions)
+    return any(m.span.where == "title" and m.weight > 0 for m in cand.mentions)
 
 def _references(doc: Document) -> dict[str, int]:
-    """How often words such as 学校/我院 refer back, keyed by the name endings they fit."""
+    """How often words such as 学校/我院 refer back, keyed by the name endings they fit.
+
+    One Aho-Corasick pass over the article finds every reference word, instead of a scan of
+    the text per word. A word such as 我院 counts anywhere; a bare 学校 only where it opens a
+    clause, i.e. after no CJK character (what `_reference_words` patterns say). The words
+    cannot overlap themselves (`_reference_automaton` checks), so every occurrence is one
+    more of text.count / findall.
+    """
     text = "\n".join(([doc.title] if doc.title else []) + doc.paragraphs)
     counts: Counter[str] = Counter()
+    for last, (size, uses) in _reference_automaton().iter(text):
+        start = last - size + 1
+        after_cjk = start > 0 and CJK_FIRST <= text[start - 1] <= CJK_LAST
+        for ending, anywhere in uses:
+            if anywhere or not after_cjk:
+                counts[ending] += 1
+    # in the table's order: the support each ending adds decides where the next one goes
+    return {ending: counts[ending] for ending in _reference_endings() if ending in counts}
+
+
+@cache
+def _reference_endings() -> tuple[str, ...]:
+    return tuple(dict.fromkeys(ending for ending, _, _ in _reference_words()))
+
+
+#: The CJK range the reference patterns take as "inside a name" (\u4e00-\u9fff).
+CJK_FIRST, CJK_LAST = "\u4e00", "\u9fff"
+
+
+@cache
+def _reference_automaton() -> ahocorasick.Automaton:
+    """Every reference word -> (its length, [(ending, counted anywhere)])."""
+    uses: dict[str, list[tuple[str, bool]]] = {}
     for ending, word, pattern in _reference_words():
-        if word not in text:
-            n = 0
-        elif pattern is None:
-            n = text.count(word)
-        else:
-            n = len(pattern.findall(text))
-        counts[ending] += n
-    return {k: v for k, v in counts.items() if v}
+        if any(word[:k] == word[-k:] for k in range(1, len(word))):
+            raise rules.RuleError(f"organizations.yaml: references: {word!r} overlaps itself")
+        uses.setdefault(word, []).append((ending, pattern is None))
+    automaton = ahocorasick.Automaton()
+    for word, found in uses.items():
+        automaton.add_word(word, (len(word), found))
+    automaton.make_automaton()
+    return automaton
 
 @cache
 def _reference_words() -> tuple[tuple[str, str, re.Pattern[str] | None], ...]:
@@ -267,8 +356,9 @@ def _reference_words() -> tuple[tuple[str, str, re.Pattern[str] | None], ...]:
 
 def _hosted(doc: Document, candidates: dict[str, Candidate]) -> list[str]:
     """Every organization in `由A、B和C主办`."""
+    patterns = rules.patterns("organizations", "hosted_by")
     for text in doc.paragraphs:
-        for pattern in rules.patterns("organizations", "hosted_by"):
+        for pattern in patterns:
             for match in pattern.finditer(text):
                 listed = [
                     text[s:e]

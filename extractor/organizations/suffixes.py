@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import cache, lru_cache
 from typing import cast, get_args
 
@@ -48,9 +48,12 @@ def _contexts() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
 
 @cache
 def _automaton() -> ahocorasick.Automaton:
+    """Every suffix -> (its length, `after` and `not_before` of its context or None): the
+    context travels with the hit, so checking it needs no lookup."""
+    after, not_before = _contexts()
     automaton = ahocorasick.Automaton()
     for word in suffix_kinds():
-        automaton.add_word(word, len(word))
+        automaton.add_word(word, (len(word), after.get(word), not_before.get(word)))
     automaton.make_automaton()
     return automaton
 
@@ -71,10 +74,15 @@ def suffix_spans(text: str) -> list[tuple[int, int]]:
     fit their context, the leftmost wins, and the longest at that start.
     """
     longest: dict[int, int] = {}
-    for last, size in _automaton().iter(text):
+    for last, (size, after, blocked) in _automaton().iter(text):
         start = last - size + 1
-        if size > longest.get(start, 0) and _fits(text, text[start : last + 1], start, last + 1):
-            longest[start] = size
+        if size <= longest.get(start, 0):
+            continue
+        if after is not None and (start == 0 or text[start - 1] not in after):
+            continue  # what _fits says, with the context the automaton gave
+        if blocked is not None and last + 1 < len(text) and text[last + 1] in blocked:
+            continue
+        longest[start] = size
     spans: list[tuple[int, int]] = []
     reached = 0
     for start in sorted(longest):
@@ -84,25 +92,61 @@ def suffix_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+class Endings:
+    """Which of some words a name ends with, in the words' own order.
+
+    A name is looked up by its last characters, one slice per word length, instead of trying
+    every word with `endswith` (the tables hold over a hundred suffixes; a name ends in two
+    or three of them at most).
+    """
+
+    def __init__(self, words: Iterable[str]) -> None:
+        self.order = {word: i for i, word in enumerate(dict.fromkeys(words))}
+        self.sizes = sorted({len(word) for word in self.order})
+
+    def of(self, name: str) -> list[str]:
+        """The words `name` ends with, in the order they were given."""
+        found = [name[-n:] for n in self.sizes if n <= len(name) and name[-n:] in self.order]
+        if len(found) > 1:
+            found.sort(key=self.order.__getitem__)
+        return found
+
+
+@cache
+def _suffix_endings() -> Endings:
+    return Endings(suffix_kinds())
+
+
 @lru_cache(maxsize=16384)
 def kind_of(name: str) -> OrgKind:
     """The kind a name's suffix gives (specific suffixes first)."""
-    for word, kind in suffix_kinds().items():
-        if name.endswith(word) and _fits(name, word, len(name) - len(word), len(name)):
-            return kind
+    kinds = suffix_kinds()
+    for word in _suffix_endings().of(name):
+        if _fits(name, word, len(name) - len(word), len(name)):
+            return kinds[word]
     return "government" if regions.table().by_name.get(name) else "other"
 
 
-@cache
-def _stop_pattern() -> re.Pattern[str]:
-    stops = _stops()
-    words = sorted(stops, key=len, reverse=True)
-    return re.compile("(?:" + "|".join(map(re.escape, words)) + ")$")
+#: A stop word counts when it ends where the name would start and fits in this many
+#: characters before it.
+STOP_WINDOW = 6
+
 
 @cache
-def _stop_last_chars() -> frozenset[str]:
-    """Last characters of the left stops: only there can a stop word end."""
-    return frozenset(w[-1] for w in _stops())
+def _stop_sizes() -> dict[str, tuple[int, ...]]:
+    """Last character of a left stop -> the lengths of the stops ending in it, longest first:
+    "does a stop end here?" is then a few slices looked up in a set, not a regular expression
+    of all 225 stops tried at each character."""
+    sizes: dict[str, set[int]] = {}
+    for word in _stops():
+        if len(word) <= STOP_WINDOW:
+            sizes.setdefault(word[-1], set()).add(len(word))
+    return {ch: tuple(sorted(found, reverse=True)) for ch, found in sizes.items()}
+
+
+@cache
+def _stop_set() -> frozenset[str]:
+    return frozenset(_stops())
 
 
 def _stops() -> tuple[str, ...]:
@@ -118,25 +162,27 @@ def _not_endings() -> tuple[str, ...]:
 
 def names_in(text: str) -> Iterator[tuple[int, int, OrgKind]]:
     """Spans of organization names in a text, with their kind (names in 《》 are skipped)."""
+    spans = suffix_spans(text)
+    if not spans:
+        return
     # Book titles do not overlap: the last one starting at or before a position is the only
     # one that can hold it (found by bisection, not by trying every title).
     books = [m.span() for m in BOOK_TITLE.finditer(text)] if "《" in text else []
     book_starts = [s for s, _ in books]
-    not_after = _not_after()
-    for suffix_start, end in suffix_spans(text):
+    not_after, not_before, not_endings = _not_after(), _not_before_name(), _not_endings()
+    for suffix_start, end in spans:
         if books:
             i = bisect_right(book_starts, suffix_start) - 1
             if i >= 0 and suffix_start < books[i][1]:
                 continue
-        if text.startswith(not_after, end - 1) or text.startswith(_not_before_name(), end):
+        if text.startswith(not_after, end - 1) or text.startswith(not_before, end):
             continue
         start = _anchor(text, _left_edge(text, suffix_start, end), suffix_start)
         name = text[start:end]
-        if name.endswith(_not_endings()) or (end - suffix_start == 1 and len(name) < 3):
+        if name.endswith(not_endings) or (end - suffix_start == 1 and len(name) < 3):
             continue
-        if not _province_office(name, text[suffix_start:end]) or not _placed_village(
-            name, text[suffix_start:end]
-        ):
+        suffix = text[suffix_start:end]
+        if not _province_office(name, suffix) or not _placed_village(name, suffix):
             continue
         yield start, end, kind_of(name)  # a generic name (学院) is kept for titles
 
@@ -149,6 +195,7 @@ def _not_after() -> tuple[str, ...]:
 def _not_before_name() -> tuple[str, ...]:
     return rules.strings("organizations", "not_before_name")
 
+@lru_cache(maxsize=16384)  # asked of each name kept, and names recur
 def is_proper_name(name: str) -> bool:
     """False for a description that a mentioned name must not be (星级供电所, 省委常委)."""
     return not any(p.search(name) for p in rules.patterns("organizations", "not_proper_names"))
@@ -156,7 +203,7 @@ def is_proper_name(name: str) -> bool:
 def _anchor(text: str, start: int, suffix: int) -> int:
     """Cut a verb off the name's left: start at the first place name inside it (踏入温州市…),
     or at a nation-wide group's short name right before that place (国网江川县供电公司)."""
-    for place_start, _, _ in regions.places_in(text[start:suffix]):
+    for place_start, _, _ in regions.places_in_name(text[start:suffix]):
         head = text[start : start + place_start]
         group = next((g for g in _group_prefixes() if head.endswith(g)), None)
         return start + place_start - (len(group) if group else 0)
@@ -175,17 +222,19 @@ def keeps_group_prefix(text: str) -> bool:
 def _left_edge(text: str, start: int, end: int) -> int:
     """Where the name ending in the suffix text[start:end] starts: after the nearest stop word
     to its left (参与省教育厅 -> 省教育厅), but not at a 和 inside the name (区文化和旅游局)."""
-    stop = _stop_pattern()
-    last = _stop_last_chars()
+    stops, stop_sizes = _stop_set(), _stop_sizes()
     pos = start
-    while pos > 0 and is_cjk(text[pos - 1]) and start - pos < MAX_NAME:
-        if text[pos - 1] == JOIN:
+    while pos > 0 and start - pos < MAX_NAME:
+        ch = text[pos - 1]
+        if not is_cjk(ch):
+            break
+        if ch == JOIN:
             if not _joined(text, pos - 1, start, end):
                 break
-            pos -= 1
-            continue
-        if text[pos - 1] in last and stop.search(text, max(0, pos - 6), pos):
-            break
+        elif ch in stop_sizes and any(
+            size <= pos and text[pos - size : pos] in stops for size in stop_sizes[ch]
+        ):
+            break  # a stop word ends right here
         pos -= 1
     return pos
 
@@ -220,20 +269,27 @@ def _joined(text: str, at: int, suffix_start: int, suffix_end: int) -> bool:
     return False
 
 
+@cache
+def _short_endings() -> Endings:
+    return Endings(short_forms())
+
+
+@lru_cache(maxsize=16384)  # asked about each candidate several times, and names recur
 def expand(name: str) -> str:
     """The full form of a name written short (区文旅局 -> 区文化和旅游局); else the name."""
-    for short, full in short_forms().items():
-        if name.endswith(short) and not name.endswith(full):
-            return name[: -len(short)] + full
+    forms = short_forms()
+    for short in _short_endings().of(name):
+        if not name.endswith(forms[short]):
+            return name[: -len(short)] + forms[short]
     return name
 
 
 def _placed_village(name: str, suffix: str) -> bool:
     """A village name needs the town or county it lies in before it (三都镇青石村)."""
-    if suffix not in rules.strings("organizations", "village_suffixes"):
+    if suffix not in _village_suffixes():
         return True
     head = name[: -len(suffix)]
-    found = regions.places_in(head)
+    found = regions.places_in_name(head)
     if not found or found[0][0] != 0:
         return False
     own = head[found[-1][1] :]  # the village's own name: one 村, two characters at least
@@ -242,16 +298,28 @@ def _placed_village(name: str, suffix: str) -> bool:
     return len(own) >= MIN_VILLAGE_NAME and "村" not in own and not own.endswith(("乡", "农"))
 
 
+@cache
+def _village_suffixes() -> frozenset[str]:
+    return frozenset(rules.strings("organizations", "village_suffixes"))
+
+
 #: A village's own name has at least this many characters (青石 in 三都镇青石村).
 MIN_VILLAGE_NAME = 2
 
 
+@cache
+def _province_offices() -> tuple[frozenset[str], tuple[str, ...], tuple[str, ...]]:
+    """(suffixes, endings always kept, openings) of organizations.yaml `province_offices`."""
+    table = rules.table("organizations", "province_offices")
+    return frozenset(table["suffixes"]), tuple(table["always"]), tuple(table["openings"])
+
+
 def _province_office(name: str, suffix: str) -> bool:
     """False for a hall (报告厅, 多功能厅): 厅 names a provincial office only."""
-    table = rules.table("organizations", "province_offices")
-    if suffix not in table["suffixes"] or name.endswith(tuple(table["always"])):
+    suffixes, always, openings = _province_offices()
+    if suffix not in suffixes or name.endswith(always):
         return True
-    if name.startswith(tuple(table["openings"])):
+    if name.startswith(openings):
         return True
     # a province's full or short name opening it (河南省财政厅, 湖北住建厅)
     by_name = regions.table().by_name
@@ -280,7 +348,13 @@ def starts_after_a_stop(text: str) -> bool:
 
 def is_generic(name: str) -> bool:
     """A bare kind word (学校, 街办), no name of its own."""
-    return name in rules.strings("organizations", "generic_names")
+    return name in generic_names()
+
+
+@cache
+def generic_names() -> frozenset[str]:
+    """The bare kind words of organizations.yaml `generic_names`."""
+    return frozenset(rules.strings("organizations", "generic_names"))
 
 
 def is_short_form(name: str) -> bool:
