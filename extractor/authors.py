@@ -19,6 +19,7 @@ from typing import cast, get_args
 from extractor import rules
 from extractor.document import Document
 from extractor.names import CREDIT_MIN_SCORE, MIN_SCORE, is_cjk, is_name, split_names
+from extractor.prefilter import Needles, Prefiltered, may_match, needles, prefiltered
 from schemas import Evidence, Person, Role
 
 #: How many paragraphs at the end may close with a parenthesised credit.
@@ -74,6 +75,18 @@ def _label_pattern() -> re.Pattern[str]:
     )
 
 
+@cache
+def _label_needles() -> Needles | None:
+    """What every labelled field holds (its colon or slash): a paragraph without it has none."""
+    return needles(_label_pattern())
+
+
+@cache
+def _group(group: str) -> Prefiltered:
+    """A pattern group of authors.yaml with its precheck (most paragraphs credit nobody)."""
+    return prefiltered(rules.patterns("authors", group))
+
+
 def field_value_end(text: str, start: int) -> int:
     """Where a field's value that starts at `start` ends: at a space, a bar or the next label."""
     label = _label_pattern().search(text, start)
@@ -121,6 +134,8 @@ def extract_authors(doc: Document) -> list[Person]:
 
 
 def _labelled(text: str, index: int) -> Iterator[Found]:
+    if not may_match(text, _label_needles()):
+        return
     labels = [m for m in _label_pattern().finditer(text) if _label_ok(text, m)]
     person_sources = set(rules.strings("authors", "person_source_labels"))
     for i, label in enumerate(labels):
@@ -152,23 +167,25 @@ def _label_ok(text: str, label: re.Match[str]) -> bool:
 
 def _paren_credits(text: str, index: int, count: int) -> Iterator[Found]:
     spans: list[tuple[int, int]] = []
-    for pattern in rules.patterns("authors", "paren_credit_head"):
-        spans.extend(m.span("credit") for m in pattern.finditer(text))
+    groups = [_group("paren_credit_head")]
     if index >= count - TAIL_PARAGRAPHS:
-        for pattern in rules.patterns("authors", "paren_credit_tail"):
-            spans.extend(m.span("credit") for m in pattern.finditer(text))
+        groups.append(_group("paren_credit_tail"))
+    for group in groups:
+        if group.may_match(text):
+            for pattern in group.patterns:
+                spans.extend(m.span("credit") for m in pattern.finditer(text))
     for start, end in dict.fromkeys(spans):
         yield from _credit(text, start, end, index, bare_ok=True)
 
 
 def _plain_credit(text: str, index: int) -> Iterator[Found]:
-    for pattern in (
-        *rules.patterns("authors", "plain_credit_head"),
-        *rules.patterns("authors", "byline_head"),
-    ):
-        match = pattern.match(text)
-        if match:
-            yield from _credit(text, *match.span("credit"), index, bare_ok=False)
+    for group in (_group("plain_credit_head"), _group("byline_head")):
+        if not group.may_match(text):
+            continue
+        for pattern in group.patterns:
+            match = pattern.match(text)
+            if match:
+                yield from _credit(text, *match.span("credit"), index, bare_ok=False)
 
 
 def _credit(text: str, start: int, end: int, index: int, *, bare_ok: bool) -> Iterator[Found]:
@@ -320,7 +337,10 @@ def _squeeze(token: str) -> str:
 
 def _photo_caption(text: str, index: int) -> Iterator[Found]:
     """A caption closed by its photographers: 图为学生们在上课。 王五 摄."""
-    for pattern in rules.patterns("authors", "photo_caption"):
+    group = _group("photo_caption")
+    if not group.may_match(text):
+        return
+    for pattern in group.patterns:
         match = pattern.search(text)
         if match:
             yield from _credit(text, *match.span("credit"), index, bare_ok=True)

@@ -18,6 +18,7 @@ from extractor import rules
 from extractor.authors import field_value_end
 from extractor.document import Document
 from extractor.names import is_name
+from extractor.prefilter import Prefiltered, prefiltered
 from schemas import Evidence, Source
 
 #: Paragraphs at each end of the body where metadata lines (来源:…) sit.
@@ -53,9 +54,12 @@ def _matches(
     doc: Document, indices: list[int], group: str, *, anchored: bool
 ) -> Iterator[Source | None]:
     """Sources named by one rule group in the given paragraphs, in order."""
+    rule = _group(group)
     for index in indices:
         text = doc.paragraphs[index]
-        for pattern in rules.patterns("source", group):
+        if not rule.may_match(text):
+            continue
+        for pattern in rule.patterns:
             found = [pattern.match(text)] if anchored else list(pattern.finditer(text))
             for match in found:
                 if match:
@@ -70,8 +74,17 @@ def _edge_paragraphs(doc: Document) -> list[int]:
     return list(dict.fromkeys(head + tail))
 
 
+@cache
+def _group(group: str) -> Prefiltered:
+    """A pattern group of source.yaml with its precheck (most paragraphs name no source)."""
+    return prefiltered(rules.patterns("source", group))
+
+
 def _labelled(text: str, index: int) -> Iterator[Source | None]:
-    for pattern in rules.patterns("source", "source_label"):
+    rule = _group("source_label")
+    if not rule.may_match(text):
+        return
+    for pattern in rule.patterns:
         for match in pattern.finditer(text):
             start = match.end()
             yield _source(text, start, field_value_end(text, start), index)
