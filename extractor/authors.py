@@ -102,8 +102,27 @@ def credits_someone(line: str) -> bool:
     return bool(extract_authors(doc))
 
 
+@cache
+def _roles_by_word() -> dict[str, Role]:
+    """Role of each role word (the first pair of `_role_words` naming it): one lookup per token."""
+    found: dict[str, Role] = {}
+    for word, role in _role_words():
+        found.setdefault(word, role)
+    return found
+
+
 def _role_of(word: str) -> Role | None:
-    return next((role for w, role in _role_words() if w == word), None)
+    return _roles_by_word().get(word)
+
+
+@cache
+def _closing_words() -> frozenset[str]:
+    return frozenset(rules.strings("authors", "closing_words"))
+
+
+@cache
+def _person_source_labels() -> frozenset[str]:
+    return frozenset(rules.strings("authors", "person_source_labels"))
 
 
 def extract_authors(doc: Document) -> list[Person]:
@@ -137,7 +156,7 @@ def _labelled(text: str, index: int) -> Iterator[Found]:
     if not may_match(text, _label_needles()):
         return
     labels = [m for m in _label_pattern().finditer(text) if _label_ok(text, m)]
-    person_sources = set(rules.strings("authors", "person_source_labels"))
+    person_sources = _person_source_labels()
     for i, label in enumerate(labels):
         stop = labels[i + 1].start() if i + 1 < len(labels) else len(text)
         value_end = VALUE_END.search(text, label.end(), stop)
@@ -193,7 +212,7 @@ def _credit(text: str, start: int, end: int, index: int, *, bare_ok: bool) -> It
     medium, a skipped credit such as 校对) is passed over; without a role word, a credit
     holding more such tokens than names is a remark in parentheses, not a credit."""
     role: Role = "author"
-    closing = set(rules.strings("authors", "closing_words"))
+    closing = _closing_words()
     found: list[Found] = []
     saw_role = False
     tokens = list(_tokens(text, start, end))
@@ -230,8 +249,16 @@ def _credit(text: str, start: int, end: int, index: int, *, bare_ok: bool) -> It
         yield from found
 
 
+@cache
+def _any_role_word() -> re.Pattern[str]:
+    """Any role word: a token without one (most are names) skips the word-by-word search."""
+    return re.compile("|".join(re.escape(word) for word, _ in _role_words()))
+
+
 def _leading_role(token: str) -> tuple[str | None, str]:
     """The role word a token holds (半岛全媒体记者, 通讯员左晟), and what follows it."""
+    if _any_role_word().search(token) is None:
+        return None, token
     for word, _ in _role_words():
         at = token.find(word)
         if at >= 0 and (at == 0 or len(word) > 1) and at <= 8:
@@ -299,7 +326,7 @@ def _tokens(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
 def _names_in(text: str, start: int, end: int, role: Role, index: int) -> Iterator[Found]:
     """Names in a labelled value (文/记者 张三: a role word switches the role); stops at
     the first token that is no name."""
-    closing = set(rules.strings("authors", "closing_words"))
+    closing = _closing_words()
     for first_start, tok_end in _tokens(text, start, end):
         token = text[first_start:tok_end]
         if token in closing:

@@ -23,6 +23,8 @@ from schemas import Evidence, Source
 
 #: Paragraphs at each end of the body where metadata lines (来源:…) sit.
 EDGE_PARAGRAPHS = 4
+#: A name holds at least one of these (a bare `——` or `》` is no name).
+WORD_CHAR = re.compile(r"[\w\u4e00-\u9fff]")
 
 
 def extract_source(doc: Document) -> Source | None:
@@ -110,7 +112,7 @@ def _source(text: str, start: int, end: int, index: int | None) -> Source | None
     name = stripped.strip("《》 ")
     if len(name) < 2 or is_placeholder(name):
         return None
-    if is_name(name) or not re.search(r"[\w\u4e00-\u9fff]", name):
+    if is_name(name) or not WORD_CHAR.search(name):
         return None  # 来源:陈冰 names a person (an author), not a publisher
     at = text.index(name, start)
     if index is None:
