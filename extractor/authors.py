@@ -11,7 +11,7 @@ extractor/names.py; a padding space inside a name (张 伟) is dropped.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from typing import cast, get_args
@@ -19,7 +19,14 @@ from typing import cast, get_args
 from extractor import rules
 from extractor.document import Document
 from extractor.names import CREDIT_MIN_SCORE, MIN_SCORE, is_cjk, is_name, split_names
-from extractor.prefilter import Needles, Prefiltered, may_match, needles, prefiltered
+from extractor.prefilter import (
+    Needles,
+    Prefiltered,
+    group_needles,
+    may_match,
+    needles,
+    prefiltered,
+)
 from schemas import Evidence, Person, Role
 
 #: How many paragraphs at the end may close with a parenthesised credit.
@@ -125,17 +132,57 @@ def _person_source_labels() -> frozenset[str]:
     return frozenset(rules.strings("authors", "person_source_labels"))
 
 
+@dataclass(frozen=True)
+class _Form:
+    """One form of credit: how to read it in a paragraph, which paragraphs may hold it, and
+    what every credit of the form holds (its precheck; None: no sure needle)."""
+
+    read: Callable[[str, int, int], Iterable[Found]]  # (text, index, paragraph count)
+    where: Callable[[int, int], bool]  # (index, paragraph count)
+    needles: Needles | None
+
+
+@cache
+def _forms() -> tuple[_Form, ...]:
+    """The forms of credit, in the order they are read (a person found twice keeps the first)."""
+
+    def anywhere(_index: int, _count: int) -> bool:
+        return True
+
+    def head(index: int, _count: int) -> bool:
+        return index < HEAD_PARAGRAPHS
+
+    def head_or_last(index: int, count: int) -> bool:
+        return index < HEAD_PARAGRAPHS or index >= count - 1
+
+    def union(*groups: str) -> Needles | None:
+        return group_needles(p for group in groups for p in rules.patterns("authors", group))
+
+    return (
+        _Form(lambda text, index, _: _labelled(text, index), anywhere, _label_needles()),
+        _Form(_paren_credits, anywhere, union("paren_credit_head", "paren_credit_tail")),
+        _Form(
+            lambda text, index, _: _plain_credit(text, index),
+            head,
+            union("plain_credit_head", "byline_head"),
+        ),
+        _Form(lambda text, index, _: _bare_names(text, index), head_or_last, None),
+        _Form(lambda text, index, _: _photo_caption(text, index), anywhere, union("photo_caption")),
+    )
+
+
 def extract_authors(doc: Document) -> list[Person]:
     """People credited for the article, each with a role and evidence."""
     found: list[Found] = []
+    count = len(doc.paragraphs)
+    # A form whose needles the whole text lacks is not looked for paragraph by paragraph (most
+    # articles hold no photo credit, no 报道 line); the others only where a paragraph has them.
+    whole = "\n".join(doc.paragraphs)
+    forms = [form for form in _forms() if may_match(whole, form.needles)]
     for index, text in enumerate(doc.paragraphs):
-        found.extend(_labelled(text, index))
-        found.extend(_paren_credits(text, index, len(doc.paragraphs)))
-        if index < HEAD_PARAGRAPHS:
-            found.extend(_plain_credit(text, index))
-        if index < HEAD_PARAGRAPHS or index >= len(doc.paragraphs) - 1:
-            found.extend(_bare_names(text, index))
-        found.extend(_photo_caption(text, index))
+        for form in forms:
+            if form.where(index, count) and may_match(text, form.needles):
+                found.extend(form.read(text, index, count))
     people: list[Person] = []
     seen: set[str] = set()
     for item in sorted(found, key=lambda f: (f.paragraph, f.start)):
@@ -153,8 +200,6 @@ def extract_authors(doc: Document) -> list[Person]:
 
 
 def _labelled(text: str, index: int) -> Iterator[Found]:
-    if not may_match(text, _label_needles()):
-        return
     labels = [m for m in _label_pattern().finditer(text) if _label_ok(text, m)]
     person_sources = _person_source_labels()
     for i, label in enumerate(labels):
@@ -364,10 +409,7 @@ def _squeeze(token: str) -> str:
 
 def _photo_caption(text: str, index: int) -> Iterator[Found]:
     """A caption closed by its photographers: 图为学生们在上课。 王五 摄."""
-    group = _group("photo_caption")
-    if not group.may_match(text):
-        return
-    for pattern in group.patterns:
+    for pattern in rules.patterns("authors", "photo_caption"):
         match = pattern.search(text)
         if match:
             yield from _credit(text, *match.span("credit"), index, bare_ok=True)
