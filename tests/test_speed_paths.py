@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from pathlib import PurePath
 
 import pytest
 import yaml
@@ -12,7 +13,7 @@ from hypothesis import strategies as st
 from lxml import etree
 from lxml import html as lxml_html
 
-from extractor import entities, reader, regions
+from extractor import entities, pipeline, reader, regions
 from extractor.reader import _flat_front_matter
 from tests.conftest import ROOT, SAMPLES
 
@@ -164,3 +165,9 @@ def test_flat_texts_is_the_common_case_and_reads_what_the_walk_reads() -> None:
 )
 def test_clean_text_collapses_what_the_regex_collapsed(text: str) -> None:
     assert reader.clean_text(text) == re.sub(r"\s+", " ", html.unescape(text)).strip()
+
+
+@settings(max_examples=3000, deadline=None)
+@given(path=st.text(alphabet="/.\\a文", max_size=8))
+def test_posix_path_is_purepaths(path: str) -> None:
+    assert pipeline.posix_path(path) == PurePath(path).as_posix()
