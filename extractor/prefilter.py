@@ -92,7 +92,7 @@ def _better(a: Needles | None, b: Needles | None) -> Needles | None:
     return max(a, b, key=lambda n: (min(map(len, n)), -len(n)))
 
 
-def _of_sequence(items: list[tuple[object, object]]) -> Needles | None:
+def _of_sequence(items: list[tuple[Any, Any]]) -> Needles | None:
     """A sequence matches each item in turn: any item's needles (or a run of literals) will do."""
     best: Needles | None = None
     run: list[str] = []
@@ -109,7 +109,7 @@ def _of_sequence(items: list[tuple[object, object]]) -> Needles | None:
     return best
 
 
-def _of_item(op: object, av: object) -> Needles | None:  # noqa: PLR0911 - one per node kind
+def _of_item(op: Any, av: Any) -> Needles | None:  # noqa: PLR0911 - one per node kind
     if op is sre.IN and isinstance(av, list):
         chars = [chr(value) for kind, value in av if kind is sre.LITERAL]
         if len(chars) == len(av) and len(chars) <= MAX_NEEDLES:  # no range, class or negation
@@ -121,7 +121,7 @@ def _of_item(op: object, av: object) -> Needles | None:  # noqa: PLR0911 - one p
             return None  # (?i:…): its literals match in any case
         return _of_sequence(list(body))
     if op is sre.ATOMIC_GROUP:
-        return _of_sequence(list(av))  # type: ignore[call-overload]
+        return _of_sequence(list(av))
     if op is sre.BRANCH and isinstance(av, tuple):
         union: set[str] = set()
         for alternative in av[1]:

@@ -59,8 +59,10 @@ def _matches(
     rule = _group(group)
     for index in indices:
         text = doc.paragraphs[index]
-        if not anchored and not rule.may_match(text):  # a match at the start fails at once:
-            continue  # only a scan of the whole paragraph gains from the precheck
+        # Only a scan of the whole paragraph gains from the precheck (a match at the start
+        # fails at once).
+        if not anchored and not rule.may_match(text):
+            continue
         for pattern in rule.patterns:
             found = [pattern.match(text)] if anchored else list(pattern.finditer(text))
             for match in found:
