@@ -19,13 +19,13 @@ from typing import cast, get_args
 from extractor import rules
 from extractor.document import Document
 from extractor.names import CREDIT_MIN_SCORE, MIN_SCORE, is_cjk, is_name, split_names
-from extractor.prefilter import (
+from extractor.needles import (
     Needles,
-    Prefiltered,
+    PatternGroup,
     group_needles,
     may_match,
     needles,
-    prefiltered,
+    pattern_group,
 )
 from schemas import Evidence, Person, Role
 
@@ -89,9 +89,9 @@ def _label_needles() -> Needles | None:
 
 
 @cache
-def _group(group: str) -> Prefiltered:
+def _group(group: str) -> PatternGroup:
     """A pattern group of authors.yaml with its precheck (most paragraphs credit nobody)."""
-    return prefiltered(rules.patterns("authors", group))
+    return pattern_group(rules.patterns("authors", group))
 
 
 def field_value_end(text: str, start: int) -> int:

@@ -18,7 +18,7 @@ from extractor import rules
 from extractor.authors import field_value_end
 from extractor.document import Document
 from extractor.names import is_name
-from extractor.prefilter import Prefiltered, prefiltered
+from extractor.needles import PatternGroup, pattern_group
 from schemas import Evidence, Source
 
 #: Paragraphs at each end of the body where metadata lines (来源:…) sit.
@@ -79,9 +79,9 @@ def _edge_paragraphs(doc: Document) -> list[int]:
 
 
 @cache
-def _group(group: str) -> Prefiltered:
+def _group(group: str) -> PatternGroup:
     """A pattern group of source.yaml with its precheck (most paragraphs name no source)."""
-    return prefiltered(rules.patterns("source", group))
+    return pattern_group(rules.patterns("source", group))
 
 
 def _labelled(text: str, index: int) -> Iterator[Source | None]:

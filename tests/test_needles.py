@@ -1,4 +1,4 @@
-"""The precheck of a pattern group never skips a text one of its patterns matches."""
+"""A pattern group's needles never let it skip a text one of its patterns matches."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from extractor import authors, rules
-from extractor.prefilter import group_needles, may_match, needles
+from extractor.needles import group_needles, may_match, needles
 
 #: Every pattern group of the rule files the precheck guards.
 GROUPS = [

@@ -1,4 +1,4 @@
-"""A cheap exact precheck for a group of rule patterns: the strings one of which any match holds.
+"""Needles: strings one of which every match of a pattern holds, an exact cheap precheck.
 
 Most paragraphs hold no credit, no 来源 field, no reprint note; yet every pattern of such a group
 scans every paragraph, and patterns that open with a lookaround, an optional group or an anchor
@@ -66,7 +66,7 @@ def may_match(text: str, found: Needles | None) -> bool:
 
 
 @dataclass(frozen=True)
-class Prefiltered:
+class PatternGroup:
     """A group of patterns with its precheck."""
 
     patterns: tuple[re.Pattern[str], ...]
@@ -77,10 +77,10 @@ class Prefiltered:
         return may_match(text, self.needles)
 
 
-def prefiltered(patterns: Iterable[re.Pattern[str]]) -> Prefiltered:
+def pattern_group(patterns: Iterable[re.Pattern[str]]) -> PatternGroup:
     """The patterns with their group's precheck."""
     found = tuple(patterns)
-    return Prefiltered(found, group_needles(found))
+    return PatternGroup(found, group_needles(found))
 
 
 def _better(a: Needles | None, b: Needles | None) -> Needles | None:
