@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from extractor import authors, rules
 from extractor.needles import group_needles, may_match, needles
+from tests.conftest import ROOT, SAMPLES, extract_file
 
 #: Every pattern group of the rule files the precheck guards.
 GROUPS = [
@@ -71,7 +72,7 @@ def texts_near(draw: st.DrawFn, name_group: tuple[str, str]) -> str:
     return text[start:end] + draw(st.text(alphabet="（(:：/ 来源记者摄年", max_size=4))
 
 
-@settings(max_examples=3000, deadline=None)
+@settings(max_examples=1500, deadline=None)
 @given(data=st.data())
 def test_a_text_the_precheck_skips_matches_no_pattern(data: st.DataObject) -> None:
     name, group = data.draw(st.sampled_from(GROUPS))
@@ -93,3 +94,22 @@ def test_a_paragraph_the_label_precheck_skips_holds_no_label(parts: list[str]) -
     label = authors._label_pattern()
     if not may_match(text, authors._label_needles()):
         assert label.search(text) is None
+
+
+def test_no_paragraph_of_the_posts_skipped_by_a_precheck_matches_its_group() -> None:
+    """Over the paragraphs of the samples (and the real posts when ../shared is there)."""
+    paths = [
+        *sorted(SAMPLES.glob("*.md")),
+        *sorted((ROOT.parent / "shared/corpus/real").glob("*.md")),
+    ]
+    paragraphs = [p for path in paths for p in extract_file(path).paragraphs]
+    assert len(paragraphs) > 200
+    skipped = 0
+    for name, group in GROUPS:
+        patterns = rules.patterns(name, group)
+        found = group_needles(patterns)
+        for text in paragraphs:
+            if not may_match(text, found):
+                skipped += 1
+                assert not any(p.search(text) for p in patterns), (name, group, text)
+    assert skipped > len(paragraphs)  # the prechecks do skip most paragraphs of some groups

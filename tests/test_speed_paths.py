@@ -167,7 +167,7 @@ def test_clean_text_collapses_what_the_regex_collapsed(text: str) -> None:
     assert reader.clean_text(text) == re.sub(r"\s+", " ", html.unescape(text)).strip()
 
 
-@settings(max_examples=3000, deadline=None)
+@settings(max_examples=1000, deadline=None)
 @given(path=st.text(alphabet="/.\\a文", max_size=8))
 def test_posix_path_is_purepaths(path: str) -> None:
     assert pipeline.posix_path(path) == PurePath(path).as_posix()
