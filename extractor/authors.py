@@ -11,7 +11,7 @@ extractor/names.py; a padding space inside a name (张 伟) is dropped.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from typing import cast, get_args
@@ -19,6 +19,14 @@ from typing import cast, get_args
 from extractor import rules
 from extractor.document import Document
 from extractor.names import CREDIT_MIN_SCORE, MIN_SCORE, is_cjk, is_name, split_names
+from extractor.needles import (
+    Needles,
+    PatternGroup,
+    group_needles,
+    may_match,
+    needles,
+    pattern_group,
+)
 from schemas import Evidence, Person, Role
 
 #: How many paragraphs at the end may close with a parenthesised credit.
@@ -74,6 +82,18 @@ def _label_pattern() -> re.Pattern[str]:
     )
 
 
+@cache
+def _label_needles() -> Needles | None:
+    """What every labelled field holds (its colon or slash): a paragraph without it has none."""
+    return needles(_label_pattern())
+
+
+@cache
+def _group(group: str) -> PatternGroup:
+    """A pattern group of authors.yaml with its precheck (most paragraphs credit nobody)."""
+    return pattern_group(rules.patterns("authors", group))
+
+
 def field_value_end(text: str, start: int) -> int:
     """Where a field's value that starts at `start` ends: at a space, a bar or the next label."""
     label = _label_pattern().search(text, start)
@@ -89,21 +109,80 @@ def credits_someone(line: str) -> bool:
     return bool(extract_authors(doc))
 
 
+@cache
+def _roles_by_word() -> dict[str, Role]:
+    """Role of each role word (the first pair of `_role_words` naming it): one lookup per token."""
+    found: dict[str, Role] = {}
+    for word, role in _role_words():
+        found.setdefault(word, role)
+    return found
+
+
 def _role_of(word: str) -> Role | None:
-    return next((role for w, role in _role_words() if w == word), None)
+    return _roles_by_word().get(word)
+
+
+@cache
+def _closing_words() -> frozenset[str]:
+    return frozenset(rules.strings("authors", "closing_words"))
+
+
+@cache
+def _person_source_labels() -> frozenset[str]:
+    return frozenset(rules.strings("authors", "person_source_labels"))
+
+
+@dataclass(frozen=True)
+class _Form:
+    """One form of credit: how to read it in a paragraph, which paragraphs may hold it, and
+    what every credit of the form holds (its precheck; None: no sure needle)."""
+
+    read: Callable[[str, int, int], Iterable[Found]]  # (text, index, paragraph count)
+    where: Callable[[int, int], bool]  # (index, paragraph count)
+    needles: Needles | None
+
+
+@cache
+def _forms() -> tuple[_Form, ...]:
+    """The forms of credit, in the order they are read (a person found twice keeps the first)."""
+
+    def anywhere(_index: int, _count: int) -> bool:
+        return True
+
+    def head(index: int, _count: int) -> bool:
+        return index < HEAD_PARAGRAPHS
+
+    def head_or_last(index: int, count: int) -> bool:
+        return index < HEAD_PARAGRAPHS or index >= count - 1
+
+    def union(*groups: str) -> Needles | None:
+        return group_needles(p for group in groups for p in rules.patterns("authors", group))
+
+    return (
+        _Form(lambda text, index, _: _labelled(text, index), anywhere, _label_needles()),
+        _Form(_paren_credits, anywhere, union("paren_credit_head", "paren_credit_tail")),
+        _Form(
+            lambda text, index, _: _plain_credit(text, index),
+            head,
+            union("plain_credit_head", "byline_head"),
+        ),
+        _Form(lambda text, index, _: _bare_names(text, index), head_or_last, None),
+        _Form(lambda text, index, _: _photo_caption(text, index), anywhere, union("photo_caption")),
+    )
 
 
 def extract_authors(doc: Document) -> list[Person]:
     """People credited for the article, each with a role and evidence."""
     found: list[Found] = []
+    count = len(doc.paragraphs)
+    # A form whose needles the whole text lacks is not looked for paragraph by paragraph (most
+    # articles hold no photo credit, no 报道 line); the others only where a paragraph has them.
+    whole = "\n".join(doc.paragraphs)
+    forms = [form for form in _forms() if may_match(whole, form.needles)]
     for index, text in enumerate(doc.paragraphs):
-        found.extend(_labelled(text, index))
-        found.extend(_paren_credits(text, index, len(doc.paragraphs)))
-        if index < HEAD_PARAGRAPHS:
-            found.extend(_plain_credit(text, index))
-        if index < HEAD_PARAGRAPHS or index >= len(doc.paragraphs) - 1:
-            found.extend(_bare_names(text, index))
-        found.extend(_photo_caption(text, index))
+        for form in forms:
+            if form.where(index, count) and may_match(text, form.needles):
+                found.extend(form.read(text, index, count))
     people: list[Person] = []
     seen: set[str] = set()
     for item in sorted(found, key=lambda f: (f.paragraph, f.start)):
@@ -122,7 +201,7 @@ def extract_authors(doc: Document) -> list[Person]:
 
 def _labelled(text: str, index: int) -> Iterator[Found]:
     labels = [m for m in _label_pattern().finditer(text) if _label_ok(text, m)]
-    person_sources = set(rules.strings("authors", "person_source_labels"))
+    person_sources = _person_source_labels()
     for i, label in enumerate(labels):
         stop = labels[i + 1].start() if i + 1 < len(labels) else len(text)
         value_end = VALUE_END.search(text, label.end(), stop)
@@ -152,23 +231,25 @@ def _label_ok(text: str, label: re.Match[str]) -> bool:
 
 def _paren_credits(text: str, index: int, count: int) -> Iterator[Found]:
     spans: list[tuple[int, int]] = []
-    for pattern in rules.patterns("authors", "paren_credit_head"):
-        spans.extend(m.span("credit") for m in pattern.finditer(text))
+    groups = [_group("paren_credit_head")]
     if index >= count - TAIL_PARAGRAPHS:
-        for pattern in rules.patterns("authors", "paren_credit_tail"):
-            spans.extend(m.span("credit") for m in pattern.finditer(text))
+        groups.append(_group("paren_credit_tail"))
+    for group in groups:
+        if group.may_match(text):
+            for pattern in group.patterns:
+                spans.extend(m.span("credit") for m in pattern.finditer(text))
     for start, end in dict.fromkeys(spans):
         yield from _credit(text, start, end, index, bare_ok=True)
 
 
 def _plain_credit(text: str, index: int) -> Iterator[Found]:
-    for pattern in (
-        *rules.patterns("authors", "plain_credit_head"),
-        *rules.patterns("authors", "byline_head"),
-    ):
-        match = pattern.match(text)
-        if match:
-            yield from _credit(text, *match.span("credit"), index, bare_ok=False)
+    for group in (_group("plain_credit_head"), _group("byline_head")):
+        if not group.may_match(text):
+            continue
+        for pattern in group.patterns:
+            match = pattern.match(text)
+            if match:
+                yield from _credit(text, *match.span("credit"), index, bare_ok=False)
 
 
 def _credit(text: str, start: int, end: int, index: int, *, bare_ok: bool) -> Iterator[Found]:
@@ -176,7 +257,7 @@ def _credit(text: str, start: int, end: int, index: int, *, bare_ok: bool) -> It
     medium, a skipped credit such as 校对) is passed over; without a role word, a credit
     holding more such tokens than names is a remark in parentheses, not a credit."""
     role: Role = "author"
-    closing = set(rules.strings("authors", "closing_words"))
+    closing = _closing_words()
     found: list[Found] = []
     saw_role = False
     tokens = list(_tokens(text, start, end))
@@ -213,8 +294,16 @@ def _credit(text: str, start: int, end: int, index: int, *, bare_ok: bool) -> It
         yield from found
 
 
+@cache
+def _any_role_word() -> re.Pattern[str]:
+    """Any role word: a token without one (most are names) skips the word-by-word search."""
+    return re.compile("|".join(re.escape(word) for word, _ in _role_words()))
+
+
 def _leading_role(token: str) -> tuple[str | None, str]:
     """The role word a token holds (半岛全媒体记者, 通讯员左晟), and what follows it."""
+    if _any_role_word().search(token) is None:
+        return None, token
     for word, _ in _role_words():
         at = token.find(word)
         if at >= 0 and (at == 0 or len(word) > 1) and at <= 8:
@@ -282,7 +371,7 @@ def _tokens(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
 def _names_in(text: str, start: int, end: int, role: Role, index: int) -> Iterator[Found]:
     """Names in a labelled value (文/记者 张三: a role word switches the role); stops at
     the first token that is no name."""
-    closing = set(rules.strings("authors", "closing_words"))
+    closing = _closing_words()
     for first_start, tok_end in _tokens(text, start, end):
         token = text[first_start:tok_end]
         if token in closing:

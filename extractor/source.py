@@ -18,10 +18,13 @@ from extractor import rules
 from extractor.authors import field_value_end
 from extractor.document import Document
 from extractor.names import is_name
+from extractor.needles import PatternGroup, pattern_group
 from schemas import Evidence, Source
 
 #: Paragraphs at each end of the body where metadata lines (来源:…) sit.
 EDGE_PARAGRAPHS = 4
+#: A name holds at least one of these (a bare `——` or `》` is no name).
+WORD_CHAR = re.compile(r"[\w\u4e00-\u9fff]")
 
 
 def extract_source(doc: Document) -> Source | None:
@@ -53,9 +56,14 @@ def _matches(
     doc: Document, indices: list[int], group: str, *, anchored: bool
 ) -> Iterator[Source | None]:
     """Sources named by one rule group in the given paragraphs, in order."""
+    rule = _group(group)
     for index in indices:
         text = doc.paragraphs[index]
-        for pattern in rules.patterns("source", group):
+        # Only a scan of the whole paragraph gains from the precheck (a match at the start
+        # fails at once).
+        if not anchored and not rule.may_match(text):
+            continue
+        for pattern in rule.patterns:
             found = [pattern.match(text)] if anchored else list(pattern.finditer(text))
             for match in found:
                 if match:
@@ -70,8 +78,17 @@ def _edge_paragraphs(doc: Document) -> list[int]:
     return list(dict.fromkeys(head + tail))
 
 
+@cache
+def _group(group: str) -> PatternGroup:
+    """A pattern group of source.yaml with its precheck (most paragraphs name no source)."""
+    return pattern_group(rules.patterns("source", group))
+
+
 def _labelled(text: str, index: int) -> Iterator[Source | None]:
-    for pattern in rules.patterns("source", "source_label"):
+    rule = _group("source_label")
+    if not rule.may_match(text):
+        return
+    for pattern in rule.patterns:
         for match in pattern.finditer(text):
             start = match.end()
             yield _source(text, start, field_value_end(text, start), index)
@@ -97,7 +114,7 @@ def _source(text: str, start: int, end: int, index: int | None) -> Source | None
     name = stripped.strip("《》 ")
     if len(name) < 2 or is_placeholder(name):
         return None
-    if is_name(name) or not re.search(r"[\w\u4e00-\u9fff]", name):
+    if is_name(name) or not WORD_CHAR.search(name):
         return None  # 来源:陈冰 names a person (an author), not a publisher
     at = text.index(name, start)
     if index is None:

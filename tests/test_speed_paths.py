@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import html
+import re
+from pathlib import PurePath
+
 import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from lxml import etree
+from lxml import html as lxml_html
 
-from extractor import entities, regions
+from extractor import entities, pipeline, reader, regions
 from extractor.reader import _flat_front_matter
 from tests.conftest import ROOT, SAMPLES
 
@@ -103,3 +109,65 @@ def test_chain_lookup_finds_every_division_by_its_full_name() -> None:
     for full, chain in sample:
         assert entities._chain(full) == chain
     assert entities._chain("不是地名") == ()
+
+
+#: Pieces of post bodies: blocks with and without inline markup, breaks, dropped elements,
+#: comments, entities, white space of every kind, stray text and unbalanced tags.
+MARKUP_PIECES = st.sampled_from(
+    [
+        "<p>党委</p>", '<p class="em_media">（文章来源：东湖日报）</p>', "<p>  年 月\u3000</p>",
+        "<p></p>", "<div>甲</div>", "<p>a<span>b</span>c</p>", "<p>一<br>二</p>", "<br>",
+        "<script>x()</script>", "<!-- c -->", "&nbsp;", "&amp;nbsp;", "\n", " ", "\xa0", "文字",
+        "<li>项</li>", "<p><strong>粗</strong></p>", "</div>", "<div>", "</p>", "<p>",
+        "<h2>题</h2>", "<table><tr><td>格</td></tr></table>", "<?pi x?>",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=1500, deadline=None)
+@given(pieces=st.lists(MARKUP_PIECES, max_size=8))
+def test_fragment_reading_is_lxml_htmls(pieces: list[str]) -> None:
+    """The direct fragment parse gives lxml.html.fragment_fromstring's tree, or None where it
+    raises, and the texts of a flat tree are those of the walk."""
+    markup = "<div>" + "".join(pieces) + "</div>"
+    parser = reader._parser()
+    try:
+        expected = etree.tostring(lxml_html.fragment_fromstring(markup, parser=parser))
+    except etree.ParserError:
+        expected = None
+    root = reader._fragment_fromstring(markup, parser)
+    assert (None if root is None else etree.tostring(root)) == expected
+    if root is not None:
+        flat = reader._flat_texts(root)
+        if flat is not None:
+            assert flat == reader._walk_texts(root)
+
+
+def test_flat_texts_is_the_common_case_and_reads_what_the_walk_reads() -> None:
+    paths = sorted(SAMPLES.glob("*.md"))
+    if (CORPUS / "real").is_dir():
+        paths += sorted((CORPUS / "real").glob("*.md"))
+    flat = 0
+    for path in paths:
+        body = path.read_text("utf-8").split("\n---\n", 1)[-1].split("\n<http", 1)[0]
+        root = reader._fragment_fromstring(f"<div>{body}</div>", reader._parser())
+        if root is None:
+            continue
+        texts = reader._flat_texts(root)
+        if texts is not None:
+            flat += 1
+            assert texts == reader._walk_texts(root), path.name
+    assert flat > len(paths) // 2  # the shortcut is the common case, or it is no shortcut
+
+
+@pytest.mark.parametrize(
+    "text", ["", " a\u3000b\xa0 c\n", "\x1c甲\u2028乙\x85", "&amp;&nbsp;x", "a\tb"]
+)
+def test_clean_text_collapses_what_the_regex_collapsed(text: str) -> None:
+    assert reader.clean_text(text) == re.sub(r"\s+", " ", html.unescape(text)).strip()
+
+
+@settings(max_examples=1000, deadline=None)
+@given(path=st.text(alphabet="/.\\a文", max_size=8))
+def test_posix_path_is_purepaths(path: str) -> None:
+    assert pipeline.posix_path(path) == PurePath(path).as_posix()
