@@ -260,7 +260,9 @@ class _Related:
         self.longer: dict[str, set[str]] = {}
         for long in self.names:
             fitting = asked_by_ends.get(_ends(long))
-            for short in _written_short_among(long, fitting) if fitting else ():
+            if not fitting or fitting == {long}:
+                continue  # most names share their ends with no other, and none writes itself
+            for short in _written_short_among(long, fitting):
                 self.longer.setdefault(short, set()).add(long)
 
     def of(self, name: str) -> set[str]:
@@ -268,7 +270,9 @@ class _Related:
         found = set(self.bodies.get(name, ()))
         found |= self.by_expanded.get(expand(name), set())
         found |= self.longer.get(name, set())  # name is the short way of writing other
-        found |= _written_short_among(name, self.by_ends.get(_ends(name), set()))
+        fitting = self.by_ends.get(_ends(name))
+        if fitting and fitting != {name}:
+            found |= _written_short_among(name, fitting)
         found.discard(name)
         return found
 

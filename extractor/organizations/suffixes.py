@@ -103,9 +103,14 @@ class Endings:
     def __init__(self, words: Iterable[str]) -> None:
         self.order = {word: i for i, word in enumerate(dict.fromkeys(words))}
         self.sizes = sorted({len(word) for word in self.order})
+        #: The words' last characters: most names asked end in none of them (a body's 党委
+        #: ends in 委, a short form's 文旅局 in 局), and then need no slice at all.
+        self.last = frozenset(word[-1] for word in self.order if word)
 
     def of(self, name: str) -> list[str]:
         """The words `name` ends with, in the order they were given."""
+        if name[-1:] not in self.last:
+            return []
         found = [name[-n:] for n in self.sizes if n <= len(name) and name[-n:] in self.order]
         if len(found) > 1:
             found.sort(key=self.order.__getitem__)
