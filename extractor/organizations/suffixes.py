@@ -236,10 +236,10 @@ def _left_edge(text: str, start: int, end: int) -> int:
         if ch == JOIN:
             if not _joined(text, pos - 1, start, end):
                 break
-        elif ch in stop_sizes and any(
-            size <= pos and text[pos - size : pos] in stops for size in stop_sizes[ch]
-        ):
-            break  # a stop word ends right here
+        elif ch in stop_sizes:  # a loop, not any(…): a generator per character cost more
+            for size in stop_sizes[ch]:
+                if size <= pos and text[pos - size : pos] in stops:
+                    return pos  # a stop word ends right here
         pos -= 1
     return pos
 
