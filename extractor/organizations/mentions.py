@@ -169,10 +169,11 @@ def _mentions_in(
     for start, end, _ in places:
         if not _inside_a_name(names, longest, start, end):
             spans.append((start, end, "government", True))
-    clause_starts = [m.end() for m in CLAUSE_END.finditer(text)]
     markers = _internal_markers()
-    # most texts set nothing up: no table of marker positions for them
+    # most texts set nothing up: no table of marker positions for them, nor of their clauses
+    # (a marker counts only within the mention's clause)
     internal = _Markers(text, markers) if any(w in text for w in markers) else None
+    clause_starts = [m.end() for m in CLAUSE_END.finditer(text)] if internal is not None else []
     lead_end = _title_lead_end(text) if title else -1
     acting = _acting_after()
     where: Where = "paragraph" if index is not None else "title"
@@ -192,19 +193,25 @@ def _mentions_in(
         opens = start == 0 or text[start - 1] in "，,。；;：: 、"
         if not place and not title and opens and acting_follows:
             weight += named_weight("acting")
-        before = bisect_left(clause_starts, start + 1) - 1
-        clause_start = clause_starts[before] if before >= 0 else 0
         yield Mention(
             text[start:end],
             kind,
             Span(where, index, start, end),
             place=place,
             weight=weight,
-            internal=internal is not None and internal.within(clause_start, start),
+            internal=internal is not None
+            and internal.within(_clause_start(clause_starts, start), start),
             acts=opens and acting_follows,
             issues=bool(_issuing().match(text, end)),
             opens=opens,
         )
+
+
+def _clause_start(clause_starts: list[int], at: int) -> int:
+    """Where the clause holding position `at` starts (`clause_starts`: where each clause after
+    the first starts, in order)."""
+    before = bisect_left(clause_starts, at + 1) - 1
+    return clause_starts[before] if before >= 0 else 0
 
 
 @cache
