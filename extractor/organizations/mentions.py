@@ -16,7 +16,7 @@ from extractor import regions, rules
 from extractor.document import Document
 from extractor.names import is_cjk
 from extractor.organizations.suffixes import kind_of, names_in
-from schemas import Evidence, MeasureGroup, OrgKind, Where
+from schemas import MeasureGroup, OrgKind, Where
 
 #: A lead paragraph has at least this many characters (shorter ones are metadata lines).
 MIN_LEAD = 30
@@ -52,11 +52,13 @@ class Span(NamedTuple):
     start: int
     end: int
 
-    def evidence(self) -> Evidence:
-        """The record's evidence for this span."""
+    def fields(self) -> dict[str, object]:
+        """The fields of its Evidence (no paragraph for a title: the field stays unset)."""
         if self.paragraph is None:
-            return Evidence(where=self.where, start=self.start, end=self.end)
-        return Evidence(where=self.where, paragraph=self.paragraph, start=self.start, end=self.end)
+            return {"where": self.where, "start": self.start, "end": self.end}
+        return {
+            "where": self.where, "paragraph": self.paragraph, "start": self.start, "end": self.end
+        }
 
 
 @dataclass(slots=True)
