@@ -98,11 +98,9 @@ class Candidate:
     seen: set[Span] = field(default_factory=set)
     #: Some mention is of a place acting (kept as mentions are added: asked about often).
     has_place: bool = False
-
-    @property
-    def own(self) -> int:
-        """Support from its own mentions."""
-        return sum(m.weight for m in self.mentions)
+    #: Support from its own mentions: their weights summed as they are added (a mention's
+    #: weight is final by then, see `candidates`), not summed again at each of the many asks.
+    own: int = 0
 
 
 def candidates(doc: Document, places: dict[int | None, regions.Places]) -> dict[str, Candidate]:
@@ -111,6 +109,7 @@ def candidates(doc: Document, places: dict[int | None, regions.Places]) -> dict[
     `places` holds the places of each text, by paragraph index (None for the title): the
     caller scans each text once for them (regions.context reads them too).
     """
+    # Each mention's weight is settled before `_add` takes it (Candidate.own sums them there).
     found: dict[str, Candidate] = {}
     measure_paragraphs = _measure_paragraphs(doc.facts.measure_groups)
     lead = next(
@@ -142,6 +141,7 @@ def _add(candidates: dict[str, Candidate], mention: Mention) -> None:
         cand.seen.add(mention.span)
         cand.mentions.append(mention)
         cand.has_place = cand.has_place or mention.place
+        cand.own += mention.weight
 
 #: A metadata line opens with a short label and a colon (来源：…).
 META_LINE = re.compile(r"^\S{0,12}[:：]")
