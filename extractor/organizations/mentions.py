@@ -177,7 +177,7 @@ def _mentions_in(
     internal = _Markers(text, markers) if any(w in text for w in markers) else None
     clause_starts = [m.end() for m in CLAUSE_END.finditer(text)] if internal is not None else []
     lead_end = _title_lead_end(text) if title else -1
-    acting = _acting_after()
+    acting, titles, issuing = _acting_after(), _person_titles(), _issuing()
     where: Where = "paragraph" if index is not None else "title"
     for start, end, kind, place in sorted(spans, key=lambda t: (t[0], -t[1])):
         if text[start] in REFERENCE_PREFIXES and not place:
@@ -190,7 +190,7 @@ def _mentions_in(
         acts = acting_follows or (title and text[end : end + 1] in ("：", ":", " "))
         if place and not acts:
             weight = 0
-        if _governed(text, start) or text.startswith(_person_titles(), end):
+        if text.startswith(titles, end) or _governed(text, start):
             weight = 0  # 按照市政府…; 校党委书记林建国: part of a person's title, not an actor
         opens = start == 0 or text[start - 1] in "，,。；;：: 、"
         if not place and not title and opens and acting_follows:
@@ -204,7 +204,7 @@ def _mentions_in(
             internal=internal is not None
             and internal.within(_clause_start(clause_starts, start), start),
             acts=opens and acting_follows,
-            issues=bool(_issuing().match(text, end)),
+            issues=bool(issuing.match(text, end)),
             opens=opens,
         )
 

@@ -258,12 +258,13 @@ class _Related:
         for name in asked:
             asked_by_ends.setdefault(_ends(name), set()).add(name)
         self.longer: dict[str, set[str]] = {}
-        for long in self.names:
-            fitting = asked_by_ends.get(_ends(long))
-            if not fitting or fitting == {long}:
+        for ends, group in self.by_ends.items():
+            fitting = asked_by_ends.get(ends)
+            if not fitting or len(group) == 1:
                 continue  # most names share their ends with no other, and none writes itself
-            for short in _written_short_among(long, fitting):
-                self.longer.setdefault(short, set()).add(long)
+            for long in group:
+                for short in _written_short_among(long, fitting):
+                    self.longer.setdefault(short, set()).add(long)
 
     def of(self, name: str) -> set[str]:
         """Every `other` with `_same_or_part(name, other)` (`name` one of those asked about)."""
