@@ -175,6 +175,7 @@ def names_in(text: str) -> Iterator[tuple[int, int, OrgKind]]:
     books = [m.span() for m in BOOK_TITLE.finditer(text)] if "《" in text else []
     book_starts = [s for s, _ in books]
     not_after, not_before, not_endings = _not_after(), _not_before_name(), _not_endings()
+    checked = _checked_suffixes()
     for suffix_start, end in spans:
         if books:
             i = bisect_right(book_starts, suffix_start) - 1
@@ -187,9 +188,18 @@ def names_in(text: str) -> Iterator[tuple[int, int, OrgKind]]:
         if name.endswith(not_endings) or (end - suffix_start == 1 and len(name) < 3):
             continue
         suffix = text[suffix_start:end]
-        if not _province_office(name, suffix) or not _placed_village(name, suffix):
+        if suffix in checked and (
+            not _province_office(name, suffix) or not _placed_village(name, suffix)
+        ):
             continue
         yield start, end, kind_of(name)  # a generic name (学院) is kept for titles
+
+
+@cache
+def _checked_suffixes() -> frozenset[str]:
+    """The suffixes `_province_office` or `_placed_village` may refuse a name for (厅, 村 …):
+    the other names skip both calls."""
+    return _province_offices()[0] | _village_suffixes()
 
 
 @cache
