@@ -190,7 +190,7 @@ def _mentions_in(
         acts = acting_follows or (title and text[end : end + 1] in ("：", ":", " "))
         if place and not acts:
             weight = 0
-        if text.startswith(titles, end) or _governed(text, start):
+        if weight and (text.startswith(titles, end) or _governed(text, start)):
             weight = 0  # 按照市政府…; 校党委书记林建国: part of a person's title, not an actor
         opens = start == 0 or text[start - 1] in "，,。；;：: 、"
         if not place and not title and opens and acting_follows:
