@@ -90,6 +90,8 @@ def _co_hosts(doc: Document, subject: str, candidates: dict[str, Candidate]) -> 
     found: list[str] = []
     patterns = rules.patterns("organizations", "co_hosts")
     for text in doc.paragraphs:
+        if subject not in text:
+            continue  # the subject must stand right before the match
         for pattern in patterns:
             for match in pattern.finditer(text):
                 if not text.endswith(subject, 0, match.start()):
