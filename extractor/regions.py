@@ -171,7 +171,9 @@ def _whole_names() -> _WholeNames:
     return _WholeNames(
         by_name,
         {ch: tuple(sorted(s, reverse=True)) for ch, s in sizes.items()},
-        re.compile(f"[{re.escape(chars)}]|(?<=街)道"),
+        # 道 first, then the look-behind: every branch opens with a known character, so the
+        # regex engine skips ahead to those characters (a third faster than `(?<=街)道`)
+        re.compile(f"[{re.escape(chars)}]|道(?<=街道)"),
     )
 
 

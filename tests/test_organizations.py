@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import subprocess
 import sys
 import tarfile
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from extractor import regions
+from extractor import regions, rules
 from extractor.document import Document
 from extractor.evaluate import strict_match
 from extractor.organizations import (
@@ -23,7 +24,9 @@ from extractor.organizations import (
     is_proper_name,
     kind_of,
     names_in,
+    suffixes,
 )
+from extractor.organizations.mentions import candidates
 from extractor.organizations.subject import _reference_words, _references, _Related, _same_or_part
 from extractor.organizations.suffixes import Endings, suffix_kinds, suffix_spans
 from extractor.reader import read_document
@@ -532,3 +535,34 @@ def test_places_in_tries_the_lengths_of_names_ending_in_the_same_two_characters(
     assert [text[s:e] for s, e, _ in regions.places_in(text)] == [
         "山东省", "济宁市", "梁山县", "黑虎庙镇", "汨罗市",
     ]  # fmt: skip
+
+
+def test_name_ends_are_those_of_the_plain_pattern() -> None:
+    """The name-end pattern with 道 before its look-behind finds what `(?<=街)道` found."""
+    chars = "".join(rules.strings("regions", "name_end_chars"))
+    plain = re.compile(f"[{re.escape(chars)}]|(?<=街)道")
+    texts = ["东风街道办事处，道路和轨道，街道", "道", "街道"]  # constructed
+    for doc in _sample_documents():
+        texts += [t for t in [doc.title, *doc.paragraphs] if t]
+    for text in texts:
+        found = [m.end() for m in regions._whole_names().ends.finditer(text)]
+        assert found == [m.end() for m in plain.finditer(text)], text
+
+
+def test_a_candidates_own_support_is_the_sum_of_its_mentions_weights() -> None:
+    """Candidate.own, summed as mentions are added, is what summing them at the end gives."""
+    for doc in _sample_documents():
+        places = {None: regions.places_in(doc.title or "")}
+        places.update((i, regions.places_in(t)) for i, t in enumerate(doc.paragraphs))
+        for cand in candidates(doc, places).values():
+            assert cand.own == sum(m.weight for m in cand.mentions), cand.name
+
+
+def test_only_the_checked_suffixes_can_refuse_a_name() -> None:
+    """names_in skips the 厅 and village checks for other suffixes: for those they pass."""
+    checked = suffixes._checked_suffixes()
+    for suffix in suffix_kinds():
+        if suffix not in checked:
+            for name in (suffix, "报告" + suffix, "三都镇青石" + suffix):  # constructed
+                assert suffixes._province_office(name, suffix)
+                assert suffixes._placed_village(name, suffix)

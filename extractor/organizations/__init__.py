@@ -49,13 +49,17 @@ def extract_organizations(doc: Document) -> list[Organization]:
         ):
             continue
         region = region_of(cand.name, ctx)
+        # validated from plain fields in one call: an Evidence model built per mention first
+        # cost a third more
         found.append(
-            Organization(
-                name=cand.name,
-                kind=cand.kind,
-                role="subject" if cand.name in subject_names else "mentioned",
-                region=region,
-                evidence=[m.span.evidence() for m in cand.mentions],
+            Organization.model_validate(
+                {
+                    "name": cand.name,
+                    "kind": cand.kind,
+                    "role": "subject" if cand.name in subject_names else "mentioned",
+                    "region": region,
+                    "evidence": [m.span.fields() for m in cand.mentions],
+                }
             )
         )
     return found

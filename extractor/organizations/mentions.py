@@ -16,7 +16,7 @@ from extractor import regions, rules
 from extractor.document import Document
 from extractor.names import is_cjk
 from extractor.organizations.suffixes import kind_of, names_in
-from schemas import Evidence, MeasureGroup, OrgKind, Where
+from schemas import MeasureGroup, OrgKind, Where
 
 #: A lead paragraph has at least this many characters (shorter ones are metadata lines).
 MIN_LEAD = 30
@@ -52,11 +52,13 @@ class Span(NamedTuple):
     start: int
     end: int
 
-    def evidence(self) -> Evidence:
-        """The record's evidence for this span."""
+    def fields(self) -> dict[str, object]:
+        """The fields of its Evidence (no paragraph for a title: the field stays unset)."""
         if self.paragraph is None:
-            return Evidence(where=self.where, start=self.start, end=self.end)
-        return Evidence(where=self.where, paragraph=self.paragraph, start=self.start, end=self.end)
+            return {"where": self.where, "start": self.start, "end": self.end}
+        return {
+            "where": self.where, "paragraph": self.paragraph, "start": self.start, "end": self.end
+        }
 
 
 @dataclass(slots=True)
@@ -96,11 +98,9 @@ class Candidate:
     seen: set[Span] = field(default_factory=set)
     #: Some mention is of a place acting (kept as mentions are added: asked about often).
     has_place: bool = False
-
-    @property
-    def own(self) -> int:
-        """Support from its own mentions."""
-        return sum(m.weight for m in self.mentions)
+    #: Support from its own mentions: their weights summed as they are added (a mention's
+    #: weight is final by then, see `candidates`), not summed again at each of the many asks.
+    own: int = 0
 
 
 def candidates(doc: Document, places: dict[int | None, regions.Places]) -> dict[str, Candidate]:
@@ -109,6 +109,7 @@ def candidates(doc: Document, places: dict[int | None, regions.Places]) -> dict[
     `places` holds the places of each text, by paragraph index (None for the title): the
     caller scans each text once for them (regions.context reads them too).
     """
+    # Each mention's weight is settled before `_add` takes it (Candidate.own sums them there).
     found: dict[str, Candidate] = {}
     measure_paragraphs = _measure_paragraphs(doc.facts.measure_groups)
     lead = next(
@@ -140,6 +141,7 @@ def _add(candidates: dict[str, Candidate], mention: Mention) -> None:
         cand.seen.add(mention.span)
         cand.mentions.append(mention)
         cand.has_place = cand.has_place or mention.place
+        cand.own += mention.weight
 
 #: A metadata line opens with a short label and a colon (来源：…).
 META_LINE = re.compile(r"^\S{0,12}[:：]")
@@ -169,12 +171,13 @@ def _mentions_in(
     for start, end, _ in places:
         if not _inside_a_name(names, longest, start, end):
             spans.append((start, end, "government", True))
-    clause_starts = [m.end() for m in CLAUSE_END.finditer(text)]
     markers = _internal_markers()
-    # most texts set nothing up: no table of marker positions for them
+    # most texts set nothing up: no table of marker positions for them, nor of their clauses
+    # (a marker counts only within the mention's clause)
     internal = _Markers(text, markers) if any(w in text for w in markers) else None
+    clause_starts = [m.end() for m in CLAUSE_END.finditer(text)] if internal is not None else []
     lead_end = _title_lead_end(text) if title else -1
-    acting = _acting_after()
+    acting, titles, issuing = _acting_after(), _person_titles(), _issuing()
     where: Where = "paragraph" if index is not None else "title"
     for start, end, kind, place in sorted(spans, key=lambda t: (t[0], -t[1])):
         if text[start] in REFERENCE_PREFIXES and not place:
@@ -187,24 +190,30 @@ def _mentions_in(
         acts = acting_follows or (title and text[end : end + 1] in ("：", ":", " "))
         if place and not acts:
             weight = 0
-        if _governed(text, start) or text.startswith(_person_titles(), end):
+        if weight and (text.startswith(titles, end) or _governed(text, start)):
             weight = 0  # 按照市政府…; 校党委书记林建国: part of a person's title, not an actor
         opens = start == 0 or text[start - 1] in "，,。；;：: 、"
         if not place and not title and opens and acting_follows:
             weight += named_weight("acting")
-        before = bisect_left(clause_starts, start + 1) - 1
-        clause_start = clause_starts[before] if before >= 0 else 0
         yield Mention(
             text[start:end],
             kind,
             Span(where, index, start, end),
             place=place,
             weight=weight,
-            internal=internal is not None and internal.within(clause_start, start),
+            internal=internal is not None
+            and internal.within(_clause_start(clause_starts, start), start),
             acts=opens and acting_follows,
-            issues=bool(_issuing().match(text, end)),
+            issues=bool(issuing.match(text, end)),
             opens=opens,
         )
+
+
+def _clause_start(clause_starts: list[int], at: int) -> int:
+    """Where the clause holding position `at` starts (`clause_starts`: where each clause after
+    the first starts, in order)."""
+    before = bisect_left(clause_starts, at + 1) - 1
+    return clause_starts[before] if before >= 0 else 0
 
 
 @cache

@@ -31,10 +31,16 @@ def subjects(doc: Document, candidates: dict[str, Candidate]) -> list[str]:
     hosted = _hosted(doc, candidates)
     if hosted:
         return hosted
-    shared, scores = subject_scores(doc, candidates)
-    if not shared:
+    scores = _scores(doc, candidates)
+    if not scores:
         return []
-    best_name = max(shared, key=lambda n: (shared[n], scores[n], _in_title(candidates[n]), len(n)))
+    if len(scores) == 1:
+        (best_name,) = scores  # one name may act: what support it shares cannot change that
+    else:
+        shared = _shared(doc, candidates, scores)
+        best_name = max(
+            shared, key=lambda n: (shared[n], scores[n], _in_title(candidates[n]), len(n))
+        )
     best = _named_form(_body_form(best_name, candidates), candidates)
     best = _parent_of_internal(best, candidates)
     return [best, *(n for n in _co_hosts(doc, best, candidates) if n != best)]
@@ -84,6 +90,8 @@ def _co_hosts(doc: Document, subject: str, candidates: dict[str, Candidate]) -> 
     found: list[str] = []
     patterns = rules.patterns("organizations", "co_hosts")
     for text in doc.paragraphs:
+        if subject not in text:
+            continue  # the subject must stand right before the match
         for pattern in patterns:
             for match in pattern.finditer(text):
                 if not text.endswith(subject, 0, match.start()):
@@ -112,12 +120,26 @@ def subject_scores(
     doc: Document, candidates: dict[str, Candidate]
 ) -> tuple[dict[str, int], dict[str, int]]:
     """(support with related names and references, own support) of each possible subject."""
+    scores = _scores(doc, candidates)
+    return (_shared(doc, candidates, scores), scores) if scores else ({}, {})
+
+
+def _scores(doc: Document, candidates: dict[str, Candidate]) -> dict[str, int]:
+    """Own support of each possible subject, a level name's (镇党委) and a kind word's (街道)
+    moved to the place or name they stand for."""
     generic = generic_names()
     scores = _own_scores(doc, candidates, generic)
-    if not scores:
-        return {}, {}
-    merge_level_names(candidates, scores)
-    _merge_generic_names(candidates, scores, generic)
+    if scores:
+        merge_level_names(candidates, scores)
+        _merge_generic_names(candidates, scores, generic)
+    return scores
+
+
+def _shared(
+    doc: Document, candidates: dict[str, Candidate], scores: dict[str, int]
+) -> dict[str, int]:
+    """`scores` with the support of related names, short names and references added."""
+    generic = generic_names()
     shared = dict(scores)
     related = _Related(candidates, scores)
     for name in scores:
@@ -132,7 +154,7 @@ def subject_scores(
         if fitting:
             best = max(fitting, key=lambda n: shared[n])
             shared[best] += count
-    return shared, scores
+    return shared
 
 def _own_scores(
     doc: Document, candidates: dict[str, Candidate], generic: frozenset[str]
@@ -258,17 +280,22 @@ class _Related:
         for name in asked:
             asked_by_ends.setdefault(_ends(name), set()).add(name)
         self.longer: dict[str, set[str]] = {}
-        for long in self.names:
-            fitting = asked_by_ends.get(_ends(long))
-            for short in _written_short_among(long, fitting) if fitting else ():
-                self.longer.setdefault(short, set()).add(long)
+        for ends, group in self.by_ends.items():
+            fitting = asked_by_ends.get(ends)
+            if not fitting or len(group) == 1:
+                continue  # most names share their ends with no other, and none writes itself
+            for long in group:
+                for short in _written_short_among(long, fitting):
+                    self.longer.setdefault(short, set()).add(long)
 
     def of(self, name: str) -> set[str]:
         """Every `other` with `_same_or_part(name, other)` (`name` one of those asked about)."""
         found = set(self.bodies.get(name, ()))
         found |= self.by_expanded.get(expand(name), set())
         found |= self.longer.get(name, set())  # name is the short way of writing other
-        found |= _written_short_among(name, self.by_ends.get(_ends(name), set()))
+        fitting = self.by_ends.get(_ends(name))
+        if fitting and fitting != {name}:
+            found |= _written_short_among(name, fitting)
         found.discard(name)
         return found
 

@@ -103,9 +103,14 @@ class Endings:
     def __init__(self, words: Iterable[str]) -> None:
         self.order = {word: i for i, word in enumerate(dict.fromkeys(words))}
         self.sizes = sorted({len(word) for word in self.order})
+        #: The words' last characters: most names asked end in none of them (a body's 党委
+        #: ends in 委, a short form's 文旅局 in 局), and then need no slice at all.
+        self.last = frozenset(word[-1] for word in self.order if word)
 
     def of(self, name: str) -> list[str]:
         """The words `name` ends with, in the order they were given."""
+        if name[-1:] not in self.last:
+            return []
         found = [name[-n:] for n in self.sizes if n <= len(name) and name[-n:] in self.order]
         if len(found) > 1:
             found.sort(key=self.order.__getitem__)
@@ -170,6 +175,7 @@ def names_in(text: str) -> Iterator[tuple[int, int, OrgKind]]:
     books = [m.span() for m in BOOK_TITLE.finditer(text)] if "《" in text else []
     book_starts = [s for s, _ in books]
     not_after, not_before, not_endings = _not_after(), _not_before_name(), _not_endings()
+    checked = _checked_suffixes()
     for suffix_start, end in spans:
         if books:
             i = bisect_right(book_starts, suffix_start) - 1
@@ -182,9 +188,18 @@ def names_in(text: str) -> Iterator[tuple[int, int, OrgKind]]:
         if name.endswith(not_endings) or (end - suffix_start == 1 and len(name) < 3):
             continue
         suffix = text[suffix_start:end]
-        if not _province_office(name, suffix) or not _placed_village(name, suffix):
+        if suffix in checked and (
+            not _province_office(name, suffix) or not _placed_village(name, suffix)
+        ):
             continue
         yield start, end, kind_of(name)  # a generic name (学院) is kept for titles
+
+
+@cache
+def _checked_suffixes() -> frozenset[str]:
+    """The suffixes `_province_office` or `_placed_village` may refuse a name for (厅, 村 …):
+    the other names skip both calls."""
+    return _province_offices()[0] | _village_suffixes()
 
 
 @cache
@@ -231,10 +246,10 @@ def _left_edge(text: str, start: int, end: int) -> int:
         if ch == JOIN:
             if not _joined(text, pos - 1, start, end):
                 break
-        elif ch in stop_sizes and any(
-            size <= pos and text[pos - size : pos] in stops for size in stop_sizes[ch]
-        ):
-            break  # a stop word ends right here
+        elif ch in stop_sizes:  # a loop, not any(…): a generator per character cost more
+            for size in stop_sizes[ch]:
+                if size <= pos and text[pos - size : pos] in stops:
+                    return pos  # a stop word ends right here
         pos -= 1
     return pos
 
