@@ -17,6 +17,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
+from itertools import compress
+from operator import itemgetter
 from typing import NamedTuple
 
 from extractor import rules
@@ -46,13 +48,16 @@ class Table:
     by_code: dict[str, Place]
     by_name: dict[str, tuple[Place, ...]]
     max_name: int
+    #: By full name only (what running text is scanned for), every name of two or more
+    #: characters; the divisions of a name in code order, as in `by_name`.
+    by_full_name: dict[str, tuple[Place, ...]]
 
 
 #: A row of regions.tsv: `code<TAB>name`, the code of one of the LEVELS' lengths (2, 4, 6 or
 #: 9 digits, written nested: a fifth faster than four alternatives that each start again).
 _ROW = re.compile(r"^([0-9]{2}(?:[0-9]{2}(?:[0-9]{2}(?:[0-9]{3})?)?)?)\t([^\t\n]+)$", re.M)
-#: The longest code of a division that has short names (a county's).
-_SHORT_NAMED = LEVELS[2]
+#: Code lengths of the divisions that have short names: provinces, cities, counties.
+_SHORT_NAMED = frozenset(LEVELS[:3])
 
 
 @cache
@@ -62,7 +67,12 @@ def table() -> Table:
 
 
 def index(text: str) -> Table:
-    """The table of a regions.tsv text: `code<TAB>name` lines, `#` comments."""
+    """The table of a regions.tsv text: `code<TAB>name` lines in code order, `#` comments.
+
+    Built for a fresh process's first article (the table is 44,694 rows): every pass over
+    the rows is a C loop (map, zip, compress, dict), and only names that need it, those of
+    several divisions and the short names, are grouped in Python.
+    """
     with _no_collection():
         # One regular-expression pass reads the rows in C, faster than splitting each line;
         # a line it does not read (a bad code, no tab) is found only when the counts differ.
@@ -71,16 +81,40 @@ def index(text: str) -> Table:
             raise rules.RuleError(f"regions.tsv: not `code<TAB>name`: {bad!r}")
         if not rows:
             raise rules.RuleError("regions.tsv is empty")
+        codes = list(map(itemgetter(0), rows))
+        if codes != sorted(codes):  # the short names below are merged in code order
+            raise rules.RuleError("regions.tsv: rows are not in code order")
         places = list(map(Place._make, rows))
-        by_code = {place.code: place for place in places}
-        names: defaultdict[str, list[Place]] = defaultdict(list)
-        for place in places:  # in file order: a name's divisions are in code order
-            names[place.name].append(place)
-            if len(place.code) <= _SHORT_NAMED:  # provinces, cities, counties: 3,200 rows
-                for key in short_names(place):
-                    names[key].append(place)
-        by_name = {key: tuple(found) for key, found in names.items()}
-    return Table(by_code, by_name, max(map(len, by_name)))
+        by_full_name = _by_name(list(map(itemgetter(1), rows)), places)
+        by_name = dict(by_full_name)
+        for key, named in _short_named(codes, places).items():
+            by_name[key] = tuple(sorted((*by_full_name.get(key, ()), *named)))  # code order
+        if min(map(len, by_full_name)) < 2:  # a one-character name is not looked for in text
+            by_full_name = {name: found for name, found in by_full_name.items() if len(name) > 1}
+        by_code = dict(zip(codes, places, strict=True))
+    return Table(by_code, by_name, max(map(len, by_name)), by_full_name)
+
+
+def _by_name(names: list[str], places: list[Place]) -> dict[str, tuple[Place, ...]]:
+    """The places by name, in file order: each name first mapped to its last place alone,
+    then the names several divisions share (3,781 of 39,241) to all of them."""
+    found: dict[str, tuple[Place, ...]] = dict(zip(names, zip(places), strict=True))
+    if len(found) < len(places):
+        shared = {name for name, count in Counter(names).items() if count > 1}
+        groups: defaultdict[str, list[Place]] = defaultdict(list)
+        for place in compress(places, map(shared.__contains__, names)):
+            groups[place.name].append(place)
+        found.update((name, tuple(group)) for name, group in groups.items())
+    return found
+
+
+def _short_named(codes: list[str], places: list[Place]) -> defaultdict[str, list[Place]]:
+    """The short names of provinces, cities and counties (3,342 rows), and whose they are."""
+    found: defaultdict[str, list[Place]] = defaultdict(list)
+    for place in compress(places, map(_SHORT_NAMED.__contains__, map(len, codes))):
+        for key in short_names(place):
+            found[key].append(place)
+    return found
 
 
 def _count_rows(text: str) -> int:
@@ -158,15 +192,13 @@ class _WholeNames:
 @cache
 def _whole_names() -> _WholeNames:
     """The divisions by their full names only, and the name lengths per last two characters."""
-    named: dict[str, list[Place]] = {}
+    by_name = table().by_full_name
+    # The distinct (last two characters, length) pairs, found in C: 5,561 of 39,000 names.
     with _no_collection():
-        for place in table().by_code.values():  # in code order, as table().by_name
-            if len(place.name) >= 2:
-                named.setdefault(place.name, []).append(place)
-        by_name = {name: tuple(places) for name, places in named.items()}
+        pairs = set(zip(map(itemgetter(slice(-2, None)), by_name), map(len, by_name), strict=True))
     sizes: dict[str, set[int]] = {}
-    for name in by_name:
-        sizes.setdefault(name[-2:], set()).add(len(name))
+    for ending, size in pairs:
+        sizes.setdefault(ending, set()).add(size)
     chars = "".join(rules.strings("regions", "name_end_chars"))
     return _WholeNames(
         by_name,

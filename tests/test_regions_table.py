@@ -19,6 +19,8 @@ def test_rows_are_indexed_by_code_and_by_full_and_short_name() -> None:
     assert [p.code for p in table.by_name["河口镇"]] == ["910102001", "910102002"]  # file order
     assert [p.name for p in table.by_name["白沙"]] == ["白沙市"]  # a short name
     assert table.max_name == 3
+    assert "白沙" not in table.by_full_name  # running text is scanned for full names only
+    assert table.by_full_name["河口镇"] == table.by_name["河口镇"]
     assert regions.Place("910102001", "河口镇").level == 3
 
 
@@ -39,3 +41,24 @@ def test_a_line_that_is_no_row_is_an_error_naming_it(bad: str) -> None:
 def test_an_empty_table_is_an_error() -> None:
     with pytest.raises(RuleError, match="empty"):
         regions.index("# nothing\n")
+
+
+def test_rows_out_of_code_order_are_an_error() -> None:
+    # The short names are merged with the full ones in code order: the file must be in it.
+    with pytest.raises(RuleError, match="code order"):
+        regions.index("91\t青川省\n910102\t东坪区\n9101\t白沙市\n")
+
+
+def test_the_real_table_is_indexed_as_a_plain_loop_would() -> None:
+    # index() groups the names with C loops (zip, compress); a plain loop over the rows, in
+    # file order, must give the same indexes, down to the order of each name's divisions.
+    table = regions.table()
+    by_name: dict[str, list[regions.Place]] = {}
+    full: dict[str, list[regions.Place]] = {}
+    for place in table.by_code.values():
+        by_name.setdefault(place.name, []).append(place)
+        full.setdefault(place.name, []).append(place)
+        for key in regions.short_names(place):
+            by_name.setdefault(key, []).append(place)
+    assert table.by_name == {key: tuple(found) for key, found in by_name.items()}
+    assert table.by_full_name == {key: tuple(found) for key, found in full.items() if len(key) > 1}
