@@ -220,3 +220,17 @@ def test_a_run_s_outputs_are_known_without_importing_the_writers(tmp_path: Path)
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
     assert not (tmp_path / "articles.jsonl").exists()
+
+
+def test_help_loads_neither_the_extractors_nor_rich() -> None:
+    """`newsfacts --help` prints click's text: the stages, the rules and rich's console are
+    imported only by the commands that use them (a fresh process's start is most of --help)."""
+    probe = (
+        "import sys; from extractor.cli import main; code = main(['--help']); "
+        "print(sorted(m for m in ('rich', 'extractor.pipeline', 'extractor.regions', "
+        "'extractor.view', 'extractor.progress') if m in sys.modules), file=sys.stderr); "
+        "sys.exit(code)"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert "Usage" in done.stdout
+    assert done.stderr.strip() == "[]"
