@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from importlib import resources
+
 import pytest
 
-from extractor import regions
+from extractor import prebuilt_regions, regions
 from extractor.rules import RuleError
 
 #: Invented divisions: a province, a city in it, a county and two towns of one name.
@@ -62,3 +64,36 @@ def test_the_real_table_is_indexed_as_a_plain_loop_would() -> None:
             by_name.setdefault(key, []).append(place)
     assert table.by_name == {key: tuple(found) for key, found in by_name.items()}
     assert table.by_full_name == {key: tuple(found) for key, found in full.items() if len(key) > 1}
+
+
+def _tsv() -> bytes:
+    return resources.files("extractor.rules").joinpath("regions.tsv").read_bytes()
+
+
+def test_the_prebuilt_indexes_are_those_of_the_table_and_its_rules() -> None:
+    # Fails after an edit of regions.tsv or of the short_name rules: the process then
+    # indexes the rows itself (correct, slower) until `python scripts/index_regions.py`.
+    written = resources.files("extractor.rules").joinpath(prebuilt_regions.FILE).read_text("utf-8")
+    assert written == prebuilt_regions.dumps(prebuilt_regions.build(_tsv())), (
+        "regions.index.json is stale: run python scripts/index_regions.py"
+    )
+
+
+def test_the_table_read_from_the_prebuilt_indexes_is_the_indexed_table() -> None:
+    source = _tsv()
+    from_rows = regions.index(source.decode("utf-8"))
+    text = prebuilt_regions.dumps(prebuilt_regions.build(source))
+    loaded = prebuilt_regions.load(source, text)
+    assert loaded is not None
+    assert loaded == from_rows  # every index, each name's divisions in the same order
+    assert list(loaded.by_code) == list(from_rows.by_code)
+
+
+def test_prebuilt_indexes_of_another_table_are_not_used() -> None:
+    text = prebuilt_regions.dumps(prebuilt_regions.build(TSV.encode()))
+    assert prebuilt_regions.load(TSV.encode(), text) == regions.index(TSV)
+    edited = TSV.replace("白沙市", "白石市").encode()
+    assert prebuilt_regions.load(edited, text) is None  # the caller indexes the rows
+    assert prebuilt_regions.load(edited, None) is None
+    with pytest.raises(RuleError, match="index_regions"):
+        prebuilt_regions.load(edited, text[:-10])
