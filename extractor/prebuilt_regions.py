@@ -19,7 +19,7 @@ from extractor import regions, rules
 #: The file, beside regions.tsv.
 FILE = "regions.index.json"
 #: The layout of FILE; a change of it changes every fingerprint.
-FORMAT = 1
+FORMAT = 2
 
 
 def fingerprint(source: bytes) -> str:
@@ -31,8 +31,9 @@ def fingerprint(source: bytes) -> str:
 
 
 def build(source: bytes) -> dict[str, Any]:
-    """The content of FILE for a regions.tsv: its rows as two columns, and the names whose
-    divisions are not the one row of that name, as lists of row numbers."""
+    """The content of FILE for a regions.tsv: its rows as two columns, the names whose
+    divisions are not the one row of that name as lists of row numbers, and the full
+    names' lengths per last two characters."""
     table = regions.index(source.decode("utf-8"))
     places = list(table.by_code.values())
     number = {place: row for row, place in enumerate(places)}
@@ -55,6 +56,7 @@ def build(source: bytes) -> dict[str, Any]:
             for key, found in table.by_name.items()
             if table.by_full_name.get(key) != found
         },
+        "sizes": table.full_name_sizes,
     }
 
 
@@ -87,4 +89,5 @@ def load(source: bytes, text: str | None) -> regions.Table | None:
         by_full_name.update((name, tuple(map(row, rows))) for name, rows in data["shared"].items())
         by_name = dict(by_full_name)
         by_name.update((key, tuple(map(row, rows))) for key, rows in data["short"].items())
-        return regions.assemble(codes, places, by_full_name, by_name)
+        sizes = {ending: tuple(found) for ending, found in data["sizes"].items()}
+        return regions.assemble(codes, places, by_full_name, by_name, sizes)

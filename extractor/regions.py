@@ -52,6 +52,9 @@ class Table:
     #: By full name only (what running text is scanned for), every name of two or more
     #: characters; the divisions of a name in code order, as in `by_name`.
     by_full_name: dict[str, tuple[Place, ...]]
+    #: Lengths of the full names ending in two characters, longest first (keyed by two, not
+    #: one: a scan then tries a few lengths at each 市 or 县 of the text, not every length).
+    full_name_sizes: dict[str, tuple[int, ...]]
 
 
 #: A row of regions.tsv: `code<TAB>name`, the code of one of the LEVELS' lengths (2, 4, 6 or
@@ -107,12 +110,26 @@ def assemble(
     places: list[Place],
     by_full_name: dict[str, tuple[Place, ...]],
     by_name: dict[str, tuple[Place, ...]],
+    sizes: dict[str, tuple[int, ...]] | None = None,
 ) -> Table:
-    """The Table of the rows (in code order) and their name indexes."""
+    """The Table of the rows (in code order) and their name indexes; the full names' sizes
+    are counted unless given."""
     if min(map(len, by_full_name)) < 2:  # a one-character name is not looked for in text
         by_full_name = {name: found for name, found in by_full_name.items() if len(name) > 1}
     by_code = dict(zip(codes, places, strict=True))
-    return Table(by_code, by_name, max(map(len, by_name)), by_full_name)
+    if sizes is None:
+        sizes = _sizes(list(by_full_name))
+    return Table(by_code, by_name, max(map(len, by_name)), by_full_name, sizes)
+
+
+def _sizes(names: list[str]) -> dict[str, tuple[int, ...]]:
+    """The lengths of the names per last two characters, longest first."""
+    # The distinct (last two characters, length) pairs, found in C: 5,561 of 39,241 names.
+    pairs = set(zip(map(itemgetter(slice(-2, None)), names), map(len, names), strict=True))
+    found: dict[str, set[int]] = {}
+    for ending, size in pairs:
+        found.setdefault(ending, set()).add(size)
+    return {ending: tuple(sorted(s, reverse=True)) for ending, s in found.items()}
 
 
 def _by_name(names: list[str], places: list[Place]) -> dict[str, tuple[Place, ...]]:
@@ -202,8 +219,7 @@ class _WholeNames:
     """Whole names indexed for scanning running text."""
 
     by_name: dict[str, tuple[Place, ...]]
-    #: Lengths of the whole names ending in two characters, longest first (keyed by two, not
-    #: one: a scan then tries a few lengths at each 市 or 县 of the text, not every length).
+    #: Table.full_name_sizes
     sizes: dict[str, tuple[int, ...]]
     #: Where a name may end: one of the name_end_chars (or 街道).
     ends: re.Pattern[str]
@@ -212,18 +228,10 @@ class _WholeNames:
 @cache
 def _whole_names() -> _WholeNames:
     """The divisions by their full names only, and the name lengths per last two characters."""
-    by_name = table().by_full_name
-    # The distinct (last two characters, length) pairs, found in C: 5,561 of 39,000 names.
-    with no_collection():
-        pairs = set(zip(map(itemgetter(slice(-2, None)), by_name), map(len, by_name), strict=True))
-    sizes: dict[str, set[int]] = {}
-    for ending, size in pairs:
-        sizes.setdefault(ending, set()).add(size)
+    found = table()
     chars = "".join(rules.strings("regions", "name_end_chars"))
     return _WholeNames(
-        by_name,
-        {ch: tuple(sorted(s, reverse=True)) for ch, s in sizes.items()},
-        re.compile(f"[{re.escape(chars)}]|(?<=街)道"),
+        found.by_full_name, found.full_name_sizes, re.compile(f"[{re.escape(chars)}]|(?<=街)道")
     )
 
 
