@@ -109,7 +109,7 @@ def phases(post: Path, rounds: int, against: dict[str, str] | None = None) -> No
         for name, env in envs.items():
             before = resource.getrusage(resource.RUSAGE_CHILDREN)
             done = subprocess.run(
-                [sys.executable, "-c", PHASES, str(post)],
+                [sys.executable, "-P", "-c", PHASES, str(post)],  # -P: not the cwd's code
                 capture_output=True,
                 text=True,
                 check=True,
