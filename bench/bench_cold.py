@@ -79,6 +79,8 @@ import extractor.pipeline
 from extractor import regions
 marks.append(clock())
 regions.table(), regions._whole_names()
+if hasattr(extractor.cli, "_in_process"):  # as this CLI does before a run in its process
+    import gc; gc.freeze()
 marks.append(clock())
 from pathlib import Path
 post = Path(sys.argv[1])
