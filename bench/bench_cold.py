@@ -12,6 +12,7 @@ read-only checkout) compiles some 55 modules from source every time (about 60 ms
 
     python -m bench.bench_cold            # 7 rounds
     python -m bench.bench_cold --rounds 3
+    python -m bench.bench_cold --against /work/main   # also that checkout's code, alternating
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ from __future__ import annotations
 import argparse
 import compileall
 import json
+import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -37,12 +40,18 @@ BIN = Path(sys.executable).parent
 PACKAGES = ("newsfacts", "extractor", "schemas", "exporters")
 
 
-def seconds(command: list[str], stdin: Path | None = None) -> tuple[float, float]:
+#: A command, what it reads on standard input, and its environment (None: this one).
+Run = tuple[list[str], Path | None, dict[str, str] | None]
+
+
+def seconds(
+    command: list[str], stdin: Path | None = None, env: dict[str, str] | None = None
+) -> tuple[float, float]:
     """Wall and CPU seconds of one run of a command, which must succeed."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     with (stdin or Path("/dev/null")).open("rb") as source:
-        done = subprocess.run(command, check=False, stdin=source, capture_output=True)
+        done = subprocess.run(command, check=False, stdin=source, capture_output=True, env=env)
     elapsed = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
@@ -70,6 +79,8 @@ import extractor.pipeline
 from extractor import regions
 marks.append(clock())
 regions.table(), regions._whole_names()
+if hasattr(extractor.cli, "_in_process"):  # as this CLI does before a run in its process
+    import gc; gc.freeze()
 marks.append(clock())
 from pathlib import Path
 post = Path(sys.argv[1])
@@ -88,25 +99,47 @@ PHASE_NAMES = (
 )
 
 
-def phases(post: Path, rounds: int) -> None:
+def phases(post: Path, rounds: int, against: dict[str, str] | None = None) -> None:
     """Median CPU seconds of each phase of a one-file extract in a fresh process, and of the
-    exit (the process's CPU less the phases')."""
-    found: list[list[float]] = []
-    exits: list[float] = []
+    exit (the process's CPU less the phases'); with `against` (the environment of another
+    checkout's code), that code beside this one's, run alternately."""
+    envs: dict[str, dict[str, str] | None] = {"this": None}
+    if against is not None:
+        envs["--against"] = against
+    found: dict[str, list[list[float]]] = {name: [] for name in envs}
     for _ in range(rounds):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        done = subprocess.run(
-            [sys.executable, "-c", PHASES, str(post)], capture_output=True, text=True, check=True
-        )
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        spent = json.loads(done.stdout)
-        found.append(spent)
-        total = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
-        exits.append(total - sum(spent))
+        for name, env in envs.items():
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            done = subprocess.run(
+                [sys.executable, "-P", "-c", PHASES, str(post)],  # -P: not the cwd's code
+                capture_output=True,
+                text=True,
+                check=True,
+                env=env,
+            )
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            spent = json.loads(done.stdout)
+            total = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+            found[name].append([*spent, total - sum(spent)])
     print("phases of one fresh process (median CPU s):")
-    for index, name in enumerate(PHASE_NAMES):
-        print(f"  {name:<58}{statistics.median(r[index] for r in found):>8.3f}")
-    print(f"  {'start (interpreter, site) and exit':<58}{statistics.median(exits):>8.3f}")
+    print(f"  {'':<58}" + "".join(f"{name[-10:]:>12}" for name in envs))
+    for index, phase in enumerate((*PHASE_NAMES, "start (interpreter, site) and exit")):
+        cells = (statistics.median(r[index] for r in found[name]) for name in envs)
+        print(f"  {phase:<58}" + "".join(f"{cell:>12.3f}" for cell in cells))
+
+
+def _env_of(checkout: Path, scratch: Path) -> dict[str, str]:
+    """This environment with another checkout's packages first on the path (its code, this
+    venv's libraries): the same command, the other version, in one run. The packages are
+    copied to SCRATCH and byte-compiled there, as this checkout's are (the checkout may be
+    read-only, or not ours to write in)."""
+    for package in PACKAGES:
+        shutil.copytree(checkout / package, scratch / package, ignore=_NO_CACHE)
+        compileall.compile_dir(scratch / package, quiet=1)
+    return {**os.environ, "PYTHONPATH": str(scratch)}
+
+
+_NO_CACHE = shutil.ignore_patterns("__pycache__")
 
 
 def main() -> None:
@@ -114,38 +147,57 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--post", type=Path, default=sorted(REAL.glob("*.md"))[0])
+    parser.add_argument(
+        "--against",
+        type=Path,
+        help="another checkout (/work/main): its code timed beside this one's",
+    )
     args = parser.parse_args()
     for package in PACKAGES:
         compileall.compile_dir(ROOT / package, quiet=1)
     with tempfile.TemporaryDirectory(prefix="newsfacts-cold-") as scratch:
         page = Path(scratch) / "page.html"
         page.write_text(render_page(args.post.read_text("utf-8")), "utf-8")
-        runs: dict[str, tuple[list[str], Path | None]] = {
-            "python -c pass (interpreter alone)": ([sys.executable, "-c", "pass"], None),
-            "newsfacts --help": ([str(BIN / "newsfacts"), "--help"], None),
-            "newsfacts extract POST --format json": (extract_command(args.post, scratch), None),
-            "trafilatura < page.html": ([str(BIN / "trafilatura")], page),
+        runs: dict[str, Run] = {
+            "python -c pass (interpreter alone)": ([sys.executable, "-c", "pass"], None, None),
+            "newsfacts --help": ([str(BIN / "newsfacts"), "--help"], None, None),
+            "newsfacts extract POST --format json": (
+                extract_command(args.post, scratch),
+                None,
+                None,
+            ),
+            "trafilatura < page.html": ([str(BIN / "trafilatura")], page, None),
         }
+        env = None
+        if args.against is not None:
+            env = _env_of(args.against, Path(scratch) / "against")
+            runs["  --help, --against's code"] = ([str(BIN / "newsfacts"), "--help"], None, env)
+            runs["  extract, --against's code"] = (extract_command(args.post, scratch), None, env)
         times: dict[str, list[tuple[float, float]]] = {name: [] for name in runs}
         names = list(runs)
         for number in range(args.rounds):
             shift = number % len(names)
             for name in names[shift:] + names[:shift]:
                 times[name].append(seconds(*runs[name]))
-    wall = {name: statistics.median(w for w, _ in values) for name, values in times.items()}
-    cpu = {name: statistics.median(c for _, c in values) for name, values in times.items()}
-    print(f"post: {args.post.name}; {args.rounds} rounds, rotating order; median seconds")
-    print(f"{'':<40}{'wall':>8}{'CPU':>8}")
-    for name in names:
-        print(f"{name:<40}{wall[name]:>8.3f}{cpu[name]:>8.3f}")
-    help_, ours, traf = names[1:]
-    for label, median in (("wall", wall), ("CPU", cpu)):
-        print(
-            f"{label}: extract one file / trafilatura CLI = {median[ours] / median[traf]:.2f}"
-            f" (target <= 1); --help / trafilatura CLI = {median[help_] / median[traf]:.2f}"
-            " (target: below the extract figure)"
-        )
-    phases(args.post, args.rounds)
+        wall = {name: statistics.median(w for w, _ in values) for name, values in times.items()}
+        cpu = {name: statistics.median(c for _, c in values) for name, values in times.items()}
+        print(f"post: {args.post.name}; {args.rounds} rounds, rotating order; median seconds")
+        print(f"{'':<40}{'wall':>8}{'CPU':>8}")
+        for name in names:
+            print(f"{name:<40}{wall[name]:>8.3f}{cpu[name]:>8.3f}")
+        help_, ours, traf = names[1:4]
+        for label, median in (("wall", wall), ("CPU", cpu)):
+            print(
+                f"{label}: extract one file / trafilatura CLI = {median[ours] / median[traf]:.2f}"
+                f" (target <= 1); --help / trafilatura CLI = {median[help_] / median[traf]:.2f}"
+                " (target: below the extract figure)"
+            )
+        if args.against is not None:
+            before, after = names[5], names[2]
+            for label, median in (("wall", wall), ("CPU", cpu)):
+                ratio = median[after] / median[before]
+                print(f"{label}: extract, this code / --against's = {ratio:.2f}")
+        phases(args.post, args.rounds, env)
 
 
 if __name__ == "__main__":

@@ -15,8 +15,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
-from rich.console import Console
-from rich.table import Table
 
 from exporters import REGISTRY, UnknownFormatError, known_formats, resolve
 from exporters.tables import DEFAULT_LANG, LANG_ENV, LANGS
@@ -39,11 +37,12 @@ from extractor.batch.outdir import clear_other_formats, clear_run, run_outputs
 from extractor.batch.run import chunk_timeout
 from extractor.engines import ENGINES, Engine, SerialEngine, cpu_count, make_engine
 from extractor.errors import InputError
-from extractor.progress import BatchProgress, print_summary
 from extractor.remote import MissingExtraError, is_url
-from extractor.view import article_header, measure_tree, plural, print_evidence
 
 if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+
     from extractor.evaluate import Report
 
 #: extract's exit status: every file read / some failed / usage / the run itself failed.
@@ -319,6 +318,11 @@ def extract(  # noqa: PLR0917 - click passes each option as an argument
     _check_outdir(outdir, resume=resume, overwrite=overwrite)
     if store_dir is not None and "nquads" not in formats:
         formats = [*formats, "nquads"]
+    # rich only where output is printed: `newsfacts --help` does not load it (nor the views).
+    from rich.console import Console  # noqa: PLC0415
+
+    from extractor.progress import BatchProgress, print_summary  # noqa: PLC0415
+
     err = Console(stderr=True, highlight=False)
     limits = Limits(timeout, default_max_memory(jobs) if max_memory is None else max_memory)
     selection = Selection(
@@ -399,8 +403,8 @@ def _engine(engine: str, jobs: int, scheduler: str | None, limits: Limits, total
     one file; the file keeps its time budget (a SIGALRM, as with --engine serial), but no
     worker can be ended or bounded in memory for it.
     """
-    if engine == "local" and total == 1:
-        return SerialEngine()
+    if engine == "serial" or (engine == "local" and total == 1):
+        return _in_process()
     return make_engine(
         engine,
         jobs,
@@ -408,6 +412,18 @@ def _engine(engine: str, jobs: int, scheduler: str | None, limits: Limits, total
         preload="extractor.pipeline",  # the rules, loaded once in the fork server
         task_timeout=chunk_timeout(limits),
     )
+
+
+def _in_process() -> Engine:
+    """The serial engine, with the region table built now and frozen with all imported so
+    far: the collections the first article sets off (some of them full) then walk none of
+    its 84,000 objects (more than all the imports hold), 0.02 s of a one-file run. The fork
+    server does the same for its workers."""
+    from extractor import regions  # noqa: PLC0415 - only a run that extracts here needs it
+
+    regions.table()
+    gc.freeze()
+    return SerialEngine()
 
 
 def _check_outdir(outdir: Path, *, resume: bool, overwrite: bool) -> None:
@@ -445,6 +461,7 @@ def _stop_on_sigterm() -> list[int]:
 
 def _load_run_into_store(outdir: Path, store_dir: Path, err: Console) -> None:
     from exporters.store import StoreError, load_store, store_counts  # noqa: PLC0415
+    from extractor.view import plural  # noqa: PLC0415
 
     try:
         report = load_store([outdir / "articles.nq"], store_dir)
@@ -488,6 +505,10 @@ def show(file: Path, as_json: bool, evidence: bool) -> None:
     if as_json:
         click.echo(article.model_dump_json(indent=2))
         return
+    from rich.console import Console  # noqa: PLC0415
+
+    from extractor.view import article_header, measure_tree, print_evidence  # noqa: PLC0415
+
     console = Console(highlight=False)
     with console.capture() as captured:
         for line in article_header(article):
@@ -540,6 +561,8 @@ def eval_command(
     report = evaluate(list(paths))
     if not report.posts:
         raise click.UsageError("no post with a .gold.json beside it under the given paths")
+    from rich.console import Console  # noqa: PLC0415
+
     console = Console(highlight=False)
     console.print(report_table(report))
     for post, errors in report.worst(worst):
@@ -561,6 +584,8 @@ def eval_command(
 
 def report_table(report: Report) -> Table:
     """The per-field figures as a rich Table."""
+    from rich.table import Table  # noqa: PLC0415
+
     table = Table(title=f"newsfacts eval: {len(report.posts)} posts with gold")
     for column in ("field", "precision", "recall", "F1", "tp", "fp", "fn"):
         table.add_column(column, justify="left" if column == "field" else "right")
@@ -693,6 +718,7 @@ def load(
     """
     from exporters.endpoint import load_endpoint, plain_http_warning  # noqa: PLC0415
     from exporters.store import StoreError, load_store, store_counts  # noqa: PLC0415
+    from extractor.view import plural  # noqa: PLC0415
 
     _one_target(store_dir, endpoint)
     try:
@@ -804,6 +830,9 @@ def _print_result(variables: list[str], rows: list[list[str | None]], output_for
         writer.writerows([["" if v is None else v for v in row] for row in rows])
         click.echo(buffer.getvalue(), nl=False)
     else:
+        from rich.console import Console  # noqa: PLC0415
+        from rich.table import Table  # noqa: PLC0415
+
         table = Table(caption=f"{len(rows)} rows")
         for name in variables:
             table.add_column(name)
@@ -827,6 +856,7 @@ def validate(files: tuple[Path, ...]) -> None:
     """
     from exporters.shacl import validate_file  # noqa: PLC0415
     from exporters.store import StoreError  # noqa: PLC0415
+    from extractor.view import plural  # noqa: PLC0415
 
     failed = False
     for path in files:

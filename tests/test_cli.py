@@ -220,3 +220,31 @@ def test_a_run_s_outputs_are_known_without_importing_the_writers(tmp_path: Path)
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
     assert not (tmp_path / "articles.jsonl").exists()
+
+
+def test_help_loads_neither_the_extractors_nor_rich() -> None:
+    """`newsfacts --help` prints click's text: the stages, the rules and rich's console are
+    imported only by the commands that use them (a fresh process's start is most of --help)."""
+    probe = (
+        "import sys; from extractor.cli import main; code = main(['--help']); "
+        "print(sorted(m for m in ('rich', 'extractor.pipeline', 'extractor.regions', "
+        "'extractor.view', 'extractor.progress') if m in sys.modules), file=sys.stderr); "
+        "sys.exit(code)"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert "Usage" in done.stdout
+    assert done.stderr.strip() == "[]"
+
+
+def test_a_run_in_this_process_freezes_the_region_table_before_its_first_article() -> None:
+    """One file runs in the CLI process: the region table is built first and frozen, so the
+    collections the first article sets off do not walk it (a process of its own: freezing
+    is for the rest of a process's life)."""
+    probe = (
+        "import gc; from extractor import cli, regions; from extractor.batch.limits import Limits;"
+        " engine = cli._engine('local', 1, None, Limits(60.0, 0), 1);"
+        " print(type(engine).__name__, regions.table.cache_info().currsize, gc.get_freeze_count()"
+        " > len(regions.table().by_code))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["SerialEngine", "1", "True"]
