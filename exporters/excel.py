@@ -114,6 +114,9 @@ XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 AFTER_HYPERLINKS = ("<printOptions", "<pageMargins", "<pageSetup", "<headerFooter")
 #: Bytes copied at a time from a sheet's row file into the workbook.
 COPY_CHUNK = 1 << 20
+#: zlib level of the workbook's parts: the writer compresses every row, and level 1 takes
+#: half the time of the default 6 for a file about 12 % larger (measured on the samples).
+ZIP_LEVEL = 1
 
 #: A normal or write-only worksheet. Any: at run time the write-only sheet borrows Worksheet's
 #: attributes (column_dimensions, auto_filter, add_chart), which openpyxl's stubs do not model.
@@ -606,13 +609,13 @@ def _splice(frame: Path, parts: dict[str, SheetPart], target: Path) -> None:
     """Copy the frame's zip to `target`, each data sheet with its rows and links put in."""
     with (
         zipfile.ZipFile(frame) as source,
-        zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out,
+        zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=ZIP_LEVEL) as out,
     ):
         names = set(source.namelist())
         for info in source.infolist():
             part = parts.get(info.filename)
             if part is None:
-                out.writestr(info, source.read(info), zipfile.ZIP_DEFLATED)
+                out.writestr(info, source.read(info), zipfile.ZIP_DEFLATED, ZIP_LEVEL)
                 continue
             rels = _rels_name(info.filename)
             if part.link_count and rels in names:

@@ -199,7 +199,9 @@ def fit_widths(
             elif number:
                 width = len(number)
             else:
-                width = display_width(_unescape(text)[: 2 * column.max_width])
+                # an escape is at most 5 characters: the first 10 * cap hold the 2 * cap looked at
+                shown = _unescape(text[: 10 * column.max_width])
+                width = display_width(shown[: 2 * column.max_width])
             widest[index] = max(widest[index], width)
     widths = []
     for header, column, width in zip(headers, columns, widest, strict=True):
