@@ -34,6 +34,7 @@ from pathlib import Path
 from lxml import html as lxml_html
 
 from bench.corpus import render_page
+from extractor.batch.run import default_formats
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus"
@@ -256,7 +257,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a small run (about a minute)")
     parser.add_argument("--no-e2e", action="store_true", help="skip the end-to-end runs")
+    parser.add_argument("--e2e-only", action="store_true", help="only the end-to-end runs")
     args = parser.parse_args()
+    if args.e2e_only:
+        e2e_part(bulk_posts(QUICK_E2E_POSTS if args.quick else E2E_POSTS), quick=args.quick)
+        return
     bulk = bulk_posts(QUICK_BULK if args.quick else None)
     reads = QUICK_REAL_READS if args.quick else REAL_READS
     real = real_posts()
@@ -267,9 +272,16 @@ def main() -> None:
     print_table(f"real posts ({len(real)} posts, first read)", interleaved(real))
     print_table(f"real posts ({len(real)} posts x {reads} reads)", interleaved(real * reads))
     if not args.no_e2e:
-        quick = args.quick
-        e2e = bulk[: QUICK_E2E_POSTS if quick else E2E_POSTS]
-        end_to_end(e2e, E2E_ROUNDS, QUICK_CONTROL_LOOP if quick else CONTROL_LOOP)
+        e2e_part(bulk[: QUICK_E2E_POSTS if args.quick else E2E_POSTS], quick=args.quick)
+
+
+def e2e_part(posts: list[Post], *, quick: bool) -> None:
+    """The end-to-end runs, then the writer's sustained rate against one worker's."""
+    from bench.bench_writer import measure  # noqa: PLC0415 - it imports this module
+
+    end_to_end(posts, E2E_ROUNDS, QUICK_CONTROL_LOOP if quick else CONTROL_LOOP)
+    print("\nthe writer process alone, on prepared pieces (CPU time, one process):")
+    print(measure(posts, default_formats()).line())
 
 
 if __name__ == "__main__":
