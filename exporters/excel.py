@@ -264,8 +264,10 @@ class Stats:
     cut_cells: int = 0
     subject_articles: Counter[str] = field(default_factory=Counter)
     subject_leaves: Counter[str] = field(default_factory=Counter)
-    #: (kind, key) -> the entity's tally; bounded by the distinct entities, not the articles.
-    entities: dict[tuple[str, str], EntityTally] = field(default_factory=dict)
+    #: kind -> key -> the entity's tally; bounded by the distinct entities, not the articles.
+    entities: dict[str, dict[str, EntityTally]] = field(
+        default_factory=lambda: {"organization": {}, "person": {}}
+    )
 
     def add(self, tally: ArticleTally) -> None:
         """Count one article."""
@@ -287,15 +289,21 @@ class Stats:
         """Count each entity once per article (and once more where it is the subject)."""
         seen: dict[tuple[str, str], bool] = {}
         for kind, key, name, subject, local in tally.mentions:
-            entity = self.entities.get((kind, key))
+            entities = self.entities[kind]
+            entity = entities.get(key)
             if entity is None:
-                entity = EntityTally(key, kind, local, set())
-                self.entities[(kind, key)] = entity
-            entity.names.add(name)
+                entity = entities[key] = EntityTally(key, kind, local, ())
+            entity.add_name(name)
             seen[(kind, key)] = seen.get((kind, key), False) or subject
-        for entity_key, subject in seen.items():
-            self.entities[entity_key].articles += 1
-            self.entities[entity_key].subject_of += subject
+        for (entity_kind, key), subject in seen.items():
+            entity = self.entities[entity_kind][key]
+            entity.articles += 1
+            entity.subject_of += subject
+
+    def tallies(self) -> list[EntityTally]:
+        """Every entity, most mentioned first (then by kind and key)."""
+        every = [tally for entities in self.entities.values() for tally in entities.values()]
+        return sorted(every, key=lambda t: (-t.articles, t.kind, t.key))
 
 
 class SheetPart:
@@ -452,10 +460,7 @@ class ExcelExporter(Exporter):
             for record in manifest_lines(self.manifest):
                 self.file_counts[str(record.get("status"))] += 1
                 self._table_rows(self.files_sheet, FILES, [record])
-            tallies = sorted(
-                self.stats.entities.values(), key=lambda t: (-t.articles, t.kind, t.key)
-            )
-            self._table_rows(self.entities_sheet, ENTITIES, tallies)
+            self._table_rows(self.entities_sheet, ENTITIES, self.stats.tallies())
             writers = [*self.sheets.values(), self.entities_sheet, self.files_sheet]
             for writer in writers:
                 writer.close()

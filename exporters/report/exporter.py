@@ -265,7 +265,6 @@ class HtmlExporter(Exporter):
         self.rows_path = self.partial / INDEX_ROWS
         self.rows = self.rows_path.open("w", encoding="utf-8")
         self.row_count = 0
-        self.names: set[str] = set()
         self.overview = Overview()
         self.entities: dict[str, EntityPage] = {}
 
@@ -342,11 +341,11 @@ class HtmlExporter(Exporter):
     def _file_name(self, article_id: str) -> str:
         # The same id twice keeps both records, so both get a page.
         base = SAFE_NAME.sub("_", article_id)[:120] or "article"
+        # Asked of the folder, not of a set of every name: the writer keeps nothing per article.
         name, n = f"{base}.html", 1
-        while name in self.names:
+        while (self.partial / "articles" / name).exists():
             n += 1
             name = f"{base}-{n}.html"
-        self.names.add(name)
         return name
 
     def _write_overview(self) -> None:
