@@ -194,6 +194,8 @@ def fit_widths(
         for letter, text, number in _CELL.findall(row.xml):
             index = LETTERS.index(letter)
             column = columns[index]
+            if widest[index] >= column.max_width:
+                continue  # at its cap already: nothing wider counts
             if column.kind == "bool" and number:
                 width = len(str(number == "1"))
             elif number:
