@@ -501,7 +501,6 @@ class ExcelExporter(Exporter):
         """Save the workbook without the data rows; return sheet XML path -> its rows."""
         wb = Workbook(write_only=True)
         _set_default_font(wb)
-        self.wb = wb
         summary = wb.create_sheet(sheet_title(SUMMARY(self.lang)))
         self.styles = Styles.of(summary)
         for kind in STYLE_KINDS:  # the style indexes the prepared rows refer to
