@@ -83,7 +83,7 @@ def reference_post(scale: int) -> bytes:
     text = REFERENCE.read_text("utf-8")
     head, rest = text.split("\n---\n", 1)
     body, tail = rest.split('<p class="em_media">', 1)
-    return f'{head}\n---\n{body * scale}<p class="em_media">{tail}'.encode()
+    return f"{head}\n---\n{body * scale}<p class=\"em_media\">{tail}".encode()
 
 
 def real_paragraph_texts() -> Iterator[str]:
@@ -262,7 +262,9 @@ def main() -> int:
             for scale in SCALES:
                 value = rows[scale][1][stage]
                 cells.append(f"{value:>12.4f}" if isinstance(value, float) else f"{value:>12}")
-            slope = exponent((rows[16][0], rows[16][1][stage]), (rows[256][0], rows[256][1][stage]))
+            slope = exponent(
+                (rows[16][0], rows[16][1][stage]), (rows[256][0], rows[256][1][stage])
+            )
             print(f"{stage:24}{''.join(cells)}{slope:>10}")
             if slope == "error" or (slope != "fast" and float(slope) > TARGET_EXPONENT):
                 at_256 = rows[256][1][stage]
