@@ -40,7 +40,7 @@ from openpyxl.worksheet.page import PrintPageSetup
 from openpyxl.worksheet.worksheet import Worksheet
 
 from exporters.base import Exporter, Preparer
-from exporters.cells import MAX_CELL_CHARS, clean_text, display_width
+from exporters.cells import clean_text, display_width
 from exporters.sheetxml import (
     LINK_STYLE,
     ROW_MARK,
@@ -66,18 +66,14 @@ from exporters.tables import (
     SUMMARY_ORGS,
     TABLES,
     WARNINGS,
-    EntityKind,
     EntityTally,
     Lang,
     Table,
-    count_groups,
     language,
-    leaf_count,
     manifest_lines,
-    subject_organizations,
 )
+from exporters.xlsx_rows import ArticleTally, ExcelRows, WorkbookPiece
 from schemas import Article
-from schemas.models import LOCAL_SEPARATOR
 
 #: Rows in one Excel sheet, header included; a longer table continues in "Name (2)".
 EXCEL_MAX_ROWS = 1_048_576
@@ -167,87 +163,6 @@ class Styles:
             boolean=make(number_format=BOOLEAN_FORMAT),
             link=make(font=Font(name=FONT_NAME, sz=FONT_SIZE, color="0563C1", underline="single")),
         )
-
-
-@dataclass(frozen=True)
-class ArticleTally:
-    """What the Summary and Entities sheets need of one article (made with its rows)."""
-
-    rows: tuple[int, ...]  # rows of each of TABLES (cut-cell warnings not counted)
-    leaves: int
-    groups: int
-    subjects: tuple[str, ...]
-    #: (kind, entity key, name written, is the subject, local to this article) per mention.
-    mentions: tuple[tuple[EntityKind, str, str, bool, bool], ...]
-    cut_cells: int
-
-
-@dataclass(frozen=True)
-class WorkbookPiece:
-    """One article's share of the workbook: each table's prepared rows, and its tally."""
-
-    rows: tuple[tuple[SheetRow, ...], ...]  # per table of TABLES, in order
-    tally: ArticleTally
-
-
-@dataclass(frozen=True)
-class ExcelRows:
-    """The preparer: an article's rows of every sheet, serialised (run in the worker)."""
-
-    lang: Lang
-
-    def __call__(self, article: Article) -> WorkbookPiece:
-        """Every table's rows; a cell cut to Excel's limit adds a row to Warnings, as it goes."""
-        rows: dict[str, list[SheetRow]] = {table.sheet: [] for table in TABLES}
-        counts: list[int] = []
-        cut_cells = 0
-        for table in TABLES:
-            count = 0
-            for values in table.rows(article, self.lang):
-                row, cuts = row_xml(values, table.columns)
-                for index, length in cuts:
-                    cut_cells += 1
-                    rows[WARNINGS.sheet].append(self._cut_warning(article, table, index, length))
-                rows[table.sheet].append(row)
-                count += 1
-            counts.append(count)
-        return WorkbookPiece(
-            tuple(tuple(rows[table.sheet]) for table in TABLES),
-            ArticleTally(
-                tuple(counts),
-                leaf_count(article),
-                count_groups(article.measure_groups),
-                tuple(subject_organizations(article)),
-                _mentions(article),
-                cut_cells,
-            ),
-        )
-
-    def _cut_warning(
-        self, article: Article, table: Table[Any], index: int, length: int
-    ) -> SheetRow:
-        """Say on the Warnings sheet that a cell was cut to Excel's limit."""
-        column = table.columns[index].header(self.lang)
-        message = (
-            f"{table.title(self.lang)} › {column}: {length:,} characters cut to Excel's "
-            f"{MAX_CELL_CHARS:,}"
-        )
-        values = (article.id, article.title, article.path, "xlsx", message)
-        return row_xml(values, WARNINGS.columns)[0]
-
-
-def _mentions(article: Article) -> tuple[tuple[EntityKind, str, str, bool, bool], ...]:
-    local = f"{article.id}{LOCAL_SEPARATOR}"
-    mentions: list[tuple[EntityKind, str, str, bool, bool]] = []
-    for org in article.organizations:
-        key = org.entity_in(article.id)
-        mentions.append(
-            ("organization", key, org.name, org.role == "subject", key.startswith(local))
-        )
-    for person in article.authors:
-        key = person.entity_in(article.id)
-        mentions.append(("person", key, person.name, False, key.startswith(local)))
-    return tuple(mentions)
 
 
 @dataclass

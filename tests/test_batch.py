@@ -521,3 +521,25 @@ def test_a_renamed_record_is_rendered_again_under_its_new_id(tmp_path: Path) -> 
     sheets = sheets_of(out / "articles.xlsx")
     assert [row[0] for row in sheets["文章"][1:]] == ids
     assert any(ids[1] == row[0] and "duplicate id" in str(row[4]) for row in sheets["警告"][1:])
+
+
+def test_a_worker_unpickling_the_preparers_does_not_import_openpyxl(tmp_path: Path) -> None:
+    # Workers are replaced as a run goes: each would pay openpyxl's import for nothing.
+    import pickle  # noqa: PLC0415
+    import subprocess  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+
+    from extractor.batch.run import open_exporters  # noqa: PLC0415
+
+    exporters = open_exporters(tmp_path, ["xlsx", "nquads", "csv"])
+    sent = pickle.dumps(tuple(exporter.preparer() for exporter in exporters))
+    for exporter in exporters:
+        exporter.abort()
+    check = (
+        "import pickle, sys; pickle.loads(sys.stdin.buffer.read()); "
+        "print('openpyxl' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", check], input=sent, capture_output=True, check=True
+    )
+    assert done.stdout.strip() == b"False"
