@@ -733,3 +733,21 @@ def test_the_chart_has_its_own_page_and_names_every_bar(tmp_path: Path) -> None:
     assert '<showVal val="1"/>' in text
     summary = openpyxl.load_workbook(path)["概览"]
     assert summary.page_setup.fitToHeight == 1  # a short Summary prints on one page
+
+
+def test_every_part_of_the_spliced_workbook_is_well_formed_xml(tmp_path: Path) -> None:
+    from lxml import etree  # noqa: PLC0415
+
+    articles = [reference_with_gold_tree(), injection_article()]
+    path = write_workbook(tmp_path, articles, max_rows=11)
+    with zipfile.ZipFile(path) as archive:
+        assert archive.testzip() is None
+        names = archive.namelist()
+        for name in names:
+            if name.endswith((".xml", ".rels")):
+                etree.fromstring(archive.read(name))  # raises on a malformed part
+        links = [n for n in names if n.startswith("xl/worksheets/_rels/")]
+        assert links, "the Articles and Sources sheets have hyperlinks"
+        for name in links:
+            rels = etree.fromstring(archive.read(name))
+            assert all(r.get("TargetMode") == "External" for r in rels)
