@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from typing import NamedTuple
 
 #: Excel's limit on the characters in one cell.
 MAX_CELL_CHARS = 32_767
@@ -31,9 +31,12 @@ ILLEGAL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff
 MAX_COLUMN_WIDTH = 60
 
 
-@dataclass(frozen=True)
-class CleanText:
-    """A text made safe for a cell: `formula_like` says it must be stored as literal text."""
+class CleanText(NamedTuple):
+    """A text made safe for a cell: `formula_like` says it must be stored as literal text.
+
+    A named tuple: one is made for every text cell of every article (a frozen dataclass
+    costs several times as much to build).
+    """
 
     text: str
     formula_like: bool
