@@ -1,7 +1,7 @@
 """The analysts' workbook (`articles.xlsx`): a summary with a chart, then one sheet per record type.
 
 Streamed, so memory stays flat however many articles go in: each article's rows are
-serialised where it was extracted (`ExcelRows`, in the worker; `exporters.sheetxml`), and
+serialised where it was extracted (`exporters.xlsx_rows`, in the worker), and
 the writer appends their text to one temporary file per sheet. On close, openpyxl writes the
 workbook's frame (the Summary and its chart, each sheet's widths, panes, filter, print
 setup and header row) and the rows are spliced into its sheets as the zip is copied into
