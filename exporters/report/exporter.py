@@ -12,13 +12,14 @@ import hashlib
 import json
 import re
 import shutil
+import sys
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
@@ -76,8 +77,18 @@ class EntityPage:
     """One organization entity across articles: the names it goes by, where it appears."""
 
     names: Counter[str] = field(default_factory=Counter)
-    articles: list[dict[str, str]] = field(default_factory=list)
+    articles: list[EntityArticle] = field(default_factory=list)
     total: int = 0
+
+
+class EntityArticle(NamedTuple):
+    """An article listed on an entity's page: a tuple of strings the article's index row
+    already holds (up to ENTITY_ROWS per entity, kept until the report closes)."""
+
+    page: str  # the article's page, from the site's root
+    title: str
+    date: str
+    role: str
 
 
 def _version() -> str:
@@ -321,9 +332,7 @@ class HtmlExporter(Exporter):
             seen.add(entity)
             page.total += 1
             if len(page.articles) < ENTITY_ROWS:
-                page.articles.append(
-                    {"href": f"../{href}", "title": title, "date": date, "role": role}
-                )
+                page.articles.append(EntityArticle(href, title, date, sys.intern(role)))
 
     def _write_entities(self) -> None:
         template = self.env.get_template("entity.html")
