@@ -4,14 +4,31 @@ from __future__ import annotations
 
 import os
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from pathlib import Path
-from typing import IO, ClassVar
+from typing import IO, Any, ClassVar
 
 from schemas import Article
 
+#: What a worker makes of one article for one exporter: a picklable function of the Article
+#: whose result (the exporter's "piece", ready to write) the writer process passes to `append`.
+Preparer = Callable[[Article], Any]
+
+
+def whole_article(article: Article) -> Article:
+    """The preparer of an exporter that needs the Article itself (the default)."""
+    return article
+
 
 class Exporter(ABC):
-    """Receives articles in path order; `close()` finalises its files atomically."""
+    """Receives articles in path order; `close()` finalises its files atomically.
+
+    A batch run splits the work: `preparer()` runs in the worker that extracted the article
+    and turns it into a compact piece (lines, serialised rows, small tallies); the writer
+    process only `append`s the pieces in path order. Rendering there spreads it over the
+    workers, and the writer never unpickles whole Articles. `write(article)` is both in
+    one process (a rebuild from the log, tests).
+    """
 
     #: Canonical format name, as in DESIGN.md's table.
     name: ClassVar[str]
@@ -24,6 +41,15 @@ class Exporter(ABC):
     @abstractmethod
     def write(self, article: Article) -> None:
         """Add one article."""
+
+    def preparer(self) -> Preparer:
+        """The function a worker runs on each article for this exporter (module level or a
+        frozen dataclass, so that it pickles); default: the Article itself, for `write`."""
+        return whole_article
+
+    def append(self, piece: Any) -> None:
+        """Add what `preparer()` made of one article (default: the Article, to `write`)."""
+        self.write(piece)
 
     @abstractmethod
     def close(self) -> None:
@@ -41,9 +67,18 @@ class LineExporter(Exporter):
         super().__init__(outdir)
         self.out = AtomicFile(outdir / self.files[0])
 
+    @staticmethod
     @abstractmethod
-    def render(self, article: Article) -> str:
-        """The article's lines, each ending in a newline."""
+    def render(article: Article) -> str:
+        """The article's lines, each ending in a newline (a static method: the preparer)."""
+
+    def preparer(self) -> Preparer:
+        """`render`, run in the worker: the writer appends the text."""
+        return type(self).render
+
+    def append(self, piece: Any) -> None:
+        """Append lines rendered in a worker."""
+        self.out.write(piece)
 
     def write(self, article: Article) -> None:
         """Append the article's lines."""

@@ -8,11 +8,13 @@ formula-like text gets a leading apostrophe; see `exporters.cells`).
 from __future__ import annotations
 
 import csv
+import io
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
-from exporters.base import AtomicFile, Exporter
+from exporters.base import AtomicFile, Exporter, Preparer
 from exporters.cells import csv_text
 from exporters.tables import TABLES, Lang, Table, Value, language
 from schemas import Article
@@ -36,6 +38,25 @@ def csv_value(value: Value) -> str:
     return csv_text(value)
 
 
+@dataclass(frozen=True)
+class CsvLines:
+    """The preparer: an article's lines of each CSV file, as text (run in the worker)."""
+
+    lang: Lang
+
+    def __call__(self, article: Article) -> tuple[str, ...]:
+        """One text per file of CSV_TABLES, in order (empty when the article has no row)."""
+        texts = []
+        for table in CSV_TABLES:
+            buffer = io.StringIO(newline="")
+            # the csv module's own quoting and line ends, exactly as a writer on the file
+            csv.writer(buffer).writerows(
+                [csv_value(v) for v in row] for row in table.rows(article, self.lang)
+            )
+            texts.append(buffer.getvalue())
+        return tuple(texts)
+
+
 class CsvExporter(Exporter):
     """Writes csv/articles.csv, organizations.csv, measures.csv, persons.csv, warnings.csv."""
 
@@ -49,14 +70,23 @@ class CsvExporter(Exporter):
             AtomicFile(outdir / "csv" / str(table.csv), encoding="utf-8-sig", newline="")
             for table in CSV_TABLES
         ]
-        self.writers = [csv.writer(out.handle) for out in self.outputs]
-        for table, writer in zip(CSV_TABLES, self.writers, strict=True):
-            writer.writerow([csv_text(header) for header in table.headers(self.lang)])
+        for table, out in zip(CSV_TABLES, self.outputs, strict=True):
+            csv.writer(out.handle).writerow(
+                [csv_text(header) for header in table.headers(self.lang)]
+            )
+
+    def preparer(self) -> Preparer:
+        """The rows as CSV text, made in the worker."""
+        return CsvLines(self.lang)
+
+    def append(self, piece: Any) -> None:
+        """Append one article's prepared text to each file."""
+        for out, text in zip(self.outputs, piece, strict=True):
+            out.write(text)
 
     def write(self, article: Article) -> None:
         """Append the article's rows to each file."""
-        for table, writer in zip(CSV_TABLES, self.writers, strict=True):
-            writer.writerows([csv_value(v) for v in row] for row in table.rows(article, self.lang))
+        self.append(CsvLines(self.lang)(article))
 
     def close(self) -> None:
         """Rename every file into place."""

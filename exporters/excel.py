@@ -1,8 +1,12 @@
 """The analysts' workbook (`articles.xlsx`): a summary with a chart, then one sheet per record type.
 
-Written with openpyxl's write-only (streaming) mode, so memory stays flat however many
-articles go in: rows go straight to per-sheet temporary files. Only the first rows of a
-sheet are held, to fit its column widths to Chinese text before the sheet is started.
+Streamed, so memory stays flat however many articles go in: each article's rows are
+serialised where it was extracted (`exporters.xlsx_rows`, in the worker), and
+the writer appends their text to one temporary file per sheet. On close, openpyxl writes the
+workbook's frame (the Summary and its chart, each sheet's widths, panes, filter, print
+setup and header row) and the rows are spliced into its sheets as the zip is copied into
+place. Only the first rows of a sheet are held, to fit its column widths to Chinese text;
+the Summary and Entities sheets need small tallies (per article, per distinct entity).
 Every text cell goes through `exporters.cells`: nothing can run as a formula.
 
 Headers and sheet names are Chinese unless `lang="en"` (`exporters.tables` has both). The
@@ -13,13 +17,14 @@ sheet (a page) of its own, the last; the Files sheet lists every line of the run
 from __future__ import annotations
 
 import copy
+import shutil
+import tempfile
+import zipfile
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from pathlib import Path
-from typing import Any, ClassVar, cast
-from urllib.parse import urlsplit
+from typing import IO, Any, ClassVar, cast
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell, WriteOnlyCell
@@ -34,8 +39,18 @@ from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet.page import PrintPageSetup
 from openpyxl.worksheet.worksheet import Worksheet
 
-from exporters.base import Exporter
-from exporters.cells import MAX_CELL_CHARS, CleanText, clean_text, display_width
+from exporters.base import Exporter, Preparer
+from exporters.cells import clean_text, display_width
+from exporters.sheetxml import (
+    LINK_STYLE,
+    ROW_MARK,
+    STYLE_IDS,
+    STYLE_KINDS,
+    SheetRow,
+    attribute_xml,
+    fit_widths,
+    row_xml,
+)
 from exporters.tables import (
     CHART_SHEET,
     CHART_TITLE,
@@ -51,29 +66,19 @@ from exporters.tables import (
     SUMMARY_ORGS,
     TABLES,
     WARNINGS,
-    Column,
-    EntityKind,
     EntityTally,
     Lang,
     Table,
-    Value,
-    count_groups,
     language,
-    leaf_count,
     manifest_lines,
-    subject_organizations,
 )
+from exporters.xlsx_rows import ArticleTally, ExcelRows, WorkbookPiece
 from schemas import Article
-from schemas.models import LOCAL_SEPARATOR
 
 #: Rows in one Excel sheet, header included; a longer table continues in "Name (2)".
 EXCEL_MAX_ROWS = 1_048_576
-#: Characters Excel accepts in a hyperlink address; a longer URL stays plain text.
-MAX_URL_CHARS = 2_079
 #: Hyperlinks Excel accepts in one sheet; URLs past that stay plain text.
 MAX_LINKS_PER_SHEET = 65_530
-#: Excel's 1900 calendar is wrong before March 1900 (its phantom 29 February); earlier is text.
-EXCEL_FIRST_DAY = date(1900, 3, 1)
 #: How many rows of a sheet are looked at to fit its column widths.
 WIDTH_SAMPLE_ROWS = 500
 #: Excel limits a sheet name to 31 characters without these.
@@ -95,7 +100,19 @@ BOOLEAN_FORMAT = '"TRUE";"TRUE";"FALSE"'
 #: A font with CJK glyphs on Windows and macOS Office; LibreOffice substitutes a CJK font.
 FONT_NAME = "Microsoft YaHei"
 FONT_SIZE = 10
-LINK_SCHEMES = ("http", "https")
+#: Namespaces and the relationship type of a sheet's hyperlinks.
+MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PACKAGE_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+HYPERLINK_REL = REL_NS + "/hyperlink"
+XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+#: Elements that follow <hyperlinks> in a worksheet (ECMA-376 order), where they are put.
+AFTER_HYPERLINKS = ("<printOptions", "<pageMargins", "<pageSetup", "<headerFooter")
+#: Bytes copied at a time from a sheet's row file into the workbook.
+COPY_CHUNK = 1 << 20
+#: zlib level of the workbook's parts: the writer compresses every row, and level 1 takes
+#: half the time of the default 6 for a file about 12 % larger (measured on the samples).
+ZIP_LEVEL = 1
 
 #: A normal or write-only worksheet. Any: at run time the write-only sheet borrows Worksheet's
 #: attributes (column_dimensions, auto_filter, add_chart), which openpyxl's stubs do not model.
@@ -107,17 +124,6 @@ def sheet_title(base: str, part: int = 1) -> str:
     base = base.translate(SHEET_NAME_FORBIDDEN).strip("'") or "Sheet"
     suffix = "" if part == 1 else f" ({part})"
     return base[: SHEET_NAME_MAX - len(suffix)] + suffix
-
-
-def linkable(url: str) -> bool:
-    """Whether Excel can hold this URL as a hyperlink (web scheme, within its length limit)."""
-    if len(url) > MAX_URL_CHARS or any(c.isspace() for c in url):
-        return False
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return False
-    return parts.scheme.lower() in LINK_SCHEMES and bool(parts.netloc)
 
 
 @dataclass
@@ -173,48 +179,84 @@ class Stats:
     cut_cells: int = 0
     subject_articles: Counter[str] = field(default_factory=Counter)
     subject_leaves: Counter[str] = field(default_factory=Counter)
-    #: (kind, key) -> the entity's tally; bounded by the distinct entities, not the articles.
-    entities: dict[tuple[str, str], EntityTally] = field(default_factory=dict)
+    #: kind -> key -> the entity's tally; bounded by the distinct entities, not the articles.
+    entities: dict[str, dict[str, EntityTally]] = field(
+        default_factory=lambda: {"organization": {}, "person": {}}
+    )
 
-    def add(self, article: Article, rows: dict[str, int]) -> None:
+    def add(self, tally: ArticleTally) -> None:
         """Count one article."""
+        rows = dict(zip((table.sheet for table in TABLES), tally.rows, strict=True))
         self.articles += 1
         self.organizations += rows["Organizations"]
         self.persons += rows["Persons"]
         self.sources += rows["Sources"]
         self.items += rows["Measures"]
-        leaves = leaf_count(article)
-        self.leaves += leaves
-        self.groups += count_groups(article.measure_groups)
-        for name in subject_organizations(article) or [NO_SUBJECT_KEY]:
+        self.leaves += tally.leaves
+        self.groups += tally.groups
+        self.cut_cells += tally.cut_cells
+        for name in tally.subjects or [NO_SUBJECT_KEY]:
             self.subject_articles[name] += 1
-            self.subject_leaves[name] += leaves
-        self._tally(article)
+            self.subject_leaves[name] += tally.leaves
+        self._tally(tally)
 
-    def _tally(self, article: Article) -> None:
+    def _tally(self, tally: ArticleTally) -> None:
         """Count each entity once per article (and once more where it is the subject)."""
         seen: dict[tuple[str, str], bool] = {}
-        mentions: list[tuple[EntityKind, str, str, bool]] = [
-            *(
-                ("organization", o.entity_in(article.id), o.name, o.role == "subject")
-                for o in article.organizations
-            ),
-            *(("person", p.entity_in(article.id), p.name, False) for p in article.authors),
-        ]
-        for kind, key, name, subject in mentions:
-            tally = self.entities.get((kind, key))
-            if tally is None:
-                local = key.startswith(f"{article.id}{LOCAL_SEPARATOR}")
-                tally = EntityTally(key, kind, local, set())
-                self.entities[(kind, key)] = tally
-            tally.names.add(name)
+        for kind, key, name, subject, local in tally.mentions:
+            entities = self.entities[kind]
+            entity = entities.get(key)
+            if entity is None:
+                entity = entities[key] = EntityTally(key, kind, local, ())
+            entity.add_name(name)
             seen[(kind, key)] = seen.get((kind, key), False) or subject
-        for entity, subject in seen.items():
-            self.entities[entity].articles += 1
-            self.entities[entity].subject_of += subject
+        for (entity_kind, key), subject in seen.items():
+            entity = self.entities[entity_kind][key]
+            entity.articles += 1
+            entity.subject_of += subject
+
+    def tallies(self) -> list[EntityTally]:
+        """Every entity, most mentioned first (then by kind and key)."""
+        every = [tally for entities in self.entities.values() for tally in entities.values()]
+        return sorted(every, key=lambda t: (-t.articles, t.kind, t.key))
 
 
-Prepared = Value | CleanText
+class SheetPart:
+    """One sheet of a table (a long table continues on "Name (2)"): its rows on disk.
+
+    Three temporary files: the `<row>` elements, the `<hyperlink>` elements and their
+    relationships (a sheet's links point at targets in its relationship part).
+    """
+
+    def __init__(self, folder: Path, number: int, title: str) -> None:
+        self.title = title
+        self.rows_path = folder / f"{number}.rows"
+        self.links_path = folder / f"{number}.links"
+        self.rels_path = folder / f"{number}.rels"
+        self.rows: IO[str] = self.rows_path.open("w", encoding="utf-8")
+        self.links: IO[str] | None = None
+        self.rels: IO[str] | None = None
+        self.count = 0  # rows below the header
+        self.link_count = 0
+
+    def add_link(self, ref: str, url: str) -> None:
+        """A hyperlink on cell `ref` (its relationship id counts the sheet's links)."""
+        if self.links is None or self.rels is None:
+            self.links = self.links_path.open("w", encoding="utf-8")
+            self.rels = self.rels_path.open("w", encoding="utf-8")
+        self.link_count += 1
+        rel = f"rId{self.link_count}"
+        self.links.write(f'<hyperlink ref="{ref}" r:id="{rel}"/>')
+        self.rels.write(
+            f'<Relationship Id="{rel}" Type="{HYPERLINK_REL}" Target="{attribute_xml(url)}"'
+            ' TargetMode="External"/>'
+        )
+
+    def close(self) -> None:
+        """Close the files (they are read when the workbook is put together)."""
+        for handle in (self.rows, self.links, self.rels):
+            if handle is not None:
+                handle.close()
 
 
 class SheetWriter:
@@ -228,20 +270,13 @@ class SheetWriter:
         # The id and title stay in view when scrolling right; a table without them keeps
         # its first column.
         self.freeze = "C2" if table.columns[0] == ID else "B2"
-        self.part = 1
-        self.sheet: Sheet = book.new_sheet(sheet_title(self.title))
-        self.buffer: list[list[Prepared]] = []
+        self.parts: list[SheetPart] = []
+        self.buffer: list[SheetRow] = []
         self.widths: list[float] | None = None
-        self.rows_in_part = 0
-        self.links_in_part = 0
         self.total = 0
 
-    def append(self, values: Sequence[Value], article: Article | None) -> None:
-        """Add one row (cleaned now, so a cut cell is reported with its article)."""
-        row = [
-            self._prepare(value, column, article)
-            for value, column in zip(values, self.columns, strict=True)
-        ]
+    def append(self, row: SheetRow) -> None:
+        """Add one prepared row."""
         self.total += 1
         if self.widths is None:
             self.buffer.append(row)
@@ -251,88 +286,38 @@ class SheetWriter:
             self._write(row)
 
     def close(self) -> None:
-        """Write what is buffered and set the last part's filter range."""
+        """Write what is buffered; close the files."""
         if self.widths is None:
             self._start()
-        self._finish_part()
-
-    def _prepare(self, value: Value, column: Column, article: Article | None) -> Prepared:
-        if not isinstance(value, str):
-            return value
-        cleaned = clean_text(value)
-        if cleaned.cut_from is not None and article is not None:
-            header = column.header(self.book.lang)
-            self.book.cut_warning(article, self.title, header, cleaned.cut_from)
-        return cleaned
+        for part in self.parts:
+            part.close()
 
     def _start(self) -> None:
-        self.widths = [self._width(i, column) for i, column in enumerate(self.columns)]
-        self._begin_part()
+        self.widths = fit_widths(self.headers, self.columns, self.buffer)
+        self._new_part()
         rows, self.buffer = self.buffer, []
         for row in rows:
             self._write(row)
 
-    def _width(self, index: int, column: Column) -> float:
-        header = column.header(self.book.lang)
-        if column.kind == "date":
-            return max(20, min(display_width(header), column.max_width) + 3)
-        widest = display_width(header) + 3  # room for the filter button
-        for row in self.buffer:
-            value = row[index]
-            if isinstance(value, CleanText):
-                widest = max(widest, display_width(value.text[: 2 * column.max_width]))
-            elif value is not None:
-                widest = max(widest, len(str(value)))
-        return min(widest, column.max_width) + 1
+    def _new_part(self) -> None:
+        title = sheet_title(self.title, len(self.parts) + 1)
+        self.parts.append(SheetPart(self.book.folder, self.book.next_part(), title))
 
-    def _begin_part(self) -> None:
-        sheet = self.sheet
-        for number, width in enumerate(self.widths or (), 1):
-            sheet.column_dimensions[get_column_letter(number)].width = width
-        sheet.freeze_panes = self.freeze
-        print_setup(sheet)
-        self.book.append(sheet, [self.book.text_cell(sheet, h, header=True) for h in self.headers])
-        self.rows_in_part = 0
-        self.links_in_part = 0
-
-    def _finish_part(self) -> None:
-        last = get_column_letter(len(self.columns))
-        self.sheet.auto_filter.ref = f"A1:{last}{self.rows_in_part + 1}"
-
-    def _write(self, row: list[Prepared]) -> None:
-        if self.rows_in_part + 1 >= self.book.max_rows:
-            self._finish_part()
-            self.part += 1
-            self.sheet = self.book.new_sheet(sheet_title(self.title, self.part), after=self.sheet)
-            self._begin_part()
-        sheet = self.sheet
-        cells: list[Cell | Value] = []
-        for value, column in zip(row, self.columns, strict=True):
-            if isinstance(value, CleanText):
-                cells.append(self._text(sheet, value, column))
-            elif isinstance(value, datetime | date):
-                cells.append(self.book.date_cell(sheet, value))
-            elif isinstance(value, bool):
-                cells.append(self.book.bool_cell(sheet, value))
+    def _write(self, row: SheetRow) -> None:
+        part = self.parts[-1]
+        if part.count + 1 >= self.book.max_rows:
+            self._new_part()
+            part = self.parts[-1]
+        part.count += 1
+        number = str(part.count + 1)  # the header is row 1
+        text = row.xml.replace(ROW_MARK, number)
+        for letter, url in row.links:
+            if part.link_count < self.book.max_links:
+                part.add_link(f"{letter}{number}", url)
+                text = text.replace(LINK_STYLE, f' s="{STYLE_IDS["link"]}"', 1)
             else:
-                cells.append(value)
-        self.book.append(sheet, cells)
-        self.rows_in_part += 1
-
-    def _text(self, sheet: Sheet, value: CleanText, column: Column) -> Cell | str:
-        if (
-            column.kind == "url"
-            and not value.formula_like
-            and linkable(value.text)
-            and self.links_in_part < self.book.max_links
-        ):
-            self.links_in_part += 1
-            return self.book.link_cell(sheet, value.text)
-        if column.kind == "wrap" or value.formula_like:
-            return self.book.text_cell(
-                sheet, value.text, wrap=column.kind == "wrap", literal=value.formula_like
-            )
-        return value.text
+                text = text.replace(LINK_STYLE, "", 1)
+        part.rows.write(text)
 
 
 class ExcelExporter(Exporter):
@@ -347,7 +332,6 @@ class ExcelExporter(Exporter):
         *,
         max_rows: int = EXCEL_MAX_ROWS,
         max_links: int = MAX_LINKS_PER_SHEET,
-        write_only: bool = True,
         lang: str | None = None,
     ) -> None:
         super().__init__(outdir)
@@ -356,85 +340,109 @@ class ExcelExporter(Exporter):
             raise ValueError("max_rows must leave room for a header and a row")
         self.max_rows = max_rows
         self.max_links = max_links
-        self.write_only = write_only
         self.target = outdir / self.files[0]
-        self.wb = Workbook(write_only=write_only)
-        if not write_only:
-            self.wb.remove(self.wb.worksheets[0])  # the default empty "Sheet"
-        _set_default_font(self.wb)
-        self.summary = self.new_sheet(SUMMARY(self.lang))
-        self.styles = Styles.of(self.summary)
+        self.folder = Path(tempfile.mkdtemp(prefix="newsfacts-xlsx-"))
+        self.parts_made = 0
         self.stats = Stats()
         self.sheets = {table.sheet: SheetWriter(self, table) for table in TABLES}
         self.entities_sheet = SheetWriter(self, ENTITIES)
         self.files_sheet = SheetWriter(self, FILES)
-        # Last: openpyxl numbers sheet-local names (print titles, filters) by worksheet
-        # position, which is the sheet position only while no chart sheet comes before.
-        self.chart_sheet = self.wb.create_chartsheet(sheet_title(CHART_SHEET(self.lang)))
         self.manifest = outdir / MANIFEST
         self.file_counts: Counter[str] = Counter()
 
     # -- the Exporter interface
 
+    def preparer(self) -> Preparer:
+        """The article's rows, serialised in the worker."""
+        return ExcelRows(self.lang)
+
+    def append(self, piece: Any) -> None:
+        """Add one article's prepared rows to every sheet."""
+        prepared = cast(WorkbookPiece, piece)
+        for table, rows in zip(TABLES, prepared.rows, strict=True):
+            writer = self.sheets[table.sheet]
+            for row in rows:
+                writer.append(row)
+        self.stats.add(prepared.tally)
+
     def write(self, article: Article) -> None:
         """Add the article's rows to every sheet."""
-        counts: dict[str, int] = {}
-        for table in TABLES:
-            writer = self.sheets[table.sheet]
-            count = 0
-            for row in table.rows(article, self.lang):
-                writer.append(row, article)
-                count += 1
-            counts[table.sheet] = count
-        self.stats.add(article, counts)
+        self.append(ExcelRows(self.lang)(article))
 
     def close(self) -> None:
-        """Write the Summary, save beside the target, and rename into place."""
-        for record in manifest_lines(self.manifest):
-            self.file_counts[str(record.get("status"))] += 1
-            for row in FILES.rows(record, self.lang):
-                self.files_sheet.append(row, None)
-        tallies = self.stats.entities.values()
-        for tally in sorted(tallies, key=lambda t: (-t.articles, t.kind, t.key)):
-            for row in ENTITIES.rows(tally, self.lang):
-                self.entities_sheet.append(row, None)
-        for writer in [*self.sheets.values(), self.entities_sheet, self.files_sheet]:
-            writer.close()
-        self._write_summary()
-        self.target.parent.mkdir(parents=True, exist_ok=True)
-        partial = self.target.with_name(self.target.name + ".part")
+        """Write the Files and Entities sheets, the frame, and put the workbook in place."""
         try:
-            self.wb.save(partial)
-            partial.replace(self.target)
+            for record in manifest_lines(self.manifest):
+                self.file_counts[str(record.get("status"))] += 1
+                self._table_rows(self.files_sheet, FILES, [record])
+            self._table_rows(self.entities_sheet, ENTITIES, self.stats.tallies())
+            writers = [*self.sheets.values(), self.entities_sheet, self.files_sheet]
+            for writer in writers:
+                writer.close()
+            frame = self.folder / "frame.xlsx"
+            paths = self._write_frame(frame, writers)
+            self.target.parent.mkdir(parents=True, exist_ok=True)
+            partial = self.target.with_name(self.target.name + ".part")
+            try:
+                _splice(frame, paths, partial)
+                partial.replace(self.target)
+            finally:
+                partial.unlink(missing_ok=True)
         finally:
-            partial.unlink(missing_ok=True)
+            shutil.rmtree(self.folder, ignore_errors=True)
 
     def abort(self) -> None:
         """Drop the sheets' temporary files; the target is left as it was."""
-        for sheet in self.wb.worksheets:
-            rows = getattr(sheet, "_rows", None)  # write-only: the generator feeding the file
-            if rows is not None:
-                rows.close()
-            writer = getattr(sheet, "_writer", None)
-            if writer is not None:
-                writer.close()
-                writer.cleanup()
+        for writer in [*self.sheets.values(), self.entities_sheet, self.files_sheet]:
+            for part in writer.parts:
+                part.close()
+        shutil.rmtree(self.folder, ignore_errors=True)
 
     # -- helpers used by SheetWriter
 
-    def new_sheet(self, title: str, after: Sheet | None = None) -> Sheet:
-        """A new sheet at the end, or right after `after`."""
-        # sheetnames, not worksheets: the chart sheet counts among the positions
-        index = None if after is None else self.wb.sheetnames.index(after.title) + 1
-        return self.wb.create_sheet(title, index)
+    def next_part(self) -> int:
+        """A number for a new sheet part's files."""
+        self.parts_made += 1
+        return self.parts_made
 
-    def append(self, sheet: Sheet, cells: Sequence[Cell | Value]) -> None:
-        """Append a row; in normal mode, point hyperlinks at the cells' final places."""
-        sheet.append(list(cells))
-        if not self.write_only:
-            for cell in cells:
-                if isinstance(cell, Cell) and cell.hyperlink is not None:
-                    cell.hyperlink.ref = cell.coordinate
+    def _table_rows(self, writer: SheetWriter, table: Table[Any], records: Iterable[Any]) -> None:
+        for record in records:
+            for values in table.rows(record, self.lang):
+                writer.append(row_xml(values, table.columns)[0])
+
+    # -- the frame: every sheet but its rows, written by openpyxl
+
+    def _write_frame(self, frame: Path, writers: list[SheetWriter]) -> dict[str, SheetPart]:
+        """Save the workbook without the data rows; return sheet XML path -> its rows."""
+        wb = Workbook(write_only=True)
+        _set_default_font(wb)
+        summary = wb.create_sheet(sheet_title(SUMMARY(self.lang)))
+        self.styles = Styles.of(summary)
+        for kind in STYLE_KINDS:  # the style indexes the prepared rows refer to
+            index = wb._cell_styles.add(getattr(self.styles, kind))  # type: ignore[attr-defined]
+            if index != STYLE_IDS[kind]:
+                raise RuntimeError(f"openpyxl gave style {kind!r} index {index}")
+        sheets: list[tuple[Sheet, SheetPart]] = []
+        for writer in writers:
+            for part in writer.parts:
+                sheet = wb.create_sheet(part.title)
+                self._frame_sheet(sheet, writer, part)
+                sheets.append((sheet, part))
+        # Last: openpyxl numbers sheet-local names (print titles, filters) by worksheet
+        # position, which is the sheet position only while no chart sheet comes before.
+        chart_sheet = wb.create_chartsheet(sheet_title(CHART_SHEET(self.lang)))
+        self._write_summary(summary, chart_sheet)
+        wb.save(frame)
+        return {sheet.path.lstrip("/"): part for sheet, part in sheets}
+
+    def _frame_sheet(self, sheet: Sheet, writer: SheetWriter, part: SheetPart) -> None:
+        for number, width in enumerate(writer.widths or (), 1):
+            sheet.column_dimensions[get_column_letter(number)].width = width
+        sheet.freeze_panes = writer.freeze
+        print_setup(sheet)
+        last = get_column_letter(len(writer.columns))
+        sheet.auto_filter.ref = f"A1:{last}{part.count + 1}"
+        sheet.append([self.text_cell(sheet, h, header=True) for h in writer.headers])
 
     def text_cell(
         self,
@@ -442,7 +450,6 @@ class ExcelExporter(Exporter):
         text: str,
         *,
         header: bool = False,
-        wrap: bool = False,
         literal: bool = False,
     ) -> Cell:
         """A cell that holds `text` as text, never as a formula."""
@@ -450,47 +457,14 @@ class ExcelExporter(Exporter):
         cell.data_type = "s"  # openpyxl took a leading "=" for a formula: it is text
         if header:
             _restyle(cell, self.styles.header)
-        elif wrap:
-            _restyle(cell, self.styles.wrap_literal if literal else self.styles.wrap)
         elif literal:
             _restyle(cell, self.styles.literal)
         return cell
 
-    def date_cell(self, sheet: Sheet, value: datetime | date) -> Cell | str:
-        """A real Excel date (or date-time): yyyy-mm-dd (hh:mm:ss); ISO text before March 1900."""
-        day = value.date() if isinstance(value, datetime) else value
-        if day < EXCEL_FIRST_DAY:
-            return value.isoformat(sep=" ") if isinstance(value, datetime) else value.isoformat()
-        cell = WriteOnlyCell(sheet)
-        cell.value = value
-        _restyle(cell, self.styles.datetime if isinstance(value, datetime) else self.styles.date)
-        return cell
-
-    def bool_cell(self, sheet: Sheet, value: bool) -> Cell:
-        """A boolean cell that every spreadsheet shows as TRUE / FALSE."""
-        cell = WriteOnlyCell(sheet, value)
-        _restyle(cell, self.styles.boolean)
-        return cell
-
-    def link_cell(self, sheet: Sheet, url: str) -> Cell:
-        """The URL as text with a hyperlink to itself."""
-        cell = self.text_cell(sheet, url)
-        cell.hyperlink = url
-        _restyle(cell, self.styles.link)
-        return cell
-
-    def cut_warning(self, article: Article, sheet: str, column: str, length: int) -> None:
-        """Say on the Warnings sheet that a cell was cut to Excel's limit."""
-        self.stats.cut_cells += 1
-        message = f"{sheet} › {column}: {length:,} characters cut to Excel's {MAX_CELL_CHARS:,}"
-        self.sheets[WARNINGS.sheet].append(
-            (article.id, article.title, article.path, "xlsx", message), None
-        )
-
     # -- Summary
 
-    def _write_summary(self) -> None:
-        sheet, stats, lang = self.summary, self.stats, self.lang
+    def _write_summary(self, sheet: Sheet, chart_sheet: Any) -> None:
+        stats, lang = self.stats, self.lang
         figures: list[tuple[str, int]] = [
             ("articles", stats.articles),
             ("organizations", stats.organizations),
@@ -520,35 +494,94 @@ class ExcelExporter(Exporter):
         rows = len(figures) + 3 + len(names)
         print_setup(sheet, one_page=rows <= ONE_PAGE_ROWS)
         header = self.text_cell
-        self.append(
-            sheet,
+        sheet.append(
             [
                 header(sheet, SUMMARY_FIGURE(lang), header=True),
                 header(sheet, SUMMARY_COUNT(lang), header=True),
-            ],
+            ]
         )
         for key, number in figures:
-            self.append(sheet, [SUMMARY_FIGURES[key](lang), number])
-        self.append(sheet, [])
+            sheet.append([SUMMARY_FIGURES[key](lang), number])
+        sheet.append([])
         top = len(figures) + 3  # the organization table's header row
-        self.append(sheet, [header(sheet, h(lang), header=True) for h in SUMMARY_ORGS])
+        sheet.append([header(sheet, h(lang), header=True) for h in SUMMARY_ORGS])
         for name in names:
             shown = name or NO_SUBJECT(lang)
             cell = self.text_cell(sheet, shown, literal=clean_text(shown).formula_like)
-            self.append(sheet, [cell, stats.subject_articles[name], stats.subject_leaves[name]])
+            sheet.append([cell, stats.subject_articles[name], stats.subject_leaves[name]])
         sheet.auto_filter.ref = f"A{top}:C{top + len(names)}"
         bars = min(CHART_BARS, len([n for n in names if n != NO_SUBJECT_KEY]))
         if bars:
             chart = _bar_chart(sheet, top, bars, CHART_TITLE(lang))
-            self.chart_sheet.add_chart(chart)
+            chart_sheet.add_chart(chart)
             # openpyxl anchors a chart sheet's chart with size 0: Excel stretches it to the
             # page, LibreOffice draws nothing. Give it the size of the page.
             width, height = (round(cm * EMU_PER_CM) for cm in CHART_PAGE_CM)
             anchor = AbsoluteAnchor(ext=XDRPositiveSize2D(width, height))
             cast(Any, chart).anchor = anchor  # openpyxl's stubs type it as a cell name
-        self.chart_sheet.pageSetup = PrintPageSetup(
+        chart_sheet.pageSetup = PrintPageSetup(
             orientation="landscape", paperSize=Worksheet.PAPERSIZE_A4
         )
+
+
+def _splice(frame: Path, parts: dict[str, SheetPart], target: Path) -> None:
+    """Copy the frame's zip to `target`, each data sheet with its rows and links put in."""
+    with (
+        zipfile.ZipFile(frame) as source,
+        zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=ZIP_LEVEL) as out,
+    ):
+        names = set(source.namelist())
+        for info in source.infolist():
+            part = parts.get(info.filename)
+            if part is None:
+                out.writestr(info, source.read(info), zipfile.ZIP_DEFLATED, ZIP_LEVEL)
+                continue
+            rels = _rels_name(info.filename)
+            if part.link_count and rels in names:
+                raise RuntimeError(f"{info.filename} has relationships of its own")
+            _splice_sheet(source.read(info).decode("utf-8"), part, out, info.filename)
+            if part.link_count:
+                with out.open(rels, "w") as handle:
+                    handle.write(
+                        f'{XML_DECLARATION}<Relationships xmlns="{PACKAGE_REL_NS}">'.encode()
+                    )
+                    _copy(part.rels_path, handle)
+                    handle.write(b"</Relationships>")
+
+
+def _rels_name(sheet: str) -> str:
+    folder, _, name = sheet.rpartition("/")
+    return f"{folder}/_rels/{name}.rels"
+
+
+def _splice_sheet(xml: str, part: SheetPart, out: zipfile.ZipFile, name: str) -> None:
+    """A frame sheet (its header row only) with the part's rows after the header, and its
+    hyperlinks where the schema puts them."""
+    head, end, tail = xml.partition("</sheetData>")
+    if not end:
+        raise RuntimeError(f"{name}: no sheetData in openpyxl's sheet")
+    if part.link_count:
+        if f'xmlns:r="{REL_NS}"' not in head:
+            head = head.replace(f'xmlns="{MAIN_NS}"', f'xmlns="{MAIN_NS}" xmlns:r="{REL_NS}"', 1)
+        cut = min((i for i in (tail.find(m) for m in AFTER_HYPERLINKS) if i >= 0), default=-1)
+        if cut < 0:
+            raise RuntimeError(f"{name}: no place for hyperlinks in openpyxl's sheet")
+        before, after = tail[:cut], tail[cut:]
+    else:
+        before, after = tail, ""
+    with out.open(name, "w") as handle:
+        handle.write(head.encode("utf-8"))
+        _copy(part.rows_path, handle)
+        handle.write((end + before).encode("utf-8"))
+        if part.link_count:
+            handle.write(b"<hyperlinks>")
+            _copy(part.links_path, handle)
+            handle.write(b"</hyperlinks>" + after.encode("utf-8"))
+
+
+def _copy(path: Path, handle: IO[bytes]) -> None:
+    with path.open("rb") as source:
+        shutil.copyfileobj(source, handle, COPY_CHUNK)
 
 
 def print_setup(sheet: Sheet, *, one_page: bool = False) -> None:

@@ -19,6 +19,7 @@ class JsonLinesExporter(LineExporter):
     name: ClassVar[str] = "json"
     files: ClassVar[tuple[str, ...]] = ("articles.jsonl",)
 
-    def render(self, article: Article) -> str:
+    @staticmethod
+    def render(article: Article) -> str:
         """One line."""
         return article_line(article)

@@ -460,7 +460,8 @@ class NQuadsExporter(LineExporter):
     name: ClassVar[str] = "nquads"
     files: ClassVar[tuple[str, ...]] = ("articles.nq",)
 
-    def render(self, article: Article) -> str:
+    @staticmethod
+    def render(article: Article) -> str:
         """The article's named graph."""
         return article_nquads(article)
 

@@ -352,17 +352,26 @@ def warning_rows(article: Article, lang: Lang = DEFAULT_LANG) -> Iterator[Row]:
 EntityKind = Literal["organization", "person"]
 
 
-@dataclass
+@dataclass(slots=True)
 class EntityTally:
     """One real organization or person over the run: the names it was written with, and the
-    articles (and, for organizations, the articles it is the subject of) that mention it."""
+    articles (and, for organizations, the articles it is the subject of) that mention it.
+
+    One per distinct entity of the run, so kept small: slots, and the names as a tuple (most
+    entities are written one way; a set costs four times a one-name tuple).
+    """
 
     key: str
     kind: EntityKind
     local: bool
-    names: set[str]
+    names: tuple[str, ...]
     articles: int = 0
     subject_of: int = 0
+
+    def add_name(self, name: str) -> None:
+        """Another way the entity is written (kept once)."""
+        if name not in self.names:
+            self.names = (*self.names, name)
 
 
 def entity_rows(tally: EntityTally, lang: Lang = DEFAULT_LANG) -> Iterator[Row]:

@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeoutError
 from concurrent.futures.process import BrokenProcessPool
+from multiprocessing import forkserver
 from typing import Any, Protocol, TypeVar, cast
 
 from extractor.remote import MissingExtraError
@@ -179,6 +180,13 @@ class LocalEngine:
             ctx.set_forkserver_preload([FORKSERVER_PRELOAD, *filter(None, [self.preload])])
             return ctx
         return multiprocessing.get_context("spawn")
+
+    def start(self) -> None:
+        """Start the fork server now (and so its preload: importing the extractor), so that
+        it overlaps what the caller does before the first task (walking the inputs, opening
+        the outputs) instead of following it. The first pool would start it otherwise."""
+        if self._context().get_start_method() == "forkserver":
+            forkserver.ensure_running()
 
     def _pool(self, workers: int) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(workers, mp_context=self._context(), initializer=worker_init)
@@ -401,4 +409,6 @@ def make_engine(
         raise ValueError(f"unknown engine {name!r}; known: {', '.join(ENGINES)}")
     # -j 1 too runs in a worker process: only a worker can be ended when a file hangs in
     # C code, or bounded in memory, without ending the run.
-    return LocalEngine(jobs, preload=preload, task_timeout=task_timeout)
+    local = LocalEngine(jobs, preload=preload, task_timeout=task_timeout)
+    local.start()
+    return local

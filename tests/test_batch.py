@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import os
@@ -14,6 +15,7 @@ from rich.console import Console
 from bench.corpus import make_corpus
 from exporters import registry
 from exporters.base import AtomicFile, Exporter
+from exporters.rdf import graph_iri
 from extractor.batch import discover, iter_inputs, lost_chunk, process_chunk, run_batch
 from extractor.batch.inputs import InputFile, Selection
 from extractor.cli import main
@@ -463,3 +465,81 @@ def test_a_record_that_cannot_be_serialised_fails_alone(corpus: Path) -> None:
     assert str(results[1].reason).startswith("internal error: PydanticSerializationError")
     assert results[0].line is not None and results[2].line is not None
     json.loads(results[1].manifest_line().encode("utf-8"))  # its manifest line is UTF-8
+
+
+def test_workers_pieces_give_the_files_one_process_writes(tmp_path: Path) -> None:
+    # The run's formats come from pieces made in the workers; `export` rebuilds them from the
+    # log with each exporter's own `write`, in one process: both must give the same files.
+    folder, run, rebuilt = tmp_path / "in", tmp_path / "run", tmp_path / "rebuilt"
+    make_corpus(folder, 40)
+    formats = "nquads,csv,xlsx,html"
+    assert main(["extract", str(folder), "-o", str(run), "-f", formats, "-j", "2"]) == 0
+    assert main(["export", str(run / "articles.jsonl"), "-o", str(rebuilt), "-f", formats]) == 0
+    names = ["articles.nq", *(f"csv/{p.name}" for p in sorted((run / "csv").iterdir()))]
+    for name in names:
+        assert (run / name).read_bytes() == (rebuilt / name).read_bytes(), name
+    pages = sorted(p.relative_to(run).as_posix() for p in (run / "report").rglob("*.html"))
+    assert pages and pages == sorted(
+        p.relative_to(rebuilt).as_posix() for p in (rebuilt / "report").rglob("*.html")
+    )
+    for page in pages:
+        if page.startswith("report/articles/"):
+            assert (run / page).read_bytes() == (rebuilt / page).read_bytes(), page
+    assert sheets_of(run / "articles.xlsx") == sheets_of(rebuilt / "articles.xlsx")
+
+
+def sheets_of(path: Path) -> dict[str, list[list[object]]]:
+    """Every data sheet's cell values (the Files sheet needs a manifest: left out)."""
+    import openpyxl  # noqa: PLC0415 - only these tests read workbooks
+
+    book = openpyxl.load_workbook(path)
+    return {
+        sheet.title: [list(row) for row in sheet.iter_rows(values_only=True)]
+        for sheet in book.worksheets
+        if sheet.title not in {"文件", "概览"}
+    }
+
+
+def test_a_renamed_record_is_rendered_again_under_its_new_id(tmp_path: Path) -> None:
+    # Its pieces were made in a worker under the id it had; the writer renames it and must
+    # render every format again under the new id.
+    folder, out = tmp_path / "in", tmp_path / "out"
+    folder.mkdir()
+    reference = Path(__file__).parent.parent / "samples" / "2021-12-22-NW202112222222391066.md"
+    (folder / "a.md").write_bytes(reference.read_bytes())
+    (folder / "b.md").write_bytes(reference.read_bytes())
+    assert main(["extract", str(folder), "-o", str(out), "-f", "nquads,csv,xlsx", "-j", "2"]) == 0
+    ids = [
+        json.loads(line)["id"] for line in (out / "articles.jsonl").read_text("utf-8").splitlines()
+    ]
+    assert ids[0] != ids[1] and ids[1].startswith(ids[0])
+    nquads = (out / "articles.nq").read_text("utf-8")
+    assert all(f"<{graph_iri(i)}>" in nquads for i in ids)
+    with (out / "csv" / "articles.csv").open(encoding="utf-8-sig", newline="") as handle:
+        assert [row[0] for row in list(csv.reader(handle))[1:]] == ids
+    assert "duplicate id of a.md" in (out / "csv" / "warnings.csv").read_text("utf-8-sig")
+    sheets = sheets_of(out / "articles.xlsx")
+    assert [row[0] for row in sheets["文章"][1:]] == ids
+    assert any(ids[1] == row[0] and "duplicate id" in str(row[4]) for row in sheets["警告"][1:])
+
+
+def test_a_worker_unpickling_the_preparers_does_not_import_openpyxl(tmp_path: Path) -> None:
+    # Workers are replaced as a run goes: each would pay openpyxl's import for nothing.
+    import pickle  # noqa: PLC0415
+    import subprocess  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+
+    from extractor.batch.run import open_exporters  # noqa: PLC0415
+
+    exporters = open_exporters(tmp_path, ["xlsx", "nquads", "csv"])
+    sent = pickle.dumps(tuple(exporter.preparer() for exporter in exporters))
+    for exporter in exporters:
+        exporter.abort()
+    check = (
+        "import pickle, sys; pickle.loads(sys.stdin.buffer.read()); "
+        "print('openpyxl' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", check], input=sent, capture_output=True, check=True
+    )
+    assert done.stdout.strip() == b"False"

@@ -18,7 +18,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from exporters import REGISTRY, exporter_class
 from exporters.cells import MAX_CELL_CHARS, clean_text, csv_text, display_width, starts_formula
 from exporters.csv import csv_value
-from exporters.excel import BOOLEAN_FORMAT, ExcelExporter, linkable, sheet_title
+from exporters.excel import BOOLEAN_FORMAT, ExcelExporter, sheet_title
+from exporters.sheetxml import linkable
 from exporters.tables import MEASURES, TABLES, beijing_time, walk_measures
 from extractor.cli import main
 from extractor.pipeline import extract_article
@@ -495,18 +496,33 @@ def test_summary_counts_and_chart(tmp_path: Path) -> None:
     assert f"<val><numRef><f>'概览'!$C${first}:$C${first + 1}</f>" in chart
 
 
-def test_write_only_and_normal_mode_give_the_same_cells(tmp_path: Path) -> None:
+def expected_cell(value: object) -> object:
+    """What a typed table value reads back as from the workbook (openpyxl's reader)."""
+    if isinstance(value, str):
+        return clean_text(value).text or None
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return datetime(value.year, value.month, value.day)  # a date cell reads as midnight
+    return value
+
+
+def test_every_sheet_holds_the_tables_rows_cell_by_cell(tmp_path: Path) -> None:
     articles = [reference_with_gold_tree(), injection_article()]
-    fast = openpyxl.load_workbook(write_workbook(tmp_path / "w", articles))
-    slow = openpyxl.load_workbook(write_workbook(tmp_path / "n", articles, write_only=False))
-    assert fast.sheetnames == slow.sheetnames == ALL_SHEETS
-    assert [len(b.chartsheets[0]._charts) for b in (fast, slow)] == [1, 1]
-    for name in SHEETS:
-        a = [[(c.value, c.data_type) for c in row] for row in fast[name].iter_rows()]
-        b = [[(c.value, c.data_type) for c in row] for row in slow[name].iter_rows()]
-        assert a == b, name
-    assert slow["文章"]["D2"].hyperlink.ref == "D2"
-    assert slow["文章"]["D3"].hyperlink is None
+    book = openpyxl.load_workbook(write_workbook(tmp_path / "w", articles))
+    assert book.sheetnames == ALL_SHEETS
+    assert len(book.chartsheets[0]._charts) == 1
+    for table in TABLES:
+        sheet = book[table.title("zh")]
+        got = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
+        want = [
+            [expected_cell(v) for v in row] for article in articles for row in table.rows(article)
+        ]
+        assert got == want, table.sheet
+        for row in sheet.iter_rows(min_row=2):
+            for cell in row:
+                if isinstance(cell.value, str):
+                    assert cell.data_type == "s", (table.sheet, cell.coordinate)
+    assert book["文章"]["D2"].hyperlink.ref == "D2"
+    assert book["文章"]["D3"].hyperlink is None
 
 
 def test_abort_leaves_no_files(tmp_path: Path) -> None:
@@ -514,10 +530,10 @@ def test_abort_leaves_no_files(tmp_path: Path) -> None:
     article = reference_with_gold_tree()
     for number in range(20):  # 660 measure rows: past the width sample, Measures is streaming
         exporter.write(article.model_copy(update={"id": f"x{number}"}))
-    temporary = [Path(s._writer.out) for s in exporter.wb.worksheets if s._writer is not None]
-    assert len(temporary) == 1 and temporary[0].exists()
+    temporary = exporter.folder
+    assert any(path.stat().st_size for path in temporary.iterdir())
     exporter.abort()
-    assert not any(p.exists() for p in temporary)
+    assert not temporary.exists()
     assert list(tmp_path.iterdir()) == []
 
 
@@ -717,3 +733,21 @@ def test_the_chart_has_its_own_page_and_names_every_bar(tmp_path: Path) -> None:
     assert '<showVal val="1"/>' in text
     summary = openpyxl.load_workbook(path)["概览"]
     assert summary.page_setup.fitToHeight == 1  # a short Summary prints on one page
+
+
+def test_every_part_of_the_spliced_workbook_is_well_formed_xml(tmp_path: Path) -> None:
+    from lxml import etree  # noqa: PLC0415
+
+    articles = [reference_with_gold_tree(), injection_article()]
+    path = write_workbook(tmp_path, articles, max_rows=11)
+    with zipfile.ZipFile(path) as archive:
+        assert archive.testzip() is None
+        names = archive.namelist()
+        for name in names:
+            if name.endswith((".xml", ".rels")):
+                etree.fromstring(archive.read(name))  # raises on a malformed part
+        links = [n for n in names if n.startswith("xl/worksheets/_rels/")]
+        assert links, "the Articles and Sources sheets have hyperlinks"
+        for name in links:
+            rels = etree.fromstring(archive.read(name))
+            assert all(r.get("TargetMode") == "External" for r in rels)

@@ -1,8 +1,9 @@
 """`report/`: an offline evidence report, one page per article, an overview and a paged index.
 
-Streams: each article's page is written as the article arrives; only the index rows (a few
-strings per article) and the overview's counts stay in memory. The site is written into
-`report.part/` and renamed into place on close, so a reader sees the old report or the new.
+Streams: each article's page is rendered where the article was extracted (`ReportPages`, in
+the worker) and written as it arrives; its index row goes to a file read back on close, so
+only the overview's counts and the entity pages' lists stay in memory. The site is written
+into `report.part/` and renamed into place on close, so a reader sees the old report or the new.
 """
 
 from __future__ import annotations
@@ -11,16 +12,19 @@ import hashlib
 import json
 import re
 import shutil
+import sys
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from importlib.resources import files
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from exporters.base import Exporter
+from exporters.base import Exporter, Preparer
 from exporters.report.charts import column_chart, hbar_chart
 from exporters.report.facts import Fact, article_facts
 from exporters.report.marks import fits, marked
@@ -51,6 +55,10 @@ SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]")
 STATIC = ("report.css", "report.js")
 #: Articles listed on one entity's page (the count covers them all).
 ENTITY_ROWS = 1000
+#: The index rows of the run, one JSON array a line, kept beside the site until it closes.
+INDEX_ROWS = ".index-rows.jsonl"
+#: The index-data.js separators (compact: it holds a row per article).
+COMPACT = (",", ":")
 
 
 def entity_href(key: str) -> str:
@@ -69,8 +77,18 @@ class EntityPage:
     """One organization entity across articles: the names it goes by, where it appears."""
 
     names: Counter[str] = field(default_factory=Counter)
-    articles: list[dict[str, str]] = field(default_factory=list)
+    articles: list[EntityArticle] = field(default_factory=list)
     total: int = 0
+
+
+class EntityArticle(NamedTuple):
+    """An article listed on an entity's page: a tuple of strings the article's index row
+    already holds (up to ENTITY_ROWS per entity, kept until the report closes)."""
+
+    page: str  # the article's page, from the site's root
+    title: str
+    date: str
+    role: str
 
 
 def _version() -> str:
@@ -100,37 +118,119 @@ class Overview:
     warnings: list[dict[str, Any]] = field(default_factory=list)
     warning_total: int = 0
 
-    def add(self, article: Article, href: str) -> None:
+    def add(self, tally: OverviewTally, href: str, title: str) -> None:
         """Count one article."""
         self.articles += 1
-        self.organizations += len(article.organizations)
-        self.persons += len(article.authors)
-        self.sources += article.source is not None
-        self.groups += count_groups(article.measure_groups)
-        self.items += sum(1 for _ in walk_measures(article.measure_groups))
-        leaves = leaf_count(article)
-        self.leaves += leaves
-        for name in subject_organizations(article):
-            self.subject_leaves[name] += leaves
-        self.months[article.published[:7] if article.published else NO_DATE] += 1
-        title = article.title or article.path
-        for group, path in _groups(article.measure_groups, ()):
-            if group.declared_count is not None and group.declared_count != len(group.items):
-                self.mismatch_total += 1
-                if len(self.mismatches) < OVERVIEW_ROWS:
-                    self.mismatches.append(
-                        {
-                            "href": href,
-                            "title": title,
-                            "group": " › ".join(path),
-                            "declared": group.declared_count,
-                            "found": len(group.items),
-                        }
-                    )
-        for warning in article.warnings:
+        self.organizations += tally.organizations
+        self.persons += tally.persons
+        self.sources += tally.source
+        self.groups += tally.groups
+        self.items += tally.items
+        self.leaves += tally.leaves
+        for name in tally.subjects:
+            self.subject_leaves[name] += tally.leaves
+        self.months[tally.month] += 1
+        for group, declared, found in tally.mismatches:
+            self.mismatch_total += 1
+            if len(self.mismatches) < OVERVIEW_ROWS:
+                self.mismatches.append(
+                    {
+                        "href": href,
+                        "title": title,
+                        "group": group,
+                        "declared": declared,
+                        "found": found,
+                    }
+                )
+        for warning in tally.warnings:
             self.warning_total += 1
             if len(self.warnings) < OVERVIEW_ROWS:
                 self.warnings.append({"href": href, "title": title, "text": warning})
+
+
+@dataclass(frozen=True)
+class OverviewTally:
+    """What the overview counts of one article (made with its page, in the worker)."""
+
+    organizations: int
+    persons: int
+    source: bool
+    groups: int
+    items: int
+    leaves: int
+    subjects: tuple[str, ...]
+    month: str
+    #: (group path, declared count, items found) of each group whose counts differ.
+    mismatches: tuple[tuple[str, int, int], ...]
+    warnings: tuple[str, ...]
+
+    @classmethod
+    def of(cls, article: Article) -> OverviewTally:
+        """Count one article."""
+        mismatches = tuple(
+            (" › ".join(path), group.declared_count, len(group.items))
+            for group, path in _groups(article.measure_groups, ())
+            if group.declared_count is not None and group.declared_count != len(group.items)
+        )
+        return cls(
+            len(article.organizations),
+            len(article.authors),
+            article.source is not None,
+            count_groups(article.measure_groups),
+            sum(1 for _ in walk_measures(article.measure_groups)),
+            leaf_count(article),
+            tuple(subject_organizations(article)),
+            article.published[:7] if article.published else NO_DATE,
+            mismatches,
+            tuple(article.warnings),
+        )
+
+
+@dataclass(frozen=True)
+class ReportPiece:
+    """One article's share of the report: its page, its index row, what the rest counts."""
+
+    article_id: str
+    page: str
+    #: The index row after its href: title, date, subjects, source, people, leaves, warnings.
+    row: tuple[str | int, ...]
+    overview: OverviewTally
+    #: (entity, name written, role) of each mention of an entity other articles may share.
+    entities: tuple[tuple[str, str, str], ...]
+
+
+@dataclass(frozen=True)
+class ReportPages:
+    """The preparer: an article's page and counts, made in the worker (the templates load
+    once per process)."""
+
+    def __call__(self, article: Article) -> ReportPiece:
+        """Render the page; gather the row and the counts."""
+        page = (
+            _templates().get_template("article.html").render(root="../", **article_context(article))
+        )
+        row = (
+            article.title or article.path,
+            article.published[:10] if article.published else "",
+            "; ".join(subject_organizations(article)),
+            article.source.name if article.source else "",
+            "; ".join(dict.fromkeys(p.name for p in article.authors)),
+            leaf_count(article),
+            len(article.warnings),
+        )
+        entities = tuple(
+            (org.entity, org.name, org.role)
+            for org in article.organizations
+            if org.entity and not is_local(article, org.entity)
+        )
+        return ReportPiece(article.id, page, row, OverviewTally.of(article), entities)
+
+
+@cache
+def _templates() -> Environment:
+    env = environment()
+    env.globals["version"] = _version()
+    return env
 
 
 def _groups(
@@ -172,40 +272,41 @@ class HtmlExporter(Exporter):
         self.partial = outdir / f"{REPORT}.part"
         shutil.rmtree(self.partial, ignore_errors=True)
         (self.partial / "articles").mkdir(parents=True)
-        self.env = environment()
-        self.env.globals["version"] = _version()
-        self.article_page = self.env.get_template("article.html")
-        self.rows: list[list[str | int]] = []
-        self.names: set[str] = set()
+        self.env = _templates()
+        self.rows_path = self.partial / INDEX_ROWS
+        self.rows = self.rows_path.open("w", encoding="utf-8")
+        self.row_count = 0
         self.overview = Overview()
         self.entities: dict[str, EntityPage] = {}
 
+    def preparer(self) -> Preparer:
+        """The page, rendered in the worker."""
+        return ReportPages()
+
+    def append(self, piece: object) -> None:
+        """Write the article's page; keep its index row and counts."""
+        assert isinstance(piece, ReportPiece)  # noqa: S101 - what ReportPages makes
+        name = self._file_name(piece.article_id)
+        href = f"articles/{name}"
+        (self.partial / href).write_text(piece.page, "utf-8")
+        title, date = piece.row[0], piece.row[1]
+        self._add_entities(piece, href, str(title), str(date))
+        self.overview.add(piece.overview, href, str(title))
+        self.rows.write(json.dumps([href, *piece.row], ensure_ascii=False, separators=COMPACT))
+        self.rows.write("\n")
+        self.row_count += 1
+
     def write(self, article: Article) -> None:
         """Write the article's page; keep its index row and counts."""
-        name = self._file_name(article.id)
-        href = f"articles/{name}"
-        page = self.article_page.render(root="../", **article_context(article))
-        (self.partial / href).write_text(page, "utf-8")
-        self._add_entities(article, href)
-        self.overview.add(article, href)
-        self.rows.append(
-            [
-                href,
-                article.title or article.path,
-                article.published[:10] if article.published else "",
-                "; ".join(subject_organizations(article)),
-                article.source.name if article.source else "",
-                "; ".join(dict.fromkeys(p.name for p in article.authors)),
-                leaf_count(article),
-                len(article.warnings),
-            ]
-        )
+        self.append(ReportPages()(article))
 
     def close(self) -> None:
         """Write the overview, the index pages and the static files; move the site into place."""
+        self.rows.close()
         self._write_overview()
         self._write_entities()
         self._write_index()
+        self.rows_path.unlink()
         for static in STATIC:
             text = files("exporters.report").joinpath("static", static).read_text("utf-8")
             (self.partial / static).write_text(text, "utf-8")
@@ -218,28 +319,20 @@ class HtmlExporter(Exporter):
 
     def abort(self) -> None:
         """Drop the unfinished site; the old report stays."""
+        self.rows.close()
         shutil.rmtree(self.partial, ignore_errors=True)
 
-    def _add_entities(self, article: Article, href: str) -> None:
+    def _add_entities(self, piece: ReportPiece, href: str, title: str, date: str) -> None:
         seen: set[str] = set()
-        for org in article.organizations:
-            if not org.entity or is_local(article, org.entity):
+        for entity, name, role in piece.entities:
+            page = self.entities.setdefault(entity, EntityPage())
+            page.names[name] += 1
+            if entity in seen:
                 continue
-            page = self.entities.setdefault(org.entity, EntityPage())
-            page.names[org.name] += 1
-            if org.entity in seen:
-                continue
-            seen.add(org.entity)
+            seen.add(entity)
             page.total += 1
             if len(page.articles) < ENTITY_ROWS:
-                page.articles.append(
-                    {
-                        "href": f"../{href}",
-                        "title": article.title or article.path,
-                        "date": article.published[:10] if article.published else "",
-                        "role": org.role,
-                    }
-                )
+                page.articles.append(EntityArticle(href, title, date, sys.intern(role)))
 
     def _write_entities(self) -> None:
         template = self.env.get_template("entity.html")
@@ -257,11 +350,11 @@ class HtmlExporter(Exporter):
     def _file_name(self, article_id: str) -> str:
         # The same id twice keeps both records, so both get a page.
         base = SAFE_NAME.sub("_", article_id)[:120] or "article"
+        # Asked of the folder, not of a set of every name: the writer keeps nothing per article.
         name, n = f"{base}.html", 1
-        while name in self.names:
+        while (self.partial / "articles" / name).exists():
             n += 1
             name = f"{base}-{n}.html"
-        self.names.add(name)
         return name
 
     def _write_overview(self) -> None:
@@ -305,19 +398,36 @@ class HtmlExporter(Exporter):
 
     def _write_index(self) -> None:
         template = self.env.get_template("index.html")
-        pages = max(1, -(-len(self.rows) // PAGE_SIZE))
+        pages = max(1, -(-self.row_count // PAGE_SIZE))
+        rows = self._index_rows()
         for page in range(1, pages + 1):
             html = template.render(
                 root="",
-                rows=self.rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
+                rows=[
+                    next(rows)
+                    for _ in range(min(PAGE_SIZE, self.row_count - (page - 1) * PAGE_SIZE))
+                ],
                 page=page,
                 pages=pages,
-                total=len(self.rows),
+                total=self.row_count,
                 page_href=page_href,
             )
             (self.partial / page_href(page)).write_text(html, "utf-8")
-        data = json.dumps(self.rows, ensure_ascii=False, separators=(",", ":"))
-        (self.partial / "index-data.js").write_text(f"window.NEWSFACTS_INDEX={data};\n", "utf-8")
+        # The rows' own JSON text, joined: what json.dumps of the whole list writes.
+        with (
+            (self.partial / "index-data.js").open("w", encoding="utf-8") as data,
+            self.rows_path.open(encoding="utf-8") as lines,
+        ):
+            data.write("window.NEWSFACTS_INDEX=[")
+            for number, line in enumerate(lines):
+                data.write(("," if number else "") + line.rstrip("\n"))
+            data.write("];\n")
+
+    def _index_rows(self) -> Iterator[list[str | int]]:
+        with self.rows_path.open(encoding="utf-8") as lines:
+            for line in lines:
+                row: list[str | int] = json.loads(line)
+                yield row
 
 
 def _quote(text: str) -> str:

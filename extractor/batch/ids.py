@@ -57,8 +57,9 @@ class Ids:
         result.line = article_line(article)
         result.warnings = list(warnings)
         result.article_id = new_id
-        if result.article is not None:
-            result.article = article
+        # The exporters' pieces were made with the old id: the writer makes them again.
+        result.article = article
+        result.pieces = None
         return result
 
 

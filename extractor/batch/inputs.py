@@ -11,12 +11,14 @@ they get their manifest line, skipped or failed with the reason, and nothing els
 from __future__ import annotations
 
 import errno
+import fnmatch
 import heapq
 import os
+import re
 import stat
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from fnmatch import fnmatchcase
+from functools import cached_property
 from pathlib import Path
 from typing import IO
 
@@ -27,6 +29,14 @@ INPUT_SUFFIXES = (".md", ".markdown", ".html", ".htm")
 #: Not inputs unless asked for (`--no-default-excludes`): hidden files and folders (`.git`,
 #: `.pytest_cache`, editors' `.#…` locks), tool caches, and a folder's README.
 DEFAULT_EXCLUDES = (".*", "node_modules", "__pycache__", "README.md", "readme.md")
+
+
+def _any_glob(globs: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One pattern matching what any of the globs matches (fnmatchcase's, all at once: a
+    walk asks it of every entry, and a loop over the globs cost more than the rest)."""
+    if not globs:
+        return None
+    return re.compile("|".join(f"(?:{fnmatch.translate(glob)})" for glob in globs))
 
 
 @dataclass(frozen=True)
@@ -46,10 +56,19 @@ class Selection:
     #: under an input folder (its pages and logs are not articles).
     outputs: tuple[str, ...] = ()
 
+    @cached_property
+    def _excludes(self) -> re.Pattern[str] | None:
+        return _any_glob((*self.exclude, *(DEFAULT_EXCLUDES if self.default_excludes else ())))
+
+    @cached_property
+    def _includes(self) -> re.Pattern[str] | None:
+        return _any_glob(self.include)
+
     def _excluded(self, rel: str) -> bool:
-        name = rel.rsplit("/", 1)[-1]
-        globs = (*self.exclude, *(DEFAULT_EXCLUDES if self.default_excludes else ()))
-        return any(fnmatchcase(rel, g) or fnmatchcase(name, g) for g in globs)
+        excludes = self._excludes
+        if excludes is None:
+            return False
+        return bool(excludes.match(rel) or excludes.match(rel.rsplit("/", 1)[-1]))
 
     def wants_folder(self, rel: str) -> bool:
         """Enter this folder (its relative path, without the trailing `/`)?"""
@@ -60,9 +79,8 @@ class Selection:
         name = rel.rsplit("/", 1)[-1]
         if not name.lower().endswith(self.suffixes) or self._excluded(rel):
             return False
-        if self.include and not any(
-            fnmatchcase(rel, g) or fnmatchcase(name, g) for g in self.include
-        ):
+        includes = self._includes
+        if includes is not None and not (includes.match(rel) or includes.match(name)):
             return False
         # A URL listing is flat: its folders are checked here.
         parts = rel.split("/")[:-1]

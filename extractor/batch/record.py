@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from exporters import Exporter
+from exporters import Exporter, Preparer
 from extractor.batch.ids import DUPLICATE_OF, Ids, id_of_line
 from extractor.batch.inputs import InputFile
 from extractor.batch.limits import EXIT_TIMED_OUT, HARD_GRACE_S, Limits
@@ -69,10 +69,17 @@ class Recorder:
     dropped old record). Ids are made distinct here, where the order is known."""
 
     def __init__(
-        self, sink: Sink, exporters: list[Exporter], isolate: Isolate, old_log: Path | None
+        self,
+        sink: Sink,
+        exporters: list[Exporter],
+        isolate: Isolate,
+        old_log: Path | None,
+        preparers: tuple[Preparer, ...] = (),
     ) -> None:
         self.sink = sink
         self.exporters = exporters
+        #: The exporters' preparers (as the workers run them), for a record renamed here.
+        self.preparers = preparers
         self.isolate = isolate
         self.ids = Ids()
         # Resumed: the old log's lines, read along with the kept and dropped records.
@@ -93,9 +100,14 @@ class Recorder:
     def _add(self, answer: FileResult, before_old: bool) -> FileResult:
         answer = self.ids.distinct(answer)
         self.sink.add(answer, before_old)
-        if answer.article is not None:
-            for exporter in self.exporters:
-                exporter.write(answer.article)
+        pieces = answer.pieces
+        if pieces is None and answer.article is not None and self.exporters:
+            # renamed by `ids.distinct`: its pieces were made under the id it no longer has
+            pieces = tuple(prepare(answer.article) for prepare in self.preparers)
+        if pieces is not None:
+            for exporter, piece in zip(self.exporters, pieces, strict=True):
+                exporter.append(piece)
+        answer.article, answer.pieces = None, None  # written: nothing of it stays here
         return answer
 
     def _keep(self, event: Kept) -> FileResult | None:

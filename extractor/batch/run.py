@@ -145,15 +145,19 @@ def run_batch(
     engine = engine or SerialEngine()
     if engine.in_process:
         chunk_size = 1  # no round trip to amortise: each record is written as it is done
+    limits = limits or Limits()
+    # Each exporter's piece of an article is made where the article is extracted (the
+    # workers); the writer (this process) only appends them in path order.
+    preparers = tuple(exporter.preparer() for exporter in exporters)
     work = partial(
         process_chunk,
         max_bytes=max_bytes,
-        keep_articles=bool(exporters),
-        limits=limits or Limits(),
+        preparers=preparers,
+        limits=limits,
         worker=not engine.in_process,
     )
-    isolate = Isolate(engine, work, limits or Limits())
-    record = Recorder(sink, exporters, isolate, outdir / ARTICLES if resume else None)
+    isolate = Isolate(engine, work, limits)
+    record = Recorder(sink, exporters, isolate, outdir / ARTICLES if resume else None, preparers)
     try:
         for event, answer in _ordered(events, engine, work, chunk_size, isolate):
             result = record(event, answer)
@@ -178,12 +182,16 @@ def run_batch(
         exporters = export_log(outdir / ARTICLES, outdir, formats)
     else:
         _close(exporters)
-    summary.files.append(outdir / ARTICLES)
-    summary.files.extend(outdir / name for exporter in exporters for name in exporter.files)
-    summary.files.append(outdir / MANIFEST)
+    _list_files(summary, outdir, exporters)
     summary.seconds = time.perf_counter() - clock
     _write_run_json(outdir, started, summary, options or {})
     return summary
+
+
+def _list_files(summary: Summary, outdir: Path, exporters: list[Exporter]) -> None:
+    summary.files.append(outdir / ARTICLES)
+    summary.files.extend(outdir / name for exporter in exporters for name in exporter.files)
+    summary.files.append(outdir / MANIFEST)
 
 
 def _ordered(

@@ -10,7 +10,9 @@ import signal
 import time
 import traceback
 from dataclasses import dataclass, field
+from typing import Any
 
+from exporters.base import Preparer
 from exporters.jsonl import article_line
 from extractor.batch.inputs import InputFile, shown
 from extractor.batch.limits import FileTimedOut, Limits, arm_worker, time_budget
@@ -25,7 +27,11 @@ NO_LIMITS = Limits(timeout=0, max_memory=0)
 
 @dataclass
 class FileResult:
-    """The outcome for one file: its manifest line, and the article when it was read."""
+    """The outcome for one file: its manifest line, its log line and the exporters' pieces.
+
+    `article` stays with a result of `process_file`; a chunk's results (what workers send
+    back) leave it out: the writer needs only the lines and pieces made from it.
+    """
 
     rel: str
     size: int
@@ -42,6 +48,8 @@ class FileResult:
     line: str | None = None
     #: The article's id (sent back even when the Article is not), for distinct ids.
     article_id: str | None = None
+    #: What each exporter's preparer made of the article, in the exporters' order.
+    pieces: tuple[Any, ...] | None = None
 
     def manifest_line(self) -> str:
         """The line written to manifest.jsonl."""
@@ -60,9 +68,16 @@ class FileResult:
 
 
 def process_file(
-    item: InputFile, max_bytes: int = DEFAULT_MAX_BYTES, limits: Limits = NO_LIMITS
+    item: InputFile,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    limits: Limits = NO_LIMITS,
+    preparers: tuple[Preparer, ...] = (),
 ) -> FileResult:
-    """Read, extract and serialise one file; never raises: a problem becomes a failed result."""
+    """Read, extract and serialise one file; never raises: a problem becomes a failed result.
+
+    `preparers` (the exporters'): their pieces are made here too, within the file's budget
+    and error handling, so that a record an exporter cannot render fails alone.
+    """
     read = _read(item, max_bytes)
     if isinstance(read, FileResult):
         return read
@@ -80,6 +95,7 @@ def process_file(
 
             article = extract_article(item.rel, read)
             line = article_line(article)
+            pieces = tuple(prepare(article) for prepare in preparers)
     except FileTimedOut:
         return failed(limits.timed_out_reason())
     except MemoryError:
@@ -88,7 +104,9 @@ def process_file(
         return failed(exc.reason)
     except Exception as exc:  # noqa: BLE001 - one bad file must not stop the batch
         return failed(f"{REASONS['internal']}: {type(exc).__name__}: {exc}", traceback.format_exc())
-    return _done(item, read, digest, article, line)
+    result = _done(item, read, digest, article, line)
+    result.pieces = pieces
+    return result
 
 
 def _done(item: InputFile, data: bytes, digest: str, article: Article, line: str) -> FileResult:
@@ -172,24 +190,23 @@ def _encoding_of(data: bytes) -> str:
 def process_chunk(
     items: list[InputFile],
     max_bytes: int = DEFAULT_MAX_BYTES,
-    keep_articles: bool = True,
+    preparers: tuple[Preparer, ...] = (),
     limits: Limits = NO_LIMITS,
     *,
     worker: bool = False,
 ) -> list[FileResult]:
     """`process_file` over a chunk: what a worker process or a Dask task runs.
 
-    Each result carries its JSON line, serialised here (inside the file's own error
-    handling) so that the work is spread over the workers; without `keep_articles` the
-    Article itself is not sent back (when the log is the only output, the writer needs
-    nothing else). `worker`: this runs in a worker process, which takes the bounds.
+    Each result carries its JSON line and each exporter's piece, made here (inside the
+    file's own error handling) so that the work is spread over the workers; the Article
+    itself is not sent back: the writer only appends. `worker`: this runs in a worker
+    process, which takes the bounds.
     """
     if worker:
         arm_worker(limits)
-    results = [process_file(item, max_bytes, limits) for item in items]
-    if not keep_articles:
-        for result in results:
-            result.article = None
+    results = [process_file(item, max_bytes, limits, preparers) for item in items]
+    for result in results:
+        result.article = None
     return results
 
 
