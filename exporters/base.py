@@ -6,13 +6,16 @@ import os
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO, Any, ClassVar
+from typing import IO, TYPE_CHECKING, Any, ClassVar
 
-from schemas import Article
+if TYPE_CHECKING:
+    # annotations only: `newsfacts --help` must not import pydantic and the models
+    from schemas import Article
+
 
 #: What a worker makes of one article for one exporter: a picklable function of the Article
 #: whose result (the exporter's "piece", ready to write) the writer process passes to `append`.
-Preparer = Callable[[Article], Any]
+Preparer = Callable[["Article"], Any]
 
 
 def whole_article(article: Article) -> Article:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from exporters.base import LineExporter
-from schemas import Article
+
+if TYPE_CHECKING:
+    # annotations only: `newsfacts --help` must not import pydantic and the models
+    from schemas import Article
 
 
 def article_line(article: Article) -> str:

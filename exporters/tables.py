@@ -18,9 +18,12 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Generic, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
-from schemas import Article, Evidence, Measure, MeasureGroup
+if TYPE_CHECKING:
+    # annotations only: `newsfacts --help` must not import pydantic and the models
+    from schemas import Article, Evidence, Measure, MeasureGroup
+
 
 #: Beijing time (UTC+8, no daylight saving): the zone the dates are shown in.
 BEIJING = timezone(timedelta(hours=8), "Asia/Shanghai")

@@ -223,12 +223,14 @@ def test_a_run_s_outputs_are_known_without_importing_the_writers(tmp_path: Path)
 
 
 def test_help_loads_neither_the_extractors_nor_rich() -> None:
-    """`newsfacts --help` prints click's text: the stages, the rules and rich's console are
-    imported only by the commands that use them (a fresh process's start is most of --help)."""
+    """`newsfacts --help` prints click's text: the stages, the rules, the record models
+    (pydantic) and rich's console are imported only by the commands that use them (a fresh
+    process's start is most of --help)."""
     probe = (
         "import sys; from extractor.cli import main; code = main(['--help']); "
         "print(sorted(m for m in ('rich', 'extractor.pipeline', 'extractor.regions', "
-        "'extractor.view', 'extractor.progress') if m in sys.modules), file=sys.stderr); "
+        "'extractor.view', 'extractor.progress', 'pydantic', 'schemas') if m in sys.modules),"
+        " file=sys.stderr); "
         "sys.exit(code)"
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)

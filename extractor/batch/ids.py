@@ -13,7 +13,6 @@ import json
 
 from exporters.jsonl import article_line
 from extractor.batch.worker import FileResult
-from schemas import Article
 
 #: Hex digits of the path's sha256 added to a duplicate id.
 SUFFIX_DIGITS = 8
@@ -49,6 +48,7 @@ class Ids:
         article = result.article
         if article is None:
             assert result.line is not None  # noqa: S101 - an ok result has its line
+            from schemas import Article  # noqa: PLC0415 - only a renamed record's log line
             article = Article.model_validate_json(result.line)
         warnings = [*article.warnings, DUPLICATE_OF + first]
         article = article.model_copy(update={"id": new_id, "warnings": warnings})

@@ -10,9 +10,11 @@ import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
-from schemas import Article
+if TYPE_CHECKING:
+    from schemas import Article
+
 
 ARTICLES = "articles.jsonl"
 MANIFEST = "manifest.jsonl"
@@ -116,6 +118,8 @@ def _last_path(articles: Path) -> str | None:
 
 def read_log(articles: Path) -> Iterator[Article]:
     """The Articles of an articles.jsonl, one at a time."""
+    from schemas import Article  # noqa: PLC0415 - the models load when a log is read
+
     with articles.open(encoding="utf-8") as lines:
         for number, line in enumerate(lines, 1):
             if not line.strip():

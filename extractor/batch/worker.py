@@ -10,7 +10,7 @@ import signal
 import time
 import traceback
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from exporters.base import Preparer
 from exporters.jsonl import article_line
@@ -18,7 +18,10 @@ from extractor.batch.inputs import InputFile, shown
 from extractor.batch.limits import FileTimedOut, Limits, arm_worker, time_budget
 from extractor.decode import WIDE_BOMS, decode
 from extractor.errors import REASONS, InputError
-from schemas import Article
+
+if TYPE_CHECKING:
+    # annotations only: `newsfacts --help` must not import pydantic and the models
+    from schemas import Article
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 #: What a caller of process_file gets without asking: no bounds.
