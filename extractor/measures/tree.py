@@ -19,7 +19,8 @@ from extractor.measures.before import lead_in_end
 from extractor.measures.context import Context, limit
 from extractor.measures.items import label_groups, lead_sentence
 from extractor.measures.labels import Label, find_labels
-from extractor.measures.markers import ordinal_words, sequence_drafts
+from extractor.measures.markers import any_head, ordinal_words, sequence_drafts
+from extractor.measures.prefilter import any_of
 from extractor.measures.runs import head_items, unlabelled, unlabelled_runs
 from extractor.measures.text import (
     SENTENCE_END,
@@ -59,11 +60,12 @@ def extract_measure_groups(doc: Document) -> list[MeasureGroup]:
 
 def build_tree(paragraphs: list[str], title: str | None) -> tuple[list[Draft], list[str]]:
     """Draft groups of an article (top level, children nested) and the model codes it states."""
-    sequences = sequence_drafts(paragraphs)
+    hinted = enumerating(paragraphs)
+    sequences = sequence_drafts(paragraphs, hinted)
     labels: list[Label] = []
     codes: list[str] = []
-    for p, text in enumerate(paragraphs):
-        found, stated = find_labels(text, p)
+    for p in hinted:
+        found, stated = find_labels(paragraphs[p], p)
         labels.extend(found)
         codes.extend(stated)
     # most articles state no count label: then there is no group and no context to build
@@ -83,6 +85,29 @@ def build_tree(paragraphs: list[str], title: str | None) -> tuple[list[Draft], l
     for draft in tops:  # only items of enumerations: a label's own items are never split
         _shared_heads(draft, paragraphs)
     return drafts, codes
+
+
+#: The character every match of `_enumeration_hint`'s patterns opens with: a quote, a numeral
+#: (Chinese or Arabic) or 第首其再最 (the patterns' own first classes, joined).
+HINT_OPENING = '[“”"一二两三四五六七八九十\\d第首其再最]'
+#: Rule groups of which every count label (quoted, unquoted, weak) and inline marker holds one.
+HINT_GROUPS = ("quoted_count_hint", "count_label_hint", "clause_count", "marker_hint")
+
+
+@cache
+def _enumeration_hint() -> re.Pattern[str]:
+    return any_of((rules.pattern("measures", g) for g in HINT_GROUPS), opening=HINT_OPENING)
+
+
+def enumerating(paragraphs: list[str]) -> list[int]:
+    """The paragraphs that may hold a count label or an ordinal marker (a quarter of them).
+
+    One search per paragraph before any stage reads it: a paragraph without a paragraph head
+    and without any of the hints gives `find_labels` and `scan_markers` nothing, so neither
+    is asked (bound methods: no Python call of ours per paragraph).
+    """
+    hint, head = _enumeration_hint().search, any_head().match
+    return [p for p, text in enumerate(paragraphs) if hint(text) or head(text)]
 
 
 def _title_label(title: str, sequences: list[Draft]) -> str | None:
