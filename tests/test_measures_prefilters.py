@@ -16,8 +16,18 @@ from extractor import rules
 from extractor.measures.labels import find_labels
 from extractor.measures.markers import INLINE_FAMILIES, PARAGRAPH_FAMILIES, any_head, scan_markers
 from extractor.measures.prefilter import any_of
+from extractor.measures.runs import UNLABELLED
 from extractor.measures.text import BRACKETS, CLOSERS, OPENERS, first_stop, stop_positions
-from extractor.measures.tree import HINT_GROUPS, HINT_OPENING, enumerating
+from extractor.measures.tree import (
+    HINT_GROUPS,
+    HINT_OPENING,
+    _lead_groups,
+    _runin_groups,
+    enumerating,
+    opening_no_run,
+)
+from extractor.reader import read_document
+from tests.conftest import CORPUS, SAMPLES
 
 ORDINALS = [*"一二三四五六七八九十", "十一", "十二"]
 #: Every marker shape the inline families write, in a clause of invented words.
@@ -127,6 +137,33 @@ def test_a_paragraph_that_gives_a_label_or_a_marker_is_hinted() -> None:
     assert len(given) > len(LABEL_TEXTS)
     assert enumerating(given) == list(range(len(given)))
     assert enumerating(["各方面工作稳步推进。", "“轻拉慢唱”活动"]) == []
+
+
+def test_a_paragraph_opening_no_run_is_long_stopless_unspaced_and_without_semicolons() -> None:
+    long = "各村组织志愿者开展环境整治并同步推进道路硬化与绿化美化工作取得实效"
+    cases = [long + "。", "组织建设到位", long[:10] + "。" + long, " " + long, long + "；甲；乙"]
+    assert opening_no_run(cases) == {0}
+
+
+def _article_paragraphs() -> list[list[str]]:
+    paths = [*sorted(SAMPLES.glob("*.md")), *sorted((CORPUS / "real").glob("*.md"))]
+    return [read_document(p.name, p.read_bytes()).paragraphs for p in paths]
+
+
+def test_a_paragraph_opening_no_run_changes_no_unlabelled_finder() -> None:
+    articles = _article_paragraphs()
+    assert sum(bool(opening_no_run(paragraphs)) for paragraphs in articles) > len(articles) // 2
+    found = 0
+    for paragraphs in articles:
+        closed = opening_no_run(paragraphs)
+        for finder in (*UNLABELLED, _runin_groups):
+            runs = finder(paragraphs, set())
+            assert finder(paragraphs, closed) == runs, finder.__name__
+            found += len(runs)
+        runs = _lead_groups(paragraphs, set(), set())
+        assert _lead_groups(paragraphs, set(), closed) == runs
+        found += len(runs)
+    assert found >= 10  # the articles hold runs of each shape, so the comparison means something
 
 
 def test_a_pattern_with_a_back_reference_is_not_joined() -> None:

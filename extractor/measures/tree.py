@@ -17,11 +17,17 @@ from extractor import rules
 from extractor.document import Document
 from extractor.measures.before import lead_in_end
 from extractor.measures.context import Context, limit
-from extractor.measures.items import label_groups, lead_sentence
+from extractor.measures.items import HEADING_MAX, LEAD_MAX, label_groups, lead_sentence
 from extractor.measures.labels import Label, find_labels
 from extractor.measures.markers import any_head, ordinal_words, sequence_drafts
 from extractor.measures.prefilter import any_of
-from extractor.measures.runs import head_items, unlabelled, unlabelled_runs
+from extractor.measures.runs import (
+    HEAD_SENTENCE_MAX,
+    MIN_RUN,
+    head_items,
+    unlabelled,
+    unlabelled_runs,
+)
 from extractor.measures.text import (
     SENTENCE_END,
     SENTENCE_STOPS,
@@ -73,12 +79,14 @@ def build_tree(paragraphs: list[str], title: str | None) -> tuple[list[Draft], l
     if title and (named := _title_label(title, sequences)):
         groups = [g for g in groups if g.label != named]  # the title's label, restated
     covered = _covered(groups, sequences)
-    leads = _lead_groups(paragraphs, covered) + _runin_groups(paragraphs, covered)
+    closed = opening_no_run(paragraphs)
+    leads = _lead_groups(paragraphs, covered, closed) + _runin_groups(paragraphs, covered | closed)
     for lead in leads:
         covered.update(it.para for it in lead.items)
     for group in groups:  # an unlabelled run never reads a paragraph a label group reads
         covered.update(it.para for draft in group.walk() for it in draft.items)
-    leads += unlabelled_runs(paragraphs, covered)
+    # a closed paragraph fails each finder's first test, as a covered one is skipped by it
+    leads += unlabelled_runs(paragraphs, covered | closed)
     tops = sequences + leads + _title_parallel(title or "")
     loose = _hang_all(groups, tops)
     drafts = sorted(tops + loose, key=lambda d: (d.where != "title", d.para, d.start))
@@ -108,6 +116,29 @@ def enumerating(paragraphs: list[str]) -> list[int]:
     """
     hint, head = _enumeration_hint().search, any_head().match
     return [p for p, text in enumerate(paragraphs) if hint(text) or head(text)]
+
+
+#: How far into a paragraph a lead or run-in head (all before its sentence stop) may reach.
+OPEN_REACH = max(LEAD_MAX, RUNIN_MAX, HEAD_SENTENCE_MAX) + 1
+
+
+def opening_no_run(paragraphs: list[str]) -> set[int]:
+    """The paragraphs no unlabelled finder can take as a head or lead (four in five).
+
+    Each finder's first test asks one of: a sentence stop within OPEN_REACH (a lead or run-in
+    head), a leading space (run-in heads), a paragraph short enough once stripped to be a
+    heading, MIN_RUN - 1 semicolons (frames). A paragraph failing all of them is found once
+    here, in C calls, instead of by each finder's own call; it may still be a heading's body.
+    """
+    return {
+        p
+        for p, text in enumerate(paragraphs)
+        if len(text) > HEADING_MAX
+        and not text[:1].isspace()
+        and not text[-1:].isspace()
+        and SENTENCE_END.search(text, 0, OPEN_REACH) is None
+        and text.count("；") + text.count(";") < MIN_RUN - 1
+    }
 
 
 def _title_label(title: str, sequences: list[Draft]) -> str | None:
@@ -174,12 +205,15 @@ def _covered(groups: list[Draft], sequences: list[Draft]) -> set[int]:
     return covered
 
 
-def _lead_groups(paragraphs: list[str], covered: set[int]) -> list[Draft]:
-    """Runs of paragraphs opening with short subtitles (迅速行动,全力以赴。), no label or marker."""
+def _lead_groups(paragraphs: list[str], covered: set[int], closed: set[int]) -> list[Draft]:
+    """Runs of paragraphs opening with short subtitles (迅速行动,全力以赴。), no label or marker.
+
+    A `closed` paragraph opens with no subtitle, yet may hold the run-in first one (首先…).
+    """
     found: list[Draft] = []
     run: list[Item] = []
     for p, text in enumerate([*paragraphs, ""]):
-        item = None if p in covered or not text else lead_sentence(text, p)
+        item = None if p in covered or p in closed or not text else lead_sentence(text, p)
         if item is not None:
             item.scope_end = (p + 1, 0)
             run.append(item)
