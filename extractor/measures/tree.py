@@ -336,14 +336,18 @@ def _shared_heads(draft: Draft, paragraphs: list[str]) -> None:
     """An item holding an unlabelled 、-list whose members share a head (…到位) gets it as child."""
     not_heads = _not_heads()
     for index, item in enumerate(draft.items):
+        text = paragraphs[item.para] if item.where == "paragraph" else ""
+        if text.count("、", item.start, item.end) < MIN_DUN:
+            continue  # no clause of the item holds a list long enough (most items)
         own_end = min(
             [c.start for c in draft.children if c.para == item.para and c.start > item.start]
             or [item.end]
         )
-        text = paragraphs[item.para] if item.where == "paragraph" else ""
         if text.count("、", item.start, own_end) < MIN_DUN:
-            continue  # no clause of the item holds a list long enough (most items)
+            continue
         for s, e in spans(text[item.start : own_end], SHARED_STOPS, item.start):
+            if text.count("、", s, e) < MIN_DUN:
+                continue  # (the clause is not copied to be read)
             run = _shared_run(text, s, e, not_heads)
             if not run:
                 continue
@@ -377,19 +381,23 @@ def _not_heads() -> frozenset[str]:
     return frozenset(rules.strings("measures", "not_heads"))
 
 
+DUN = frozenset("、")
+#: What joins the last two members of a list (A、B和C): split there too.
+JOINERS = re.compile(r"[和及]")
+
+
 def _shared_run(
     text: str, start: int, end: int, not_heads: frozenset[str]
 ) -> list[tuple[int, int]] | None:
     """The first run of >= 3 members of an 、-list (和/及 split too) ending alike."""
-    clause = text[start:end]
-    if clause.count("、") < MIN_DUN:
+    if text.count("、", start, end) < MIN_DUN:
         return None
     members: list[tuple[int, int]] = []
-    for s, stop in spans(clause, frozenset("、"), start):
+    for s, stop in spans(text[start:end], DUN, start):
         e = stop - 1 if text[stop - 1] in "、，,；;。：:" else stop
-        joined = re.search(r"[和及]", text[s:e])
-        if joined and joined.start() >= 2:
-            members += [(s, s + joined.start()), (s + joined.end(), e)]
+        joined = JOINERS.search(text, s, e)  # in place: no copy of the member
+        if joined and joined.start() - s >= 2:
+            members += [(s, joined.start()), (joined.end(), e)]
         else:
             members.append((s, e))
     run: list[tuple[int, int]] = []
