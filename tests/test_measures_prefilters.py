@@ -23,6 +23,7 @@ from extractor.measures.tree import (
     HINT_OPENING,
     _lead_groups,
     _runin_groups,
+    build_tree,
     enumerating,
     opening_no_run,
 )
@@ -164,6 +165,16 @@ def test_a_paragraph_opening_no_run_changes_no_unlabelled_finder() -> None:
         assert _lead_groups(paragraphs, set(), closed) == runs
         found += len(runs)
     assert found >= 10  # the articles hold runs of each shape, so the comparison means something
+
+
+def test_an_article_no_stage_can_read_still_gets_its_title_run() -> None:
+    long = "各村组织志愿者开展环境整治并同步推进道路硬化与绿化美化工作取得实效"
+    drafts, codes = build_tree([long + "。"] * 3, "抓一线促二线兴三线")
+    assert codes == []
+    assert [(d.where, [it.name for it in d.items]) for d in drafts] == [
+        ("title", ["抓一线", "促二线", "兴三线"])
+    ]
+    assert build_tree([long + "。"] * 3, "各村开展环境整治") == ([], [])
 
 
 def test_a_pattern_with_a_back_reference_is_not_joined() -> None:

@@ -67,6 +67,9 @@ def extract_measure_groups(doc: Document) -> list[MeasureGroup]:
 def build_tree(paragraphs: list[str], title: str | None) -> tuple[list[Draft], list[str]]:
     """Draft groups of an article (top level, children nested) and the model codes it states."""
     hinted = enumerating(paragraphs)
+    closed = opening_no_run(paragraphs)
+    if not hinted and len(closed) == len(paragraphs):
+        return _title_parallel(title or ""), []  # no stage can use a paragraph (one item in 5)
     sequences = sequence_drafts(paragraphs, hinted)
     labels: list[Label] = []
     codes: list[str] = []
@@ -79,7 +82,6 @@ def build_tree(paragraphs: list[str], title: str | None) -> tuple[list[Draft], l
     if title and (named := _title_label(title, sequences)):
         groups = [g for g in groups if g.label != named]  # the title's label, restated
     covered = _covered(groups, sequences)
-    closed = opening_no_run(paragraphs)
     leads = _lead_groups(paragraphs, covered, closed) + _runin_groups(paragraphs, covered | closed)
     for lead in leads:
         covered.update(it.para for it in lead.items)
