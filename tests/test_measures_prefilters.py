@@ -211,6 +211,9 @@ def _stops_by_hand(text: str, stops: frozenset[str]) -> list[int]:
         "））甲，乙（丙，丁）",
         "《甲，乙》（丙“丁，戊”）己，庚",
         "‘甲，乙’，丙",
+        "甲，（乙，丙）丁",
+        "甲，“乙，丙",
+        "甲乙（丙，丁）戊，己",
     ],
 )
 def test_stops_outside_quotes_and_brackets_as_walked_by_hand(text: str) -> None:
