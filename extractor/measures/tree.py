@@ -110,7 +110,7 @@ def _enumeration_hint() -> re.Pattern[str]:
 
 
 def enumerating(paragraphs: list[str]) -> list[int]:
-    """The paragraphs that may hold a count label or an ordinal marker (a quarter of them).
+    """The paragraphs that may hold a count label or an ordinal marker (a quarter of news items').
 
     One search per paragraph before any stage reads it: a paragraph without a paragraph head
     and without any of the hints gives `find_labels` and `scan_markers` nothing, so neither
@@ -346,7 +346,7 @@ def _shared_heads(draft: Draft, paragraphs: list[str]) -> None:
             or [item.end]
         )
         if text.count("、", item.start, own_end) < MIN_DUN:
-            continue
+            continue  # nor does its own text before its first nested group
         for s, e in spans(text[item.start : own_end], SHARED_STOPS, item.start):
             if text.count("、", s, e) < MIN_DUN:
                 continue  # (the clause is not copied to be read)
@@ -383,6 +383,7 @@ def _not_heads() -> frozenset[str]:
     return frozenset(rules.strings("measures", "not_heads"))
 
 
+#: What separates the members of an 、-list.
 DUN = frozenset("、")
 #: What joins the last two members of a list (A、B和C): split there too.
 JOINERS = re.compile(r"[和及]")
