@@ -13,9 +13,22 @@ import re
 import pytest
 
 from extractor import rules
-from extractor.measures.markers import INLINE_FAMILIES, PARAGRAPH_FAMILIES, _any_head
+from extractor.measures.labels import find_labels
+from extractor.measures.markers import INLINE_FAMILIES, PARAGRAPH_FAMILIES, any_head, scan_markers
 from extractor.measures.prefilter import any_of
+from extractor.measures.runs import UNLABELLED
 from extractor.measures.text import BRACKETS, CLOSERS, OPENERS, first_stop, stop_positions
+from extractor.measures.tree import (
+    HINT_GROUPS,
+    HINT_OPENING,
+    _lead_groups,
+    _runin_groups,
+    build_tree,
+    enumerating,
+    opening_no_run,
+)
+from extractor.reader import read_document
+from tests.conftest import CORPUS, SAMPLES
 
 ORDINALS = [*"一二三四五六七八九十", "十一", "十二"]
 #: Every marker shape the inline families write, in a clause of invented words.
@@ -54,10 +67,10 @@ def test_the_joined_head_pattern_matches_where_a_head_family_does() -> None:
         "12、改进服务",
     ]
     for text in texts:
-        assert bool(_any_head().match(text)) == any(p.match(text) for p in heads), text
+        assert bool(any_head().match(text)) == any(p.match(text) for p in heads), text
 
 
-def test_every_count_label_starts_at_most_one_numeral_before_its_hint() -> None:
+def test_every_count_label_starts_at_a_hint_or_one_numeral_before_one() -> None:
     hint = rules.pattern("measures", "count_label_hint")
     texts = [
         *_examples("count_label"),
@@ -65,12 +78,13 @@ def test_every_count_label_starts_at_most_one_numeral_before_its_hint() -> None:
         "源于两方面改革：",
         "分两部分即",
         "第三项措施和5个方面",
+        "落实十二项三大举措两方面改革",
     ]
     for pattern in rules.patterns("measures", "count_label"):
         for text in texts:
+            hints = {m.start() for m in hint.finditer(text)}
             for match in pattern.finditer(text):
-                first = hint.search(text)
-                assert first is not None and first.start() - 1 <= match.start(), (text, match)
+                assert hints & {match.start(), match.start() + 1}, (text, match)
 
 
 def test_a_joined_pattern_matches_exactly_where_one_of_its_patterns_does() -> None:
@@ -78,6 +92,89 @@ def test_a_joined_pattern_matches_exactly_where_one_of_its_patterns_does() -> No
     joined = any_of(parts)
     for text in ["一是", "各是", " 3、", "x3、", "首先", "其次", ""]:
         assert bool(joined.search(text)) == any(p.search(text) for p in parts), text
+
+
+def test_an_opening_class_leaves_what_the_joined_pattern_matches() -> None:
+    parts = [re.compile(r"(?P<n>[一二])是"), re.compile(r"(?<=[甲乙])[一二]、"), re.compile(r"首先")]
+    plain, opened = any_of(parts), any_of(parts, opening="[一二首]")
+    for text in ["一是", "各是", "甲二、", "丙二、", "x首先", "其次", "", "\n一是"]:
+        assert bool(opened.search(text)) == bool(plain.search(text)), text
+        assert bool(opened.match(text)) == bool(plain.match(text)), text
+
+
+#: Texts of invented words holding labels of every kind, quoted counts and codes among them.
+LABEL_TEXTS = [
+    *(f"推行“{n}项保障”机制" for n in ("两", "十二", "3")),
+    "推行“ 三项保障”机制",
+    "“轻拉慢唱”四部曲奏响",
+    '"轻拉慢唱"四部曲奏响',
+    "“线上招募、线下对接”两手抓",
+    "“甲”“乙”“丙”三个章节",
+    "围绕“三三六二”，即…",
+    "按照“四三二一”思路推进",
+    "严把三关。",
+    "采取四项措施推进工作",
+]
+
+
+def _label_cases() -> list[str]:
+    groups = ("quoted", "count_after_quote", "count_label", "clause_count", "count_label_hint")
+    return [*LABEL_TEXTS, *(text for g in groups for text in _examples(g)), *MARKERS]
+
+
+def test_the_opening_class_opens_every_match_of_the_hint_groups() -> None:
+    opening = re.compile(HINT_OPENING)
+    for group in HINT_GROUPS:
+        pattern = rules.pattern("measures", group)
+        texts = [*_label_cases(), *_examples(group)]
+        matched = [m for text in texts for m in pattern.finditer(text)]
+        assert matched, group
+        assert all(opening.match(m.group()) for m in matched), group
+
+
+def test_a_paragraph_that_gives_a_label_or_a_marker_is_hinted() -> None:
+    texts = [*_label_cases(), *(t for f in PARAGRAPH_FAMILIES for t in _examples(f"marker_{f}"))]
+    given = [t for t in texts if find_labels(t, 0) != ([], []) or scan_markers([t])]
+    assert len(given) > len(LABEL_TEXTS)
+    assert enumerating(given) == list(range(len(given)))
+    assert enumerating(["各方面工作稳步推进。", "“轻拉慢唱”活动"]) == []
+
+
+def test_a_paragraph_opening_no_run_is_long_stopless_unspaced_and_without_semicolons() -> None:
+    long = "各村组织志愿者开展环境整治并同步推进道路硬化与绿化美化工作取得实效"
+    cases = [long + "。", "组织建设到位", long[:10] + "。" + long, " " + long, long + "；甲；乙"]
+    assert opening_no_run(cases) == {0}
+
+
+def _article_paragraphs() -> list[list[str]]:
+    paths = [*sorted(SAMPLES.glob("*.md")), *sorted((CORPUS / "real").glob("*.md"))]
+    return [read_document(p.name, p.read_bytes()).paragraphs for p in paths]
+
+
+def test_a_paragraph_opening_no_run_changes_no_unlabelled_finder() -> None:
+    articles = _article_paragraphs()
+    assert sum(bool(opening_no_run(paragraphs)) for paragraphs in articles) > len(articles) // 2
+    found = 0
+    for paragraphs in articles:
+        closed = opening_no_run(paragraphs)
+        for finder in (*UNLABELLED, _runin_groups):
+            runs = finder(paragraphs, set())
+            assert finder(paragraphs, closed) == runs, finder.__name__
+            found += len(runs)
+        runs = _lead_groups(paragraphs, set(), set())
+        assert _lead_groups(paragraphs, set(), closed) == runs
+        found += len(runs)
+    assert found >= 10  # the articles hold runs of each shape, so the comparison means something
+
+
+def test_an_article_no_stage_can_read_still_gets_its_title_run() -> None:
+    long = "各村组织志愿者开展环境整治并同步推进道路硬化与绿化美化工作取得实效"
+    drafts, codes = build_tree([long + "。"] * 3, "抓一线促二线兴三线")
+    assert codes == []
+    assert [(d.where, [it.name for it in d.items]) for d in drafts] == [
+        ("title", ["抓一线", "促二线", "兴三线"])
+    ]
+    assert build_tree([long + "。"] * 3, "各村开展环境整治") == ([], [])
 
 
 def test_a_pattern_with_a_back_reference_is_not_joined() -> None:
@@ -114,6 +211,9 @@ def _stops_by_hand(text: str, stops: frozenset[str]) -> list[int]:
         "））甲，乙（丙，丁）",
         "《甲，乙》（丙“丁，戊”）己，庚",
         "‘甲，乙’，丙",
+        "甲，（乙，丙）丁",
+        "甲，“乙，丙",
+        "甲乙（丙，丁）戊，己",
     ],
 )
 def test_stops_outside_quotes_and_brackets_as_walked_by_hand(text: str) -> None:

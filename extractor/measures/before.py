@@ -128,6 +128,8 @@ def _quotes_before(
     and at most `longest` characters; reading stops after `most` pieces.
     """
     found: list[tuple[int, int]] = []
+    if end < 1 or text[end - 1] not in QUOTE_CLOSERS:
+        return found  # no quote closes right there (most labels): the quotes are not listed
     marks = stop_index(text).marks(QUOTES)
     at = end
     while (most is None or len(found) < most) and at > 0 and text[at - 1] in QUOTE_CLOSERS:

@@ -72,7 +72,7 @@ def find_labels(text: str, para: int, where: str = "paragraph") -> tuple[list[La
     if quote is not None:
         _quoted_labels(found, quote.start())
     if hint is not None:
-        _count_labels(found, max(0, hint.start() - 1))
+        _count_labels(found, hint)
     if clause is not None:
         _clause_counts(found, clause.start())
     found.labels.sort(key=lambda lab: lab.start)
@@ -143,23 +143,32 @@ def _quoted_labels(found: _Found, scan_from: int) -> None:
             )
 
 
-def _count_labels(found: _Found, scan_from: int) -> None:
+def _count_labels(found: _Found, hint: re.Match[str]) -> None:
     """Unquoted count labels: 三项措施, 三点意见, 两方面改革, 四举措.
 
-    Each starts at most one numeral character before a `count_label_hint` match (its last
-    numeral and what follows it), so the scan starts there, not at the paragraph's start.
+    Each starts at a `count_label_hint` match (a numeral and the classifier or head after it)
+    or one numeral before one, so each pattern is tried at those few places (`match`), not
+    scanned along the paragraph: the first of them that matches at or after the end of the
+    pattern's last match is the match `finditer` would find next.
     """
     slogans = _slogans()
+    text = found.text
+    hints = [m.start() for m in hint.re.finditer(text, hint.start())]
+    starts = sorted({at for h in hints for at in (h - 1, h) if at >= 0})
     for pattern in rules.patterns("measures", "count_label"):
-        for match in pattern.finditer(found.text, scan_from):
-            start, end = match.span("label")
+        end = 0
+        for at in starts:
+            if at < end or (match := pattern.match(text, at)) is None:
+                continue
+            end = match.end()
+            start, stop = match.span("label")
             word = match.group("label")
-            if word in slogans or found.taken.overlaps(start, end):
+            if word in slogans or found.taken.overlaps(start, stop):
                 continue
             count = _count_of(word)
             if count is None or count < 2:  # 一个平台 declares no enumeration
                 continue
-            found.add(word, count, start, end, quoted=False)
+            found.add(word, count, start, stop, quoted=False)
 
 
 def _clause_counts(found: _Found, scan_from: int) -> None:

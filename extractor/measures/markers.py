@@ -83,27 +83,31 @@ class Sequence:
 
 
 @cache
-def _any_head() -> re.Pattern[str]:
+def any_head() -> re.Pattern[str]:
     """The paragraph-head families in one pattern: it matches where one of them does."""
     return any_of(rules.pattern("measures", f"marker_{family}") for family in PARAGRAPH_FAMILIES)
 
 
-def scan_markers(paragraphs: list[str]) -> list[Marker]:
-    """All ordinal markers in text order; inline ones never inside a paragraph head's marker."""
+@cache
+def _family_patterns(families: tuple[str, ...]) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    return tuple((family, rules.pattern("measures", f"marker_{family}")) for family in families)
+
+
+def scan_markers(paragraphs: list[str], hinted: list[int] | None = None) -> list[Marker]:
+    """All ordinal markers in text order; inline ones never inside a paragraph head's marker.
+
+    `hinted` (ascending) are the paragraphs that may hold one; None reads them all.
+    """
     found: list[Marker] = []
-    heads = [
-        (family, rules.pattern("measures", f"marker_{family}")) for family in PARAGRAPH_FAMILIES
-    ]
-    inlines = [
-        (family, rules.pattern("measures", f"marker_{family}")) for family in INLINE_FAMILIES
-    ]
+    heads, inlines = _family_patterns(PARAGRAPH_FAMILIES), _family_patterns(INLINE_FAMILIES)
     # Most paragraphs hold no marker: one match tells whether any head family opens the
     # paragraph, and every inline marker holds a `marker_hint`, so their patterns wait for it.
-    any_head = _any_head()
+    opens_with_head = any_head().match
     hint = rules.pattern("measures", "marker_hint")
-    for p, text in enumerate(paragraphs):
+    for p in range(len(paragraphs)) if hinted is None else hinted:
+        text = paragraphs[p]
         head_end = 0
-        for family, pattern in heads if any_head.match(text) else ():
+        for family, pattern in heads if opens_with_head(text) else ():
             match = pattern.match(text)
             ordinal = to_int(match.group("n")) if match else None
             if match and ordinal:
@@ -304,7 +308,9 @@ def to_drafts(seqs: list[Sequence], paragraphs: list[str], doc_end: tuple[int, i
     return drafts
 
 
-def sequence_drafts(paragraphs: list[str]) -> list[Draft]:
-    """All ordinal enumerations of the paragraphs as nested drafts."""
+def sequence_drafts(paragraphs: list[str], hinted: list[int] | None = None) -> list[Draft]:
+    """All ordinal enumerations of the paragraphs as nested drafts (`hinted`: see scan_markers)."""
+    if hinted is not None and not hinted:
+        return []  # no paragraph may hold a marker (most articles)
     doc_end = (len(paragraphs), 0)
-    return to_drafts(build_sequences(scan_markers(paragraphs)), paragraphs, doc_end)
+    return to_drafts(build_sequences(scan_markers(paragraphs, hinted)), paragraphs, doc_end)

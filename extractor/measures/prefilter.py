@@ -18,8 +18,14 @@ NAMED_GROUP = re.compile(r"\(\?P<\w+>")
 BACKREFERENCE = re.compile(r"\(\?P=|\(\?\(|\\[1-9]")
 
 
-def any_of(patterns: Iterable[re.Pattern[str]]) -> re.Pattern[str]:
-    """One pattern that matches at a position wherever one of `patterns` matches there."""
+def any_of(patterns: Iterable[re.Pattern[str]], opening: str | None = None) -> re.Pattern[str]:
+    """One pattern that matches at a position wherever one of `patterns` matches there.
+
+    `opening` is a character class every match of every pattern opens with. The engine skips
+    in C only to a character a pattern's first class admits, and an alternation has no first
+    class: with `opening` the joined pattern starts with one (as `marker_hint` does), then a
+    lookahead inside a one-character lookbehind reads the alternatives from that character.
+    """
     sources = []
     flags: set[int] = set()
     for pattern in patterns:
@@ -29,4 +35,7 @@ def any_of(patterns: Iterable[re.Pattern[str]]) -> re.Pattern[str]:
         flags.add(pattern.flags)
     if len(flags) > 1:
         raise ValueError("cannot join patterns compiled with different flags")
-    return re.compile("|".join(sources), flags.pop() if flags else 0)
+    joined = "|".join(sources)
+    if opening is not None:
+        joined = f"{opening}(?<=(?={joined})(?s:.))"
+    return re.compile(joined, flags.pop() if flags else 0)

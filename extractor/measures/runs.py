@@ -47,10 +47,12 @@ OTHER_PUNCTUATION = re.compile(r"[、：:；;“”\"（）()《》]")
 def heading_groups(paragraphs: list[str], covered: set[int]) -> list[Draft]:
     """Heading-only paragraphs alternating with their bodies, no label before them."""
     found = []
-    heads = [is_heading(text.strip()) for text in paragraphs]  # each paragraph asked once
     q = 0
-    while q < len(paragraphs):
-        run = heading_run(paragraphs, q) if heads[q] and q not in covered else []
+    while q < len(paragraphs):  # q only moves forward: each paragraph is asked once at most
+        if q in covered or not is_heading(paragraphs[q].strip()):
+            q += 1
+            continue
+        run = heading_run(paragraphs, q)
         # The run read from a later head of `run` is its tail (each head reads on to the same
         # end, and a body reads none), so the tails are tried instead of reading from each head.
         items = next(

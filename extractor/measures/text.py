@@ -76,7 +76,9 @@ def first_stop(text: str, stops: frozenset[str]) -> int | None:
     """The first of `stop_positions(text, stops)`, or None; without listing them all."""
     scanner = _scanner(stops)
     first = scanner.search(text)
-    if first is None or BRACKET_CHARS.search(text) is None:
+    # no quote or bracket before the first stop: no flip precedes it, and if the brackets
+    # after it do not balance every stop counts, so it is the first either way
+    if first is None or BRACKET_CHARS.search(text, 0, first.start()) is None:
         return first.start() if first else None
     flips = _bracket_flips(text)
     if not flips:

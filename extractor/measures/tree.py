@@ -17,10 +17,17 @@ from extractor import rules
 from extractor.document import Document
 from extractor.measures.before import lead_in_end
 from extractor.measures.context import Context, limit
-from extractor.measures.items import label_groups, lead_sentence
+from extractor.measures.items import HEADING_MAX, LEAD_MAX, label_groups, lead_sentence
 from extractor.measures.labels import Label, find_labels
-from extractor.measures.markers import ordinal_words, sequence_drafts
-from extractor.measures.runs import head_items, unlabelled, unlabelled_runs
+from extractor.measures.markers import any_head, ordinal_words, sequence_drafts
+from extractor.measures.prefilter import any_of
+from extractor.measures.runs import (
+    HEAD_SENTENCE_MAX,
+    MIN_RUN,
+    head_items,
+    unlabelled,
+    unlabelled_runs,
+)
 from extractor.measures.text import (
     SENTENCE_END,
     SENTENCE_STOPS,
@@ -59,11 +66,15 @@ def extract_measure_groups(doc: Document) -> list[MeasureGroup]:
 
 def build_tree(paragraphs: list[str], title: str | None) -> tuple[list[Draft], list[str]]:
     """Draft groups of an article (top level, children nested) and the model codes it states."""
-    sequences = sequence_drafts(paragraphs)
+    hinted = enumerating(paragraphs)
+    closed = opening_no_run(paragraphs)
+    if not hinted and len(closed) == len(paragraphs):
+        return _title_parallel(title or ""), []  # no stage can use a paragraph (one item in 5)
+    sequences = sequence_drafts(paragraphs, hinted)
     labels: list[Label] = []
     codes: list[str] = []
-    for p, text in enumerate(paragraphs):
-        found, stated = find_labels(text, p)
+    for p in hinted:
+        found, stated = find_labels(paragraphs[p], p)
         labels.extend(found)
         codes.extend(stated)
     # most articles state no count label: then there is no group and no context to build
@@ -71,18 +82,65 @@ def build_tree(paragraphs: list[str], title: str | None) -> tuple[list[Draft], l
     if title and (named := _title_label(title, sequences)):
         groups = [g for g in groups if g.label != named]  # the title's label, restated
     covered = _covered(groups, sequences)
-    leads = _lead_groups(paragraphs, covered) + _runin_groups(paragraphs, covered)
+    leads = _lead_groups(paragraphs, covered, closed) + _runin_groups(paragraphs, covered | closed)
     for lead in leads:
         covered.update(it.para for it in lead.items)
     for group in groups:  # an unlabelled run never reads a paragraph a label group reads
         covered.update(it.para for draft in group.walk() for it in draft.items)
-    leads += unlabelled_runs(paragraphs, covered)
+    # a closed paragraph fails each finder's first test, as a covered one is skipped by it
+    leads += unlabelled_runs(paragraphs, covered | closed)
     tops = sequences + leads + _title_parallel(title or "")
     loose = _hang_all(groups, tops)
     drafts = sorted(tops + loose, key=lambda d: (d.where != "title", d.para, d.start))
     for draft in tops:  # only items of enumerations: a label's own items are never split
         _shared_heads(draft, paragraphs)
     return drafts, codes
+
+
+#: The character every match of `_enumeration_hint`'s patterns opens with: a quote, a numeral
+#: (Chinese or Arabic) or 第首其再最 (the patterns' own first classes, joined).
+HINT_OPENING = '[“”"一二两三四五六七八九十\\d第首其再最]'
+#: Rule groups of which every count label (quoted, unquoted, weak) and inline marker holds one.
+HINT_GROUPS = ("quoted_count_hint", "count_label_hint", "clause_count", "marker_hint")
+
+
+@cache
+def _enumeration_hint() -> re.Pattern[str]:
+    return any_of((rules.pattern("measures", g) for g in HINT_GROUPS), opening=HINT_OPENING)
+
+
+def enumerating(paragraphs: list[str]) -> list[int]:
+    """The paragraphs that may hold a count label or an ordinal marker (a quarter of news items').
+
+    One search per paragraph before any stage reads it: a paragraph without a paragraph head
+    and without any of the hints gives `find_labels` and `scan_markers` nothing, so neither
+    is asked (bound methods: no Python call of ours per paragraph).
+    """
+    hint, head = _enumeration_hint().search, any_head().match
+    return [p for p, text in enumerate(paragraphs) if hint(text) or head(text)]
+
+
+#: How far into a paragraph a lead or run-in head (all before its sentence stop) may reach.
+OPEN_REACH = max(LEAD_MAX, RUNIN_MAX, HEAD_SENTENCE_MAX) + 1
+
+
+def opening_no_run(paragraphs: list[str]) -> set[int]:
+    """The paragraphs no unlabelled finder can take as a head or lead (four in five).
+
+    Each finder's first test asks one of: a sentence stop within OPEN_REACH (a lead or run-in
+    head), a leading space (run-in heads), a paragraph short enough once stripped to be a
+    heading, MIN_RUN - 1 semicolons (frames). A paragraph failing all of them is found once
+    here, in C calls, instead of by each finder's own call; it may still be a heading's body.
+    """
+    return {
+        p
+        for p, text in enumerate(paragraphs)
+        if len(text) > HEADING_MAX
+        and not text[:1].isspace()
+        and not text[-1:].isspace()
+        and SENTENCE_END.search(text, 0, OPEN_REACH) is None
+        and text.count("；") + text.count(";") < MIN_RUN - 1
+    }
 
 
 def _title_label(title: str, sequences: list[Draft]) -> str | None:
@@ -149,12 +207,15 @@ def _covered(groups: list[Draft], sequences: list[Draft]) -> set[int]:
     return covered
 
 
-def _lead_groups(paragraphs: list[str], covered: set[int]) -> list[Draft]:
-    """Runs of paragraphs opening with short subtitles (迅速行动,全力以赴。), no label or marker."""
+def _lead_groups(paragraphs: list[str], covered: set[int], closed: set[int]) -> list[Draft]:
+    """Runs of paragraphs opening with short subtitles (迅速行动,全力以赴。), no label or marker.
+
+    A `closed` paragraph opens with no subtitle, yet may hold the run-in first one (首先…).
+    """
     found: list[Draft] = []
     run: list[Item] = []
     for p, text in enumerate([*paragraphs, ""]):
-        item = None if p in covered or not text else lead_sentence(text, p)
+        item = None if p in covered or p in closed or not text else lead_sentence(text, p)
         if item is not None:
             item.scope_end = (p + 1, 0)
             run.append(item)
@@ -277,14 +338,18 @@ def _shared_heads(draft: Draft, paragraphs: list[str]) -> None:
     """An item holding an unlabelled 、-list whose members share a head (…到位) gets it as child."""
     not_heads = _not_heads()
     for index, item in enumerate(draft.items):
+        text = paragraphs[item.para] if item.where == "paragraph" else ""
+        if text.count("、", item.start, item.end) < MIN_DUN:
+            continue  # no clause of the item holds a list long enough (most items)
         own_end = min(
             [c.start for c in draft.children if c.para == item.para and c.start > item.start]
             or [item.end]
         )
-        text = paragraphs[item.para] if item.where == "paragraph" else ""
         if text.count("、", item.start, own_end) < MIN_DUN:
-            continue  # no clause of the item holds a list long enough (most items)
+            continue  # nor does its own text before its first nested group
         for s, e in spans(text[item.start : own_end], SHARED_STOPS, item.start):
+            if text.count("、", s, e) < MIN_DUN:
+                continue  # (the clause is not copied to be read)
             run = _shared_run(text, s, e, not_heads)
             if not run:
                 continue
@@ -318,19 +383,24 @@ def _not_heads() -> frozenset[str]:
     return frozenset(rules.strings("measures", "not_heads"))
 
 
+#: What separates the members of an 、-list.
+DUN = frozenset("、")
+#: What joins the last two members of a list (A、B和C): split there too.
+JOINERS = re.compile(r"[和及]")
+
+
 def _shared_run(
     text: str, start: int, end: int, not_heads: frozenset[str]
 ) -> list[tuple[int, int]] | None:
     """The first run of >= 3 members of an 、-list (和/及 split too) ending alike."""
-    clause = text[start:end]
-    if clause.count("、") < MIN_DUN:
+    if text.count("、", start, end) < MIN_DUN:
         return None
     members: list[tuple[int, int]] = []
-    for s, stop in spans(clause, frozenset("、"), start):
+    for s, stop in spans(text[start:end], DUN, start):
         e = stop - 1 if text[stop - 1] in "、，,；;。：:" else stop
-        joined = re.search(r"[和及]", text[s:e])
-        if joined and joined.start() >= 2:
-            members += [(s, s + joined.start()), (s + joined.end(), e)]
+        joined = JOINERS.search(text, s, e)  # in place: no copy of the member
+        if joined and joined.start() - s >= 2:
+            members += [(s, joined.start()), (joined.end(), e)]
         else:
             members.append((s, e))
     run: list[tuple[int, int]] = []
