@@ -272,9 +272,18 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="a small run (about a minute)")
     parser.add_argument("--no-e2e", action="store_true", help="skip the end-to-end runs")
     parser.add_argument("--e2e-only", action="store_true", help="only the end-to-end runs")
+    parser.add_argument(
+        "--e2e-posts",
+        type=int,
+        help=f"distinct bulk posts of each end-to-end run (default {E2E_POSTS:,};"
+        f" {QUICK_E2E_POSTS} with --quick; 0 = the whole corpus)",
+    )
     args = parser.parse_args()
+    e2e_posts = args.e2e_posts
+    if e2e_posts is None:
+        e2e_posts = QUICK_E2E_POSTS if args.quick else E2E_POSTS
     if args.e2e_only:
-        e2e_part(bulk_posts(QUICK_E2E_POSTS if args.quick else E2E_POSTS), quick=args.quick)
+        e2e_part(bulk_posts(e2e_posts or None), quick=args.quick)
         return
     bulk = bulk_posts(QUICK_BULK if args.quick else None)
     reads = QUICK_REAL_READS if args.quick else REAL_READS
@@ -286,7 +295,7 @@ def main() -> None:
     print_table(f"real posts ({len(real)} posts, first read)", interleaved(real))
     print_table(f"real posts ({len(real)} posts x {reads} reads)", interleaved(real * reads))
     if not args.no_e2e:
-        e2e_part(bulk[: QUICK_E2E_POSTS if args.quick else E2E_POSTS], quick=args.quick)
+        e2e_part(bulk_posts(e2e_posts or None), quick=args.quick)
 
 
 def e2e_part(posts: list[Post], *, quick: bool) -> None:
