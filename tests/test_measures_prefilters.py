@@ -17,7 +17,7 @@ from extractor.measures.labels import find_labels
 from extractor.measures.markers import INLINE_FAMILIES, PARAGRAPH_FAMILIES, any_head, scan_markers
 from extractor.measures.prefilter import any_of
 from extractor.measures.runs import UNLABELLED
-from extractor.measures.text import BRACKETS, CLOSERS, OPENERS, first_stop, stop_positions
+from extractor.measures.text import BRACKETS, first_stop, stop_positions
 from extractor.measures.tree import (
     HINT_GROUPS,
     HINT_OPENING,
@@ -29,6 +29,7 @@ from extractor.measures.tree import (
 )
 from extractor.reader import read_document
 from tests.conftest import CORPUS, SAMPLES
+from tests.test_fast_paths import reference_stop_positions
 
 ORDINALS = [*"一二三四五六七八九十", "十一", "十二"]
 #: Every marker shape the inline families write, in a clause of invented words.
@@ -182,23 +183,6 @@ def test_a_pattern_with_a_back_reference_is_not_joined() -> None:
         any_of([re.compile(r"(?P<a>x)(?P=a)")])
 
 
-def _stops_by_hand(text: str, stops: frozenset[str]) -> list[int]:
-    """The reference: walk every character, counting quotes and brackets."""
-    depth, ascii_open, found = 0, False, []
-    for i, ch in enumerate(text):
-        if ch in OPENERS:
-            depth += 1
-        elif ch in CLOSERS:
-            depth = max(0, depth - 1)
-        elif ch == '"':
-            ascii_open = not ascii_open
-        elif ch in stops and depth == 0 and not ascii_open:
-            found.append(i)
-    if depth or ascii_open:
-        return [i for i, ch in enumerate(text) if ch in stops]
-    return found
-
-
 @pytest.mark.parametrize(
     "text",
     [
@@ -219,6 +203,6 @@ def _stops_by_hand(text: str, stops: frozenset[str]) -> list[int]:
 def test_stops_outside_quotes_and_brackets_as_walked_by_hand(text: str) -> None:
     assert not frozenset("，。") & BRACKETS
     for stops in (frozenset("，,"), frozenset("。"), frozenset("，,；;。：:")):
-        expected = _stops_by_hand(text, stops)
+        expected = reference_stop_positions(text, stops)
         assert stop_positions(text, stops) == expected
         assert first_stop(text, stops) == (expected[0] if expected else None)
