@@ -15,7 +15,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
-from importlib import metadata, resources
+from importlib import resources
 from pathlib import Path
 from typing import ClassVar
 from urllib.parse import quote
@@ -23,6 +23,7 @@ from urllib.parse import quote
 import pyoxigraph as ox
 
 from exporters.base import AtomicFile, Exporter, LineExporter
+from extractor import __version__
 from schemas import Article, Evidence, MeasureGroup
 from schemas.models import LOCAL_SEPARATOR
 
@@ -48,10 +49,8 @@ PREFIXES: dict[str, str] = {
 }
 
 
-try:
-    VERSION = metadata.version("newsfacts")
-except metadata.PackageNotFoundError:  # running from a source tree that was never installed
-    VERSION = "0.0.0"
+#: The one version literal (pyproject reads it too): no package metadata lookup at import.
+VERSION = __version__
 
 Triple = tuple[str, str, str]
 

@@ -35,6 +35,7 @@ from exporters.tables import (
     subject_organizations,
     walk_measures,
 )
+from extractor import __version__
 from schemas import Article, MeasureGroup
 from schemas.models import LOCAL_SEPARATOR
 
@@ -89,15 +90,6 @@ class EntityArticle(NamedTuple):
     title: str
     date: str
     role: str
-
-
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version  # noqa: PLC0415
-
-    try:
-        return version("newsfacts")
-    except PackageNotFoundError:
-        return "0+unknown"
 
 
 @dataclass
@@ -229,7 +221,7 @@ class ReportPages:
 @cache
 def _templates() -> Environment:
     env = environment()
-    env.globals["version"] = _version()
+    env.globals["version"] = __version__
     return env
 
 
