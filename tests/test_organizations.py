@@ -26,7 +26,7 @@ from extractor.organizations import (
     names_in,
     suffixes,
 )
-from extractor.organizations.mentions import candidates
+from extractor.organizations.mentions import candidates, scan
 from extractor.organizations.subject import _reference_words, _references, _Related, _same_or_part
 from extractor.organizations.suffixes import Endings, suffix_kinds, suffix_spans
 from extractor.reader import read_document
@@ -552,9 +552,7 @@ def test_name_ends_are_those_of_the_plain_pattern() -> None:
 def test_a_candidates_own_support_is_the_sum_of_its_mentions_weights() -> None:
     """Candidate.own, summed as mentions are added, is what summing them at the end gives."""
     for doc in _sample_documents():
-        places = {None: regions.places_in(doc.title or "")}
-        places.update((i, regions.places_in(t)) for i, t in enumerate(doc.paragraphs))
-        for cand in candidates(doc, places).values():
+        for cand in candidates(doc, scan(doc)).values():
             assert cand.own == sum(m.weight for m in cand.mentions), cand.name
 
 

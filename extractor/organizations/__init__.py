@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from extractor import regions
 from extractor.document import Document
-from extractor.organizations.mentions import Candidate, candidates, only_counted
+from extractor.organizations.mentions import Candidate, candidates, only_counted, scan
 from extractor.organizations.places import region_of
 from extractor.organizations.subject import subject_scores, subjects
 from extractor.organizations.suffixes import generic_names, is_proper_name, kind_of, names_in
@@ -25,13 +25,9 @@ __all__ = ["extract_organizations", "is_proper_name", "kind_of", "names_in", "su
 
 def extract_organizations(doc: Document) -> list[Organization]:
     """Organizations named in the article, the subject(s) first."""
-    places: dict[int | None, regions.Places] = {}
-    if doc.title:
-        places[None] = regions.places_in(doc.title)
-    for index, text in enumerate(doc.paragraphs):
-        places[index] = regions.places_in(text)
-    ctx = regions.context_of(places.values())
-    found_candidates = candidates(doc, places)
+    named = scan(doc)
+    ctx = regions.context_of(places for _, places in named.values())
+    found_candidates = candidates(doc, named)
     subject_names = subjects(doc, found_candidates)
     generic = generic_names()
     ordered = sorted(

@@ -15,7 +15,7 @@ from typing import NamedTuple
 from extractor import regions, rules
 from extractor.document import Document
 from extractor.names import is_cjk
-from extractor.organizations.suffixes import kind_of, names_in
+from extractor.organizations.suffixes import Name, kind_of, names_by_text
 from schemas import MeasureGroup, OrgKind, Where
 
 #: A lead paragraph has at least this many characters (shorter ones are metadata lines).
@@ -103,12 +103,23 @@ class Candidate:
     own: int = 0
 
 
-def candidates(doc: Document, places: dict[int | None, regions.Places]) -> dict[str, Candidate]:
-    """Every name and acting place of the article, with its mentions.
+#: What one text names: its organization names (suffixes.names_in) and places
+#: (regions.places_in).
+Named = tuple[list[Name], regions.Places]
 
-    `places` holds the places of each text, by paragraph index (None for the title): the
-    caller scans each text once for them (regions.context reads them too).
-    """
+
+def scan(doc: Document) -> dict[int | None, Named]:
+    """The names and places of each text, by paragraph index (None for the title): one scan
+    of the whole article for each (most texts name nobody)."""
+    texts = [doc.title, *doc.paragraphs] if doc.title else doc.paragraphs
+    keys: list[int | None] = [None] if doc.title else []
+    keys.extend(range(len(doc.paragraphs)))
+    found = zip(names_by_text(texts), regions.places_by_text(texts), strict=True)
+    return dict(zip(keys, found, strict=True))
+
+
+def candidates(doc: Document, named: dict[int | None, Named]) -> dict[str, Candidate]:
+    """Every name and acting place of the article, with its mentions (`named`: `scan(doc)`)."""
     # Each mention's weight is settled before `_add` takes it (Candidate.own sums them there).
     found: dict[str, Candidate] = {}
     measure_paragraphs = _measure_paragraphs(doc.facts.measure_groups)
@@ -116,17 +127,20 @@ def candidates(doc: Document, places: dict[int | None, regions.Places]) -> dict[
         (i for i, p in enumerate(doc.paragraphs) if len(p) >= MIN_LEAD and not _is_meta(p)), None
     )
     if doc.title:
-        for mention in _mentions_in(doc.title, None, places[None], title=True):
+        for mention in _mentions_in(doc.title, None, *named[None], title=True):
             _add(found, mention)
     for index, text in enumerate(doc.paragraphs):
-        first = index == lead
-        for mention in _cited_issuers(list(_mentions_in(text, index, places[index], title=False))):
-            if index in measure_paragraphs and mention.acts:
-                mention.weight += named_weight("measure")
-            if first and mention.weight > 0:
-                mention.weight += named_weight("lead_first") - 1
-                first = False
-            _add(found, mention)
+        names, places = named[index]
+        if names or places:  # most paragraphs name nobody: no mentions to look at
+            first = index == lead
+            mentions = _cited_issuers(list(_mentions_in(text, index, names, places, title=False)))
+            for mention in mentions:
+                if index in measure_paragraphs and mention.acts:
+                    mention.weight += named_weight("measure")
+                if first and mention.weight > 0:
+                    mention.weight += named_weight("lead_first") - 1
+                    first = False
+                _add(found, mention)
         for start, end in _credit_units(text, index, len(doc.paragraphs)):
             name = text[start:end]
             span = Span("paragraph", index, start, end)
@@ -160,16 +174,16 @@ def _measure_paragraphs(groups: list[MeasureGroup]) -> set[int]:
     return found
 
 def _mentions_in(
-    text: str, index: int | None, places: regions.Places, *, title: bool
+    text: str, index: int | None, names: list[Name], places: regions.Places, *, title: bool
 ) -> Iterator[Mention]:
-    """Organization names and acting places of one text (`places`: the text's places)."""
-    spans: list[tuple[int, int, OrgKind, bool]] = [(s, e, k, False) for s, e, k in names_in(text)]
+    """Organization names and acting places of one text (`names`, `places`: what it names)."""
+    spans: list[tuple[int, int, OrgKind, bool]] = [(s, e, k, False) for s, e, k in names]
     if not spans and not places:
         return  # most paragraphs name nobody: none of the clause tables below is needed
-    names = sorted((s, e) for s, e, _, _ in spans)
-    longest = max((e - s for s, e in names), default=0)
+    name_spans = sorted((s, e) for s, e, _, _ in spans)
+    longest = max((e - s for s, e in name_spans), default=0)
     for start, end, _ in places:
-        if not _inside_a_name(names, longest, start, end):
+        if not _inside_a_name(name_spans, longest, start, end):
             spans.append((start, end, "government", True))
     markers = _internal_markers()
     # most texts set nothing up: no table of marker positions for them, nor of their clauses

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from functools import cache, lru_cache
+from itertools import accumulate
 from typing import cast, get_args
 
 import ahocorasick
@@ -21,6 +22,14 @@ from schemas import OrgKind
 MAX_NAME = 18
 
 BOOK_TITLE = re.compile(r"《[^》]*》")
+
+#: Joins an article's texts so that each scan runs once over them all. No rule word holds it
+#: and it is no CJK character, so no suffix, context, stop word or place reaches across it
+#: (`_automaton` checks the contexts, the only rule words looked up beside a text's end).
+SEPARATOR = "\n"
+
+#: `BOOK_TITLE` within one of the joined texts.
+BOOK_TITLE_IN_TEXT = re.compile(f"《[^》{SEPARATOR}]*》")
 
 
 @cache
@@ -51,6 +60,8 @@ def _automaton() -> ahocorasick.Automaton:
     """Every suffix -> (its length, `after` and `not_before` of its context or None): the
     context travels with the hit, so checking it needs no lookup."""
     after, not_before = _contexts()
+    if any(SEPARATOR in chars for chars in (*after.values(), *not_before.values())):
+        raise rules.RuleError("organizations.yaml: suffix_contexts: a line break as context")
     automaton = ahocorasick.Automaton()
     for word in suffix_kinds():
         automaton.add_word(word, (len(word), after.get(word), not_before.get(word)))
@@ -165,14 +176,40 @@ def _not_endings() -> tuple[str, ...]:
     return rules.strings("organizations", "not_org_endings")
 
 
-def names_in(text: str) -> Iterator[tuple[int, int, OrgKind]]:
+#: A name found in a text: (start, end, kind).
+Name = tuple[int, int, OrgKind]
+
+def names_in(text: str) -> Iterator[Name]:
     """Spans of organization names in a text, with their kind (names in 《》 are skipped)."""
-    spans = suffix_spans(text)
+    return _names_at(text, suffix_spans(text), BOOK_TITLE)
+
+
+def names_by_text(texts: Sequence[str]) -> list[list[Name]]:
+    """`names_in` of each text, found in one scan of them all joined by SEPARATOR.
+
+    An article has a few names in a handful of its texts: one scan of the whole saves the
+    set-up of one per text (most of them name nobody).
+    """
+    joined = SEPARATOR.join(texts)
+    if joined.count(SEPARATOR) != len(texts) - 1:  # some text holds the separator
+        return [list(names_in(text)) for text in texts]
+    found: list[list[Name]] = [[] for _ in texts]
+    spans = suffix_spans(joined)
+    if spans:
+        starts = list(accumulate((len(t) + 1 for t in texts[:-1]), initial=0))
+        for start, end, kind in _names_at(joined, spans, BOOK_TITLE_IN_TEXT):
+            i = bisect_right(starts, start) - 1
+            found[i].append((start - starts[i], end - starts[i], kind))
+    return found
+
+
+def _names_at(text: str, spans: list[tuple[int, int]], books_in: re.Pattern[str]) -> Iterator[Name]:
+    """The names of the suffixes `spans` of the text (`books_in`: how book titles are found)."""
     if not spans:
         return
     # Book titles do not overlap: the last one starting at or before a position is the only
     # one that can hold it (found by bisection, not by trying every title).
-    books = [m.span() for m in BOOK_TITLE.finditer(text)] if "《" in text else []
+    books = [m.span() for m in books_in.finditer(text)] if "《" in text else []
     book_starts = [s for s, _ in books]
     not_after, not_before, not_endings = _not_after(), _not_before_name(), _not_endings()
     checked = _checked_suffixes()
