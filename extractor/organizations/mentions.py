@@ -129,6 +129,8 @@ def candidates(doc: Document, named: dict[int | None, Named]) -> dict[str, Candi
     if doc.title:
         for mention in _mentions_in(doc.title, None, *named[None], title=True):
             _add(found, mention)
+    measure, lead_first = named_weight("measure"), named_weight("lead_first")
+    credits_from = len(doc.paragraphs) - CREDIT_PARAGRAPHS
     for index, text in enumerate(doc.paragraphs):
         names, places = named[index]
         if names or places:  # most paragraphs name nobody: no mentions to look at
@@ -136,15 +138,16 @@ def candidates(doc: Document, named: dict[int | None, Named]) -> dict[str, Candi
             mentions = _cited_issuers(list(_mentions_in(text, index, names, places, title=False)))
             for mention in mentions:
                 if index in measure_paragraphs and mention.acts:
-                    mention.weight += named_weight("measure")
+                    mention.weight += measure
                 if first and mention.weight > 0:
-                    mention.weight += named_weight("lead_first") - 1
+                    mention.weight += lead_first - 1
                     first = False
                 _add(found, mention)
-        for start, end in _credit_units(text, index, len(doc.paragraphs)):
-            name = text[start:end]
-            span = Span("paragraph", index, start, end)
-            _add(found, Mention(name, kind_of(name), span, weight=named_weight("credit")))
+        if index >= credits_from:
+            for start, end in _credit_units(text):
+                name = text[start:end]
+                span = Span("paragraph", index, start, end)
+                _add(found, Mention(name, kind_of(name), span, weight=named_weight("credit")))
     return found
 
 def _add(candidates: dict[str, Candidate], mention: Mention) -> None:
@@ -185,10 +188,9 @@ def _mentions_in(
     for start, end, _ in places:
         if not _inside_a_name(name_spans, longest, start, end):
             spans.append((start, end, "government", True))
-    markers = _internal_markers()
     # most texts set nothing up: no table of marker positions for them, nor of their clauses
     # (a marker counts only within the mention's clause)
-    internal = _Markers(text, markers) if any(w in text for w in markers) else None
+    internal = _Markers(text, _internal_markers()) if _any_marker().search(text) else None
     clause_starts = [m.end() for m in CLAUSE_END.finditer(text)] if internal is not None else []
     lead_end = _title_lead_end(text) if title else -1
     acting, titles, issuing = _acting_after(), _person_titles(), _issuing()
@@ -233,6 +235,12 @@ def _clause_start(clause_starts: list[int], at: int) -> int:
 @cache
 def _internal_markers() -> tuple[str, ...]:
     return rules.strings("organizations", "internal_markers")
+
+
+@cache
+def _any_marker() -> re.Pattern[str]:
+    """Some internal marker: one search in C, not a test of each word."""
+    return re.compile("|".join(map(re.escape, _internal_markers())))
 
 
 @cache
@@ -331,10 +339,13 @@ def is_outlet(name: str) -> bool:
     """The name ends as an outlet's does (media_patterns)."""
     return any(p.search(name) for p in media_patterns())
 
-def _credit_units(text: str, index: int, count: int) -> Iterator[tuple[int, int]]:
-    """The unit opening a closing credit: (天星镇王玉林), (泰兴市供电公司 周君 严文俊)."""
-    if index < count - 3:
-        return
+#: A closing credit stands in one of the last this many paragraphs.
+CREDIT_PARAGRAPHS = 3
+
+
+def _credit_units(text: str) -> Iterator[tuple[int, int]]:
+    """The unit opening a closing credit (of one of the last CREDIT_PARAGRAPHS paragraphs):
+    (天星镇王玉林), (泰兴市供电公司 周君 严文俊)."""
     for pattern in rules.patterns("authors", "paren_credit_tail"):
         match = pattern.search(text)
         if not match:
