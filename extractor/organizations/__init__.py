@@ -26,7 +26,7 @@ __all__ = ["extract_organizations", "is_proper_name", "kind_of", "names_in", "su
 def extract_organizations(doc: Document) -> list[Organization]:
     """Organizations named in the article, the subject(s) first."""
     named = scan(doc)
-    ctx = regions.context_of(places for _, places in named.values())
+    ctx = regions.context_of([places for _, places in named.values()])
     found_candidates = candidates(doc, named)
     subject_names = subjects(doc, found_candidates)
     generic = generic_names()

@@ -101,6 +101,8 @@ class Candidate:
     #: Support from its own mentions: their weights summed as they are added (a mention's
     #: weight is final by then, see `candidates`), not summed again at each of the many asks.
     own: int = 0
+    #: `only_counted`, once known (asked of a candidate by both the subject and the filter).
+    counted: bool | None = None
 
 
 #: What one text names: its organization names (suffixes.names_in) and places
@@ -367,10 +369,12 @@ def has_title_lead(title: str) -> bool:
 
 def only_counted(doc: Document, cand: Candidate) -> bool:
     """Every mention follows a count or 各 (310配货中心, 各派出所): a kind, not one body."""
-    for mention in cand.mentions:
-        span = mention.span
-        text = doc.title if span.paragraph is None else doc.paragraphs[span.paragraph]
-        before = (text or "")[max(0, span.start - 2) : span.start]
-        if not any(p.search(before) for p in rules.patterns("organizations", "count_before_name")):
-            return False
-    return True
+    if cand.counted is None:  # asked once all mentions are in (see Candidate.counted)
+        cand.counted = all(_counted(doc, mention.span) for mention in cand.mentions)
+    return cand.counted
+
+
+def _counted(doc: Document, span: Span) -> bool:
+    text = doc.title if span.paragraph is None else doc.paragraphs[span.paragraph]
+    before = (text or "")[max(0, span.start - 2) : span.start]
+    return any(p.search(before) for p in rules.patterns("organizations", "count_before_name"))

@@ -150,7 +150,8 @@ def _shared(
         if placed(name, candidates[name]):
             shared[name] += named_weight("placed")
     for ending, count in _references(doc).items():
-        fitting = [n for n in scores if re.search(f"(?:{ending})$", n)]
+        fits = _ending(ending).search
+        fitting = [n for n in scores if fits(n)]
         if fitting:
             best = max(fitting, key=lambda n: shared[n])
             shared[best] += count
@@ -195,8 +196,14 @@ def _refers_to(word: str, name: str) -> bool:
         return True
     table = rules.table("organizations", "references")
     return any(
-        word in words and re.search(f"(?:{ending})$", name) for ending, words in table.items()
+        word in words and _ending(ending).search(name) for ending, words in table.items()
     )
+
+
+@cache
+def _ending(ending: str) -> re.Pattern[str]:
+    """The names ending as a `references` key says (大学|学院|…)."""
+    return re.compile(f"(?:{ending})$")
 
 
 def _is_title(name: str) -> bool:
@@ -271,10 +278,11 @@ class _Related:
         #: name -> the candidates that are one of its bodies (黑虎庙镇 -> 黑虎庙镇党委)
         self.bodies: dict[str, set[str]] = {}
         for name in self.names:
-            self.by_expanded.setdefault(expand(name), set()).add(name)
-            self.by_ends.setdefault(_ends(name), set()).add(name)
-            for body in _body_endings().of(name):
-                self.bodies.setdefault(name[: -len(body)], set()).add(name)
+            expanded, ends, heads = _related_keys(name)
+            self.by_expanded.setdefault(expanded, set()).add(name)
+            self.by_ends.setdefault(ends, set()).add(name)
+            for head in heads:
+                self.bodies.setdefault(head, set()).add(name)
         # the longer names each asked name writes short (岱山县院 for 岱山县检察院)
         asked_by_ends: dict[tuple[str, str], set[str]] = {}
         for name in asked:
@@ -290,14 +298,23 @@ class _Related:
 
     def of(self, name: str) -> set[str]:
         """Every `other` with `_same_or_part(name, other)` (`name` one of those asked about)."""
+        expanded, ends, _ = _related_keys(name)
         found = set(self.bodies.get(name, ()))
-        found |= self.by_expanded.get(expand(name), set())
+        found |= self.by_expanded.get(expanded, set())
         found |= self.longer.get(name, set())  # name is the short way of writing other
-        fitting = self.by_ends.get(_ends(name))
+        fitting = self.by_ends.get(ends)
         if fitting and fitting != {name}:
             found |= _written_short_among(name, fitting)
         found.discard(name)
         return found
+
+
+@lru_cache(maxsize=16_384)  # every candidate of an article is asked, and names recur
+def _related_keys(name: str) -> tuple[str, tuple[str, str], tuple[str, ...]]:
+    """What `_Related` files a name under: its full form, its `_ends`, and the names it is a
+    body of (黑虎庙镇 for 黑虎庙镇党委)."""
+    heads = tuple(name[: -len(body)] for body in _body_endings().of(name))
+    return expand(name), _ends(name), heads
 
 
 @cache
@@ -383,6 +400,9 @@ def _reference_words() -> tuple[tuple[str, str, re.Pattern[str] | None], ...]:
 
 def _hosted(doc: Document, candidates: dict[str, Candidate]) -> list[str]:
     """Every organization in `由A、B和C主办`."""
+    joined = "\n".join(doc.paragraphs)
+    if not any(p.search(joined) for p in _hosted_anywhere()):
+        return []  # most articles name no organizers: one search, not one per paragraph
     patterns = rules.patterns("organizations", "hosted_by")
     for text in doc.paragraphs:
         for pattern in patterns:
@@ -400,6 +420,16 @@ def _hosted(doc: Document, candidates: dict[str, Candidate]) -> list[str]:
                 if len(names) >= 1:
                     return list(dict.fromkeys(names))
     return []
+
+
+@cache
+def _hosted_anywhere() -> tuple[re.Pattern[str], ...]:
+    """The `hosted_by` patterns for one search of all paragraphs joined by line breaks: with
+    ^ and $ at each line, each finds at least what it finds in some paragraph."""
+    return tuple(
+        re.compile(p.pattern, p.flags | re.MULTILINE)
+        for p in rules.patterns("organizations", "hosted_by")
+    )
 
 
 def refers_back(text: str) -> bool:
