@@ -137,7 +137,7 @@ def candidates(doc: Document, named: dict[int | None, Named]) -> dict[str, Candi
         names, places = named[index]
         if names or places:  # most paragraphs name nobody: no mentions to look at
             first = index == lead
-            mentions = _cited_issuers(list(_mentions_in(text, index, names, places, title=False)))
+            mentions = _cited_issuers(_mentions_in(text, index, names, places, title=False))
             for mention in mentions:
                 if index in measure_paragraphs and mention.acts:
                     mention.weight += measure
@@ -180,51 +180,61 @@ def _measure_paragraphs(groups: list[MeasureGroup]) -> set[int]:
 
 def _mentions_in(
     text: str, index: int | None, names: list[Name], places: regions.Places, *, title: bool
-) -> Iterator[Mention]:
+) -> list[Mention]:
     """Organization names and acting places of one text (`names`, `places`: what it names)."""
     spans: list[tuple[int, int, OrgKind, bool]] = [(s, e, k, False) for s, e, k in names]
-    if not spans and not places:
-        return  # most paragraphs name nobody: none of the clause tables below is needed
-    name_spans = sorted((s, e) for s, e, _, _ in spans)
-    longest = max((e - s for s, e in name_spans), default=0)
-    for start, end, _ in places:
-        if not _inside_a_name(name_spans, longest, start, end):
-            spans.append((start, end, "government", True))
+    if places:
+        name_spans = sorted((s, e) for s, e, _, _ in spans)
+        longest = max((e - s for s, e in name_spans), default=0)
+        for start, end, _ in places:
+            if not _inside_a_name(name_spans, longest, start, end):
+                spans.append((start, end, "government", True))
+    if len(spans) > 1:
+        spans.sort(key=lambda t: (t[0], -t[1]))
     # most texts set nothing up: no table of marker positions for them, nor of their clauses
     # (a marker counts only within the mention's clause)
     internal = _Markers(text, _internal_markers()) if _any_marker().search(text) else None
     clause_starts = [m.end() for m in CLAUSE_END.finditer(text)] if internal is not None else []
     lead_end = _title_lead_end(text) if title else -1
-    acting, titles, issuing = _acting_after(), _person_titles(), _issuing()
+    acting, titles, issuing, passive = _acting_after(), _person_titles(), _issuing(), _passive()
+    title_weight, acting_weight = named_weight("title"), named_weight("acting")
     where: Where = "paragraph" if index is not None else "title"
-    for start, end, kind, place in sorted(spans, key=lambda t: (t[0], -t[1])):
+    found = []
+    for start, end, kind, place in spans:
         if text[start] in REFERENCE_PREFIXES and not place:
             continue  # 该村委, 我局 refer back to a name (references), they are none
         weight = 1
         if title:
             opens_title = start == lead_end or _title_colon(text, start, end)
-            weight = named_weight("title") if opens_title else 0
+            weight = title_weight if opens_title else 0
         acting_follows = text.startswith(acting, end)
         acts = acting_follows or (title and text[end : end + 1] in ("：", ":", " "))
         if place and not acts:
             weight = 0
-        if weight and (text.startswith(titles, end) or _governed(text, start)):
-            weight = 0  # 按照市政府…; 校党委书记林建国: part of a person's title, not an actor
+        # 按照市政府…; 校党委书记林建国: part of a person's title, not an actor (GOVERNED_WINDOW)
+        if weight and (
+            text.startswith(titles, end)
+            or passive.search(text, max(0, start - GOVERNED_WINDOW), start)
+        ):
+            weight = 0
         opens = start == 0 or text[start - 1] in "，,。；;：: 、"
         if not place and not title and opens and acting_follows:
-            weight += named_weight("acting")
-        yield Mention(
-            text[start:end],
-            kind,
-            Span(where, index, start, end),
-            place=place,
-            weight=weight,
-            internal=internal is not None
-            and internal.within(_clause_start(clause_starts, start), start),
-            acts=opens and acting_follows,
-            issues=bool(issuing.match(text, end)),
-            opens=opens,
+            weight += acting_weight
+        found.append(
+            Mention(
+                text[start:end],
+                kind,
+                Span(where, index, start, end),
+                place=place,
+                weight=weight,
+                internal=internal is not None
+                and internal.within(_clause_start(clause_starts, start), start),
+                acts=opens and acting_follows,
+                issues=bool(issuing.match(text, end)),
+                opens=opens,
+            )
         )
+    return found
 
 
 def _clause_start(clause_starts: list[int], at: int) -> int:
@@ -284,12 +294,9 @@ def _passive() -> re.Pattern[str]:
     words = "|".join(map(re.escape, rules.strings("organizations", "not_acting_after")))
     return re.compile(f"(?:{words})(?:[\u4e00-\u9fff]{{1,12}}[、和及与])*$")
 
-#: How far back a governing word (根据, 落实) may stand before a name in a list.
+#: How far back a governing word (根据, 落实) may stand before a name in a list: a name in
+#: `_passive` there is the object of 根据/落实…, not an actor (the window keeps this linear).
 GOVERNED_WINDOW = 48
-
-def _governed(text: str, start: int) -> bool:
-    """The name is the object of 根据/落实…, not an actor (the window keeps this linear)."""
-    return bool(_passive().search(text, max(0, start - GOVERNED_WINDOW), start))
 
 class _Markers:
     """Every occurrence of some words in one text, asked "does one lie within [a, b)?".
