@@ -149,7 +149,9 @@ def _shared(
         shared[name] += short_name_support(doc, name, candidates[name])
         if placed(name, candidates[name]):
             shared[name] += named_weight("placed")
-    for ending, count in _references(doc).items():
+    # the scan for references is skipped when no name they could add to is there
+    references = _references(doc) if any(map(_any_ending().search, scores)) else {}
+    for ending, count in references.items():
         fits = _ending(ending).search
         fitting = [n for n in scores if fits(n)]
         if fitting:
@@ -204,6 +206,12 @@ def _refers_to(word: str, name: str) -> bool:
 def _ending(ending: str) -> re.Pattern[str]:
     """The names ending as a `references` key says (大学|学院|…)."""
     return re.compile(f"(?:{ending})$")
+
+
+@cache
+def _any_ending() -> re.Pattern[str]:
+    """The names ending as some `references` key says."""
+    return re.compile("|".join(f"(?:{ending})$" for ending in _reference_endings()))
 
 
 def _is_title(name: str) -> bool:
