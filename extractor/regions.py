@@ -210,6 +210,7 @@ def parents(place: Place) -> list[Place]:
     return chain
 
 
+@lru_cache(maxsize=16_384)  # asked of each organization's region, and regions recur
 def full_name(place: Place) -> str:
     """The path of names from the province down: 黑龙江省绥化市."""
     return "".join(p.name for p in parents(place))
