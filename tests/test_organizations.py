@@ -27,7 +27,13 @@ from extractor.organizations import (
     suffixes,
 )
 from extractor.organizations.mentions import candidates, scan
-from extractor.organizations.subject import _reference_words, _references, _Related, _same_or_part
+from extractor.organizations.subject import (
+    _in_some_paragraph,
+    _reference_words,
+    _references,
+    _Related,
+    _same_or_part,
+)
 from extractor.organizations.suffixes import Endings, suffix_kinds, suffix_spans
 from extractor.reader import read_document
 from schemas import Organization
@@ -564,3 +570,48 @@ def test_only_the_checked_suffixes_can_refuse_a_name() -> None:
             for name in (suffix, "报告" + suffix, "三都镇青石" + suffix):  # constructed
                 assert suffixes._province_office(name, suffix)
                 assert suffixes._placed_village(name, suffix)
+
+
+#: Texts whose names or places meet the edge of a text, or where a book title is left open:
+#: scanned joined, nothing may reach across from one text to the next (constructed words).
+EDGE_TEXTS = [
+    "院",  # a procuratorate written short needs 县/市/区 before it: the text before ends in 县
+    "青川县",
+    "一中",
+    "学生在东岭县教育局",
+    "《东岭县教育局",  # no 》 here: the next text's 》 must not close it
+    "青川二中》的报道",
+    "街道",
+    "东岭市",
+    "和旅游局召开会议",
+]
+
+
+def test_one_scan_of_the_article_finds_what_a_scan_of_each_text_finds() -> None:
+    """names_by_text and places_by_text (one scan of the texts joined) give each text what
+    names_in and places_in give it alone."""
+    groups = [EDGE_TEXTS, EDGE_TEXTS[::-1], ["东岭县", "教育局"], ["单独一段"], []]
+    for doc in _sample_documents():
+        groups.append([doc.title, *doc.paragraphs] if doc.title else doc.paragraphs)
+    for texts in groups:
+        assert suffixes.names_by_text(texts) == [list(names_in(t)) for t in texts]
+        assert regions.places_by_text(texts) == [regions.places_in(t) for t in texts]
+
+
+def test_a_text_holding_the_separator_is_scanned_alone() -> None:
+    """A text with a line break in it (not what the reader gives) is scanned on its own."""
+    texts = ["东岭县\n教育局召开会议", "青川县人民医院"]
+    assert suffixes.names_by_text(texts) == [list(names_in(t)) for t in texts]
+    assert regions.places_by_text(texts) == [regions.places_in(t) for t in texts]
+
+
+def test_the_joined_search_for_organizers_misses_no_paragraph() -> None:
+    """`_in_some_paragraph` is true wherever some paragraph holds a match of the group."""
+    docs = [*_sample_documents(), _doc(None, "会上", "活动由东岭县教育局、青川县文联主办")]
+    docs.append(_doc(None, "东岭县供电公司参加青川县政府组织召开的会议"))
+    for doc in docs:
+        for group in ("hosted_by", "co_hosts"):
+            patterns = rules.patterns("organizations", group)
+            if any(p.search(text) for text in doc.paragraphs for p in patterns):
+                assert _in_some_paragraph(doc, group), (doc.path, group)
+    assert not _in_some_paragraph(_doc(None, "东岭县教育局召开会议"), "hosted_by")

@@ -87,6 +87,8 @@ def _internal_bodies() -> tuple[str, ...]:
 
 def _co_hosts(doc: Document, subject: str, candidates: dict[str, Candidate]) -> list[str]:
     """Who called the meeting the subject attended: 泰兴市供电公司参加泰兴市政府组织召开的会议."""
+    if not _in_some_paragraph(doc, "co_hosts"):
+        return []  # most articles name no meeting someone else called
     found: list[str] = []
     patterns = rules.patterns("organizations", "co_hosts")
     for text in doc.paragraphs:
@@ -408,9 +410,8 @@ def _reference_words() -> tuple[tuple[str, str, re.Pattern[str] | None], ...]:
 
 def _hosted(doc: Document, candidates: dict[str, Candidate]) -> list[str]:
     """Every organization in `由A、B和C主办`."""
-    joined = "\n".join(doc.paragraphs)
-    if not any(p.search(joined) for p in _hosted_anywhere()):
-        return []  # most articles name no organizers: one search, not one per paragraph
+    if not _in_some_paragraph(doc, "hosted_by"):
+        return []  # most articles name no organizers
     patterns = rules.patterns("organizations", "hosted_by")
     for text in doc.paragraphs:
         for pattern in patterns:
@@ -430,14 +431,31 @@ def _hosted(doc: Document, candidates: dict[str, Candidate]) -> list[str]:
     return []
 
 
+def _in_some_paragraph(doc: Document, group: str) -> bool:
+    """Whether a pattern of the group may match in some paragraph: one search of them all
+    joined by line breaks (most articles have no match, and skip the search of each)."""
+    patterns = _anywhere(group)
+    if patterns is None:
+        return True
+    joined = "\n".join(doc.paragraphs)
+    return any(p.search(joined) for p in patterns)
+
+
+#: Forms that look at the text beyond a match or at its very ends: across a line break they
+#: may fail where they hold at the end of one paragraph, so a pattern using one is not
+#: searched in the joined paragraphs.
+EDGE_FORMS = ("\\A", "\\Z", "(?<", "(?=", "(?!")
+
+
 @cache
-def _hosted_anywhere() -> tuple[re.Pattern[str], ...]:
-    """The `hosted_by` patterns for one search of all paragraphs joined by line breaks: with
-    ^ and $ at each line, each finds at least what it finds in some paragraph."""
-    return tuple(
-        re.compile(p.pattern, p.flags | re.MULTILINE)
-        for p in rules.patterns("organizations", "hosted_by")
-    )
+def _anywhere(group: str) -> tuple[re.Pattern[str], ...] | None:
+    """The group's patterns for one search of all paragraphs joined by line breaks: with ^
+    and $ at each line, each finds at least what it finds in some paragraph (None when a
+    pattern looks beyond its match, see EDGE_FORMS)."""
+    patterns = rules.patterns("organizations", group)
+    if any(form in p.pattern for p in patterns for form in EDGE_FORMS):
+        return None
+    return tuple(re.compile(p.pattern, p.flags | re.MULTILINE) for p in patterns)
 
 
 def refers_back(text: str) -> bool:
