@@ -270,21 +270,23 @@ def places_in(text: str) -> Places:
     return tuple(found)
 
 
-def places_by_text(texts: Sequence[str]) -> list[Places]:
-    """`places_in` of each text, found in one scan of them all joined by a line break (no
-    division's name holds one, so none is found across two texts): an article names a few
-    places in a handful of its texts, and one scan saves the set-up of one per text."""
+def places_by_text(texts: Sequence[str]) -> dict[int, Places]:
+    """`places_in` of each text that names some, by its index, found in one scan of them all
+    joined by a line break (no division's name holds one, so none is found across two texts):
+    an article names a few places in a handful of its texts, and one scan saves the set-up of
+    one per text."""
     joined = "\n".join(texts)
     if joined.count("\n") != len(texts) - 1:  # some text holds a line break
-        return [places_in(text) for text in texts]
-    found: list[list[tuple[int, int, tuple[Place, ...]]]] = [[] for _ in texts]
+        alone = {i: places_in(text) for i, text in enumerate(texts)}
+        return {i: places for i, places in alone.items() if places}
+    found: dict[int, list[tuple[int, int, tuple[Place, ...]]]] = {}
     places = places_in(joined)
     if places:
         starts = list(accumulate((len(t) + 1 for t in texts[:-1]), initial=0))
         for start, end, named in places:
             i = bisect_right(starts, start) - 1
-            found[i].append((start - starts[i], end - starts[i], named))
-    return [tuple(f) for f in found]
+            found.setdefault(i, []).append((start - starts[i], end - starts[i], named))
+    return {i: tuple(f) for i, f in found.items()}
 
 
 @lru_cache(maxsize=16_384)

@@ -111,13 +111,16 @@ Named = tuple[list[Name], regions.Places]
 
 
 def scan(doc: Document) -> dict[int | None, Named]:
-    """The names and places of each text, by paragraph index (None for the title): one scan
-    of the whole article for each (most texts name nobody)."""
+    """The names and places of each text that names some, by paragraph index (None for the
+    title), in the order of the texts: one scan of the whole article for each (most texts
+    name nobody)."""
     texts = [doc.title, *doc.paragraphs] if doc.title else doc.paragraphs
-    keys: list[int | None] = [None] if doc.title else []
-    keys.extend(range(len(doc.paragraphs)))
-    found = zip(names_by_text(texts), regions.places_by_text(texts), strict=True)
-    return dict(zip(keys, found, strict=True))
+    names, places = names_by_text(texts), regions.places_by_text(texts)
+    first = 1 if doc.title else 0  # the index of the first paragraph among the texts
+    return {
+        (i - first if i >= first else None): (names.get(i, []), places.get(i, ()))
+        for i in sorted(names.keys() | places.keys())
+    }
 
 
 def candidates(doc: Document, named: dict[int | None, Named]) -> dict[str, Candidate]:
@@ -128,16 +131,19 @@ def candidates(doc: Document, named: dict[int | None, Named]) -> dict[str, Candi
     lead = next(
         (i for i, p in enumerate(doc.paragraphs) if len(p) >= MIN_LEAD and not _is_meta(p)), None
     )
-    if doc.title:
-        for mention in _mentions_in(doc.title, None, *named[None], title=True):
+    if None in named:
+        for mention in _mentions_in(doc.title or "", None, *named[None], title=True):
             _add(found, mention)
     measure, lead_first = named_weight("measure"), named_weight("lead_first")
-    credits_from = len(doc.paragraphs) - CREDIT_PARAGRAPHS
-    for index, text in enumerate(doc.paragraphs):
-        names, places = named[index]
-        if names or places:  # most paragraphs name nobody: no mentions to look at
+    count = len(doc.paragraphs)
+    credits_from = max(count - CREDIT_PARAGRAPHS, 0)
+    # the paragraphs naming some organization or place, and those a closing credit may end
+    looked_at = sorted({i for i in named if i is not None} | set(range(credits_from, count)))
+    for index in looked_at:
+        text = doc.paragraphs[index]
+        if index in named:
             first = index == lead
-            mentions = _cited_issuers(_mentions_in(text, index, names, places, title=False))
+            mentions = _cited_issuers(_mentions_in(text, index, *named[index], title=False))
             for mention in mentions:
                 if index in measure_paragraphs and mention.acts:
                     mention.weight += measure
@@ -151,6 +157,7 @@ def candidates(doc: Document, named: dict[int | None, Named]) -> dict[str, Candi
                 span = Span("paragraph", index, start, end)
                 _add(found, Mention(name, kind_of(name), span, weight=named_weight("credit")))
     return found
+
 
 def _add(candidates: dict[str, Candidate], mention: Mention) -> None:
     cand = candidates.get(mention.name)

@@ -183,22 +183,24 @@ def names_in(text: str) -> Iterator[Name]:
     return _names_at(text, suffix_spans(text), BOOK_TITLE)
 
 
-def names_by_text(texts: Sequence[str]) -> list[list[Name]]:
-    """`names_in` of each text, found in one scan of them all joined by SEPARATOR.
+def names_by_text(texts: Sequence[str]) -> dict[int, list[Name]]:
+    """`names_in` of each text that names some, by its index, found in one scan of them all
+    joined by SEPARATOR.
 
     An article has a few names in a handful of its texts: one scan of the whole saves the
     set-up of one per text (most of them name nobody).
     """
     joined = SEPARATOR.join(texts)
     if joined.count(SEPARATOR) != len(texts) - 1:  # some text holds the separator
-        return [list(names_in(text)) for text in texts]
-    found: list[list[Name]] = [[] for _ in texts]
+        alone = {i: list(names_in(text)) for i, text in enumerate(texts)}
+        return {i: names for i, names in alone.items() if names}
+    found: dict[int, list[Name]] = {}
     spans = suffix_spans(joined)
     if spans:
         starts = list(accumulate((len(t) + 1 for t in texts[:-1]), initial=0))
         for start, end, kind in _names_at(joined, spans, BOOK_TITLE_IN_TEXT):
             i = bisect_right(starts, start) - 1
-            found[i].append((start - starts[i], end - starts[i], kind))
+            found.setdefault(i, []).append((start - starts[i], end - starts[i], kind))
     return found
 
 
