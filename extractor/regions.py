@@ -327,7 +327,7 @@ def resolve(candidates: Iterable[Place], ctx: Counter[str]) -> Place | None:
     pool = list(candidates)
     if not pool:
         return None
-    if len({p.code for p in pool}) == 1:
+    if len(pool) == 1 or len({p.code for p in pool}) == 1:  # most names name one division
         return pool[0]
     scored = sorted(pool, key=lambda p: (-_support(p, ctx), p.code))
     return scored[0] if _support(scored[0], ctx) > _support(scored[1], ctx) else None

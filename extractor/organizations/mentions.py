@@ -391,4 +391,9 @@ def only_counted(doc: Document, cand: Candidate) -> bool:
 def _counted(doc: Document, span: Span) -> bool:
     text = doc.title if span.paragraph is None else doc.paragraphs[span.paragraph]
     before = (text or "")[max(0, span.start - 2) : span.start]
-    return any(p.search(before) for p in rules.patterns("organizations", "count_before_name"))
+    return any(pattern.search(before) for pattern in _count_before())
+
+
+@cache
+def _count_before() -> tuple[re.Pattern[str], ...]:
+    return rules.patterns("organizations", "count_before_name")
