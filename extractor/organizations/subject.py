@@ -87,8 +87,6 @@ def _internal_bodies() -> tuple[str, ...]:
 
 def _co_hosts(doc: Document, subject: str, candidates: dict[str, Candidate]) -> list[str]:
     """Who called the meeting the subject attended: 泰兴市供电公司参加泰兴市政府组织召开的会议."""
-    if not _in_some_paragraph(doc, "co_hosts"):
-        return []  # most articles name no meeting someone else called
     found: list[str] = []
     patterns = rules.patterns("organizations", "co_hosts")
     for text in doc.paragraphs:
