@@ -122,7 +122,7 @@ def test_kind_by_suffix(name: str, kind: str) -> None:
 
 
 def test_suffixes_are_found_leftmost_longest_in_their_context() -> None:
-    # constructed: one automaton pass, the leftmost suffix and the longest at that start
+    # constructed: one pass, the leftmost suffix and the longest at that start
     text = "东岭县人民医院和东岭县院及东岭一中学生、东岭二中"
     found = [text[s:e] for s, e in suffix_spans(text)]
     assert found == ["人民医院", "院", "中学", "二中"]  # 院 only after 县/市/区; 一中学 is no 一中
@@ -620,3 +620,28 @@ def test_the_joined_search_for_organizers_misses_no_paragraph() -> None:
         if any(p.search(text) for text in doc.paragraphs for p in patterns):
             assert _in_some_paragraph(doc, "hosted_by"), doc.path
     assert not _in_some_paragraph(_doc(None, "东岭县教育局召开会议"), "hosted_by")
+
+
+def _spans_by_trying_each_suffix(text: str) -> list[tuple[int, int]]:
+    """suffix_spans written plainly: at each position the longest suffix fitting its context,
+    then on after it."""
+    words = sorted(suffix_kinds(), key=len, reverse=True)
+    spans, pos = [], 0
+    while pos < len(text):
+        fitting = (w for w in words if text.startswith(w, pos))
+        word = next((w for w in fitting if suffixes._fits(text, w, pos, pos + len(w))), None)
+        if word is None:
+            pos += 1
+        else:
+            spans.append((pos, pos + len(word)))
+            pos += len(word)
+    return spans
+
+
+def test_the_suffix_pattern_finds_what_trying_each_suffix_finds() -> None:
+    """The one regular expression of all suffixes (a trie) keeps the leftmost-longest rule."""
+    texts = [*EDGE_TEXTS, "东岭市中院和青川县院", "一中学生在青川一中", "青石村村委会", "中心组"]
+    for doc in _sample_documents():
+        texts += [t for t in [doc.title, *doc.paragraphs] if t]
+    for text in texts:
+        assert suffix_spans(text) == _spans_by_trying_each_suffix(text), text
