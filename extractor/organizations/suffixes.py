@@ -265,9 +265,15 @@ def is_proper_name(name: str) -> bool:
     """False for a description that a mentioned name must not be (星级供电所, 省委常委)."""
     return not any(p.search(name) for p in rules.patterns("organizations", "not_proper_names"))
 
+#: The shortest name of a division looked for in text (regions.Table.by_full_name).
+MIN_PLACE_NAME = 2
+
+
 def _anchor(text: str, start: int, suffix: int) -> int:
     """Cut a verb off the name's left: start at the first place name inside it (踏入温州市…),
     or at a nation-wide group's short name right before that place (国网江川县供电公司)."""
+    if suffix - start < MIN_PLACE_NAME:
+        return start  # no place's name fits before the suffix
     for place_start, _, _ in regions.places_in_name(text[start:suffix]):
         head = text[start : start + place_start]
         group = next((g for g in _group_prefixes() if head.endswith(g)), None)
