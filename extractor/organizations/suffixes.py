@@ -66,7 +66,8 @@ def _suffix_pattern() -> re.Pattern[str]:
     """Every suffix in its context as one regular expression, its words sharing their first
     characters as in a trie: at each position the longest suffix that fits wins, as
     `suffix_spans` says, and the engine skips in C to the characters some suffix opens with
-    (a quarter faster than an Aho-Corasick pass with the context checked per hit)."""
+    (per article 1.29x as fast on the bulk corpus, 1.14x on the real posts, as an
+    Aho-Corasick pass with the context checked per hit; compiled once, in about 2 ms)."""
     after, not_before = _contexts()
     if any(SEPARATOR in chars for chars in (*after.values(), *not_before.values())):
         raise rules.RuleError("organizations.yaml: suffix_contexts: a line break as context")
