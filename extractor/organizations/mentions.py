@@ -177,12 +177,15 @@ def _is_meta(text: str) -> bool:
     return bool(META_LINE.match(text)) and "。" not in text
 
 def _measure_paragraphs(groups: list[MeasureGroup]) -> set[int]:
+    """The paragraphs holding a measure: of every group of the tree, and of its items."""
     found: set[int] = set()
-    for group in groups:
-        for ev in [group.evidence, *(i.evidence for i in group.items)]:
+    pending = list(groups)  # a stack, not a recursion building a set per group
+    while pending:
+        group = pending.pop()
+        for ev in (group.evidence, *(i.evidence for i in group.items)):
             if ev is not None and ev.paragraph is not None:
                 found.add(ev.paragraph)
-        found |= _measure_paragraphs(group.children)
+        pending.extend(group.children)
     return found
 
 def _mentions_in(
