@@ -557,10 +557,15 @@ def test_name_ends_are_those_of_the_plain_pattern() -> None:
 
 
 def test_a_candidates_own_support_is_the_sum_of_its_mentions_weights() -> None:
-    """Candidate.own, summed as mentions are added, is what summing them at the end gives."""
+    """Candidate.own, summed as mentions are added, is what summing them at the end gives
+    (and its flags what its mentions say)."""
     for doc in _sample_documents():
         for cand in candidates(doc, scan(doc)).values():
             assert cand.own == sum(m.weight for m in cand.mentions), cand.name
+            assert cand.has_place == any(m.place for m in cand.mentions), cand.name
+            assert cand.has_internal == any(m.internal for m in cand.mentions), cand.name
+            titled = any(m.span.where == "title" and m.weight > 0 for m in cand.mentions)
+            assert cand.in_title == titled, cand.name
 
 
 def test_only_the_checked_suffixes_can_refuse_a_name() -> None:

@@ -98,6 +98,10 @@ class Candidate:
     seen: set[Span] = field(default_factory=set)
     #: Some mention is of a place acting (kept as mentions are added: asked about often).
     has_place: bool = False
+    #: Some mention is of an internal body the subject sets up (kept likewise).
+    has_internal: bool = False
+    #: Some mention in the title supports it (kept likewise).
+    in_title: bool = False
     #: Support from its own mentions: their weights summed as they are added (a mention's
     #: weight is final by then, see `candidates`), not summed again at each of the many asks.
     own: int = 0
@@ -167,6 +171,8 @@ def _add(candidates: dict[str, Candidate], mention: Mention) -> None:
         cand.seen.add(mention.span)
         cand.mentions.append(mention)
         cand.has_place = cand.has_place or mention.place
+        cand.has_internal = cand.has_internal or mention.internal
+        cand.in_title = cand.in_title or (mention.span.where == "title" and mention.weight > 0)
         cand.own += mention.weight
 
 #: A metadata line opens with a short label and a colon (来源：…).

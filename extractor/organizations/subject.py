@@ -39,7 +39,7 @@ def subjects(doc: Document, candidates: dict[str, Candidate]) -> list[str]:
     else:
         shared = _shared(doc, candidates, scores)
         best_name = max(
-            shared, key=lambda n: (shared[n], scores[n], _in_title(candidates[n]), len(n))
+            shared, key=lambda n: (shared[n], scores[n], candidates[n].in_title, len(n))
         )
     best = _named_form(_body_form(best_name, candidates), candidates)
     best = _parent_of_internal(best, candidates)
@@ -185,7 +185,7 @@ def _own_scores(
 def _may_act(doc: Document, name: str, cand: Candidate) -> bool:
     """Whether a candidate can be the subject at all: no outlet, no internal body, no person's
     title, no kind counted (各二级公司), and some support of its own."""
-    if cand.kind == "media" or any(m.internal for m in cand.mentions) or cand.own <= 0:
+    if cand.kind == "media" or cand.has_internal or cand.own <= 0:
         return False
     if is_outlet(name) or _is_title(name):
         return False
@@ -344,8 +344,6 @@ def _merge_generic_names(
             best = max(named, key=lambda n: (candidates[n].own, len(n)))
             scores[best] = scores.get(best, 0) + scores.pop(name)
 
-def _in_title(cand: Candidate) -> bool:
-    return any(m.span.where == "title" and m.weight > 0 for m in cand.mentions)
 
 def _references(doc: Document) -> dict[str, int]:
     """How often words such as 学校/我院 refer back, keyed by the name endings they fit.
