@@ -566,6 +566,8 @@ def test_a_candidates_own_support_is_the_sum_of_its_mentions_weights() -> None:
             assert cand.has_internal == any(m.internal for m in cand.mentions), cand.name
             titled = any(m.span.where == "title" and m.weight > 0 for m in cand.mentions)
             assert cand.in_title == titled, cand.name
+            idle = all(m.place and m.weight == 0 for m in cand.mentions)
+            assert cand.idle_place == idle, cand.name
 
 
 def test_only_the_checked_suffixes_can_refuse_a_name() -> None:

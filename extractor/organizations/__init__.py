@@ -38,7 +38,7 @@ def extract_organizations(doc: Document) -> list[Organization]:
     for cand in ordered:
         if cand.name in generic and cand.name not in subject_names:
             continue
-        if cand.name not in subject_names and all(m.place and m.weight == 0 for m in cand.mentions):
+        if cand.name not in subject_names and cand.idle_place:
             continue
         if cand.name not in subject_names and (
             not is_proper_name(cand.name) or only_counted(doc, cand)

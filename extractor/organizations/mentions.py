@@ -102,6 +102,8 @@ class Candidate:
     has_internal: bool = False
     #: Some mention in the title supports it (kept likewise).
     in_title: bool = False
+    #: Every mention is of a place that does not act (kept likewise).
+    idle_place: bool = True
     #: Support from its own mentions: their weights summed as they are added (a mention's
     #: weight is final by then, see `candidates`), not summed again at each of the many asks.
     own: int = 0
@@ -173,6 +175,7 @@ def _add(candidates: dict[str, Candidate], mention: Mention) -> None:
         cand.has_place = cand.has_place or mention.place
         cand.has_internal = cand.has_internal or mention.internal
         cand.in_title = cand.in_title or (mention.span.where == "title" and mention.weight > 0)
+        cand.idle_place = cand.idle_place and mention.place and mention.weight == 0
         cand.own += mention.weight
 
 #: A metadata line opens with a short label and a colon (来源：…).
