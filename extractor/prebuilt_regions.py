@@ -80,7 +80,7 @@ def load(source: bytes, text: str | None) -> regions.Table | None:
     with regions.no_collection():
         codes = data["codes"].split("\n")
         names = data["names"].split("\n")
-        places = list(map(regions.Place._make, zip(codes, names, strict=True)))
+        places = regions.places_of(codes, names)
         row = places.__getitem__
         # Each name first to its one row (as regions.index does), then the groups.
         by_full_name: dict[str, tuple[regions.Place, ...]] = dict(
