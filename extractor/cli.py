@@ -8,11 +8,12 @@ import json
 import os
 import signal
 import sys
+import threading
 import traceback
 from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
@@ -931,5 +932,31 @@ def _quiet(unraisable: object) -> None:
     del unraisable
 
 
+#: The status the interpreter gives a process whose standard output cannot be flushed at exit.
+EXIT_FLUSH_FAILED = 120
+
+
+def run() -> NoReturn:
+    """The `newsfacts` console script (and `python -m newsfacts`): main(), then leave.
+
+    The exit handlers run as at any exit (logging flushed, a pool's processes ended), but
+    the interpreter's teardown, which frees the 400-odd modules and every object of the
+    rules and the region table one by one, is skipped: 0.01 s of a one-file run, its last
+    step. Nothing is lost: every output is closed by the time main() returns, and the
+    standard streams are flushed here. A thread still running (none should be) gets the
+    ordinary exit, which waits for it. main() itself returns, for callers of their own.
+    """
+    status = main()
+    if threading.active_count() > 1:
+        sys.exit(status)
+    atexit._run_exitfuncs()  # what sys.exit runs, before the teardown os._exit skips
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except OSError:  # a closed pipe (newsfacts … | head): as the interpreter reports it
+        status = status or EXIT_FLUSH_FAILED
+    os._exit(status)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()
