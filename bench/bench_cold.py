@@ -60,11 +60,21 @@ def seconds(
     return elapsed, cpu
 
 
-def extract_command(post: Path, scratch: str) -> list[str]:
+#: The console script as another checkout's code defines it: its `run` (main, then a quick
+#: exit) where it has one, else `sys.exit(main())` (this venv's script names this code's).
+AGAINST_SCRIPT = [
+    sys.executable,
+    "-c",
+    "import sys, extractor.cli as c; run = getattr(c, 'run', None); "
+    "run() if run else sys.exit(c.main())",
+]
+
+
+def extract_command(post: Path, scratch: str, script: list[str] | None = None) -> list[str]:
     """`newsfacts extract POST -o SCRATCH/out --format json -j 1 --overwrite`."""
     out = str(Path(scratch) / "out")  # --overwrite: extract refuses a folder with a run in it
-    command = [str(BIN / "newsfacts"), "extract", str(post), "-o", out, "--format", "json"]
-    return [*command, "-j", "1", "--overwrite"]
+    command = [*(script or [str(BIN / "newsfacts")]), "extract", str(post), "-o", out]
+    return [*command, "--format", "json", "-j", "1", "--overwrite"]
 
 
 #: One fresh process's CPU per phase of a one-file extract (what bench_cold prints under
@@ -171,8 +181,12 @@ def main() -> None:
         env = None
         if args.against is not None:
             env = _env_of(args.against, Path(scratch) / "against")
-            runs["  --help, --against's code"] = ([str(BIN / "newsfacts"), "--help"], None, env)
-            runs["  extract, --against's code"] = (extract_command(args.post, scratch), None, env)
+            runs["  --help, --against's code"] = ([*AGAINST_SCRIPT, "--help"], None, env)
+            runs["  extract, --against's code"] = (
+                extract_command(args.post, scratch, AGAINST_SCRIPT),
+                None,
+                env,
+            )
         times: dict[str, list[tuple[float, float]]] = {name: [] for name in runs}
         names = list(runs)
         for number in range(args.rounds):
