@@ -60,13 +60,19 @@ def seconds(
     return elapsed, cpu
 
 
-#: The console script as another checkout's code defines it: its `run` (main, then a quick
-#: exit) where it has one, else `sys.exit(main())` (this venv's script names this code's).
+#: The console script as another checkout's code defines it: its extractor/script.py's `run`
+#: where it has one, else `sys.exit(main())` (this venv's script names this checkout's entry;
+#: the file is looked for, not imported: the editable install would find this checkout's).
 AGAINST_SCRIPT = [
     sys.executable,
     "-c",
-    "import sys, extractor.cli as c; run = getattr(c, 'run', None); "
-    "run() if run else sys.exit(c.main())",
+    "import sys, pathlib, extractor\n"
+    "if (pathlib.Path(extractor.__file__).parent / 'script.py').exists():\n"
+    "    from extractor.script import run\n"
+    "else:\n"
+    "    from extractor.cli import main\n"
+    "    run = lambda: sys.exit(main())\n"
+    "run()",
 ]
 
 

@@ -143,6 +143,8 @@ def cli(ctx: click.Context, lang: str | None) -> None:
       newsfacts show samples/2021-12-22-NW202112222222391066.md
       newsfacts --lang en extract samples -o out --format xlsx   # English headers
     """
+    if ctx.invoked_subcommand != "extract":
+        collect_again()  # extract does once its engine is set up
     if lang is not None:
         # The exporters read it when they open (however a command builds them); put back
         # when the command ends, so main() called twice in one process starts afresh.
@@ -406,6 +408,7 @@ def _engine(engine: str, jobs: int, scheduler: str | None, limits: Limits, total
     """
     if engine == "serial" or (engine == "local" and total == 1):
         return _in_process()
+    collect_again()
     return make_engine(
         engine,
         jobs,
@@ -416,15 +419,25 @@ def _engine(engine: str, jobs: int, scheduler: str | None, limits: Limits, total
 
 
 def _in_process() -> Engine:
-    """The serial engine, with the region table built now and frozen with all imported so
-    far: the collections the first article sets off (some of them full) then walk none of
-    its 84,000 objects (more than all the imports hold), 0.02 s of a one-file run. The fork
-    server does the same for its workers."""
+    """The serial engine, with the extractor imported and the region table built now, then
+    frozen with all imported so far: the collections the first article sets off (some of
+    them full) then walk none of its 84,000 objects (more than all the imports hold), 0.02 s
+    of a one-file run. The fork server does the same for its workers."""
+    import extractor.pipeline  # noqa: PLC0415, F401 - what the first file needs, imported now
     from extractor import regions  # noqa: PLC0415 - only a run that extracts here needs it
 
     regions.table()
     gc.freeze()
+    collect_again()
     return SerialEngine()
+
+
+def collect_again() -> None:
+    """Turn the cyclic garbage collector back on: extractor.script starts the command line
+    with it off for the set-up (imports, rules, the region table: no garbage, only objects
+    the collector would walk again and again); a run's own cycles are collected as usual.
+    Called by each command before its work, so it is on whichever way main() was called."""
+    gc.enable()
 
 
 def _check_outdir(outdir: Path, *, resume: bool, overwrite: bool) -> None:
@@ -932,21 +945,13 @@ def _quiet(unraisable: object) -> None:
     del unraisable
 
 
-#: The status the interpreter gives a process whose standard output cannot be flushed at exit.
-EXIT_FLUSH_FAILED = 120
-
-
-def run() -> NoReturn:
-    """The `newsfacts` console script (and `python -m newsfacts`): main(), then leave.
-
-    The exit handlers run as at any exit (logging flushed, a pool's processes ended), but
-    the interpreter's teardown, which frees the 400-odd modules and every object of the
-    rules and the region table one by one, is skipped: 0.01 s of a one-file run, its last
-    step. Nothing is lost: every output is closed by the time main() returns, and the
-    standard streams are flushed here. A thread still running (none should be) gets the
-    ordinary exit, which waits for it. main() itself returns, for callers of their own.
-    """
-    status = main()
+def exit_now(status: int) -> NoReturn:
+    """Leave after main(): the exit handlers run as at any exit (logging flushed, a pool's
+    processes ended), but the interpreter's teardown, which frees the 400-odd modules and
+    every object of the rules and the region table one by one, is skipped: 0.01 s of a
+    one-file run, its last step. Nothing is lost: every output is closed by the time main()
+    returns, and the standard streams are flushed here. A thread still running (none
+    should be) gets the ordinary exit, which waits for it."""
     if threading.active_count() > 1:
         sys.exit(status)
     atexit._run_exitfuncs()  # what sys.exit runs, before the teardown os._exit skips
@@ -958,5 +963,9 @@ def run() -> NoReturn:
     os._exit(status)
 
 
+#: The status the interpreter gives a process whose standard output cannot be flushed at exit.
+EXIT_FLUSH_FAILED = 120
+
+
 if __name__ == "__main__":
-    run()
+    exit_now(main())

@@ -1,5 +1,5 @@
 """`python -m newsfacts`: the same command line as the `newsfacts` console script."""
 
-from extractor.cli import run
+from extractor.script import run
 
 run()

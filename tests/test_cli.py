@@ -133,6 +133,29 @@ def test_the_console_script_leaves_every_output_complete(tmp_path: Path) -> None
     assert sheets.sheetnames  # a whole workbook (a cut zip would not open)
 
 
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["extract", str(REFERENCE), "-o", "{out}/one"],  # one file: in this process
+        ["extract", str(SAMPLES), "-o", "{out}/many", "-j", "2"],  # a pool of workers
+        ["formats"],
+    ],
+    ids=["extract-one", "extract-pool", "formats"],
+)
+def test_every_command_turns_the_collector_back_on(tmp_path: Path, command: list[str]) -> None:
+    """The console script starts the CLI with the cyclic collector off (extractor.script):
+    each command turns it on before its work, the one-file run after freezing its set-up."""
+    args = [arg.format(out=tmp_path) for arg in command]
+    probe = (
+        "import gc, sys; gc.disable(); from extractor.cli import main; "
+        f"code = main({args!r}); print(code, gc.isenabled(), gc.get_freeze_count() > 0)"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    code, enabled, frozen = done.stdout.splitlines()[-1].split()  # after what the command printed
+    assert (code, enabled) == ("0", "True"), done.stderr
+    assert frozen == str(command[1:2] == [str(REFERENCE)])  # only the run in this process
+
+
 def test_an_unwritable_output_folder_is_one_clear_line(capsys: pytest.CaptureFixture[str]) -> None:
     # /proc does not allow new folders, even for root: the run cannot write its outputs.
     assert main(["extract", str(REFERENCE), "-o", "/proc/newsfacts-out"]) == 3
