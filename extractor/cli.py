@@ -50,6 +50,8 @@ if TYPE_CHECKING:
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_RUN_FAILED = 0, 1, 2, 3
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports it
 EXIT_TERMINATED = 143  # 128 + SIGTERM
+#: The status the interpreter gives a process whose standard output cannot be flushed at exit.
+EXIT_FLUSH_FAILED = 120
 
 
 #: At exit the interpreter's last collections walk every object still alive (the region
@@ -961,10 +963,6 @@ def exit_now(status: int) -> NoReturn:
     except OSError:  # a closed pipe (newsfacts … | head): as the interpreter reports it
         status = status or EXIT_FLUSH_FAILED
     os._exit(status)
-
-
-#: The status the interpreter gives a process whose standard output cannot be flushed at exit.
-EXIT_FLUSH_FAILED = 120
 
 
 if __name__ == "__main__":
