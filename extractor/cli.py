@@ -50,8 +50,6 @@ if TYPE_CHECKING:
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_RUN_FAILED = 0, 1, 2, 3
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports it
 EXIT_TERMINATED = 143  # 128 + SIGTERM
-#: The status the interpreter gives a process whose standard output cannot be flushed at exit.
-EXIT_FLUSH_FAILED = 120
 
 
 #: At exit the interpreter's last collections walk every object still alive (the region
@@ -945,6 +943,10 @@ def _fatal(message: str, argv: Sequence[str] | None) -> int:
 
 def _quiet(unraisable: object) -> None:
     del unraisable
+
+
+#: The status the interpreter gives a process whose standard output cannot be flushed at exit.
+EXIT_FLUSH_FAILED = 120
 
 
 def exit_now(status: int) -> NoReturn:
