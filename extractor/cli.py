@@ -143,8 +143,8 @@ def cli(ctx: click.Context, lang: str | None) -> None:
       newsfacts show samples/2021-12-22-NW202112222222391066.md
       newsfacts --lang en extract samples -o out --format xlsx   # English headers
     """
-    if ctx.invoked_subcommand != "extract":
-        collect_again()  # extract does once its engine is set up
+    if ctx.invoked_subcommand not in SET_UP_FIRST:
+        collect_again()
     if lang is not None:
         # The exporters read it when they open (however a command builds them); put back
         # when the command ends, so main() called twice in one process starts afresh.
@@ -432,6 +432,13 @@ def _in_process() -> Engine:
     return SerialEngine()
 
 
+#: The commands that turn the collector back on themselves, once their set-up is done:
+#: extract when its engine is ready (in this process: the extractor imported, the region
+#: table built and frozen), show once its one article is read. Every other command does
+#: before its work (the group's callback).
+SET_UP_FIRST = frozenset({"extract", "show"})
+
+
 def collect_again() -> None:
     """Turn the cyclic garbage collector back on: extractor.script starts the command line
     with it off for the set-up (imports, rules, the region table: no garbage, only objects
@@ -516,6 +523,8 @@ def show(file: Path, as_json: bool, evidence: bool) -> None:
         article = extract_article(file.name, file.read_bytes())
     except InputError as exc:
         raise click.ClickException(f"{file}: {exc.reason}") from exc
+    finally:
+        collect_again()  # the one article read with the set-up (see SET_UP_FIRST)
     if as_json:
         click.echo(article.model_dump_json(indent=2))
         return

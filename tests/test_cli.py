@@ -138,9 +138,10 @@ def test_the_console_script_leaves_every_output_complete(tmp_path: Path) -> None
     [
         ["extract", str(REFERENCE), "-o", "{out}/one"],  # one file: in this process
         ["extract", str(SAMPLES), "-o", "{out}/many", "-j", "2"],  # a pool of workers
+        ["show", str(REFERENCE), "--json"],
         ["formats"],
     ],
-    ids=["extract-one", "extract-pool", "formats"],
+    ids=["extract-one", "extract-pool", "show", "formats"],
 )
 def test_every_command_turns_the_collector_back_on(tmp_path: Path, command: list[str]) -> None:
     """The console script starts the CLI with the cyclic collector off (extractor.script):
@@ -153,7 +154,7 @@ def test_every_command_turns_the_collector_back_on(tmp_path: Path, command: list
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     code, enabled, frozen = done.stdout.splitlines()[-1].split()  # after what the command printed
     assert (code, enabled) == ("0", "True"), done.stderr
-    assert frozen == str(command[1:2] == [str(REFERENCE)])  # only the run in this process
+    assert frozen == str(command[:2] == ["extract", str(REFERENCE)])  # the run in this process
 
 
 def test_an_unwritable_output_folder_is_one_clear_line(capsys: pytest.CaptureFixture[str]) -> None:
