@@ -62,6 +62,18 @@ DOCTYPE_SUBSET_CLOSE = re.compile(r"\]\s*>")
 MAX_DTD_SUBSET = 65_536
 #: The start of a tag: text ending after one of these and no `>` was cut inside a tag.
 TAG_START = re.compile(r"<[A-Za-z/!?]")
+#: Body HTML made only of `<p>` elements holding plain text, blank between them: how nearly
+#: every post is written. Attributes only as `name="value"` (no quote, bracket or entity in
+#: the value: nothing that could make libxml2 read past the tag's `>`); no `/>`; text without
+#: a tag, an entity, a `>` or a character libxml2 reports (controls, non-characters). Such a
+#: chunk is read without building a tree: libxml2 would make one `<p>` per match, each with
+#: the text as written (tests/test_speed_paths.py compares the two on generated markup).
+FLAT_PARAGRAPHS = re.compile(
+    r"(?:[ \t\n]*<p(?:[ \t\n]+[a-z][a-z-]*=\"[^\"<>&\x00-\x1f]*\")*[ \t\n]*>"
+    r"[^<>&\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]*</p>)+[ \t\n]*"
+)
+#: The text of each `<p>` of a chunk FLAT_PARAGRAPHS matches (its tags hold no `>`).
+FLAT_PARAGRAPH_TEXT = re.compile(r"<p[^>]*>([^<]*)</p>")
 
 
 def read_document(path: str, data: bytes) -> Document:
@@ -321,6 +333,9 @@ def _chunk_paragraphs(chunk: str, doc: Document) -> list[str]:
     if not chunk.strip():
         return []
     if rules.pattern("document", "html_marker").search(chunk):
+        if FLAT_PARAGRAPHS.fullmatch(chunk):  # a quarter of the cost of parsing it
+            texts = (clean_text(text) for text in FLAT_PARAGRAPH_TEXT.findall(chunk))
+            return [text for text in texts if text]
         root = _parse_html(f"<div>{chunk}</div>", doc, fragment=True)
         return _html_texts(root) if root is not None else []
     return [p for p in (clean_text(line) for line in chunk.split("\n")) if p]

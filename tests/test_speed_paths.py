@@ -14,6 +14,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from extractor import entities, pipeline, reader, regions
+from extractor.document import Document
 from extractor.reader import _flat_front_matter
 from tests.conftest import ROOT, SAMPLES
 
@@ -158,6 +159,77 @@ def test_flat_texts_is_the_common_case_and_reads_what_the_walk_reads() -> None:
             flat += 1
             assert texts == reader._walk_texts(root), path.name
     assert flat > len(paths) // 2  # the shortcut is the common case, or it is no shortcut
+
+
+#: Characters of generated paragraph texts and attribute values: what FLAT_PARAGRAPHS must
+#: refuse (tags, entities, quotes, controls, non-characters) beside what it reads.
+FLAT_ALPHABET = "党委a1 \t\n\u3000\xa0&<>\"'/=\x0c\x1c\x7f\x85\u2028\ufffe\U0001f600"
+#: Mostly characters the shortcut reads, so that generated chunks often take it.
+FLAT_TEXTS = st.text(
+    alphabet="党委a1 \t\n\u3000\xa0\"'/=\x85\u2028\U0001f600", max_size=6
+) | st.text(alphabet=FLAT_ALPHABET, max_size=6)
+FLAT_TAGS = st.builds(
+    lambda name, value: f'<p {name}="{value}">' if name else "<p>",
+    st.sampled_from(["", "class", "style", "data-x", "X", "-a"]),
+    FLAT_TEXTS,
+) | st.sampled_from(["<p/>", "<p x/>", "<P>", "<p >", "<p\n>", '<p a="1" b="2">', "<p title=x>"])
+FLAT_CHUNKS = st.lists(
+    st.tuples(
+        st.sampled_from(["", "", " ", "\n", "\t", "\u3000", "x"]),
+        FLAT_TAGS,
+        FLAT_TEXTS,
+        st.sampled_from(["</p>"] * 6 + ["</P>", "", "</p >"]),  # mostly well closed
+    ),
+    min_size=1,
+    max_size=5,
+).map(lambda parts: "".join("".join(part) for part in parts))
+
+
+def tree_texts(chunk: str) -> tuple[list[str], list[str]]:
+    """(texts, warnings) of a chunk read through libxml2's tree, as the reader's general path."""
+    doc = Document(path="t.md", text=chunk, encoding="utf-8", kind="post")
+    root = reader._parse_html(f"<div>{chunk}</div>", doc, fragment=True)
+    return (reader._html_texts(root) if root is not None else []), doc.warnings
+
+
+@settings(max_examples=3000, deadline=None)
+@given(chunk=FLAT_CHUNKS)
+def test_flat_paragraphs_read_what_the_tree_reads(chunk: str) -> None:
+    """A chunk the FLAT_PARAGRAPHS shortcut takes gives the texts libxml2's tree gives."""
+    if reader.FLAT_PARAGRAPHS.fullmatch(chunk):
+        doc = Document(path="t.md", text=chunk, encoding="utf-8", kind="post")
+        assert (reader._chunk_paragraphs(chunk, doc), doc.warnings) == tree_texts(chunk)
+
+
+@pytest.mark.parametrize(
+    ("chunk", "flat"),
+    [
+        ("<p>党委</p><p>  年\u3000月 </p>\n<p></p>", True),
+        ('\n<p class="em_media">（文章来源：东湖日报）</p>\n', True),
+        ('<p style="a:b" data-x="1">甲</p>', True),
+        ("<p>甲&amp;乙</p>", False),  # an entity: libxml2 decodes it
+        ('<p title="a>b">甲</p>', False),  # a `>` in a value
+        ('<p title="a>甲</p><p>乙"</p>', False),  # an open quote runs past the tag
+        ("<p/>甲</p>", False),
+        ("<p>甲<br>乙</p>", False),
+        ("<p>甲\x0c乙</p>", False),
+        ("甲<p>乙</p>", False),
+    ],
+)
+def test_flat_paragraphs_take_only_plain_paragraphs(chunk: str, flat: bool) -> None:
+    assert bool(reader.FLAT_PARAGRAPHS.fullmatch(chunk)) is flat
+    doc = Document(path="t.md", text=chunk, encoding="utf-8", kind="post")
+    assert reader._chunk_paragraphs(chunk, doc) == tree_texts(chunk)[0]
+
+
+def test_flat_paragraphs_are_the_common_case() -> None:
+    """Most posts' bodies take the shortcut (or it is no shortcut)."""
+    paths = sorted(SAMPLES.glob("*.md"))
+    if (CORPUS / "real").is_dir():
+        paths += sorted((CORPUS / "real").glob("*.md"))
+    bodies = [p.read_text("utf-8").split("\n---\n", 1)[-1].split("\n<http", 1)[0] for p in paths]
+    flat = sum(1 for body in bodies if reader.FLAT_PARAGRAPHS.fullmatch(body))
+    assert flat > len(paths) // 2
 
 
 @pytest.mark.parametrize(
