@@ -11,8 +11,7 @@ extractor/names.py; a padding space inside a name (张 伟) is dropped.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from typing import cast, get_args
@@ -23,12 +22,12 @@ from extractor.names import CREDIT_MIN_SCORE, MIN_SCORE, is_cjk, is_name, split_
 from extractor.needles import (
     Needles,
     PatternGroup,
-    finder,
     group_needles,
+    may_match,
     needles,
     pattern_group,
 )
-from schemas import Person, Role
+from schemas import Evidence, Person, Role
 
 #: How many paragraphs at the end may close with a parenthesised credit.
 TAIL_PARAGRAPHS = 3
@@ -136,36 +135,31 @@ def _person_source_labels() -> frozenset[str]:
 @dataclass(frozen=True)
 class _Form:
     """One form of credit: how to read it in a paragraph, which paragraphs may hold it, and
-    what every credit of the form holds (its precheck, compiled into one search; None: no sure
-    needle)."""
+    what every credit of the form holds (its precheck; None: no sure needle)."""
 
     read: Callable[[str, int, int], Iterable[Found]]  # (text, index, paragraph count)
-    where: Callable[[int], Sequence[int]]  # paragraph count -> indices that may hold it, in order
-    finder: re.Pattern[str] | None
+    where: Callable[[int, int], bool]  # (index, paragraph count)
+    needles: Needles | None
 
 
 @cache
 def _forms() -> tuple[_Form, ...]:
     """The forms of credit, in the order they are read (a person found twice keeps the first)."""
 
-    def anywhere(count: int) -> range:
-        return range(count)
+    def anywhere(_index: int, _count: int) -> bool:
+        return True
 
-    def head(count: int) -> range:
-        return range(min(HEAD_PARAGRAPHS, count))
+    def head(index: int, _count: int) -> bool:
+        return index < HEAD_PARAGRAPHS
 
-    def head_or_last(count: int) -> Sequence[int]:
-        if count <= HEAD_PARAGRAPHS:
-            return range(count)
-        return (*range(HEAD_PARAGRAPHS), count - 1)
+    def head_or_last(index: int, count: int) -> bool:
+        return index < HEAD_PARAGRAPHS or index >= count - 1
 
-    def union(*groups: str) -> re.Pattern[str] | None:
-        return finder(
-            group_needles(p for group in groups for p in rules.patterns("authors", group))
-        )
+    def union(*groups: str) -> Needles | None:
+        return group_needles(p for group in groups for p in rules.patterns("authors", group))
 
     return (
-        _Form(lambda text, index, _: _labelled(text, index), anywhere, finder(_label_needles())),
+        _Form(lambda text, index, _: _labelled(text, index), anywhere, _label_needles()),
         _Form(_paren_credits, anywhere, union("paren_credit_head", "paren_credit_tail")),
         _Form(
             lambda text, index, _: _plain_credit(text, index),
@@ -179,58 +173,27 @@ def _forms() -> tuple[_Form, ...]:
 
 def extract_authors(doc: Document) -> list[Person]:
     """People credited for the article, each with a role and evidence."""
-    paragraphs = doc.paragraphs
-    count = len(paragraphs)
-    # Which paragraphs hold a form's needles is found by one search per paragraph that holds
-    # them, over the whole text: most paragraphs credit nobody, and a check of each paragraph
-    # for each form cost more than reading the few that hold one.
-    whole = "\n".join(paragraphs)
-    starts = [0]
-    for text in paragraphs:
-        starts.append(starts[-1] + len(text) + 1)
-    forms = _forms()
-    reads: list[tuple[int, int]] = []  # (paragraph, form): read in this order, as listed
-    for order, form in enumerate(forms):
-        allowed = form.where(count)
-        if form.finder is None:
-            reads.extend((index, order) for index in allowed)
-        else:
-            held = _holding(whole, starts, form.finder)
-            reads.extend((index, order) for index in held if index in allowed)
-    reads.sort()
     found: list[Found] = []
-    for index, order in reads:
-        found.extend(forms[order].read(paragraphs[index], index, count))
+    count = len(doc.paragraphs)
+    # A form whose needles the whole text lacks is not looked for paragraph by paragraph (most
+    # articles hold no photo credit, no 报道 line); the others only where a paragraph has them.
+    whole = "\n".join(doc.paragraphs)
+    forms = [form for form in _forms() if may_match(whole, form.needles)]
+    for index, text in enumerate(doc.paragraphs):
+        for form in forms:
+            if form.where(index, count) and may_match(text, form.needles):
+                found.extend(form.read(text, index, count))
     people: list[Person] = []
     seen: set[str] = set()
     for item in sorted(found, key=lambda f: (f.paragraph, f.start)):
         if item.name in seen:
             continue
         seen.add(item.name)
-        evidence = {
-            "where": "paragraph",
-            "paragraph": item.paragraph,
-            "start": item.start,
-            "end": item.end,
-        }
-        # validated from plain fields in one call: an Evidence model built first costs more
-        people.append(
-            Person.model_validate({"name": item.name, "role": item.role, "evidence": evidence})
+        evidence = Evidence(
+            where="paragraph", paragraph=item.paragraph, start=item.start, end=item.end
         )
+        people.append(Person(name=item.name, role=item.role, evidence=evidence))
     return people
-
-
-def _holding(whole: str, starts: list[int], found: re.Pattern[str]) -> list[int]:
-    """Indices of the paragraphs holding a match of `found`, in order: `whole` is the paragraphs
-    joined by newlines, `starts` where each begins (and one past the end). A paragraph with a
-    match is searched no further."""
-    held: list[int] = []
-    pos = 0
-    while (hit := found.search(whole, pos)) is not None:
-        index = bisect_right(starts, hit.start()) - 1
-        held.append(index)
-        pos = starts[index + 1]
-    return held
 
 
 # --- labelled fields: 编辑:吕岩|责编:刘征宇 -------------------------------------------------

@@ -32,9 +32,6 @@ _REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)
 
 Needles = frozenset[str]
 
-#: A search that finds nothing.
-NEVER = re.compile(r"(?!)")
-
 
 def needles(pattern: re.Pattern[str]) -> Needles | None:
     """Strings one of which every match of the pattern contains, or None when none is sure."""
@@ -66,16 +63,6 @@ def may_match(text: str, found: Needles | None) -> bool:
         if needle in text:
             return True
     return False
-
-
-def finder(found: Needles | None) -> re.Pattern[str] | None:
-    """One compiled search for any of the needles (longest first), or None without needles:
-    where a text holds them, found in one C-level scan instead of one `in` per needle."""
-    if found is None:
-        return None
-    if not found:
-        return NEVER  # no needle, no match (an empty alternation would match everywhere)
-    return re.compile("|".join(re.escape(n) for n in sorted(found, key=lambda n: (-len(n), n))))
 
 
 @dataclass(frozen=True)
