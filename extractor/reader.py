@@ -21,6 +21,8 @@ from extractor.pages import read_page
 
 HTML_SUFFIXES = (".html", ".htm")
 FRONT_MATTER_FENCE = "---"
+#: The line closing the front matter.
+CLOSING_FENCE = re.compile(r"^---[ \t]*$", re.MULTILINE)
 XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 #: Front matter longer than this is not a post's metadata (and bounds YAML work).
 MAX_FRONT_MATTER_CHARS = 64_000
@@ -107,7 +109,7 @@ def _read_post(path: str, decoded: Decoded) -> Document:
     _apply_front_matter(doc, meta)
     _warn_if_cut_in_tag(doc, body)
     body_lines, doc.url = _cut_url_and_links(body.split("\n"))
-    if not "".join(body_lines).strip():
+    if not any(map(str.strip, body_lines)):  # white space only (joining them copied the body)
         raise InputError("no_body", "nothing after the front matter")
     doc.paragraphs = _body_paragraphs(body_lines, doc)
     _take_source_line(doc)
@@ -120,7 +122,7 @@ def _split_front_matter(text: str, doc: Document) -> tuple[dict[str, Any], str]:
         doc.warn("no front matter: title, date and tags unknown")
         return {}, text
     rest = stripped[len(FRONT_MATTER_FENCE) + 1 :]
-    match = re.search(r"^---[ \t]*$", rest, flags=re.MULTILINE)
+    match = CLOSING_FENCE.search(rest)
     if match is None:
         raise InputError("unclosed_front_matter", "no closing `---` line")
     raw, body = rest[: match.start()], rest[match.end() :]
@@ -159,18 +161,18 @@ def _flat_front_matter(raw: str) -> dict[str, str] | None:
         return None
     data: dict[str, str] = {}
     for line in raw.split("\n"):
-        if not line.strip(" "):
-            continue
         match = FLAT_LINE.fullmatch(line)
         if match is None:
-            return None
-        plain = match["plain"]
+            if line.strip(" "):  # FLAT_LINE needs a key: a blank line never matches
+                return None
+            continue
+        key, double, single, plain = match.group("key", "dq", "sq", "plain")
         if plain is not None:
             if ": " in plain or " #" in plain or plain.endswith(":"):
                 return None  # a second mapping value or a comment: YAML's reading decides
-            data[match["key"]] = plain
+            data[key] = plain
         else:
-            data[match["key"]] = match["dq"] if match["dq"] is not None else match["sq"] or ""
+            data[key] = double if double is not None else single or ""
     return data
 
 
@@ -334,7 +336,8 @@ def _chunk_paragraphs(chunk: str, doc: Document) -> list[str]:
         return []
     if rules.pattern("document", "html_marker").search(chunk):
         if FLAT_PARAGRAPHS.fullmatch(chunk):  # a quarter of the cost of parsing it
-            texts = (clean_text(text) for text in FLAT_PARAGRAPH_TEXT.findall(chunk))
+            # clean_text without html.unescape: the texts hold no `&`
+            texts = (" ".join(text.split()) for text in FLAT_PARAGRAPH_TEXT.findall(chunk))
             return [text for text in texts if text]
         root = _parse_html(f"<div>{chunk}</div>", doc, fragment=True)
         return _html_texts(root) if root is not None else []
@@ -352,7 +355,10 @@ def _take_source_line(doc: Document) -> None:
 
 
 def _is_source_line(text: str) -> bool:
-    return any(p.match(text) for p in rules.patterns("document", "source_line"))
+    for pattern in rules.patterns("document", "source_line"):  # noqa: SIM110 - no generator
+        if pattern.match(text):
+            return True
+    return False
 
 
 # --- HTML --------------------------------------------------------------------------------
