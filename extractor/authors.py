@@ -27,7 +27,7 @@ from extractor.needles import (
     needles,
     pattern_group,
 )
-from schemas import Evidence, Person, Role
+from schemas import Person, Role
 
 #: How many paragraphs at the end may close with a parenthesised credit.
 TAIL_PARAGRAPHS = 3
@@ -185,10 +185,16 @@ def extract_authors(doc: Document) -> list[Person]:
         if item.name in seen:
             continue
         seen.add(item.name)
-        evidence = Evidence(
-            where="paragraph", paragraph=item.paragraph, start=item.start, end=item.end
+        evidence = {
+            "where": "paragraph",
+            "paragraph": item.paragraph,
+            "start": item.start,
+            "end": item.end,
+        }
+        # validated from plain fields in one call: an Evidence model built first costs more
+        people.append(
+            Person.model_validate({"name": item.name, "role": item.role, "evidence": evidence})
         )
-        people.append(Person(name=item.name, role=item.role, evidence=evidence))
     return people
 
 
