@@ -14,6 +14,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from extractor import entities, pipeline, reader, regions
+from extractor.decode import PLAIN_TEXT
 from extractor.document import Document
 from extractor.reader import _flat_front_matter
 from tests.conftest import ROOT, SAMPLES
@@ -195,10 +196,18 @@ def tree_texts(chunk: str) -> tuple[list[str], list[str]]:
 @settings(max_examples=3000, deadline=None)
 @given(chunk=FLAT_CHUNKS)
 def test_flat_paragraphs_read_what_the_tree_reads(chunk: str) -> None:
-    """A chunk the FLAT_PARAGRAPHS shortcut takes gives the texts libxml2's tree gives."""
-    if reader.FLAT_PARAGRAPHS.fullmatch(chunk):
-        doc = Document(path="t.md", text=chunk, encoding="utf-8", kind="post")
-        assert (reader._chunk_paragraphs(chunk, doc), doc.warnings) == tree_texts(chunk)
+    """A chunk either flat shortcut takes (FLAT_PARAGRAPHS; FLAT_PLAIN_PARAGRAPHS in a text
+    decode found plain) gives the texts libxml2's tree gives."""
+    plain = not PLAIN_TEXT.sub("", chunk)
+    plain_flat = plain and "&" not in chunk and "\x0c" not in chunk
+    for taken, read_plain in (
+        (reader.FLAT_PARAGRAPHS.fullmatch(chunk), False),
+        (plain_flat and reader.FLAT_PLAIN_PARAGRAPHS.fullmatch(chunk), plain),
+    ):
+        if taken:
+            doc = Document(path="t.md", text=chunk, encoding="utf-8", kind="post")
+            got = reader._chunk_paragraphs(chunk, doc, plain=read_plain)
+            assert (got, doc.warnings) == tree_texts(chunk)
 
 
 @pytest.mark.parametrize(
@@ -218,8 +227,12 @@ def test_flat_paragraphs_read_what_the_tree_reads(chunk: str) -> None:
 )
 def test_flat_paragraphs_take_only_plain_paragraphs(chunk: str, flat: bool) -> None:
     assert bool(reader.FLAT_PARAGRAPHS.fullmatch(chunk)) is flat
-    doc = Document(path="t.md", text=chunk, encoding="utf-8", kind="post")
-    assert reader._chunk_paragraphs(chunk, doc) == tree_texts(chunk)[0]
+    plain = not PLAIN_TEXT.sub("", chunk) and "&" not in chunk and "\x0c" not in chunk
+    if plain and ">" not in chunk.replace("<p", "").replace("p>", ""):  # no `>` in a text
+        assert bool(reader.FLAT_PLAIN_PARAGRAPHS.fullmatch(chunk)) is flat
+    for plain_text in (False, True):
+        doc = Document(path="t.md", text=chunk, encoding="utf-8", kind="post")
+        assert reader._chunk_paragraphs(chunk, doc, plain=plain_text) == tree_texts(chunk)[0]
 
 
 def test_flat_paragraphs_are_the_common_case() -> None:
