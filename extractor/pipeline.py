@@ -112,5 +112,6 @@ def article_id(doc: Document) -> str:
             match = pattern.search(doc.url)
             if match:
                 return match.group("id")
-    digest = hashlib.sha256(doc.text.encode("utf-8")).hexdigest()
+    utf8 = doc.utf8 if doc.utf8 is not None else doc.text.encode("utf-8")
+    digest = hashlib.sha256(utf8).hexdigest()
     return f"sha256-{digest[:24]}"

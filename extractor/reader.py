@@ -89,8 +89,13 @@ def read_document(path: str, data: bytes) -> Document:
     """Decode and cut one file into a Document; raise InputError when it cannot be read."""
     decoded = decode_bytes(data)
     if path.lower().endswith(HTML_SUFFIXES):
-        return _read_html_page(path, decoded)
-    return _read_post(path, decoded)
+        doc = _read_html_page(path, decoded)
+    else:
+        doc = _read_post(path, decoded)
+    # Read as UTF-8 with nothing repaired and no line end rewritten: the text is the bytes.
+    if decoded.encoding == "utf-8" and not decoded.warnings and b"\r" not in data:
+        doc.utf8 = data
+    return doc
 
 
 def clean_text(text: str) -> str:

@@ -256,3 +256,25 @@ def test_clean_text_collapses_what_the_regex_collapsed(text: str) -> None:
 @given(path=st.text(alphabet="/.\\a文", max_size=8))
 def test_posix_path_is_purepaths(path: str) -> None:
     assert pipeline.posix_path(path) == PurePath(path).as_posix()
+
+
+def test_the_id_hashes_the_text_whether_or_not_the_bytes_are_kept() -> None:
+    """The file's bytes stand in for the text's UTF-8 only where they are the same bytes."""
+    cases = [(p.name, p.read_bytes()) for p in sorted(SAMPLES.glob("*.md"))]
+    not_kept = [
+        ("crlf.md", b"---\r\ntitle: a\r\n---\r\n<p>x</p>\r\n"),  # line ends rewritten
+        ("bom.md", b"\xef\xbb\xbf<p>y</p>"),
+        ("cut.md", "<p>正文".encode()[:-1]),  # cut inside a character
+        ("gbk.md", "<p>正文内容，第二句。</p>".encode("gb18030")),
+    ]
+    for name, data in cases + not_kept:
+        doc = reader.read_document(name, data)
+        doc.url = None  # the id from the text, not from a URL
+        if (name, data) in not_kept:
+            assert doc.utf8 is None, name
+        elif doc.utf8 is not None:
+            assert doc.utf8 == doc.text.encode("utf-8"), name
+        expected = pipeline.article_id(doc)
+        doc.utf8 = None
+        assert pipeline.article_id(doc) == expected, name
+    assert any(reader.read_document(*case).utf8 is not None for case in cases)
