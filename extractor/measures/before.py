@@ -61,7 +61,12 @@ def preceding_list(label: Label, ctx: Context) -> Draft | None:
     text = ctx.paragraphs[label.para]
     end = label.start
     closers = rules.strings("measures", "list_closers")
-    closer = next((c for c in closers if text.endswith(c, 0, end)), "")
+    # one endswith of them all first: most labels follow none (which one is asked then only)
+    closer = (
+        next((c for c in closers if text.endswith(c, 0, end)), "")
+        if text.endswith(closers, 0, end)
+        else ""
+    )
     end -= len(closer)
     quoted = _quotes_before(text, end, QUOTED_MAX)
     if len(quoted) >= 2:  # “加强合作,强化团队意识”“加强常规,…”四方面

@@ -41,6 +41,7 @@ def is_slogan(text: str) -> bool:
     return any(m.group("label").strip() in _slogans() for m in _quoted().finditer(text))
 
 
+@cache  # asked for by every paragraph `find_labels` reads
 def _quoted() -> re.Pattern[str]:
     return rules.pattern("measures", "quoted")
 
@@ -161,6 +162,8 @@ def _count_labels(found: _Found, hint: re.Match[str]) -> None:
     starts = [
         at for at in sorted({at for h in hints for at in (h - 1, h) if at >= 0}) if opens(text, at)
     ]
+    if not starts:
+        return  # (most paragraphs with a hint)
     for pattern in rules.patterns("measures", "count_label"):
         end = 0
         for at in starts:

@@ -163,9 +163,7 @@ def _parallel(heads: list[str], *, framed: bool) -> bool:
     return any(len({h[i] for h in heads}) == 1 for i in range(1, len(heads[0]) - 1))
 
 
-def head_items(
-    text: str, p: int, sentences: list[tuple[int, int]], heads: list[int]
-) -> list[Item]:
+def head_items(text: str, p: int, sentences: list[tuple[int, int]], heads: list[int]) -> list[Item]:
     """The items of paragraph `p` that open at the sentences `heads`, each up to the next."""
     items = []
     for n, i in enumerate(heads):
