@@ -27,6 +27,7 @@ from extractor.measures.runs import (
     head_items,
     unlabelled,
     unlabelled_runs,
+    unread,
 )
 from extractor.measures.text import (
     SENTENCE_END,
@@ -212,6 +213,8 @@ def _lead_groups(paragraphs: list[str], covered: set[int], closed: set[int]) -> 
 
     A `closed` paragraph opens with no subtitle, yet may hold the run-in first one (首先…).
     """
+    if unread(paragraphs, covered | closed) < MIN_LEADS:
+        return []  # each lead opens a paragraph neither covered nor closed
     found: list[Draft] = []
     run: list[Item] = []
     for p, text in enumerate([*paragraphs, ""]):
@@ -244,6 +247,8 @@ def _runin_first(text: str, p: int) -> Item | None:
 
 def _runin_groups(paragraphs: list[str], covered: set[int]) -> list[Draft]:
     """Run-in subtitles inside one paragraph: 推动新思想落地生根。成立…。着力营造良好舆论氛围。…"""
+    if not unread(paragraphs, covered):
+        return []  # (most articles, once the closed paragraphs are covered)
     found = []
     for p, text in enumerate(paragraphs):
         if p in covered or not _may_open_runin(text):
