@@ -314,5 +314,8 @@ def sequence_drafts(paragraphs: list[str], hinted: list[int] | None = None) -> l
     """All ordinal enumerations of the paragraphs as nested drafts (`hinted`: see scan_markers)."""
     if hinted is not None and not hinted:
         return []  # no paragraph may hold a marker (most articles)
+    markers = scan_markers(paragraphs, hinted)
+    if not markers:
+        return []  # (most articles whose hints are count words: 一个, 两个月)
     doc_end = (len(paragraphs), 0)
-    return to_drafts(build_sequences(scan_markers(paragraphs, hinted)), paragraphs, doc_end)
+    return to_drafts(build_sequences(markers), paragraphs, doc_end)
