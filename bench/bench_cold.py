@@ -60,17 +60,41 @@ def seconds(
     return elapsed, cpu
 
 
-def extract_command(post: Path, scratch: str) -> list[str]:
+#: The console script as another checkout's code defines it: its extractor/script.py's `run`
+#: where it has one, else `sys.exit(main())` (this venv's script names this checkout's entry;
+#: the file is looked for, not imported: the editable install would find this checkout's).
+AGAINST_SCRIPT = [
+    sys.executable,
+    "-P",  # not the current folder's code (bench_cold runs from this checkout)
+    "-c",
+    "import sys, pathlib, extractor\n"
+    "if (pathlib.Path(extractor.__file__).parent / 'script.py').exists():\n"
+    "    from extractor.script import run\n"
+    "else:\n"
+    "    from extractor.cli import main\n"
+    "    run = lambda: sys.exit(main())\n"
+    "run()",
+]
+
+
+def extract_command(post: Path, scratch: str, script: list[str] | None = None) -> list[str]:
     """`newsfacts extract POST -o SCRATCH/out --format json -j 1 --overwrite`."""
     out = str(Path(scratch) / "out")  # --overwrite: extract refuses a folder with a run in it
-    command = [str(BIN / "newsfacts"), "extract", str(post), "-o", out, "--format", "json"]
-    return [*command, "-j", "1", "--overwrite"]
+    command = [*(script or [str(BIN / "newsfacts")]), "extract", str(post), "-o", out]
+    return [*command, "--format", "json", "-j", "1", "--overwrite"]
 
 
 #: One fresh process's CPU per phase of a one-file extract (what bench_cold prints under
 #: "phases"): imports, the tables the first article builds, the article, the exit.
 PHASES = """
-import json, sys, time
+import gc, json, os, pathlib, sys, time
+import extractor
+# As the console script runs a checkout's code: extractor/script.py (where there is one)
+# starts with the cyclic collector off, the CLI turns it on once its set-up is frozen, and
+# the process leaves without the interpreter's teardown.
+script = (pathlib.Path(extractor.__file__).parent / "script.py").exists()
+if script:
+    gc.disable()
 clock = time.process_time
 marks = [clock()]
 import extractor.cli
@@ -80,15 +104,18 @@ from extractor import regions
 marks.append(clock())
 regions.table(), regions._whole_names()
 if hasattr(extractor.cli, "_in_process"):  # as this CLI does before a run in its process
-    import gc; gc.freeze()
+    gc.freeze()
+if script:
+    gc.enable()
 marks.append(clock())
-from pathlib import Path
-post = Path(sys.argv[1])
+post = pathlib.Path(sys.argv[1])
 extractor.pipeline.extract_article(post.name, post.read_bytes()).model_dump_json()
 marks.append(clock())
 extractor.pipeline.extract_article(post.name, post.read_bytes()).model_dump_json()
 marks.append(clock())
-print(json.dumps([b - a for a, b in zip(marks, marks[1:])]))
+print(json.dumps([b - a for a, b in zip(marks, marks[1:])]), flush=True)
+if script:
+    extractor.cli.exit_now(0)
 """
 PHASE_NAMES = (
     "import extractor.cli (click, rich, pydantic, batch)",
@@ -171,8 +198,12 @@ def main() -> None:
         env = None
         if args.against is not None:
             env = _env_of(args.against, Path(scratch) / "against")
-            runs["  --help, --against's code"] = ([str(BIN / "newsfacts"), "--help"], None, env)
-            runs["  extract, --against's code"] = (extract_command(args.post, scratch), None, env)
+            runs["  --help, --against's code"] = ([*AGAINST_SCRIPT, "--help"], None, env)
+            runs["  extract, --against's code"] = (
+                extract_command(args.post, scratch, AGAINST_SCRIPT),
+                None,
+                env,
+            )
         times: dict[str, list[tuple[float, float]]] = {name: [] for name in runs}
         names = list(runs)
         for number in range(args.rounds):

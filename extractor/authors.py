@@ -27,7 +27,7 @@ from extractor.needles import (
     needles,
     pattern_group,
 )
-from schemas import Evidence, Person, Role
+from schemas import Person, Role
 
 #: How many paragraphs at the end may close with a parenthesised credit.
 TAIL_PARAGRAPHS = 3
@@ -159,15 +159,11 @@ def _forms() -> tuple[_Form, ...]:
         return group_needles(p for group in groups for p in rules.patterns("authors", group))
 
     return (
-        _Form(lambda text, index, _: _labelled(text, index), anywhere, _label_needles()),
+        _Form(_labelled, anywhere, _label_needles()),
         _Form(_paren_credits, anywhere, union("paren_credit_head", "paren_credit_tail")),
-        _Form(
-            lambda text, index, _: _plain_credit(text, index),
-            head,
-            union("plain_credit_head", "byline_head"),
-        ),
-        _Form(lambda text, index, _: _bare_names(text, index), head_or_last, None),
-        _Form(lambda text, index, _: _photo_caption(text, index), anywhere, union("photo_caption")),
+        _Form(_plain_credit, head, union("plain_credit_head", "byline_head")),
+        _Form(_bare_names, head_or_last, None),
+        _Form(_photo_caption, anywhere, union("photo_caption")),
     )
 
 
@@ -189,17 +185,23 @@ def extract_authors(doc: Document) -> list[Person]:
         if item.name in seen:
             continue
         seen.add(item.name)
-        evidence = Evidence(
-            where="paragraph", paragraph=item.paragraph, start=item.start, end=item.end
+        evidence = {
+            "where": "paragraph",
+            "paragraph": item.paragraph,
+            "start": item.start,
+            "end": item.end,
+        }
+        # validated from plain fields in one call: an Evidence model built first costs more
+        people.append(
+            Person.model_validate({"name": item.name, "role": item.role, "evidence": evidence})
         )
-        people.append(Person(name=item.name, role=item.role, evidence=evidence))
     return people
 
 
 # --- labelled fields: 编辑:吕岩|责编:刘征宇 -------------------------------------------------
 
 
-def _labelled(text: str, index: int) -> Iterator[Found]:
+def _labelled(text: str, index: int, _count: int) -> Iterator[Found]:
     labels = [m for m in _label_pattern().finditer(text) if _label_ok(text, m)]
     person_sources = _person_source_labels()
     for i, label in enumerate(labels):
@@ -242,7 +244,7 @@ def _paren_credits(text: str, index: int, count: int) -> Iterator[Found]:
         yield from _credit(text, start, end, index, bare_ok=True)
 
 
-def _plain_credit(text: str, index: int) -> Iterator[Found]:
+def _plain_credit(text: str, index: int, _count: int) -> Iterator[Found]:
     for group in (_group("plain_credit_head"), _group("byline_head")):
         if not group.may_match(text):
             continue
@@ -407,7 +409,7 @@ def _squeeze(token: str) -> str:
     return "".join(token.split())
 
 
-def _photo_caption(text: str, index: int) -> Iterator[Found]:
+def _photo_caption(text: str, index: int, _count: int) -> Iterator[Found]:
     """A caption closed by its photographers: 图为学生们在上课。 王五 摄."""
     for pattern in rules.patterns("authors", "photo_caption"):
         match = pattern.search(text)
@@ -418,7 +420,10 @@ def _photo_caption(text: str, index: int) -> Iterator[Found]:
 # --- bare names heading the text: 2017-10-31丁刚 ------------------------------------------
 
 
-def _bare_names(text: str, index: int) -> Iterator[Found]:
+def _bare_names(text: str, index: int, _count: int) -> list[Found]:
+    # a list, not a generator: read in up to four paragraphs of every post, it nearly always
+    # finds nothing, and a generator's set-up cost more than the pattern's one failed match
+    found: list[Found] = []
     for pattern in rules.patterns("authors", "bare_name_line"):
         match = pattern.match(text)
         if not match:
@@ -427,4 +432,5 @@ def _bare_names(text: str, index: int) -> Iterator[Found]:
         squeezed = _squeeze(text[start:end])
         spans = split_names(squeezed)
         if spans is not None and len(squeezed) <= 8:
-            yield from _found(text, start, end, spans, role="author", index=index)
+            found.extend(_found(text, start, end, spans, role="author", index=index))
+    return found

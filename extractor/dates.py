@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, timedelta, timezone
+from functools import lru_cache
 
 from extractor import rules
 
@@ -77,6 +78,7 @@ def _shown(text: str) -> str:
     return repr(text)
 
 
+@lru_cache(maxsize=256)  # a corpus writes a handful of offsets; building one costs 2 us
 def _offset(tz: str) -> timezone:
     if tz == "Z":
         return UTC

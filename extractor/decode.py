@@ -12,7 +12,7 @@ import codecs
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from extractor.errors import InputError
 
@@ -94,6 +94,10 @@ class Decoded:
     text: str
     encoding: str
     warnings: tuple[str, ...] = ()
+    #: Every character is plain text (PLAIN_TEXT_RANGES: no control but tab and line ends, no
+    #: unassigned, private-use or non-character), as the text check found: readers skip the
+    #: same search (False when unknown: a text longer than the window checked).
+    plain: bool = field(default=False, compare=False)
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -111,8 +115,8 @@ def decode_bytes(data: bytes) -> Decoded:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise InputError("empty", "nothing but a byte-order mark and white space")
-    _check_is_text(text)
-    return Decoded(text, encoding, tuple(warnings))
+    plain = _check_is_text(text)
+    return Decoded(text, encoding, tuple(warnings), plain)
 
 
 def _decode_any(data: bytes) -> tuple[str, str, list[str]]:
@@ -244,17 +248,20 @@ def _cut_character_warning(count: int) -> str:
     return f"cut off: the file ends inside a character ({count} trailing bytes dropped)"
 
 
-def _check_is_text(text: str) -> None:
+def _check_is_text(text: str) -> bool:
+    """Raise InputError for a text of control or unassigned characters; return whether every
+    character of it is plain text."""
     sample = text[:JUNK_WINDOW]
     rest = PLAIN_TEXT.sub("", sample)  # usually empty: Chinese, ASCII and punctuation
     if not rest:
-        return
+        return len(text) <= JUNK_WINDOW
     # Classify each distinct character once: a post has a few hundred, not tens of thousands.
     junk = sum(n for ch, n in Counter(rest).items() if _is_junk(ch))
     if sample and junk / len(sample) > MAX_JUNK_RATIO:
         raise InputError(
             "not_text", f"{junk} of {len(sample)} characters are control or unassigned"
         )
+    return False
 
 
 def _is_junk(ch: str) -> bool:

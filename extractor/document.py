@@ -35,6 +35,9 @@ class Document:
     published: str | None = None
     warnings: list[str] = field(default_factory=list)
     facts: Facts = field(default_factory=Facts)
+    #: The file's bytes when they are exactly the text's UTF-8 (nearly always), else None: what
+    #: the article's id hashes, without encoding the text again.
+    utf8: bytes | None = None
 
     def warn(self, message: str) -> None:
         """Record a doubt of the rules; it ends up in Article.warnings (once)."""

@@ -49,18 +49,34 @@ def resolve_entities(
     source: Source | None,
     site: str | None,
 ) -> tuple[list[Organization], list[Person]]:
-    """The article's organizations and people, each with its `entity` key set."""
-    region = article_region(organizations)
-    named = _named_keys(article_id, organizations, region)
+    """The article's organizations and people, each with its `entity` key set (copies: the
+    mentions given are left as they are)."""
+    org_keys, person_keys = entity_keys(article_id, organizations, authors, source, site)
     orgs = [
-        org.model_copy(update={"entity": organization_key(article_id, org, region, named)})
-        for org in organizations
+        org.model_copy(update={"entity": key})
+        for org, key in zip(organizations, org_keys, strict=True)
     ]
-    medium = source.name if source is not None else site
     people = [
-        p.model_copy(update={"entity": person_key(article_id, p.name, medium)}) for p in authors
+        p.model_copy(update={"entity": key}) for p, key in zip(authors, person_keys, strict=True)
     ]
     return orgs, people
+
+
+def entity_keys(
+    article_id: str,
+    organizations: Sequence[Organization],
+    authors: Sequence[Person],
+    source: Source | None,
+    site: str | None,
+) -> tuple[list[str], list[str]]:
+    """The `entity` key of each organization and each person, in their order."""
+    region = article_region(organizations)
+    named = _named_keys(article_id, organizations, region)
+    medium = source.name if source is not None else site
+    return (
+        [organization_key(article_id, org, region, named) for org in organizations],
+        [person_key(article_id, p.name, medium) for p in authors],
+    )
 
 
 def person_key(article_id: str, name: str, medium: str | None) -> str:

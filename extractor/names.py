@@ -47,27 +47,44 @@ class Model:
     common: dict[str, int]
 
 
-def _rows(file: str) -> list[list[str]]:
+def _lines(file: str) -> list[str]:
+    """A data file's rows (`#` lines are comments)."""
     text = resources.files("extractor.rules").joinpath(file).read_text("utf-8")
-    rows = [line.split("\t") for line in text.splitlines() if line and not line.startswith("#")]
-    if not rows:
+    lines = [line for line in text.splitlines() if line and not line.startswith("#")]
+    if not lines:
         raise rules.RuleError(f"{file} is empty")
-    return rows
+    return lines
+
+
+def _columns(file: str, width: int) -> list[list[str]]:
+    """The `width` tab-separated columns of a data file's rows.
+
+    Split in C, the whole text at once (its rows joined by tabs, then cut every `width`
+    fields), rather than a Python split per line: these files are read in every process.
+    """
+    lines = _lines(file)
+    fields = "\t".join(lines).split("\t")
+    if len(fields) != width * len(lines):
+        raise rules.RuleError(f"{file}: every row must have {width} tab-separated fields")
+    return [fields[column::width] for column in range(width)]
 
 
 @cache
 def model() -> Model:
     """Load the name data once."""
-    surnames = frozenset(row[0] for row in _rows("surnames.txt"))
-    given = {row[0]: (float(row[1]), int(row[2])) for row in _rows("given_chars.tsv")}
-    common = {row[0]: int(row[1]) for row in _rows("common_words.tsv")}
+    # Some surnames carry a frequency after a tab: the first field is the surname.
+    surnames = [line.partition("\t")[0] for line in _lines("surnames.txt")]
+    chars, in_names, in_words = _columns("given_chars.tsv", 3)
+    words, counts = _columns("common_words.tsv", 2)
+    names_in = list(map(float, in_names))
+    words_in = list(map(int, in_words))
     return Model(
-        surnames=surnames,
-        in_names={c: n for c, (n, _) in given.items()},
-        in_words={c: w for c, (_, w) in given.items()},
-        names_total=sum(n for n, _ in given.values()),
-        words_total=sum(w for _, w in given.values()),
-        common=common,
+        surnames=frozenset(surnames),
+        in_names=dict(zip(chars, names_in, strict=True)),
+        in_words=dict(zip(chars, words_in, strict=True)),
+        names_total=sum(names_in),
+        words_total=sum(words_in),
+        common=dict(zip(words, map(int, counts), strict=True)),
     )
 
 

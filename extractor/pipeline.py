@@ -11,7 +11,7 @@ from typing import Any
 from extractor import rules
 from extractor.authors import extract_authors
 from extractor.document import Document
-from extractor.entities import resolve_entities
+from extractor.entities import entity_keys
 from extractor.measures import extract_measure_groups
 from extractor.organizations import extract_organizations
 from extractor.reader import read_document
@@ -59,9 +59,16 @@ def article_of(doc: Document) -> Article:
     """The record of a document whose field extractors have run, its mentions keyed to entities."""
     identifier = article_id(doc)
     site = doc.tags[0] if doc.tags else doc.category
-    organizations, authors = resolve_entities(
-        identifier, doc.facts.organizations, doc.facts.authors, doc.facts.source, site
+    facts = doc.facts
+    org_keys, person_keys = entity_keys(
+        identifier, facts.organizations, facts.authors, facts.source, site
     )
+    # The mentions were made for this record alone: each gets its key in place. A model_copy
+    # per mention (three copy.copy calls each) cost more than working out all the keys.
+    for mention, key in zip(facts.organizations, org_keys, strict=True):
+        mention.entity = key
+    for person, key in zip(facts.authors, person_keys, strict=True):
+        person.entity = key
     return Article(
         id=identifier,
         path=doc.path,
@@ -70,10 +77,10 @@ def article_of(doc: Document) -> Article:
         url=doc.url,
         category=doc.category,
         tags=doc.tags,
-        source=doc.facts.source,
-        organizations=organizations,
-        authors=authors,
-        measure_groups=doc.facts.measure_groups,
+        source=facts.source,
+        organizations=facts.organizations,
+        authors=facts.authors,
+        measure_groups=facts.measure_groups,
         paragraphs=doc.paragraphs,
         warnings=doc.warnings,
     )
@@ -105,5 +112,6 @@ def article_id(doc: Document) -> str:
             match = pattern.search(doc.url)
             if match:
                 return match.group("id")
-    digest = hashlib.sha256(doc.text.encode("utf-8")).hexdigest()
+    utf8 = doc.utf8 if doc.utf8 is not None else doc.text.encode("utf-8")
+    digest = hashlib.sha256(utf8).hexdigest()
     return f"sha256-{digest[:24]}"

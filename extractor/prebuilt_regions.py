@@ -1,4 +1,4 @@
-"""The region table's indexes, precomputed: `rules/regions.index.json`.
+"""The region table's indexes, precomputed: `rules/regions.index.pickle`.
 
 Indexing regions.tsv (44,694 rows) by name groups a tenth of its names and runs the
 short-name rules over 3,342 rows; a fresh process does it before its first article. The
@@ -6,20 +6,27 @@ file written by `scripts/index_regions.py` holds the result as row numbers, so a
 only splits two columns and looks the groups up. It is used only when its fingerprint is
 that of the table and the short-name rules it was made from (any edit of either falls back
 to indexing the rows, and tests/test_regions_table.py fails until the file is written again).
+
+A pickle of plain data (strings, lists of row numbers), not JSON: it loads in half the time
+(5 ms less of a fresh process's first article: JSON parses each of the 30,000 row numbers
+and the long joined columns character by character). It is package data, trusted as the
+code beside it is, and holds no object but str, int, list and dict.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
+import pickle
 from typing import Any
 
 from extractor import regions, rules
 
 #: The file, beside regions.tsv.
-FILE = "regions.index.json"
+FILE = "regions.index.pickle"
 #: The layout of FILE; a change of it changes every fingerprint.
-FORMAT = 2
+FORMAT = 3
+#: Pickle protocol 5 (Python 3.8+): every supported Python reads it.
+PROTOCOL = 5
 
 
 def fingerprint(source: bytes) -> str:
@@ -60,27 +67,42 @@ def build(source: bytes) -> dict[str, Any]:
     }
 
 
-def dumps(data: dict[str, Any]) -> str:
-    """FILE's text: one JSON object, compact (it is read, not diffed), keys sorted (the
-    short names come from sets: the same text in every process)."""
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n"
+def dumps(data: dict[str, Any]) -> bytes:
+    """FILE's bytes: the data with every mapping's keys sorted (the short names come from
+    sets: the same bytes in every process)."""
+    return pickle.dumps(_sorted(data), protocol=PROTOCOL)
 
 
-def load(source: bytes, text: str | None) -> regions.Table | None:
-    """The table from FILE's text, or None when there is none or it was made from another
-    table or other short-name rules."""
-    if text is None:
-        return None
+def _sorted(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _sorted(value[key]) for key in sorted(value)}
+    return value
+
+
+def loads(blob: bytes) -> dict[str, Any]:
+    """FILE's data; a file that is no such pickle is an error that says how to remake it."""
     try:
-        data = json.loads(text)
-    except ValueError as exc:
-        raise rules.RuleError(f"{FILE}: not JSON ({exc}): run scripts/index_regions.py") from exc
-    if not isinstance(data, dict) or data.get("fingerprint") != fingerprint(source):
+        data = pickle.loads(blob)  # noqa: S301 - package data, written by scripts/index_regions.py
+    except (pickle.UnpicklingError, EOFError, ValueError) as exc:
+        remake = "run scripts/index_regions.py"
+        raise rules.RuleError(f"{FILE}: not readable ({exc}): {remake}") from exc
+    if not isinstance(data, dict):
+        raise rules.RuleError(f"{FILE}: not an index: run scripts/index_regions.py")
+    return data
+
+
+def load(source: bytes, blob: bytes | None) -> regions.Table | None:
+    """The table from FILE's bytes, or None when there is none or it was made from another
+    table or other short-name rules."""
+    if blob is None:
+        return None
+    data = loads(blob)
+    if data.get("fingerprint") != fingerprint(source):
         return None
     with regions.no_collection():
         codes = data["codes"].split("\n")
         names = data["names"].split("\n")
-        places = list(map(regions.Place._make, zip(codes, names, strict=True)))
+        places = regions.places_of(codes, names)
         row = places.__getitem__
         # Each name first to its one row (as regions.index does), then the groups.
         by_full_name: dict[str, tuple[regions.Place, ...]] = dict(
@@ -89,5 +111,4 @@ def load(source: bytes, text: str | None) -> regions.Table | None:
         by_full_name.update((name, tuple(map(row, rows))) for name, rows in data["shared"].items())
         by_name = dict(by_full_name)
         by_name.update((key, tuple(map(row, rows))) for key, rows in data["short"].items())
-        sizes = {ending: tuple(found) for ending, found in data["sizes"].items()}
-        return regions.assemble(codes, places, by_full_name, by_name, sizes)
+        return regions.assemble(codes, places, by_full_name, by_name, data["sizes"])

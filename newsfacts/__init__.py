@@ -15,9 +15,9 @@ import gc
 from collections.abc import Iterable, Sequence
 from os import PathLike
 from pathlib import Path, PurePath
+from typing import TYPE_CHECKING, Any
 
 from extractor import __version__
-from extractor.batch import Summary, default_formats, iter_inputs, run_batch
 from extractor.errors import InputError
 from extractor.pipeline import extract_article
 from extractor.remote import is_url
@@ -30,6 +30,9 @@ from schemas import (
     Person,
     Source,
 )
+
+if TYPE_CHECKING:
+    from extractor.batch import Summary
 
 __all__ = [
     "Article",
@@ -52,6 +55,16 @@ StrPath = str | PathLike[str]
 #: As in the CLI: the objects the extractor built (the region table, the rules) are frozen at
 #: exit, so that the interpreter's last collections do not walk them (0.1 s).
 atexit.register(gc.freeze)
+
+
+def __getattr__(name: str) -> Any:
+    """`Summary`, imported with the batch runner when first asked for: a process that only
+    extracts files does not load the runner (its pool, multiprocessing: 0.02 s of a start)."""
+    if name == "Summary":
+        from extractor.batch import Summary  # noqa: PLC0415
+
+        return Summary
+    raise AttributeError(f"module 'newsfacts' has no attribute {name!r}")
 
 
 def extract_file(path: StrPath) -> Article:
@@ -81,6 +94,8 @@ def run(
     from `newsfacts formats`; None: the CLI's default, xlsx and nquads where installed).
     Returns the run's counts; a file that fails is a manifest line, not an exception.
     """
+    from extractor.batch import default_formats, iter_inputs, run_batch  # noqa: PLC0415
+
     given = [inputs] if isinstance(inputs, str | PathLike) else list(inputs)
     paths: list[Path | str] = [str(p) if is_url(str(p)) else Path(p) for p in given]
     chosen = default_formats() if formats is None else list(formats)

@@ -1,7 +1,5 @@
 """`python -m newsfacts`: the same command line as the `newsfacts` console script."""
 
-import sys
+from extractor.script import run
 
-from extractor.cli import main
-
-sys.exit(main())
+run()

@@ -1,4 +1,4 @@
-"""Write extractor/rules/regions.index.json: the region table's indexes, precomputed.
+"""Write extractor/rules/regions.index.pickle: the region table's indexes, precomputed.
 
 Run after regions.tsv (scripts/build_regions.py) or the short_name rules of regions.yaml
 change; until then the table is indexed from its rows in every process (correct, slower)
@@ -20,7 +20,7 @@ def main() -> int:
     data = prebuilt_regions.build(folder.joinpath("regions.tsv").read_bytes())
     target = folder.joinpath(prebuilt_regions.FILE)
     with resources.as_file(target) as path:
-        path.write_text(prebuilt_regions.dumps(data), "utf-8")
+        path.write_bytes(prebuilt_regions.dumps(data))
         print(f"{path}: {len(data['shared'])} shared names, {len(data['short'])} short ones")
     return 0
 

@@ -62,3 +62,16 @@ def test_python_m_newsfacts_is_the_cli() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert '"id": "NW202112222222391066"' in done.stdout
+
+
+def test_extracting_files_does_not_load_the_batch_runner() -> None:
+    """`import newsfacts` and extract_file need the pipeline only: the runner (its process
+    pool, multiprocessing) is imported by run() or a first look at Summary."""
+    probe = (
+        "import sys, newsfacts; "
+        f"newsfacts.extract_file({str(REFERENCE)!r}); "
+        "print(sorted(m for m in ('extractor.batch', 'multiprocessing') if m in sys.modules)); "
+        "newsfacts.Summary; print('extractor.batch' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.split("\n")[:2] == ["[]", "True"]

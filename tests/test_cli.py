@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from extractor.cli import main
@@ -108,6 +109,52 @@ def test_console_script_runs(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert len(read_jsonl(tmp_path / "articles.jsonl")) == 1
+
+
+def test_the_console_script_leaves_every_output_complete(tmp_path: Path) -> None:
+    """The script skips the interpreter's teardown (os._exit): its outputs must still be
+    whole, the same bytes as a run through main(), and its exit status the run's."""
+    post = tmp_path / "in" / "post.md"
+    post.parent.mkdir()
+    shutil.copy(REFERENCE, post)
+    (tmp_path / "in" / "broken.md").write_bytes(b"---\ntitle: [unclosed\n---\n<p>x</p>\n")
+    done = subprocess.run(
+        [sys.executable, "-m", "newsfacts", "extract", str(post.parent), "-o", str(tmp_path / "a")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 1, done.stderr  # one file failed: status 1 came through
+    assert "outputs:" in done.stderr  # the summary, flushed before the exit
+    assert main(["extract", str(post.parent), "-o", str(tmp_path / "b")]) == 1
+    for name in ("articles.jsonl", "manifest.jsonl", "articles.nq"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+    sheets = openpyxl.load_workbook(tmp_path / "a" / "articles.xlsx", read_only=True)
+    assert sheets.sheetnames  # a whole workbook (a cut zip would not open)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["extract", str(REFERENCE), "-o", "{out}/one"],  # one file: in this process
+        ["extract", str(SAMPLES), "-o", "{out}/many", "-j", "2"],  # a pool of workers
+        ["show", str(REFERENCE), "--json"],
+        ["formats"],
+    ],
+    ids=["extract-one", "extract-pool", "show", "formats"],
+)
+def test_every_command_turns_the_collector_back_on(tmp_path: Path, command: list[str]) -> None:
+    """The console script starts the CLI with the cyclic collector off (extractor.script):
+    each command turns it on before its work, the one-file run after freezing its set-up."""
+    args = [arg.format(out=tmp_path) for arg in command]
+    probe = (
+        "import gc, sys; gc.disable(); from extractor.cli import main; "
+        f"code = main({args!r}); print(code, gc.isenabled(), gc.get_freeze_count() > 0)"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    code, enabled, frozen = done.stdout.splitlines()[-1].split()  # after what the command printed
+    assert (code, enabled) == ("0", "True"), done.stderr
+    assert frozen == str(command[:2] == ["extract", str(REFERENCE)])  # the run in this process
 
 
 def test_an_unwritable_output_folder_is_one_clear_line(capsys: pytest.CaptureFixture[str]) -> None:

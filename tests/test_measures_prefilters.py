@@ -13,7 +13,8 @@ import re
 import pytest
 
 from extractor import rules
-from extractor.measures.labels import find_labels
+from extractor.measures.before import _framing_verbs, _lead_in, _lead_in_at
+from extractor.measures.labels import _any_count_label, find_labels
 from extractor.measures.markers import INLINE_FAMILIES, PARAGRAPH_FAMILIES, any_head, scan_markers
 from extractor.measures.prefilter import any_of
 from extractor.measures.runs import UNLABELLED
@@ -27,6 +28,7 @@ from extractor.measures.tree import (
     enumerating,
     opening_no_run,
 )
+from extractor.numerals import _model_code
 from extractor.reader import read_document
 from tests.conftest import CORPUS, SAMPLES
 from tests.test_fast_paths import reference_stop_positions
@@ -37,7 +39,11 @@ MARKERS = [
     *(f"要求，{n}{verb}加强协作" for n in ORDINALS for verb in ("是", "要", "则", "是，")),
     *(f"要求：第{n}{tail}加强协作" for n in ORDINALS for tail in ("，", "、", "：", "是", "要，")),
     *(f"要求：{n}、加强协作；" for n in ORDINALS),
-    *(f"{word}{tail}加强协作" for word in ("首先", "其次", "再次", "最后") for tail in ("", "是，")),
+    *(
+        f"{word}{tail}加强协作"
+        for word in ("首先", "其次", "再次", "最后")
+        for tail in ("", "是，")
+    ),
     "一方面加强协作，另一方面要改进服务",
 ]
 
@@ -96,7 +102,11 @@ def test_a_joined_pattern_matches_exactly_where_one_of_its_patterns_does() -> No
 
 
 def test_an_opening_class_leaves_what_the_joined_pattern_matches() -> None:
-    parts = [re.compile(r"(?P<n>[一二])是"), re.compile(r"(?<=[甲乙])[一二]、"), re.compile(r"首先")]
+    parts = [
+        re.compile(r"(?P<n>[一二])是"),
+        re.compile(r"(?<=[甲乙])[一二]、"),
+        re.compile(r"首先"),
+    ]
     plain, opened = any_of(parts), any_of(parts, opening="[一二首]")
     for text in ["一是", "各是", "甲二、", "丙二、", "x首先", "其次", "", "\n一是"]:
         assert bool(opened.search(text)) == bool(plain.search(text)), text
@@ -206,3 +216,44 @@ def test_stops_outside_quotes_and_brackets_as_walked_by_hand(text: str) -> None:
         expected = reference_stop_positions(text, stops)
         assert stop_positions(text, stops) == expected
         assert first_stop(text, stops) == (expected[0] if expected else None)
+
+
+def test_the_joined_count_label_pattern_matches_where_one_of_them_does() -> None:
+    patterns = rules.patterns("measures", "count_label")
+    texts = [*_label_cases(), *_examples("count_label"), "第三项措施和5个方面", "两个月，一个平台"]
+    tried = 0
+    for text in texts:
+        for at in range(len(text)):
+            joined = _any_count_label().match(text, at) is not None
+            assert joined == any(p.match(text, at) for p in patterns), (text, at)
+            tried += joined
+    assert tried >= 10  # labels start in the cases, so the comparison means something
+
+
+#: Members of invented words with and without a lead clause (framing verb, preposition).
+MEMBERS = [
+    *(f"{w}乙丙丁" for w in _lead_in()),
+    *(f"甲{w}乙丙丁" for w in _lead_in()),
+    *(f"甲乙{w}" for w in _lead_in()),
+    "通过开展志愿服务",
+    "校长就学校制度",
+    "甲乙丙丁戊",
+    "",
+]
+
+
+def test_the_lead_in_patterns_find_what_asking_each_word_finds() -> None:
+    words = _lead_in()
+    for member in MEMBERS:
+        holds_verb = any(len(w) > 1 and w in member for w in words)
+        assert (_framing_verbs().search(member) is not None) == holds_verb, member
+        for at in range(len(member) + 1):
+            found = _lead_in_at().match(member, at)
+            first = next((w for w in words if member.startswith(w, at)), None)
+            assert (found.group() if found else None) == first, (member, at)
+
+
+def test_the_joined_model_code_pattern_matches_what_one_of_them_does() -> None:
+    patterns = rules.patterns("measures", "model_code")
+    for text in [*_examples("model_code"), *_label_cases(), "三三六三", "四三二一五", "三"]:
+        assert (_model_code().match(text) is not None) == any(p.match(text) for p in patterns)

@@ -14,6 +14,8 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from extractor import entities, pipeline, reader, regions
+from extractor.decode import PLAIN_TEXT
+from extractor.document import Document
 from extractor.reader import _flat_front_matter
 from tests.conftest import ROOT, SAMPLES
 
@@ -160,6 +162,89 @@ def test_flat_texts_is_the_common_case_and_reads_what_the_walk_reads() -> None:
     assert flat > len(paths) // 2  # the shortcut is the common case, or it is no shortcut
 
 
+#: Characters of generated paragraph texts and attribute values: what FLAT_PARAGRAPHS must
+#: refuse (tags, entities, quotes, controls, non-characters) beside what it reads.
+FLAT_ALPHABET = "党委a1 \t\n\u3000\xa0&<>\"'/=\x0c\x1c\x7f\x85\u2028\ufffe\U0001f600"
+#: Mostly characters the shortcut reads, so that generated chunks often take it.
+FLAT_TEXTS = st.text(
+    alphabet="党委a1 \t\n\u3000\xa0\"'/=\x85\u2028\U0001f600", max_size=6
+) | st.text(alphabet=FLAT_ALPHABET, max_size=6)
+FLAT_TAGS = st.builds(
+    lambda name, value: f'<p {name}="{value}">' if name else "<p>",
+    st.sampled_from(["", "class", "style", "data-x", "X", "-a"]),
+    FLAT_TEXTS,
+) | st.sampled_from(["<p/>", "<p x/>", "<P>", "<p >", "<p\n>", '<p a="1" b="2">', "<p title=x>"])
+FLAT_CHUNKS = st.lists(
+    st.tuples(
+        st.sampled_from(["", "", " ", "\n", "\t", "\u3000", "x"]),
+        FLAT_TAGS,
+        FLAT_TEXTS,
+        st.sampled_from(["</p>"] * 6 + ["</P>", "", "</p >"]),  # mostly well closed
+    ),
+    min_size=1,
+    max_size=5,
+).map(lambda parts: "".join("".join(part) for part in parts))
+
+
+def tree_texts(chunk: str) -> tuple[list[str], list[str]]:
+    """(texts, warnings) of a chunk read through libxml2's tree, as the reader's general path."""
+    doc = Document(path="t.md", text=chunk, encoding="utf-8", kind="post")
+    root = reader._parse_html(f"<div>{chunk}</div>", doc, fragment=True)
+    return (reader._html_texts(root) if root is not None else []), doc.warnings
+
+
+@settings(max_examples=3000, deadline=None)
+@given(chunk=FLAT_CHUNKS)
+def test_flat_paragraphs_read_what_the_tree_reads(chunk: str) -> None:
+    """A chunk either flat shortcut takes (FLAT_PARAGRAPHS; FLAT_PLAIN_PARAGRAPHS in a text
+    decode found plain) gives the texts libxml2's tree gives."""
+    plain = not PLAIN_TEXT.sub("", chunk)
+    plain_flat = plain and "&" not in chunk and "\x0c" not in chunk
+    for taken, read_plain in (
+        (reader.FLAT_PARAGRAPHS.fullmatch(chunk), False),
+        (plain_flat and reader.FLAT_PLAIN_PARAGRAPHS.fullmatch(chunk), plain),
+    ):
+        if taken:
+            doc = Document(path="t.md", text=chunk, encoding="utf-8", kind="post")
+            got = reader._chunk_paragraphs(chunk, doc, plain=read_plain)
+            assert (got, doc.warnings) == tree_texts(chunk)
+
+
+@pytest.mark.parametrize(
+    ("chunk", "flat"),
+    [
+        ("<p>党委</p><p>  年\u3000月 </p>\n<p></p>", True),
+        ('\n<p class="em_media">（文章来源：东湖日报）</p>\n', True),
+        ('<p style="a:b" data-x="1">甲</p>', True),
+        ("<p>甲&amp;乙</p>", False),  # an entity: libxml2 decodes it
+        ('<p title="a>b">甲</p>', False),  # a `>` in a value
+        ('<p title="a>甲</p><p>乙"</p>', False),  # an open quote runs past the tag
+        ("<p/>甲</p>", False),
+        ("<p>甲<br>乙</p>", False),
+        ("<p>甲\x0c乙</p>", False),
+        ("甲<p>乙</p>", False),
+    ],
+)
+def test_flat_paragraphs_take_only_plain_paragraphs(chunk: str, flat: bool) -> None:
+    assert bool(reader.FLAT_PARAGRAPHS.fullmatch(chunk)) is flat
+    plain = not PLAIN_TEXT.sub("", chunk) and "&" not in chunk and "\x0c" not in chunk
+    if plain and ">" not in chunk.replace("<p", "").replace("p>", ""):  # no `>` in a text
+        assert bool(reader.FLAT_PLAIN_PARAGRAPHS.fullmatch(chunk)) is flat
+    for plain_text in (False, True):
+        doc = Document(path="t.md", text=chunk, encoding="utf-8", kind="post")
+        assert reader._chunk_paragraphs(chunk, doc, plain=plain_text) == tree_texts(chunk)[0]
+
+
+def test_flat_paragraphs_are_the_common_case() -> None:
+    """Most posts' bodies take the shortcut (or it is no shortcut)."""
+    paths = sorted(SAMPLES.glob("*.md"))
+    if (CORPUS / "real").is_dir():
+        paths += sorted((CORPUS / "real").glob("*.md"))
+    bodies = [p.read_text("utf-8").split("\n---\n", 1)[-1].split("\n<http", 1)[0] for p in paths]
+    flat = sum(1 for body in bodies if reader.FLAT_PARAGRAPHS.fullmatch(body))
+    assert flat > len(paths) // 2
+
+
 @pytest.mark.parametrize(
     "text", ["", " a\u3000b\xa0 c\n", "\x1c甲\u2028乙\x85", "&amp;&nbsp;x", "a\tb"]
 )
@@ -171,3 +256,25 @@ def test_clean_text_collapses_what_the_regex_collapsed(text: str) -> None:
 @given(path=st.text(alphabet="/.\\a文", max_size=8))
 def test_posix_path_is_purepaths(path: str) -> None:
     assert pipeline.posix_path(path) == PurePath(path).as_posix()
+
+
+def test_the_id_hashes_the_text_whether_or_not_the_bytes_are_kept() -> None:
+    """The file's bytes stand in for the text's UTF-8 only where they are the same bytes."""
+    cases = [(p.name, p.read_bytes()) for p in sorted(SAMPLES.glob("*.md"))]
+    not_kept = [
+        ("crlf.md", b"---\r\ntitle: a\r\n---\r\n<p>x</p>\r\n"),  # line ends rewritten
+        ("bom.md", b"\xef\xbb\xbf<p>y</p>"),
+        ("cut.md", "<p>正文".encode()[:-1]),  # cut inside a character
+        ("gbk.md", "<p>正文内容，第二句。</p>".encode("gb18030")),
+    ]
+    for name, data in cases + not_kept:
+        doc = reader.read_document(name, data)
+        doc.url = None  # the id from the text, not from a URL
+        if (name, data) in not_kept:
+            assert doc.utf8 is None, name
+        elif doc.utf8 is not None:
+            assert doc.utf8 == doc.text.encode("utf-8"), name
+        expected = pipeline.article_id(doc)
+        doc.utf8 = None
+        assert pipeline.article_id(doc) == expected, name
+    assert any(reader.read_document(*case).utf8 is not None for case in cases)

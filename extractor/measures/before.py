@@ -61,7 +61,12 @@ def preceding_list(label: Label, ctx: Context) -> Draft | None:
     text = ctx.paragraphs[label.para]
     end = label.start
     closers = rules.strings("measures", "list_closers")
-    closer = next((c for c in closers if text.endswith(c, 0, end)), "")
+    # one endswith of them all first: most labels follow none (which one is asked then only)
+    closer = (
+        next((c for c in closers if text.endswith(c, 0, end)), "")
+        if text.endswith(closers, 0, end)
+        else ""
+    )
     end -= len(closer)
     quoted = _quotes_before(text, end, QUOTED_MAX)
     if len(quoted) >= 2:  # “加强合作,强化团队意识”“加强常规,…”四方面
@@ -221,18 +226,20 @@ def lead_in_end(member: str, target: int | None = None) -> int:
     rest comes closest to their length. The item keeps at least MIN_ITEM characters.
     """
     words = _lead_in()
-    verbs = [
-        at + len(w)
-        for w in words
-        if len(w) > 1 and (at := member.rfind(w)) >= 0 and len(member) - at - len(w) >= MIN_ITEM
-    ]
-    if verbs:
-        return max(verbs)
+    if _framing_verbs().search(member):  # most members hold none: one scan, not one per word
+        verbs = [
+            at + len(w)
+            for w in words
+            if len(w) > 1 and (at := member.rfind(w)) >= 0 and len(member) - at - len(w) >= MIN_ITEM
+        ]
+        if verbs:
+            return max(verbs)
     # a preposition opening the member, or after a short subject (校长就学校制度)
+    opens = _lead_in_at().match
     for at in range(min(SUBJECT_MAX, len(member)) + 1):
-        opener = next((w for w in words if member.startswith(w, at)), None)
-        if opener is not None and len(member) - at - len(opener) >= MIN_ITEM:
-            return at + len(opener)
+        found = opens(member, at)
+        if found is not None and len(member) - found.end() >= MIN_ITEM:
+            return found.end()
     if target is None or len(member) <= target + LEAD_SLACK:
         return 0
     prepositions = _one_character_lead_ins()
@@ -254,6 +261,19 @@ def has_lead_in(member: str) -> bool:
 @cache
 def _lead_in() -> tuple[str, ...]:
     return tuple(sorted(rules.strings("measures", "lead_in"), key=len, reverse=True))
+
+
+@cache
+def _lead_in_at() -> re.Pattern[str]:
+    """The words of `_lead_in` joined in their order: a match at a position is the first of
+    them (the longest) that opens there, as asking each in turn would find."""
+    return re.compile("|".join(map(re.escape, _lead_in())))
+
+
+@cache
+def _framing_verbs() -> re.Pattern[str]:
+    """The framing verbs of `_lead_in` (two characters or more): does a member hold one?"""
+    return re.compile("|".join(re.escape(w) for w in _lead_in() if len(w) > 1))
 
 
 @cache

@@ -83,9 +83,6 @@ PART_HEAD_WITHIN = 6
 def attach_sequence(label: Label, ctx: Context) -> Draft | None:
     """八项工作,即一是…, “三个到位”:一是…, or a label closing the paragraph before 一是…."""
     text = ctx.paragraphs[label.para]
-    own = ctx.labels_at.get(label.para, [])  # sorted by start
-    later = bool(own) and own[-1].start > label.start
-    back = text.endswith(tuple(rules.strings("measures", "refers_back")), 0, label.start)
     for seq in ctx.sequences_near(label.para, label.end, label.end + GAP_MAX):
         if seq.labelled:
             continue
@@ -94,8 +91,10 @@ def attach_sequence(label: Label, ctx: Context) -> Draft | None:
             return _adoption(seq, label, ctx)
         if LEAD_SENTENCE.fullmatch(gap) and label.count == len(seq.items):
             return _adoption(seq, label, ctx)  # 从6个方面提出了政策措施。一是… (count met)
-    if back:
+    if text.endswith(rules.strings("measures", "refers_back"), 0, label.start):
         return None
+    own = ctx.labels_at.get(label.para, [])  # sorted by start
+    later = bool(own) and own[-1].start > label.start
     for seq in ctx.sequences_near(label.para + 1, 0, 0):
         if seq.labelled:
             continue

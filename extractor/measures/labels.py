@@ -9,6 +9,7 @@ from functools import cache, lru_cache
 
 from extractor import rules
 from extractor.measures.guards import is_date_numeral, is_plan_period
+from extractor.measures.prefilter import any_of
 from extractor.numerals import MAX_COUNT, NUMERAL_RUN, label_count, model_code, to_int
 
 
@@ -40,6 +41,7 @@ def is_slogan(text: str) -> bool:
     return any(m.group("label").strip() in _slogans() for m in _quoted().finditer(text))
 
 
+@cache  # asked for by every paragraph `find_labels` reads
 def _quoted() -> re.Pattern[str]:
     return rules.pattern("measures", "quoted")
 
@@ -154,7 +156,14 @@ def _count_labels(found: _Found, hint: re.Match[str]) -> None:
     slogans = _slogans()
     text = found.text
     hints = [m.start() for m in hint.re.finditer(text, hint.start())]
-    starts = sorted({at for h in hints for at in (h - 1, h) if at >= 0})
+    # Most hints open no count label (一个, 两个月): one match of the joined patterns drops
+    # such a place for all of them at once, instead of one failed match per pattern.
+    opens = _any_count_label().match
+    starts = [
+        at for at in sorted({at for h in hints for at in (h - 1, h) if at >= 0}) if opens(text, at)
+    ]
+    if not starts:
+        return  # (most paragraphs with a hint)
     for pattern in rules.patterns("measures", "count_label"):
         end = 0
         for at in starts:
@@ -180,6 +189,12 @@ def _clause_counts(found: _Found, scan_from: int) -> None:
         if match.group("head") in not_counted or found.taken.overlaps(start, end) or count is None:
             continue
         found.add(match.group("label"), count, start, end, quoted=False, weak=True)
+
+
+@cache
+def _any_count_label() -> re.Pattern[str]:
+    """Matches where any `count_label` pattern matches (exact: see `prefilter.any_of`)."""
+    return any_of(rules.patterns("measures", "count_label"))
 
 
 @lru_cache(maxsize=4096)  # a few hundred words (两个, 三项措施…) make most labels

@@ -104,6 +104,7 @@ def scan_markers(paragraphs: list[str], hinted: list[int] | None = None) -> list
     # paragraph, and every inline marker holds a `marker_hint`, so their patterns wait for it.
     opens_with_head = any_head().match
     hint = rules.pattern("measures", "marker_hint")
+    words_table = ordinal_words()
     for p in range(len(paragraphs)) if hinted is None else hinted:
         text = paragraphs[p]
         head_end = 0
@@ -119,17 +120,18 @@ def scan_markers(paragraphs: list[str], hinted: list[int] | None = None) -> list
         lead_space = len(text) - len(text.lstrip())
         inline = []
         for family, pattern in inlines:
+            words = family in WORD_FAMILIES
             for match in pattern.finditer(text):
+                start = match.start()
                 word = match.group("n")
-                ordinal = ordinal_words()[word][0] if family in WORD_FAMILIES else to_int(word)
+                ordinal = words_table[word][0] if words else to_int(word)
                 if family == "shi":  # keep 是/要 in the label: 一要…四要
                     word = match.group(0).rstrip("，,：:")
-                if family == "fangmian" and not _clause_initial(text, match.start()):
+                if family == "fangmian" and not _clause_initial(text, start):
                     continue
-                if ordinal and match.start() >= head_end:
-                    initial = match.start() <= lead_space
+                if ordinal and start >= head_end:  # never inside a paragraph head's marker
                     inline.append(
-                        Marker(family, ordinal, word, p, match.start(), match.end(), initial)
+                        Marker(family, ordinal, word, p, start, match.end(), start <= lead_space)
                     )
         found.extend(sorted(inline, key=lambda m: m.start))
     return found
@@ -312,5 +314,8 @@ def sequence_drafts(paragraphs: list[str], hinted: list[int] | None = None) -> l
     """All ordinal enumerations of the paragraphs as nested drafts (`hinted`: see scan_markers)."""
     if hinted is not None and not hinted:
         return []  # no paragraph may hold a marker (most articles)
+    markers = scan_markers(paragraphs, hinted)
+    if not markers:
+        return []  # (most articles whose hints are count words: 一个, 两个月)
     doc_end = (len(paragraphs), 0)
-    return to_drafts(build_sequences(scan_markers(paragraphs, hinted)), paragraphs, doc_end)
+    return to_drafts(build_sequences(markers), paragraphs, doc_end)

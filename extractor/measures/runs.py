@@ -44,8 +44,17 @@ DIGITS = re.compile(r"[\d０-９一二三四五六七八九十百千万]{2,}|\d"
 OTHER_PUNCTUATION = re.compile(r"[、：:；;“”\"（）()《》]")
 
 
+def unread(paragraphs: list[str], covered: set[int]) -> int:
+    """How many paragraphs are not `covered`: a run of n paragraphs needs n of them (in most
+    articles no paragraph or one is left once the closed ones are covered, so a finder that
+    asks this first skips its loop)."""
+    return len(paragraphs) - len(covered.intersection(range(len(paragraphs))))
+
+
 def heading_groups(paragraphs: list[str], covered: set[int]) -> list[Draft]:
     """Heading-only paragraphs alternating with their bodies, no label before them."""
+    if unread(paragraphs, covered) < MIN_RUN:
+        return []  # each head is a paragraph not covered
     found = []
     q = 0
     while q < len(paragraphs):  # q only moves forward: each paragraph is asked once at most
@@ -163,9 +172,7 @@ def _parallel(heads: list[str], *, framed: bool) -> bool:
     return any(len({h[i] for h in heads}) == 1 for i in range(1, len(heads[0]) - 1))
 
 
-def head_items(
-    text: str, p: int, sentences: list[tuple[int, int]], heads: list[int]
-) -> list[Item]:
+def head_items(text: str, p: int, sentences: list[tuple[int, int]], heads: list[int]) -> list[Item]:
     """The items of paragraph `p` that open at the sentences `heads`, each up to the next."""
     items = []
     for n, i in enumerate(heads):
@@ -196,6 +203,8 @@ def unlabelled_runs(paragraphs: list[str], covered: set[int]) -> list[Draft]:
     """Every unlabelled run, each paragraph used once."""
     found: list[Draft] = []
     for finder in UNLABELLED:
+        if not unread(paragraphs, covered):
+            break  # every finder reads only paragraphs not covered
         runs = finder(paragraphs, covered)
         for run in runs:
             covered.update(it.para for it in run.items)
