@@ -83,9 +83,9 @@ class Recorder:
         self.isolate = isolate
         self.ids = Ids()
         # Resumed: the old log's lines, read along with the kept and dropped records.
-        self.old_log: IO[str] | None = None
+        self.old_log: IO[bytes] | None = None
         if old_log is not None and old_log.exists():  # no log: no ok record to read
-            self.old_log = old_log.open(encoding="utf-8", newline="\n")
+            self.old_log = old_log.open("rb")
 
     def __call__(self, event: Event, answer: FileResult | None) -> FileResult | None:
         if isinstance(event, Kept):

@@ -47,12 +47,21 @@ class FileResult:
     traceback: str | None = None
     #: True when a resumed run kept this file's record from the log instead of extracting it.
     reused: bool = False
-    #: The article's articles.jsonl line, serialised where it was extracted (in the worker).
-    line: str | None = None
+    #: The article's articles.jsonl line as UTF-8, serialised where it was extracted (in the
+    #: worker): bytes cross to the writer, which appends them as they are.
+    line: bytes | None = None
     #: The article's id (sent back even when the Article is not), for distinct ids.
     article_id: str | None = None
     #: What each exporter's preparer made of the article, in the exporters' order.
     pieces: tuple[Any, ...] | None = None
+    #: `manifest_line()` as UTF-8, made in the worker (None: not made, or out of date).
+    manifest: bytes | None = None
+
+    def manifest_bytes(self) -> bytes:
+        """The line written to manifest.jsonl, as UTF-8 (made once)."""
+        if self.manifest is None:
+            self.manifest = self.manifest_line().encode("utf-8")
+        return self.manifest
 
     def manifest_line(self) -> str:
         """The line written to manifest.jsonl."""
@@ -97,7 +106,7 @@ def process_file(
             from extractor.pipeline import extract_article  # noqa: PLC0415
 
             article = extract_article(item.rel, read)
-            line = article_line(article)
+            line = article_line(article).encode("utf-8")
             pieces = tuple(prepare(article) for prepare in preparers)
     except FileTimedOut:
         return failed(limits.timed_out_reason())
@@ -112,7 +121,7 @@ def process_file(
     return result
 
 
-def _done(item: InputFile, data: bytes, digest: str, article: Article, line: str) -> FileResult:
+def _done(item: InputFile, data: bytes, digest: str, article: Article, line: bytes) -> FileResult:
     encoding = _encoding_of(data)
     result = FileResult(
         item.rel, len(data), digest, encoding, "ok", None, list(article.warnings), article
@@ -200,16 +209,17 @@ def process_chunk(
 ) -> list[FileResult]:
     """`process_file` over a chunk: what a worker process or a Dask task runs.
 
-    Each result carries its JSON line and each exporter's piece, made here (inside the
-    file's own error handling) so that the work is spread over the workers; the Article
-    itself is not sent back: the writer only appends. `worker`: this runs in a worker
-    process, which takes the bounds.
+    Each result carries its log and manifest lines and each exporter's piece, made here
+    (inside the file's own error handling) so that the work is spread over the workers;
+    the Article itself is not sent back: the writer only appends. `worker`: this runs in a
+    worker process, which takes the bounds.
     """
     if worker:
         arm_worker(limits)
     results = [process_file(item, max_bytes, limits, preparers) for item in items]
     for result in results:
         result.article = None
+        result.manifest_bytes()
     return results
 
 
