@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, ClassVar, cast
 
+from isal import isal_zlib  # ISA-L's deflate: see _fast_deflate
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell, WriteOnlyCell
 from openpyxl.chart import BarChart, Reference
@@ -110,9 +111,14 @@ XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 AFTER_HYPERLINKS = ("<printOptions", "<pageMargins", "<pageSetup", "<headerFooter")
 #: Bytes copied at a time from a sheet's row file into the workbook.
 COPY_CHUNK = 1 << 20
-#: zlib level of the workbook's parts: the writer compresses every row, and level 1 takes
-#: half the time of the default 6 for a file about 12 % larger (measured on the samples).
+#: zlib level of the workbook's small parts (the frame's): level 1 takes half the time of
+#: the default 6 for a file about 12 % larger (measured on the samples).
 ZIP_LEVEL = 1
+#: ISA-L's level for the data sheets, which the writer compresses while every worker has
+#: finished: on the bulk corpus's sheets its level 2 deflates 4-5x as fast as zlib's level 1
+#: into as small a file (760 vs 170 MB/s, 27.1 % of the XML for both).
+FAST_DEFLATE_LEVEL = 2
+RAW_DEFLATE_BITS = -15  # a raw deflate stream, as a zip member holds it
 
 #: The marks of a prepared row (`exporters.sheetxml`) as the writer replaces them, in bytes.
 ROW_MARK_BYTES = ROW_MARK.encode()
@@ -575,6 +581,7 @@ def _splice_sheet(xml: str, part: SheetPart, out: zipfile.ZipFile, name: str) ->
     else:
         before, after = tail, ""
     with out.open(name, "w") as handle:
+        _fast_deflate(handle)
         handle.write(head.encode("utf-8"))
         _copy(part.rows_path, handle)
         handle.write((end + before).encode("utf-8"))
@@ -582,6 +589,20 @@ def _splice_sheet(xml: str, part: SheetPart, out: zipfile.ZipFile, name: str) ->
             handle.write(b"<hyperlinks>")
             _copy(part.links_path, handle)
             handle.write(b"</hyperlinks>" + after.encode("utf-8"))
+
+
+def _fast_deflate(handle: IO[bytes]) -> None:
+    """Have ISA-L (isal) deflate this member as zipfile writes it: the data sheets are most
+    of a workbook's close, and all of it runs while the workers are done.
+
+    zipfile has no public way to choose its compressor: `_compressor` is the zlib object its
+    member writer feeds (write: `compress`, close: `flush`), and isal's has that interface;
+    zipfile still writes the headers, the CRC and the sizes. Should a later zipfile lack that
+    attribute, its own zlib compressor stays (the same file, made more slowly).
+    """
+    if hasattr(handle, "_compressor"):
+        level, bits = FAST_DEFLATE_LEVEL, RAW_DEFLATE_BITS
+        handle._compressor = isal_zlib.compressobj(level, isal_zlib.DEFLATED, bits)
 
 
 def _copy(path: Path, handle: IO[bytes]) -> None:
