@@ -5,7 +5,7 @@ from __future__ import annotations
 import codecs
 import os
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, ClassVar
@@ -18,6 +18,12 @@ if TYPE_CHECKING:
 #: What a worker makes of one article for one exporter: a picklable function of the Article
 #: whose result (the exporter's "piece", ready to write) the writer process passes to `append`.
 Preparer = Callable[["Article"], Any]
+
+
+#: What a worker makes of one file's manifest record for an exporter that lists every input
+#: file (the workbook's Files sheet): a picklable function; the writer passes its result to
+#: `append_file`.
+FilePreparer = Callable[[Mapping[str, Any]], Any]
 
 
 def whole_article(article: Article) -> Article:
@@ -55,6 +61,15 @@ class Exporter(ABC):
     def append(self, piece: Any) -> None:
         """Add what `preparer()` made of one article (default: the Article, to `write`)."""
         self.write(piece)
+
+    def file_preparer(self) -> FilePreparer | None:
+        """For an exporter that lists every input file: what a worker runs on each file's
+        manifest record, as it is made. None (the default): the exporter lists no files, or
+        reads them from the manifest on close."""
+        return None
+
+    def append_file(self, piece: Any) -> None:  # noqa: B027 - optional, see file_preparer
+        """Add what `file_preparer()` made of one file's manifest record, in path order."""
 
     @abstractmethod
     def close(self) -> None:

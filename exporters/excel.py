@@ -40,7 +40,7 @@ from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet.page import PrintPageSetup
 from openpyxl.worksheet.worksheet import Worksheet
 
-from exporters.base import WRITE_BUFFER, Exporter, Preparer
+from exporters.base import WRITE_BUFFER, Exporter, FilePreparer, Preparer
 from exporters.cells import clean_text, display_width
 from exporters.sheetxml import (
     LINK_STYLE,
@@ -73,7 +73,7 @@ from exporters.tables import (
     language,
     manifest_lines,
 )
-from exporters.xlsx_rows import ArticleTally, ExcelRows, WorkbookPiece
+from exporters.xlsx_rows import ArticleTally, ExcelRows, FileRows, WorkbookPiece
 from schemas import Article
 
 #: Rows in one Excel sheet, header included; a longer table continues in "Name (2)".
@@ -360,6 +360,8 @@ class ExcelExporter(Exporter):
         self.files_sheet = SheetWriter(self, FILES)
         self.manifest = outdir / MANIFEST
         self.file_counts: Counter[str] = Counter()
+        #: True once a run gives the files as they are done (else close reads the manifest).
+        self.files_given = False
 
     # -- the Exporter interface
 
@@ -380,10 +382,22 @@ class ExcelExporter(Exporter):
         """Add the article's rows to every sheet."""
         self.append(ExcelRows(self.lang)(article))
 
+    def file_preparer(self) -> FilePreparer:
+        """Each file's row of the Files sheet, made in the worker from its manifest record."""
+        return FileRows(self.lang)
+
+    def append_file(self, piece: Any) -> None:
+        """Add one file's prepared row to the Files sheet."""
+        status, row = cast(tuple[str, SheetRow], piece)
+        self.files_given = True
+        self.file_counts[status] += 1
+        self.files_sheet.append(row)
+
     def close(self) -> None:
         """Write the Files and Entities sheets, the frame, and put the workbook in place."""
         try:
-            for record in manifest_lines(self.manifest):
+            # A rebuild from a log (no run gave the files) lists the manifest beside it.
+            for record in () if self.files_given else manifest_lines(self.manifest):
                 self.file_counts[str(record.get("status"))] += 1
                 self._table_rows(self.files_sheet, FILES, [record])
             self._table_rows(self.entities_sheet, ENTITIES, self.stats.tallies())

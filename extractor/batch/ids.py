@@ -56,7 +56,7 @@ class Ids:
         self.renamed += 1
         result.line = article_line(article).encode("utf-8")
         result.warnings = list(warnings)
-        result.manifest = None  # made with the warnings it no longer has
+        result.manifest, result.file_pieces = None, None  # made with its old warnings
         result.article_id = new_id
         # The exporters' pieces were made with the old id: the writer makes them again.
         result.article = article

@@ -149,15 +149,20 @@ def run_batch(
     # Each exporter's piece of an article is made where the article is extracted (the
     # workers); the writer (this process) only appends them in path order.
     preparers = tuple(exporter.preparer() for exporter in exporters)
+    file_preparers = tuple(exporter.file_preparer() for exporter in exporters)
     work = partial(
         process_chunk,
         max_bytes=max_bytes,
         preparers=preparers,
         limits=limits,
         worker=not engine.in_process,
+        file_preparers=file_preparers,
     )
     isolate = Isolate(engine, work, limits)
-    record = Recorder(sink, exporters, isolate, outdir / ARTICLES if resume else None, preparers)
+    old_log = outdir / ARTICLES if resume else None
+    record = Recorder(
+        sink, exporters, isolate, old_log, preparers=preparers, file_preparers=file_preparers
+    )
     try:
         for outcomes in _ordered(events, engine, work, chunk_size, isolate):
             _record_chunk(outcomes, record, summary, on_result)
