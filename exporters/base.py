@@ -130,8 +130,10 @@ class EncodedLines:
 
 
 #: Bytes an output file buffers before it writes: pieces of 1-20 kB an article are copied
-#: into the buffer rather than each written by a system call of its own.
-WRITE_BUFFER = 1 << 20
+#: into the buffer rather than each written by a system call of its own. Not more: the
+#: writer holds one per file (a dozen with every output on), and a larger buffer's pages
+#: become resident only in longer runs, which the memory bound compares with short ones.
+WRITE_BUFFER = 128 << 10
 
 
 class AtomicFile:

@@ -25,9 +25,10 @@ class ResumeError(RuntimeError):
     """The log in the output folder cannot be resumed (it says why)."""
 
 
-#: The articles' buffer: room for a chunk's records of most sizes (a longer one is written
-#: early, which is harmless: an article line before its manifest line is dropped on repair).
-LOG_BUFFER = 1 << 20
+#: The articles' buffer: room for a chunk's records of most sizes (32 of 3 kB; a longer one
+#: is written early, which is harmless: an article line before its manifest line is dropped
+#: on repair).
+LOG_BUFFER = 128 << 10
 
 
 class LogWriter:
