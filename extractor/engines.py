@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import gc
 import importlib
 import multiprocessing
 import os
@@ -211,10 +210,6 @@ class LocalEngine:
         on_error: Callable[[T, BaseException], R],
     ) -> Iterator[R]:
         """fn(task) in worker processes; results in task order."""
-        # This process now only receives results and frees them as it writes them: its
-        # collections need not walk what it holds already (the imports, the outputs' state),
-        # which took a full collection 20-40 ms each (about 4 % of a writer's CPU time).
-        gc.freeze()
         pool = self._current = self._pool(self.jobs)
         submitted = 0
         pending: deque[tuple[T, Future[R]]] = deque()
