@@ -22,6 +22,7 @@ import pickle
 import tempfile
 import time
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from bench.bench_extract import Post, bulk_posts, unpack
@@ -70,21 +71,25 @@ def measure(posts: list[Post], formats: list[str]) -> Rates:
         items = [InputFile(folder / name, name) for name, _ in sorted(posts)]
         exporters = open_exporters(out, formats)
         preparers = tuple(exporter.preparer() for exporter in exporters)
+        file_preparers = tuple(exporter.file_preparer() for exporter in exporters)
+        work = partial(process_chunk, preparers=preparers, file_preparers=file_preparers)
         # warm: rule files, tables, imports (the cold start is measured apart)
-        process_chunk(items[:1], preparers=preparers)
+        work(items[:1])
         start = time.process_time()
         sent = [
-            pickle.dumps(process_chunk(items[i : i + CHUNK_SIZE], preparers=preparers))
-            for i in range(0, len(items), CHUNK_SIZE)
+            pickle.dumps(work(items[i : i + CHUNK_SIZE])) for i in range(0, len(items), CHUNK_SIZE)
         ]
         worker = time.process_time() - start
         sink = Sink(out, resume=False)
         isolate = Isolate(SerialEngine(), process_chunk, NO_LIMITS)
-        record = Recorder(sink, exporters, isolate, None, preparers)
+        record = Recorder(
+            sink, exporters, isolate, None, preparers=preparers, file_preparers=file_preparers
+        )
         start = time.process_time()
         for blob in sent:
             for result in pickle.loads(blob):  # noqa: S301 - our own results
                 record(Todo(InputFile(Path(result.rel), result.rel), before_old=False), result)
+            sink.flush()  # as the runner does after each chunk
         record.close()
         sink.close()
         writer = time.process_time() - start

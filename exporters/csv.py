@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -38,22 +39,26 @@ def csv_value(value: Value) -> str:
     return csv_text(value)
 
 
+def csv_lines(rows: Iterable[Iterable[str]]) -> str:
+    """Rows as CSV text: the csv module's own quoting and line ends, as a writer on the file."""
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer).writerows(rows)
+    return buffer.getvalue()
+
+
 @dataclass(frozen=True)
 class CsvLines:
-    """The preparer: an article's lines of each CSV file, as text (run in the worker)."""
+    """The preparer: an article's lines of each CSV file, as UTF-8 (made in the worker, so
+    that the writer only appends bytes)."""
 
     lang: Lang
 
-    def __call__(self, article: Article) -> tuple[str, ...]:
+    def __call__(self, article: Article) -> tuple[bytes, ...]:
         """One text per file of CSV_TABLES, in order (empty when the article has no row)."""
         texts = []
         for table in CSV_TABLES:
-            buffer = io.StringIO(newline="")
-            # the csv module's own quoting and line ends, exactly as a writer on the file
-            csv.writer(buffer).writerows(
-                [csv_value(v) for v in row] for row in table.rows(article, self.lang)
-            )
-            texts.append(buffer.getvalue())
+            rows = ([csv_value(v) for v in row] for row in table.rows(article, self.lang))
+            texts.append(csv_lines(rows).encode("utf-8"))
         return tuple(texts)
 
 
@@ -67,22 +72,20 @@ class CsvExporter(Exporter):
         super().__init__(outdir)
         self.lang: Lang = language(lang)
         self.outputs = [
-            AtomicFile(outdir / "csv" / str(table.csv), encoding="utf-8-sig", newline="")
+            AtomicFile(outdir / "csv" / str(table.csv), encoding="utf-8-sig")
             for table in CSV_TABLES
         ]
         for table, out in zip(CSV_TABLES, self.outputs, strict=True):
-            csv.writer(out.handle).writerow(
-                [csv_text(header) for header in table.headers(self.lang)]
-            )
+            out.write(csv_lines([[csv_text(header) for header in table.headers(self.lang)]]))
 
     def preparer(self) -> Preparer:
         """The rows as CSV text, made in the worker."""
         return CsvLines(self.lang)
 
     def append(self, piece: Any) -> None:
-        """Append one article's prepared text to each file."""
-        for out, text in zip(self.outputs, piece, strict=True):
-            out.write(text)
+        """Append one article's prepared lines to each file."""
+        for out, lines in zip(self.outputs, piece, strict=True):
+            out.write_bytes(lines)
 
     def write(self, article: Article) -> None:
         """Append the article's rows to each file."""

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, ClassVar, cast
 
+from isal import isal_zlib  # ISA-L's deflate: see _fast_deflate
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell, WriteOnlyCell
 from openpyxl.chart import BarChart, Reference
@@ -39,7 +40,7 @@ from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet.page import PrintPageSetup
 from openpyxl.worksheet.worksheet import Worksheet
 
-from exporters.base import Exporter, Preparer
+from exporters.base import WRITE_BUFFER, Exporter, FilePreparer, Preparer
 from exporters.cells import clean_text, display_width
 from exporters.sheetxml import (
     LINK_STYLE,
@@ -72,7 +73,7 @@ from exporters.tables import (
     language,
     manifest_lines,
 )
-from exporters.xlsx_rows import ArticleTally, ExcelRows, WorkbookPiece
+from exporters.xlsx_rows import ArticleTally, ExcelRows, FileRows, WorkbookPiece
 from schemas import Article
 
 #: Rows in one Excel sheet, header included; a longer table continues in "Name (2)".
@@ -110,9 +111,19 @@ XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 AFTER_HYPERLINKS = ("<printOptions", "<pageMargins", "<pageSetup", "<headerFooter")
 #: Bytes copied at a time from a sheet's row file into the workbook.
 COPY_CHUNK = 1 << 20
-#: zlib level of the workbook's parts: the writer compresses every row, and level 1 takes
-#: half the time of the default 6 for a file about 12 % larger (measured on the samples).
+#: zlib level of the workbook's small parts (the frame's): level 1 takes half the time of
+#: the default 6 for a file about 12 % larger (measured on the samples).
 ZIP_LEVEL = 1
+#: ISA-L's level for the data sheets, which the writer compresses while every worker has
+#: finished: on the bulk corpus's sheets its level 2 deflates 4-5x as fast as zlib's level 1
+#: into as small a file (760 vs 170 MB/s, 27.1 % of the XML for both).
+FAST_DEFLATE_LEVEL = 2
+RAW_DEFLATE_BITS = -15  # a raw deflate stream, as a zip member holds it
+
+#: The marks of a prepared row (`exporters.sheetxml`) as the writer replaces them, in bytes.
+ROW_MARK_BYTES = ROW_MARK.encode()
+LINK_STYLE_BYTES = LINK_STYLE.encode()
+LINKED_STYLE = f' s="{STYLE_IDS["link"]}"'.encode()
 
 #: A normal or write-only worksheet. Any: at run time the write-only sheet borrows Worksheet's
 #: attributes (column_dimensions, auto_filter, add_chart), which openpyxl's stubs do not model.
@@ -233,7 +244,7 @@ class SheetPart:
         self.rows_path = folder / f"{number}.rows"
         self.links_path = folder / f"{number}.links"
         self.rels_path = folder / f"{number}.rels"
-        self.rows: IO[str] = self.rows_path.open("w", encoding="utf-8")
+        self.rows: IO[bytes] = self.rows_path.open("wb", buffering=WRITE_BUFFER)
         self.links: IO[str] | None = None
         self.rels: IO[str] | None = None
         self.count = 0  # rows below the header
@@ -310,14 +321,14 @@ class SheetWriter:
             part = self.parts[-1]
         part.count += 1
         number = str(part.count + 1)  # the header is row 1
-        text = row.xml.replace(ROW_MARK, number)
+        xml = row.xml.replace(ROW_MARK_BYTES, number.encode())
         for letter, url in row.links:
             if part.link_count < self.book.max_links:
                 part.add_link(f"{letter}{number}", url)
-                text = text.replace(LINK_STYLE, f' s="{STYLE_IDS["link"]}"', 1)
+                xml = xml.replace(LINK_STYLE_BYTES, LINKED_STYLE, 1)
             else:
-                text = text.replace(LINK_STYLE, "", 1)
-        part.rows.write(text)
+                xml = xml.replace(LINK_STYLE_BYTES, b"", 1)
+        part.rows.write(xml)
 
 
 class ExcelExporter(Exporter):
@@ -349,6 +360,8 @@ class ExcelExporter(Exporter):
         self.files_sheet = SheetWriter(self, FILES)
         self.manifest = outdir / MANIFEST
         self.file_counts: Counter[str] = Counter()
+        #: True once a run gives the files as they are done (else close reads the manifest).
+        self.files_given = False
 
     # -- the Exporter interface
 
@@ -369,10 +382,22 @@ class ExcelExporter(Exporter):
         """Add the article's rows to every sheet."""
         self.append(ExcelRows(self.lang)(article))
 
+    def file_preparer(self) -> FilePreparer:
+        """Each file's row of the Files sheet, made in the worker from its manifest record."""
+        return FileRows(self.lang)
+
+    def append_file(self, piece: Any) -> None:
+        """Add one file's prepared row to the Files sheet."""
+        status, row = cast(tuple[str, SheetRow], piece)
+        self.files_given = True
+        self.file_counts[status] += 1
+        self.files_sheet.append(row)
+
     def close(self) -> None:
         """Write the Files and Entities sheets, the frame, and put the workbook in place."""
         try:
-            for record in manifest_lines(self.manifest):
+            # A rebuild from a log (no run gave the files) lists the manifest beside it.
+            for record in () if self.files_given else manifest_lines(self.manifest):
                 self.file_counts[str(record.get("status"))] += 1
                 self._table_rows(self.files_sheet, FILES, [record])
             self._table_rows(self.entities_sheet, ENTITIES, self.stats.tallies())
@@ -570,6 +595,7 @@ def _splice_sheet(xml: str, part: SheetPart, out: zipfile.ZipFile, name: str) ->
     else:
         before, after = tail, ""
     with out.open(name, "w") as handle:
+        _fast_deflate(handle)
         handle.write(head.encode("utf-8"))
         _copy(part.rows_path, handle)
         handle.write((end + before).encode("utf-8"))
@@ -577,6 +603,20 @@ def _splice_sheet(xml: str, part: SheetPart, out: zipfile.ZipFile, name: str) ->
             handle.write(b"<hyperlinks>")
             _copy(part.links_path, handle)
             handle.write(b"</hyperlinks>" + after.encode("utf-8"))
+
+
+def _fast_deflate(handle: IO[bytes]) -> None:
+    """Have ISA-L (isal) deflate this member as zipfile writes it: the data sheets are most
+    of a workbook's close, and all of it runs while the workers are done.
+
+    zipfile has no public way to choose its compressor: `_compressor` is the zlib object its
+    member writer feeds (write: `compress`, close: `flush`), and isal's has that interface;
+    zipfile still writes the headers, the CRC and the sizes. Should a later zipfile lack that
+    attribute, its own zlib compressor stays (the same file, made more slowly).
+    """
+    if hasattr(handle, "_compressor"):
+        level, bits = FAST_DEFLATE_LEVEL, RAW_DEFLATE_BITS
+        handle._compressor = isal_zlib.compressobj(level, isal_zlib.DEFLATED, bits)
 
 
 def _copy(path: Path, handle: IO[bytes]) -> None:

@@ -9,7 +9,7 @@ A row does not know its row number until the writer places it (a table may roll 
 sheet), so the text holds `ROW_MARK` where the number goes; a URL cell that may become a
 hyperlink (a sheet holds at most so many) holds `LINK_STYLE` where its style goes. Both are
 control characters that no cell can hold (`exporters.cells` strips them), so a plain
-`str.replace` places them. Cells are inline strings (`t="inlineStr"`, as openpyxl's streaming
+`bytes.replace` places them. Cells are inline strings (`t="inlineStr"`, as openpyxl's streaming
 mode writes them): no shared-string table grows with the corpus. Styles are referred to by
 their index in the workbook's cell formats, which the writer registers in `STYLE_KINDS` order.
 
@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from exporters.cells import CleanText, clean_text, display_width
@@ -60,11 +60,12 @@ _CELL = re.compile(
 _UNESCAPES = (("&lt;", "<"), ("&gt;", ">"), ("&#13;", "\r"), ("&amp;", "&"))
 
 
-@dataclass(frozen=True)
-class SheetRow:
-    """One prepared row: its `<row>` text, and (column letter, URL) of each link candidate."""
+class SheetRow(NamedTuple):
+    """One prepared row: its `<row>` element as UTF-8, and (column letter, URL) of each link
+    candidate. Bytes: the writer appends them as they are (no decoding, no encoding there).
+    A named tuple: the writer unpickles about eight a article (half a dataclass's cost)."""
 
-    xml: str
+    xml: bytes
     links: tuple[tuple[str, str], ...] = ()
 
 
@@ -153,7 +154,8 @@ def row_xml(
         else:
             kind = "datetime" if isinstance(value, datetime) else "date"
             cells.append(f'<c r={ref}{_style(kind)} t="n"><v>{excel_serial(value)}</v></c>')
-    return SheetRow(f'<row r="{ROW_MARK}">{"".join(cells)}</row>', tuple(links)), cuts
+    xml = f'<row r="{ROW_MARK}">{"".join(cells)}</row>'.encode()
+    return SheetRow(xml, tuple(links)), cuts
 
 
 def _text_cell(
@@ -192,7 +194,7 @@ def fit_widths(
     """
     widest = [display_width(header) + 3 for header in headers]  # room for the filter button
     for row in rows:
-        for letter, text, number in _CELL.findall(row.xml):
+        for letter, text, number in _CELL.findall(row.xml.decode("utf-8")):
             index = LETTERS.index(letter)
             column = columns[index]
             if widest[index] >= column.max_width:

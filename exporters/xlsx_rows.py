@@ -3,17 +3,20 @@
 `ExcelRows` is the xlsx exporter's preparer. It lives apart from `exporters.excel` so that a
 worker process, which unpickles it, does not import openpyxl (60 ms a worker, and workers
 are replaced as a run goes): the rows are text (`exporters.sheetxml`), the tally plain data.
-The Summary and Entities sheets are built in the writer from the tallies.
+The Summary and Entities sheets are built in the writer from the tallies; `FileRows` makes
+the Files sheet's row of each input file from its manifest record.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from exporters.cells import MAX_CELL_CHARS
 from exporters.sheetxml import SheetRow, row_xml
 from exporters.tables import (
+    FILES,
     TABLES,
     WARNINGS,
     EntityKind,
@@ -92,6 +95,19 @@ class ExcelRows:
         )
         values = (article.id, article.title, article.path, "xlsx", message)
         return row_xml(values, WARNINGS.columns)[0]
+
+
+@dataclass(frozen=True)
+class FileRows:
+    """The Files sheet's preparer: a file's manifest record as its row (run in the worker),
+    with its status for the Summary's counts."""
+
+    lang: Lang
+
+    def __call__(self, record: Mapping[str, Any]) -> tuple[str, SheetRow]:
+        """(status, the row)."""
+        [values] = FILES.rows(record, self.lang)
+        return str(record.get("status")), row_xml(values, FILES.columns)[0]
 
 
 def _mentions(article: Article) -> tuple[tuple[EntityKind, str, str, bool, bool], ...]:

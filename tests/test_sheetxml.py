@@ -32,9 +32,9 @@ COLUMNS = (
 )
 
 
-def parsed(xml: str, number: int = 7) -> etree._Element:
+def parsed(xml: bytes, number: int = 7) -> etree._Element:
     """The row as an XML element, placed at row `number` and with its links made plain."""
-    text = xml.replace(ROW_MARK, str(number)).replace(LINK_STYLE, "")
+    text = xml.decode("utf-8").replace(ROW_MARK, str(number)).replace(LINK_STYLE, "")
     return etree.fromstring(f'<sheetData xmlns="{MAIN}">{text}</sheetData>')[0]
 
 

@@ -54,8 +54,9 @@ class Ids:
         article = article.model_copy(update={"id": new_id, "warnings": warnings})
         self.claim(new_id, result.rel)
         self.renamed += 1
-        result.line = article_line(article)
+        result.line = article_line(article).encode("utf-8")
         result.warnings = list(warnings)
+        result.manifest, result.file_pieces = None, None  # made with its old warnings
         result.article_id = new_id
         # The exporters' pieces were made with the old id: the writer makes them again.
         result.article = article
@@ -63,12 +64,12 @@ class Ids:
         return result
 
 
-def id_of_line(line: str) -> str:
+def id_of_line(line: bytes) -> str:
     """The `id` of an articles.jsonl line (its first field), without parsing the whole line."""
-    head = '{"id":"'
+    head = b'{"id":"'
     if line.startswith(head):
-        end = line.find('"', len(head))
-        if end > 0 and "\\" not in line[len(head) : end]:
-            return line[len(head) : end]
+        end = line.find(b'"', len(head))
+        if end > 0 and b"\\" not in line[len(head) : end]:
+            return line[len(head) : end].decode("utf-8")
     identifier: str = json.loads(line)["id"]
     return identifier

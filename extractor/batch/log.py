@@ -1,11 +1,12 @@
 """The durable log: articles.jsonl + manifest.jsonl, appended and flushed, repaired after a kill.
 
-The article line is flushed before its manifest line, so a manifest line always means
-its record is complete: the manifest is the commit record of the log.
+Article lines are flushed before the manifest lines that name them, so a manifest line
+always means its record is complete: the manifest is the commit record of the log.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from collections.abc import Iterator
@@ -24,26 +25,53 @@ class ResumeError(RuntimeError):
     """The log in the output folder cannot be resumed (it says why)."""
 
 
+#: The articles' buffer: room for a chunk's records of most sizes (32 of 3 kB; a longer one
+#: is written early, which is harmless: an article line before its manifest line is dropped
+#: on repair).
+LOG_BUFFER = 128 << 10
+
+
 class LogWriter:
-    """articles.jsonl + manifest.jsonl, appended record by record and flushed."""
+    """articles.jsonl + manifest.jsonl, appended record by record, flushed when told.
+
+    Lines are UTF-8 bytes (as the workers encode them). The manifest lines wait here until
+    the article lines before them are flushed, so a manifest line on disk always has its
+    record (whatever the size of either). The runner flushes after each chunk's results,
+    before it waits for the next: two system calls a chunk, not two a record, and whatever
+    a kill interrupts, every record it was not still waiting for is on disk.
+    """
 
     def __init__(self, articles: Path, manifest: Path, mode: str) -> None:
         self.paths = (articles, manifest)
-        self.articles: IO[str] = articles.open(mode, encoding="utf-8", newline="\n")
-        self.manifest: IO[str] = manifest.open(mode, encoding="utf-8", newline="\n")
+        self.articles: IO[bytes] = articles.open(mode + "b", buffering=LOG_BUFFER)
+        self.manifest: IO[bytes] = manifest.open(mode + "b")
+        self.pending: list[bytes] = []  # manifest lines whose articles are not flushed yet
 
-    def write(self, manifest_line: str, article: str | None) -> None:
+    def write(self, manifest_line: bytes, article: bytes | None) -> None:
         """Append one file's record (article line, if any, then its manifest line)."""
         if article is not None:
             self.articles.write(article)
-            self.articles.flush()
-        self.manifest.write(manifest_line)
+        self.pending.append(manifest_line)
+
+    def flush(self) -> None:
+        """Hand what is written to the system: the articles first, then their manifest lines."""
+        self.articles.flush()
+        self.manifest.write(b"".join(self.pending))
         self.manifest.flush()
+        self.pending.clear()
+
+    def stop(self) -> None:
+        """Close after an interrupt or an error, keeping what is complete (when it can)."""
+        with contextlib.suppress(OSError):
+            self.flush()
+        for handle in (self.articles, self.manifest):
+            with contextlib.suppress(OSError):
+                handle.close()
 
     def close(self) -> None:
         """Flush to disk and close."""
+        self.flush()
         for handle in (self.articles, self.manifest):
-            handle.flush()
             os.fsync(handle.fileno())
             handle.close()
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from exporters import Exporter, Preparer
+from exporters import Exporter, FilePreparer, Preparer
 from extractor.batch.ids import DUPLICATE_OF, Ids, id_of_line
 from extractor.batch.inputs import InputFile
 from extractor.batch.limits import EXIT_TIMED_OUT, HARD_GRACE_S, Limits
@@ -74,18 +74,22 @@ class Recorder:
         exporters: list[Exporter],
         isolate: Isolate,
         old_log: Path | None,
+        *,
         preparers: tuple[Preparer, ...] = (),
+        file_preparers: tuple[FilePreparer | None, ...] = (),
     ) -> None:
         self.sink = sink
         self.exporters = exporters
         #: The exporters' preparers (as the workers run them), for a record renamed here.
         self.preparers = preparers
+        #: Their file preparers, for a result made here (a lost file) or renamed here.
+        self.file_preparers = file_preparers
         self.isolate = isolate
         self.ids = Ids()
         # Resumed: the old log's lines, read along with the kept and dropped records.
-        self.old_log: IO[str] | None = None
+        self.old_log: IO[bytes] | None = None
         if old_log is not None and old_log.exists():  # no log: no ok record to read
-            self.old_log = old_log.open(encoding="utf-8", newline="\n")
+            self.old_log = old_log.open("rb")
 
     def __call__(self, event: Event, answer: FileResult | None) -> FileResult | None:
         if isinstance(event, Kept):
@@ -99,7 +103,13 @@ class Recorder:
 
     def _add(self, answer: FileResult, before_old: bool) -> FileResult:
         answer = self.ids.distinct(answer)
+        if answer.file_pieces is None and any(self.file_preparers):
+            answer.prepare_file(self.file_preparers)
         self.sink.add(answer, before_old)
+        if answer.file_pieces is not None:
+            for exporter, file_piece in zip(self.exporters, answer.file_pieces, strict=True):
+                if file_piece is not None:
+                    exporter.append_file(file_piece)
         pieces = answer.pieces
         if pieces is None and answer.article is not None and self.exporters:
             # renamed by `ids.distinct`: its pieces were made under the id it no longer has
@@ -107,7 +117,7 @@ class Recorder:
         if pieces is not None:
             for exporter, piece in zip(self.exporters, pieces, strict=True):
                 exporter.append(piece)
-        answer.article, answer.pieces = None, None  # written: nothing of it stays here
+        answer.article, answer.pieces, answer.file_pieces = None, None, None  # written
         return answer
 
     def _keep(self, event: Kept) -> FileResult | None:

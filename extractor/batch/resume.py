@@ -25,7 +25,7 @@ from extractor.batch.worker import FileResult
 class Kept:
     """A file whose record the log already holds (same path, same sha256)."""
 
-    line: str
+    line: bytes
     record: dict[str, Any]
     item: InputFile
 
@@ -34,7 +34,7 @@ class Kept:
 class Dropped:
     """A record in the log whose file is gone or changed: the log is rewritten without it."""
 
-    line: str
+    line: bytes
     record: dict[str, Any]
 
 
@@ -49,9 +49,9 @@ class Todo:
 Event = Kept | Dropped | Todo
 
 
-def _old_manifest(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
+def _old_manifest(path: Path) -> Iterator[tuple[bytes, dict[str, Any]]]:
     previous = None
-    with path.open(encoding="utf-8") as lines:
+    with path.open("rb") as lines:
         for line in lines:
             record = json.loads(line)
             rel = record["path"]
@@ -114,7 +114,7 @@ class Sink:
         self.log: LogWriter | None = None
         self.prefix_lines = 0  # resumed: manifest lines kept so far, before anything is written
         self.prefix_articles = 0
-        self.old_articles: IO[str] | None = None  # rewriting: the old log, read alongside
+        self.old_articles: IO[bytes] | None = None  # rewriting: the old log, read alongside
         self.rewriting = False
         if not resume:
             self.log = LogWriter(self.articles, self.manifest, "w")
@@ -136,7 +136,7 @@ class Sink:
             assert self.old_articles is not None  # noqa: S101
             self.old_articles.readline()
 
-    def add(self, result: FileResult, before_old: bool) -> str | None:
+    def add(self, result: FileResult, before_old: bool) -> bytes | None:
         """A new result; returns its article line."""
         if self.log is None:
             if before_old:
@@ -146,8 +146,8 @@ class Sink:
         assert self.log is not None  # noqa: S101
         line = result.line
         if line is None and result.article is not None:
-            line = article_line(result.article)
-        self.log.write(result.manifest_line(), line)
+            line = article_line(result.article).encode("utf-8")
+        self.log.write(result.manifest_bytes(), line)
         return line
 
     def _rewrite(self) -> None:
@@ -157,12 +157,17 @@ class Sink:
             return
         self.rewriting = True
         self.log = LogWriter(_part(self.articles), _part(self.manifest), "w")
-        self.old_articles = self.articles.open(encoding="utf-8", newline="\n")
-        with self.manifest.open(encoding="utf-8", newline="\n") as old_manifest:
+        self.old_articles = self.articles.open("rb")
+        with self.manifest.open("rb") as old_manifest:
             for _ in range(self.prefix_lines):
                 self.log.manifest.write(old_manifest.readline())
         for _ in range(self.prefix_articles):
             self.log.articles.write(self.old_articles.readline())
+
+    def flush(self) -> None:
+        """Put the records added so far on disk (see `LogWriter`)."""
+        if self.log is not None:
+            self.log.flush()
 
     def close(self) -> None:
         """Finish the log (rename a rewritten one into place)."""
@@ -179,8 +184,7 @@ class Sink:
         if self.old_articles is not None:
             self.old_articles.close()
         if self.log is not None:
-            for handle in (self.log.articles, self.log.manifest):
-                handle.close()
+            self.log.stop()
         if self.rewriting:
             _part(self.articles).unlink(missing_ok=True)
             _part(self.manifest).unlink(missing_ok=True)

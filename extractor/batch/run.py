@@ -149,23 +149,24 @@ def run_batch(
     # Each exporter's piece of an article is made where the article is extracted (the
     # workers); the writer (this process) only appends them in path order.
     preparers = tuple(exporter.preparer() for exporter in exporters)
+    file_preparers = tuple(exporter.file_preparer() for exporter in exporters)
     work = partial(
         process_chunk,
         max_bytes=max_bytes,
         preparers=preparers,
         limits=limits,
         worker=not engine.in_process,
+        file_preparers=file_preparers,
     )
     isolate = Isolate(engine, work, limits)
-    record = Recorder(sink, exporters, isolate, outdir / ARTICLES if resume else None, preparers)
+    old_log = outdir / ARTICLES if resume else None
+    record = Recorder(
+        sink, exporters, isolate, old_log, preparers=preparers, file_preparers=file_preparers
+    )
     try:
-        for event, answer in _ordered(events, engine, work, chunk_size, isolate):
-            result = record(event, answer)
-            if result is None:
-                continue
-            _count(summary, result)
-            if on_result is not None:
-                on_result(result)
+        for outcomes in _ordered(events, engine, work, chunk_size, isolate):
+            _record_chunk(outcomes, record, summary, on_result)
+            sink.flush()  # before waiting for the next chunk: what is done is on disk
     except BaseException:
         _abort(exporters)
         record.close()
@@ -188,6 +189,21 @@ def run_batch(
     return summary
 
 
+def _record_chunk(
+    outcomes: list[tuple[Event, FileResult | None]],
+    record: Recorder,
+    summary: Summary,
+    on_result: Callable[[FileResult], None] | None,
+) -> None:
+    for event, answer in outcomes:
+        result = record(event, answer)
+        if result is None:
+            continue
+        _count(summary, result)
+        if on_result is not None:
+            on_result(result)
+
+
 def _list_files(summary: Summary, outdir: Path, exporters: list[Exporter]) -> None:
     summary.files.append(outdir / ARTICLES)
     summary.files.extend(outdir / name for exporter in exporters for name in exporter.files)
@@ -200,8 +216,9 @@ def _ordered(
     work: Callable[[list[InputFile]], list[FileResult]],
     chunk_size: int,
     on_error: Callable[[list[InputFile], BaseException], list[FileResult]],
-) -> Iterator[tuple[Event, FileResult | None]]:
-    """Events in path order, each Todo paired with its result from the engine."""
+) -> Iterator[list[tuple[Event, FileResult | None]]]:
+    """Events in path order, each Todo paired with its result from the engine: a list per
+    chunk, given as soon as the chunk's results are in."""
     queued: deque[list[Event]] = deque()
 
     def chunks() -> Iterator[list[InputFile]]:
@@ -221,8 +238,10 @@ def _ordered(
 
     for results in engine.map(_skip_empty(work), chunks(), on_error):
         answers = iter(results)
-        for event in queued.popleft():
-            yield event, next(answers) if isinstance(event, Todo) else None
+        yield [
+            (event, next(answers) if isinstance(event, Todo) else None)
+            for event in queued.popleft()
+        ]
 
 
 @dataclass(frozen=True)

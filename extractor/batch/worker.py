@@ -12,7 +12,7 @@ import traceback
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from exporters.base import Preparer
+from exporters.base import FilePreparer, Preparer
 from exporters.jsonl import article_line
 from extractor.batch.inputs import InputFile, shown
 from extractor.batch.limits import FileTimedOut, Limits, arm_worker, time_budget
@@ -47,18 +47,34 @@ class FileResult:
     traceback: str | None = None
     #: True when a resumed run kept this file's record from the log instead of extracting it.
     reused: bool = False
-    #: The article's articles.jsonl line, serialised where it was extracted (in the worker).
-    line: str | None = None
+    #: The article's articles.jsonl line as UTF-8, serialised where it was extracted (in the
+    #: worker): bytes cross to the writer, which appends them as they are.
+    line: bytes | None = None
     #: The article's id (sent back even when the Article is not), for distinct ids.
     article_id: str | None = None
     #: What each exporter's preparer made of the article, in the exporters' order.
     pieces: tuple[Any, ...] | None = None
+    #: `manifest_line()` as UTF-8, made in the worker (None: not made, or out of date).
+    manifest: bytes | None = None
+    #: What each exporter's file preparer made of the manifest record (None where an
+    #: exporter has none), in the exporters' order; None: not made, or out of date.
+    file_pieces: tuple[Any, ...] | None = None
+
+    def manifest_bytes(self) -> bytes:
+        """The line written to manifest.jsonl, as UTF-8 (made once)."""
+        if self.manifest is None:
+            self.manifest = self.manifest_line().encode("utf-8")
+        return self.manifest
 
     def manifest_line(self) -> str:
         """The line written to manifest.jsonl."""
+        return json.dumps(self.manifest_record(), ensure_ascii=False) + "\n"
+
+    def manifest_record(self) -> dict[str, Any]:
+        """What the manifest line says, as a dict."""
         # shown(): a reason may quote an error message about a file name's bytes; the
         # line must stay UTF-8 whatever it says.
-        record = {
+        return {
             "path": shown(self.rel),
             "size": self.size,
             "sha256": self.sha256,
@@ -67,7 +83,13 @@ class FileResult:
             "reason": None if self.reason is None else shown(self.reason),
             "warnings": [shown(warning) for warning in self.warnings],
         }
-        return json.dumps(record, ensure_ascii=False) + "\n"
+
+    def prepare_file(self, file_preparers: tuple[FilePreparer | None, ...]) -> None:
+        """Make `file_pieces` (and the manifest line) from this result as it now stands."""
+        record = self.manifest_record()
+        self.manifest = (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
+        if any(file_preparers):
+            self.file_pieces = tuple(None if p is None else p(record) for p in file_preparers)
 
 
 def process_file(
@@ -97,7 +119,7 @@ def process_file(
             from extractor.pipeline import extract_article  # noqa: PLC0415
 
             article = extract_article(item.rel, read)
-            line = article_line(article)
+            line = article_line(article).encode("utf-8")
             pieces = tuple(prepare(article) for prepare in preparers)
     except FileTimedOut:
         return failed(limits.timed_out_reason())
@@ -112,7 +134,7 @@ def process_file(
     return result
 
 
-def _done(item: InputFile, data: bytes, digest: str, article: Article, line: str) -> FileResult:
+def _done(item: InputFile, data: bytes, digest: str, article: Article, line: bytes) -> FileResult:
     encoding = _encoding_of(data)
     result = FileResult(
         item.rel, len(data), digest, encoding, "ok", None, list(article.warnings), article
@@ -197,19 +219,21 @@ def process_chunk(
     limits: Limits = NO_LIMITS,
     *,
     worker: bool = False,
+    file_preparers: tuple[FilePreparer | None, ...] = (),
 ) -> list[FileResult]:
     """`process_file` over a chunk: what a worker process or a Dask task runs.
 
-    Each result carries its JSON line and each exporter's piece, made here (inside the
-    file's own error handling) so that the work is spread over the workers; the Article
-    itself is not sent back: the writer only appends. `worker`: this runs in a worker
-    process, which takes the bounds.
+    Each result carries its log and manifest lines and each exporter's pieces (of the
+    article and of the file's manifest record), made here so that the work is spread over
+    the workers; the Article itself is not sent back: the writer only appends. `worker`:
+    this runs in a worker process, which takes the bounds.
     """
     if worker:
         arm_worker(limits)
     results = [process_file(item, max_bytes, limits, preparers) for item in items]
     for result in results:
         result.article = None
+        result.prepare_file(file_preparers)
     return results
 
 
