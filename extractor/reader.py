@@ -8,7 +8,6 @@ import threading
 from functools import cache
 from typing import Any
 
-import yaml
 from lxml import etree
 from lxml import html as lxml_html
 
@@ -147,6 +146,9 @@ def _load_yaml(raw: str) -> dict[str, Any]:
     flat = _flat_front_matter(raw)
     if flat is not None:
         return flat
+    # PyYAML only for front matter the flat reading leaves (10 ms of a fresh process's import).
+    import yaml  # noqa: PLC0415
+
     try:
         data = _data_from_events(raw)
     except _UnusualShapeError:
@@ -190,6 +192,8 @@ def _flat_front_matter(raw: str) -> dict[str, str] | None:
 
 def _checked_load(raw: str) -> Any:
     """The events checked, then PyYAML's own reading (a second parse): for unusual shapes."""
+    import yaml  # noqa: PLC0415 - see _load_yaml
+
     try:
         _check_yaml_events(raw)
         # BaseLoader keeps every scalar a string: YAML's own typing would drop the offset of
@@ -201,6 +205,8 @@ def _checked_load(raw: str) -> Any:
 
 def _check_yaml_events(raw: str) -> None:
     """Refuse anchors/aliases (how YAML bombs work) and deep nesting before building anything."""
+    import yaml  # noqa: PLC0415 - see _load_yaml
+
     depth = 0
     for event in yaml.parse(raw, Loader=yaml.CBaseLoader):
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
@@ -226,6 +232,8 @@ def _data_from_events(raw: str) -> Any:
     and its last value); one parse instead of two. Raises _UnusualShapeError for what it
     does not build.
     """
+    import yaml  # noqa: PLC0415 - see _load_yaml
+
     root: Any = None
     documents = 0
     stack: list[dict[str, Any] | list[Any]] = []
