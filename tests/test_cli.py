@@ -14,6 +14,7 @@ import pytest
 
 from extractor.cli import main
 from tests.conftest import CORPUS, REFERENCE, SAMPLES
+from tests.fresh import loaded_after
 
 
 def read_jsonl(path: Path) -> list[dict[str, object]]:
@@ -258,14 +259,12 @@ def test_a_run_s_outputs_are_known_without_importing_the_writers(tmp_path: Path)
         for written in exporter_class(name).files:
             assert any(written == f or (f.endswith("/") and written.startswith(f)) for f in listed)
     (tmp_path / "articles.jsonl").write_text("", "utf-8")
-    probe = (
-        "import sys; from pathlib import Path; from extractor.batch.outdir import clear_run, "
-        f"run_outputs; run_outputs(Path({str(tmp_path)!r})); clear_run(Path({str(tmp_path)!r})); "
-        "print(sorted(m for m in ('openpyxl', 'rdflib', 'jinja2', 'exporters.excel') "
-        "if m in sys.modules))"
+    folder = f"Path({str(tmp_path)!r})"
+    code = (
+        "from pathlib import Path; from extractor.batch.outdir import clear_run, run_outputs; "
+        f"run_outputs({folder}); clear_run({folder})"
     )
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
-    assert done.stdout.strip() == "[]"
+    assert loaded_after(code, ["openpyxl", "rdflib", "jinja2", "exporters.excel"]) == []
     assert not (tmp_path / "articles.jsonl").exists()
 
 
