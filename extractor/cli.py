@@ -48,10 +48,10 @@ from extractor.errors import InputError
 from extractor.remote import MissingExtraError, is_url
 
 if TYPE_CHECKING:
-    from rich.console import Console
     from rich.table import Table
 
     from extractor.evaluate import Report
+    from extractor.progress import Printer
 
 #: extract's exit status: every file read / some failed / usage / the run itself failed.
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_RUN_FAILED = 0, 1, 2, 3
@@ -333,12 +333,10 @@ def extract(  # noqa: PLR0917 - click passes each option as an argument
         start_fork_server(WORKER_PRELOAD)
     if store_dir is not None and "nquads" not in formats:
         formats = [*formats, "nquads"]
-    # rich only where output is printed: `newsfacts --help` does not load it (nor the views).
-    from rich.console import Console  # noqa: PLC0415
+    # rich only on a terminal: neither `newsfacts --help` nor a run into a log loads it.
+    from extractor.progress import BatchProgress, print_summary, stderr_printer  # noqa: PLC0415
 
-    from extractor.progress import BatchProgress, print_summary  # noqa: PLC0415
-
-    err = Console(stderr=True, highlight=False)
+    err = stderr_printer()
     limits = Limits(timeout, default_max_memory(jobs) if max_memory is None else max_memory)
     selection = Selection(
         INPUT_SUFFIXES, include, exclude, not no_default_excludes, (str(outdir.resolve()),)
@@ -497,7 +495,7 @@ def _stop_on_sigterm() -> list[int]:
     return came
 
 
-def _load_run_into_store(outdir: Path, store_dir: Path, err: Console) -> None:
+def _load_run_into_store(outdir: Path, store_dir: Path, err: Printer) -> None:
     from exporters.store import StoreError, load_store, store_counts  # noqa: PLC0415
     from extractor.view import plural  # noqa: PLC0415
 

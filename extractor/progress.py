@@ -2,27 +2,67 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from pathlib import Path
 from types import TracebackType
-from typing import TextIO
-
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
+from typing import TYPE_CHECKING, Any, Protocol, TextIO, cast, runtime_checkable
 
 from extractor.batch.run import Summary
 from extractor.batch.worker import FileResult
 
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.progress import Progress, TaskID
+
 #: Seconds between two plain progress lines (log files, CI, pipes).
 PLAIN_EVERY_S = 10.0
+
+
+@runtime_checkable
+class Printer(Protocol):
+    """Where a run's messages go: rich's Console (a terminal) or a PlainPrinter."""
+
+    @property
+    def is_terminal(self) -> bool: ...
+
+    def print(
+        self,
+        *objects: Any,
+        markup: bool | None = None,
+        highlight: bool | None = None,
+        soft_wrap: bool | None = None,
+    ) -> None: ...
+
+
+class PlainPrinter:
+    """A stream that is no terminal (a log, a pipe, CI): each message one line as it is,
+    never wrapped nor read as markup. rich is not imported for it: 15 ms of a one-file run."""
+
+    is_terminal = False
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def print(
+        self,
+        *objects: Any,
+        markup: bool | None = None,
+        highlight: bool | None = None,
+        soft_wrap: bool | None = None,
+    ) -> None:
+        del markup, highlight, soft_wrap  # plain text either way
+        self.stream.write(" ".join(map(str, objects)) + "\n")
+        self.stream.flush()
+
+
+def stderr_printer() -> Printer:
+    """rich's console on a terminal (the bar, colour), else plain lines."""
+    if not sys.stderr.isatty():
+        return PlainPrinter(sys.stderr)
+    from rich.console import Console  # noqa: PLC0415 - a terminal only
+
+    return Console(stderr=True, highlight=False)
 
 
 class BatchProgress:
@@ -31,7 +71,7 @@ class BatchProgress:
     def __init__(
         self,
         total: int,
-        console: Console,
+        console: Printer,
         *,
         plain_every: float = PLAIN_EVERY_S,
         debug: bool = False,
@@ -49,6 +89,15 @@ class BatchProgress:
 
     def __enter__(self) -> BatchProgress:
         if self.console.is_terminal:
+            from rich.progress import (  # noqa: PLC0415 - a terminal only
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeElapsedColumn,
+                TimeRemainingColumn,
+            )
+
             self.bar = Progress(
                 TextColumn("[bold]extract[/bold]"),
                 BarColumn(),
@@ -58,7 +107,7 @@ class BatchProgress:
                 TextColumn("ETA"),
                 TimeRemainingColumn(),
                 TextColumn("[red]{task.fields[failed]} failed[/red]"),
-                console=self.console,
+                console=cast("Console", self.console),  # is_terminal: rich's own
                 transient=True,
             )
             self.bar.start()
@@ -85,7 +134,7 @@ class BatchProgress:
         if result.status == "failed":
             self.failed += 1
             if not result.reused:
-                self.console.print(f"[red]failed[/red] {result.rel}: {result.reason}", markup=True)
+                self._failed_line(result)
                 if self.debug and result.traceback:
                     self.console.print(result.traceback, markup=False)
         if self.bar is not None and self.task is not None:
@@ -95,6 +144,17 @@ class BatchProgress:
         if now - self.last_line >= self.plain_every:
             self.last_line = now
             self.console.print(self.line(), markup=False)
+
+    def _failed_line(self, result: FileResult) -> None:
+        """`failed a/b.md: reason`, red on a terminal (the name escaped: `[x]` is no markup)."""
+        if not self.console.is_terminal:
+            self.console.print(f"failed {result.rel}: {result.reason}", markup=False)
+            return
+        from rich.markup import escape  # noqa: PLC0415 - a terminal only
+
+        self.console.print(
+            f"[red]failed[/red] {escape(result.rel)}: {escape(result.reason or '')}", markup=True
+        )
 
     def line(self) -> str:
         """`1200/20000 files (6%), 310 files/s, ETA 0:01:00, 2 failed`."""
@@ -117,7 +177,7 @@ def _clock(seconds: float) -> str:
     return f"{whole // 3600}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
 
 
-def print_summary(summary: Summary, console: Console | TextIO) -> None:
+def print_summary(summary: Summary, console: Printer | TextIO) -> None:
     """The closing summary: counts per status, time, throughput, where the outputs are."""
     extracted = summary.total - summary.reused
     rate = extracted / summary.seconds if summary.seconds > 0 else 0.0
@@ -134,7 +194,7 @@ def print_summary(summary: Summary, console: Console | TextIO) -> None:
         "outputs: " + ", ".join(_shown(path) for path in summary.files),
     ]
     for text in lines:
-        if isinstance(console, Console):
+        if isinstance(console, Printer):
             # soft_wrap: a long line is left to the terminal, never cut after a ", ".
             console.print(text, markup=False, highlight=False, soft_wrap=True)
         else:

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import re
 from pathlib import Path
 from typing import ClassVar
 
@@ -18,9 +19,10 @@ from exporters.base import AtomicFile, Exporter
 from exporters.rdf import graph_iri
 from extractor.batch import discover, iter_inputs, lost_chunk, process_chunk, run_batch
 from extractor.batch.inputs import InputFile, Selection
+from extractor.batch.worker import FileResult
 from extractor.cli import main
 from extractor.engines import LocalEngine, SerialEngine, TaskLost
-from extractor.progress import BatchProgress, print_summary
+from extractor.progress import BatchProgress, PlainPrinter, print_summary
 from schemas import Article
 
 #: Outputs that must not depend on -j or the engine (the ones registered on this install).
@@ -198,11 +200,17 @@ def test_a_url_input_gives_the_records_of_the_local_folder(corpus: Path, tmp_pat
     assert main(["extract", url + "/missing", "-o", str(tmp_path / "missing")]) == 2
 
 
+@pytest.mark.parametrize("rich_console", [False, True], ids=["plain", "rich"])
 def test_progress_prints_plain_lines_and_a_summary_when_not_a_terminal(
-    corpus: Path, tmp_path: Path
+    corpus: Path, tmp_path: Path, rich_console: bool
 ) -> None:
+    """The same lines from the printer the CLI uses off a terminal and from rich's console."""
     stream = io.StringIO()
-    console = Console(file=stream, force_terminal=False, width=200)
+    console = (
+        Console(file=stream, force_terminal=False, width=200)
+        if rich_console
+        else PlainPrinter(stream)
+    )
     items = discover([corpus])
     with BatchProgress(len(items), console, plain_every=0.0) as progress:
         summary = run_batch(items, tmp_path, (), on_result=progress.update)
@@ -212,6 +220,19 @@ def test_progress_prints_plain_lines_and_a_summary_when_not_a_terminal(
     assert "failed 0000/0000050-junk.md: not text" in text
     assert "152 files: 150 ok, 2 failed, 0 skipped" in text
     assert f"outputs: {tmp_path / 'articles.jsonl'}" in text
+
+
+@pytest.mark.parametrize("terminal", [False, True], ids=["plain", "terminal"])
+def test_a_failed_file_s_name_is_printed_as_it_is_never_read_as_markup(terminal: bool) -> None:
+    stream = io.StringIO()
+    console = (
+        Console(file=stream, force_terminal=True, width=300) if terminal else PlainPrinter(stream)
+    )
+    named = "invented/[bold]odd[/bold] name.md"
+    failed = FileResult(named, 3, "0" * 64, None, "failed", reason="not text [x]")
+    BatchProgress(1, console).update(failed)
+    shown = re.sub(r"\x1b\[[0-9;]*m", "", stream.getvalue())  # the terminal's colour codes
+    assert shown == f"failed {named}: not text [x]\n"
 
 
 def test_store_option_loads_each_article_graph_once(corpus: Path, tmp_path: Path) -> None:

@@ -268,6 +268,14 @@ def test_a_run_s_outputs_are_known_without_importing_the_writers(tmp_path: Path)
     assert not (tmp_path / "articles.jsonl").exists()
 
 
+def test_a_run_into_a_log_does_not_load_rich(tmp_path: Path) -> None:
+    """Off a terminal a run's messages are plain lines (extractor.progress.PlainPrinter):
+    rich, 15 ms of a one-file run, is for the bar and colours on a terminal."""
+    run = f"from extractor.cli import main; main(['extract', {str(REFERENCE)!r}, '-o', {str(tmp_path)!r}])"
+    assert loaded_after(run, ["rich"]) == []
+    assert (tmp_path / "articles.jsonl").stat().st_size > 0
+
+
 def test_help_loads_neither_the_extractors_nor_rich() -> None:
     """`newsfacts --help` prints click's text: the stages, the rules, the record models
     (pydantic) and rich's console are imported only by the commands that use them (a fresh
