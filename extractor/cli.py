@@ -42,7 +42,6 @@ from extractor.engines import (
     SerialEngine,
     cpu_count,
     make_engine,
-    start_fork_server,
 )
 from extractor.errors import InputError
 from extractor.remote import MissingExtraError, is_url
@@ -329,6 +328,8 @@ def extract(  # noqa: PLR0917 - click passes each option as an argument
         jobs = 1  # one process: -j does not apply
     _check_outdir(outdir, resume=resume, overwrite=overwrite)
     if engine == "local" and not _one_file(paths):
+        from extractor.pool import start_fork_server  # noqa: PLC0415 - runs of many files
+
         # Now, not once the inputs are counted: its preload (0.3 s) runs beside what follows.
         start_fork_server(WORKER_PRELOAD)
     if store_dir is not None and "nquads" not in formats:

@@ -21,7 +21,8 @@ from extractor.batch import discover, iter_inputs, lost_chunk, process_chunk, ru
 from extractor.batch.inputs import InputFile, Selection
 from extractor.batch.worker import FileResult
 from extractor.cli import main
-from extractor.engines import LocalEngine, SerialEngine, TaskLost
+from extractor.engines import SerialEngine, TaskLost
+from extractor.pool import LocalEngine
 from extractor.progress import BatchProgress, PlainPrinter, print_summary
 from schemas import Article
 

@@ -14,7 +14,6 @@ allocation over it raises MemoryError in the file that asked.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import os
 import signal
 import sys
@@ -206,6 +205,8 @@ def _async_timer(seconds: float) -> Iterator[None]:
 
 
 def _set_async_exc(thread: int, kind: type[BaseException] | None) -> None:
+    import ctypes  # noqa: PLC0415 - only when a budget runs out off the main thread
+
     # An empty py_object is NULL, which clears a pending exception.
     exc = ctypes.py_object() if kind is None else ctypes.py_object(kind)
     ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread), exc)
