@@ -158,6 +158,27 @@ def test_every_command_turns_the_collector_back_on(tmp_path: Path, command: list
     assert frozen == str(command[:2] == ["extract", str(REFERENCE)])  # the run in this process
 
 
+@pytest.mark.parametrize(("given", "seen"), [(None, "__all__"), ("", ""), ("logfire", "logfire")])
+def test_the_console_script_skips_pydantics_plugin_search_unless_told(
+    given: str | None, seen: str
+) -> None:
+    """extractor.script sets PYDANTIC_DISABLE_PLUGINS for the run (its workers inherit it)
+    only where the environment does not say: an empty value lets every plugin load."""
+    env = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
+    if given is not None:
+        env["PYDANTIC_DISABLE_PLUGINS"] = given
+    probe = (
+        "import os, extractor.cli as cli\n"
+        "cli.main = lambda: print(repr(os.environ.get('PYDANTIC_DISABLE_PLUGINS'))) or 0\n"
+        "from extractor.script import run\n"
+        "run()"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, env=env
+    )
+    assert done.stdout.strip() == repr(seen)
+
+
 def test_an_unwritable_output_folder_is_one_clear_line(capsys: pytest.CaptureFixture[str]) -> None:
     # /proc does not allow new folders, even for root: the run cannot write its outputs.
     assert main(["extract", str(REFERENCE), "-o", "/proc/newsfacts-out"]) == 3
