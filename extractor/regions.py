@@ -119,16 +119,35 @@ def assemble(
     places: list[Place],
     by_full_name: dict[str, tuple[Place, ...]],
     by_name: dict[str, tuple[Place, ...]],
-    sizes: dict[str, tuple[int, ...]] | None = None,
+    counted: Counted | None = None,
 ) -> Table:
-    """The Table of the rows (in code order) and their name indexes; the full names' sizes
-    are counted unless given."""
-    if min(map(len, by_full_name)) < 2:  # a one-character name is not looked for in text
+    """The Table of the rows (in code order) and their name indexes; what is counted over
+    the names (`Counted`) is counted unless given."""
+    if counted is None:
+        counted = count(by_full_name, by_name)
+    if counted.shortest < 2:  # a one-character name is not looked for in text
         by_full_name = {name: found for name, found in by_full_name.items() if len(name) > 1}
     by_code = dict(zip(codes, places, strict=True))
-    if sizes is None:
-        sizes = _sizes(list(by_full_name))
-    return Table(by_code, by_name, max(map(len, by_name)), by_full_name, sizes)
+    sizes = counted.sizes if counted.sizes is not None else _sizes(list(by_full_name))
+    return Table(by_code, by_name, counted.longest, by_full_name, sizes)
+
+
+class Counted(NamedTuple):
+    """What the table counts over its names (rules/regions.index.marshal keeps it, a
+    fresh process does not count it again): the shortest full name, the longest name, and
+    the full names' lengths per last two characters (None: counted by `assemble`)."""
+
+    shortest: int
+    longest: int
+    sizes: dict[str, tuple[int, ...]] | None
+
+
+def count(
+    by_full_name: dict[str, tuple[Place, ...]], by_name: dict[str, tuple[Place, ...]]
+) -> Counted:
+    """The `Counted` of the name indexes, the sizes left to `assemble` (they are counted
+    over the full names it keeps)."""
+    return Counted(min(map(len, by_full_name)), max(map(len, by_name)), None)
 
 
 def _sizes(names: list[str]) -> dict[str, tuple[int, ...]]:

@@ -1,4 +1,4 @@
-"""Write extractor/rules/regions.index.pickle: the region table's indexes, precomputed.
+"""Write extractor/rules/regions.index.marshal: the region table's indexes, precomputed.
 
 Run after regions.tsv (scripts/build_regions.py) or the short_name rules of regions.yaml
 change; until then the table is indexed from its rows in every process (correct, slower)
