@@ -190,8 +190,9 @@ def invented_articles() -> list[tuple[str, str]]:
 
 
 def record(out: str) -> None:
-    """Run the CLI (one file at a time: in this process) on the invented articles and write
-    to `out` the entries of every pattern then in `re`'s cache, as `re`'s compiler made them.
+    """Run the CLI (one file at a time: in this process) on the invented articles, extract
+    them, compile every rule group's patterns, and write to `out` the entries of every
+    pattern then in `re`'s cache, as `re`'s compiler made them.
 
     `re`'s compiler is watched through the module it calls (`_sre`) for the arguments it
     passes; a pattern compiled before that (none of newsfacts') is left out.
@@ -231,6 +232,11 @@ def record(out: str) -> None:
             status = main(["extract", str(path), "-o", outputs, "--format", RECORDED_FORMATS])
             if status != 0:
                 raise SystemExit(f"newsfacts extract {name}: exit status {status}")
+    # In this process too, whatever engine the CLI chose for one file.
+    from extractor.pipeline import extract_article  # noqa: PLC0415
+
+    for name, text in invented_articles():
+        extract_article(name, text.encode("utf-8")).model_dump_json()
     # Every rule group of regular expressions too, as the loader compiles them (some are
     # asked for only by articles that have, say, a reposting line).
     from extractor import rules  # noqa: PLC0415
