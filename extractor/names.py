@@ -14,9 +14,9 @@ sequence of names (蒋平董大为 -> 蒋平 + 董大为).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
+from typing import NamedTuple
 
 from extractor import rules
 
@@ -35,9 +35,11 @@ CREDIT_MIN_SCORE = -3.0
 WORD_PENALTY_OFFSET = 2.0
 
 
-@dataclass(frozen=True)
-class Model:
+class Model(NamedTuple):
     """The name data: surnames, given-name characters, common words."""
+
+    # A NamedTuple, not a frozen dataclass: its class is made without generating code for
+    # its methods (a fresh process makes it before its first article; see regions.Table).
 
     surnames: frozenset[str]
     in_names: dict[str, float]

@@ -29,10 +29,9 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, NamedTuple
 
 #: Where a described group keeps its data; exactly one of them per group.
 VALUE_KEYS = ("patterns", "words", "table")
@@ -186,9 +185,11 @@ def table(name: str, group: str) -> dict[str, Any]:
     return found
 
 
-@dataclass(frozen=True)
-class Examples:
+class Examples(NamedTuple):
     """What a described group says of itself: its form, and cases it must (not) catch."""
+
+    # A NamedTuple, not a frozen dataclass: its class is made without generating code for
+    # its methods (a fresh process makes it before its first article; see regions.Table).
 
     about: str
     check: str
