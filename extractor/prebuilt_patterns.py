@@ -211,7 +211,8 @@ def record(out: str) -> None:
 
         def compile(self, source: Any, flags: int, code: list[int], *rest: Any) -> Any:
             found = engine.compile(source, flags, code, *rest)
-            if isinstance(source, str | bytes):
+            # Not a re.LOCALE pattern (bytes only): its program may depend on the locale.
+            if isinstance(source, str | bytes) and not flags & re.LOCALE:
                 groups, groupindex, indexgroup = rest
                 program = [int(op) for op in code]  # some are named constants: plain ints
                 entry = (source, -1, int(flags), program, groups, dict(groupindex), indexgroup)
