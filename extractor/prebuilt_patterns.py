@@ -146,6 +146,9 @@ def build() -> list[Entry]:
         for number in SEEDS:
             out = Path(scratch) / f"patterns-{number}.marshal"
             env = {**os.environ, ENV: "0", "PYTHONHASHSEED": number}
+            # pydantic's plugin search on (as in a process that is not the console script),
+            # so that the patterns it compiles are recorded too.
+            env.pop("PYDANTIC_DISABLE_PLUGINS", None)
             code = f"from extractor.prebuilt_patterns import record; record({str(out)!r})"
             subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True)
             recorded: list[Entry] = marshal.loads(out.read_bytes())  # noqa: S302 - ours, just written
