@@ -24,7 +24,7 @@ import os
 import re
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 #: The regular-expression engine `re` compiles for (no stubs: typed here as it is used).
 _sre: Any = importlib.import_module("_sre")
@@ -135,13 +135,22 @@ RECORDED_FORMATS = "json,nquads,xlsx,csv,html"
 SEEDS = ("1", "2")
 
 
-def build() -> list[Entry]:
+class Recorded(NamedTuple):
+    """What the recording runs compiled: FILE's entries, and of them the keys (source,
+    flags) of those newsfacts' own modules compiled (the libraries' depend on their
+    versions; these only on newsfacts' code and rules)."""
+
+    entries: list[Entry]
+    ours: set[tuple[str | bytes, int]]
+
+
+def build() -> Recorded:
     """FILE's entries for this interpreter: the patterns compiled in each of two fresh
     processes (other hash seeds, FILE not read) that run the CLI on invented articles."""
     import subprocess  # noqa: PLC0415 - writing FILE only
     import tempfile  # noqa: PLC0415
 
-    runs = []
+    runs, ours = [], []
     with tempfile.TemporaryDirectory(prefix="newsfacts-patterns-") as scratch:
         for number in SEEDS:
             out = Path(scratch) / f"patterns-{number}.marshal"
@@ -151,10 +160,26 @@ def build() -> list[Entry]:
             env.pop("PYDANTIC_DISABLE_PLUGINS", None)
             code = f"from extractor.prebuilt_patterns import record; record({str(out)!r})"
             subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True)
-            recorded: list[Entry] = marshal.loads(out.read_bytes())  # noqa: S302 - ours, just written
-            runs.append({(e[0], e[1]): e for e in recorded})
+            entries, keys = marshal.loads(out.read_bytes())  # noqa: S302 - ours, just written
+            runs.append({(e[0], e[1]): e for e in entries})
+            ours.append(set(map(tuple, keys)))
     first, *others = runs
-    return [e for key, e in first.items() if all(other.get(key) == e for other in others)]
+    kept = {key: e for key, e in first.items() if all(other.get(key) == e for other in others)}
+    return Recorded(list(kept.values()), set.intersection(*ours) & set(kept))
+
+
+#: newsfacts' own packages: a pattern compiled from their modules is "ours" (Recorded.ours).
+PACKAGES = ("extractor", "exporters", "schemas", "newsfacts")
+_PACKAGE_FOLDERS = tuple(str(Path(__file__).parent.parent / name) + os.sep for name in PACKAGES)
+_RE_FOLDER = str(Path(re.__file__).parent) + os.sep
+
+
+def compiled_by_us(frame: Any) -> bool:
+    """Whether the code that asked `re` for a pattern (the first frame above `frame` outside
+    the `re` package) is one of newsfacts' modules."""
+    while frame is not None and frame.f_code.co_filename.startswith(_RE_FOLDER):
+        frame = frame.f_back
+    return frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_FOLDERS)
 
 
 def invented_articles() -> list[tuple[str, str]]:
@@ -205,6 +230,7 @@ def record(out: str) -> None:
     compiler: Any = importlib.import_module("re._compiler")  # whose arguments are recorded
     engine = compiler._sre
     made: dict[int, tuple[re.Pattern[Any], Entry]] = {}
+    ours: set[int] = set()
 
     class Recorder:
         """`_sre` for re's compiler: its compile, keeping what it was given."""
@@ -220,6 +246,8 @@ def record(out: str) -> None:
                 program = [int(op) for op in code]  # some are named constants: plain ints
                 entry = (source, -1, int(flags), program, groups, dict(groupindex), indexgroup)
                 made[id(found)] = (found, entry)  # the pattern kept: its id is not reused
+                if compiled_by_us(sys._getframe(1)):
+                    ours.add(id(found))
             return found
 
     re.purge()
@@ -249,9 +277,11 @@ def record(out: str) -> None:
         for group, value in rules.load(name).items():
             if rules.is_described(value) and "patterns" in value:
                 rules.patterns(name, group)
-    entries = []
+    entries, keys = [], []
     for (_, source, flags), found in cache.items():
         known = made.get(id(found))
         if known is not None and known[0] is found:
             entries.append((source, flags, *known[1][2:]))
-    Path(out).write_bytes(marshal.dumps(entries))
+            if id(found) in ours:
+                keys.append((source, flags))
+    Path(out).write_bytes(marshal.dumps((entries, keys)))

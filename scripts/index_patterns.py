@@ -22,7 +22,7 @@ COMPILER: Any = importlib.import_module("re._compiler")
 
 def main() -> int:
     """Record the patterns in fresh processes, check each, and write the file."""
-    entries = prebuilt_patterns.build()
+    entries = prebuilt_patterns.build().entries
     for entry in entries:
         source, flags = entry[0], entry[1]
         made, fresh = prebuilt_patterns.compiled(entry), re_compile(source, flags)

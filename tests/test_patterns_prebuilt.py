@@ -39,26 +39,29 @@ def test_each_pattern_is_the_program_re_compiles_from_its_source() -> None:
 
 
 @FOR_THIS_INTERPRETER
-def test_the_file_holds_what_a_recording_run_compiles() -> None:
-    # As data: marshal marks an object it meets twice by its reference count, not its value.
-    recorded = prebuilt_patterns.loads(prebuilt_patterns.dumps(prebuilt_patterns.build()))
-    assert recorded == ENTRIES, (
-        f"{prebuilt_patterns.FILE} is stale: run python scripts/index_patterns.py"
-    )
+def test_the_file_holds_every_pattern_newsfacts_compiles_in_a_recording_run() -> None:
+    # newsfacts' own patterns: those of the libraries change with their versions (a file
+    # made with others only leaves some of theirs to be compiled as before).
+    assert ENTRIES is not None
+    recorded = prebuilt_patterns.build()
+    assert len(recorded.ours) > 100
+    missing = recorded.ours - {(entry[0], entry[1]) for entry in ENTRIES}
+    assert not missing, f"{prebuilt_patterns.FILE} is stale: run python scripts/index_patterns.py"
 
 
 #: A fresh process that runs the CLI on the invented post, `re`'s compiler watched, and
-#: prints the sources it compiled.
+#: prints the sources it compiled for newsfacts' own modules.
 COMPILED_IN_A_FRESH_RUN = """
 import sys, tempfile
 from re import _compiler
+from extractor.prebuilt_patterns import compiled_by_us, invented_articles
 compiled, compile = [], _compiler.compile
 def watched(source, flags=0):
-    compiled.append(source)
+    if compiled_by_us(sys._getframe(1)):
+        compiled.append(source)
     return compile(source, flags)
 _compiler.compile = watched
 from extractor.cli import main
-from extractor.prebuilt_patterns import invented_articles
 name, text = invented_articles()[0]
 with tempfile.TemporaryDirectory() as scratch:
     with open(f"{scratch}/{name}", "w", encoding="utf-8") as file:
