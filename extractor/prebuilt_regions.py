@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import hashlib
 import marshal
+from collections.abc import Iterator
+from itertools import repeat
 from typing import Any
 
 from extractor import regions, rules
@@ -108,13 +110,22 @@ def load(source: bytes, blob: bytes | None) -> regions.Table | None:
         codes = data["codes"].split("\n")
         names = data["names"].split("\n")
         places = regions.places_of(codes, names)
-        row = places.__getitem__
         # Each name first to its one row (as regions.index does), then the groups.
         by_full_name: dict[str, tuple[regions.Place, ...]] = dict(
             zip(names, zip(places), strict=True)
         )
-        by_full_name.update((name, tuple(map(row, rows))) for name, rows in data["shared"].items())
+        by_full_name.update(_groups(data["shared"], places))
         by_name = dict(by_full_name)
-        by_name.update((key, tuple(map(row, rows))) for key, rows in data["short"].items())
+        by_name.update(_groups(data["short"], places))
         counted = regions.Counted(data["shortest"], data["longest"], data["sizes"])
         return regions.assemble(codes, places, by_full_name, by_name, counted)
+
+
+def _groups(
+    rows: dict[str, list[int]], places: list[regions.Place]
+) -> Iterator[tuple[str, tuple[regions.Place, ...]]]:
+    """(name, its places) of each name's row numbers, the places looked up in C loops
+    (a map of the row numbers for each name, made a tuple by a map too): no Python call
+    per name, of the 7,000 a fresh process reads."""
+    found = map(tuple, map(map, repeat(places.__getitem__), rows.values()))
+    return zip(rows, found, strict=True)
