@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from lxml import etree
 from lxml import html as lxml_html
 
-from extractor import entities, pipeline, reader, regions
+from extractor import authors, entities, pipeline, reader, regions
 from extractor.decode import PLAIN_TEXT
 from extractor.document import Document
 from extractor.reader import _flat_front_matter
@@ -278,3 +278,45 @@ def test_the_id_hashes_the_text_whether_or_not_the_bytes_are_kept() -> None:
         doc.utf8 = None
         assert pipeline.article_id(doc) == expected, name
     assert any(reader.read_document(*case).utf8 is not None for case in cases)
+
+
+#: Label words, their last characters alone, colons, slashes, white space and plain CJK: the
+#: texts where a label and the colon test could disagree.
+LABEL_ALPHABET = [
+    "编辑",
+    "责编",
+    "记者",
+    "文",
+    "图",
+    "来源",
+    "辑",
+    "者",
+    "：",
+    ":",
+    "/",
+    " ",
+    "\u3000",
+]
+LABEL_TEXTS = st.lists(st.sampled_from([*LABEL_ALPHABET, "张", "说", "的"]), max_size=12).map(
+    "".join
+)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(text=LABEL_TEXTS)
+def test_label_colon_test_passes_every_text_with_a_label(text: str) -> None:
+    if authors._label_pattern().search(text) is not None:
+        assert authors._may_hold_label(text)
+
+
+def test_label_colon_test_passes_every_labelled_paragraph_of_the_corpora() -> None:
+    paths = sorted(SAMPLES.glob("*.md"))
+    if (CORPUS / "real").is_dir():
+        paths += sorted((CORPUS / "real").glob("*.md"))
+    paragraphs = [
+        p for path in paths for p in reader.read_document(path.name, path.read_bytes()).paragraphs
+    ]
+    labelled = [p for p in paragraphs if authors._label_pattern().search(p)]
+    assert labelled
+    assert all(authors._may_hold_label(p) for p in labelled)
+    assert not all(authors._may_hold_label(p) for p in paragraphs if "：" in p)
