@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from lxml import etree
 from lxml import html as lxml_html
 
-from extractor import authors, entities, pipeline, reader, regions
+from extractor import authors, dates, entities, pipeline, reader, regions, rules
 from extractor.decode import PLAIN_TEXT
 from extractor.document import Document
 from extractor.reader import _flat_front_matter
@@ -53,6 +53,43 @@ def test_flat_front_matter_reads_what_pyyaml_reads(raw: str) -> None:
     flat = _flat_front_matter(raw)
     if flat is not None:
         assert flat == pyyaml(raw)
+
+
+#: The flat reading as it was first written, one line at a time (reader.FLAT_LINES is this
+#: pattern for all the lines at once).
+FLAT_LINE = re.compile(
+    r"(?P<key>[A-Za-z_][A-Za-z0-9_-]*):"
+    r"(?:[ ]+(?:\"(?P<dq>[^\"\\]*)\"|'(?P<sq>[^']*)'"
+    r"|(?P<plain>[^\s\-?:,\[\]{}#&*!|>'\"%@`](?:.*[^ ])?)))?"
+    r"[ ]*"
+)
+
+
+def line_by_line(raw: str) -> dict[str, str] | None:
+    """The flat reading one line at a time: the plain definition `_flat_front_matter` keeps."""
+    if reader.NOT_FLAT_CHARS.search(raw):
+        return None
+    data: dict[str, str] = {}
+    for line in raw.split("\n"):
+        match = FLAT_LINE.fullmatch(line)
+        if match is None:
+            if line.strip(" "):
+                return None
+            continue
+        key, double, single, plain = match.group("key", "dq", "sq", "plain")
+        if plain is not None:
+            if ": " in plain or " #" in plain or plain.endswith(":"):
+                return None
+            data[key] = plain
+        else:
+            data[key] = double if double is not None else single or ""
+    return data
+
+
+@settings(max_examples=3000, deadline=None)
+@given(raw=FRONT)
+def test_flat_front_matter_reads_what_the_line_by_line_reading_reads(raw: str) -> None:
+    assert _flat_front_matter(raw) == line_by_line(raw)
 
 
 @pytest.mark.parametrize(
@@ -210,6 +247,21 @@ def test_flat_paragraphs_read_what_the_tree_reads(chunk: str) -> None:
             assert (got, doc.warnings) == tree_texts(chunk)
 
 
+@settings(max_examples=3000, deadline=None)
+@given(chunk=FLAT_CHUNKS)
+def test_flat_split_takes_what_the_whole_chunk_pattern_takes(chunk: str) -> None:
+    """`_flat_texts_of` (one split) takes a chunk exactly when the whole-chunk pattern matches
+    it, and gives the texts of its `<p>` elements."""
+    for paragraph, whole in (
+        (reader.FLAT_PARAGRAPH, reader.FLAT_PARAGRAPHS),
+        (reader.FLAT_PLAIN_PARAGRAPH, reader.FLAT_PLAIN_PARAGRAPHS),
+    ):
+        texts = reader._flat_texts_of(chunk, paragraph)
+        assert (texts is not None) == bool(whole.fullmatch(chunk))
+        if texts is not None:
+            assert texts == re.findall(r"<p[^>]*>([^<]*)</p>", chunk)
+
+
 @pytest.mark.parametrize(
     ("chunk", "flat"),
     [
@@ -320,3 +372,46 @@ def test_label_colon_test_passes_every_labelled_paragraph_of_the_corpora() -> No
     assert labelled
     assert all(authors._may_hold_label(p) for p in labelled)
     assert not all(authors._may_hold_label(p) for p in paragraphs if "：" in p)
+
+
+def datetime_reading(raw: str) -> str | None:
+    """A value's ISO form through datetime, as dates.py first wrote it (None: no date)."""
+    from datetime import date, datetime  # noqa: PLC0415 - only this oracle needs them
+
+    for pattern in rules.patterns("dates", "datetime"):
+        match = pattern.match(raw.strip())
+        if match:
+            parts = match.groupdict()
+            try:
+                day = date(int(parts["y"]), int(parts["m"]), int(parts["d"]))
+                if parts.get("H") is None:
+                    return day.isoformat()
+                offset = dates._offset(parts.get("tz") or dates.default_offset())
+                moment = datetime(
+                    day.year, day.month, day.day, int(parts["H"]), int(parts["M"]),
+                    int(parts.get("S") or 0), tzinfo=offset,
+                )  # fmt: skip
+            except ValueError:
+                return None
+            return moment.isoformat()
+    return None
+
+
+DIGITS = st.integers(min_value=0, max_value=99).map(str)
+OFFSETS = st.sampled_from(["", " +0800", "+08:00", "Z", " -0530", "+1500", "-0000", " +0860"])
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    parts=st.tuples(st.sampled_from(["2012", "0000", "1999", "2024"]), DIGITS, DIGITS),
+    time=st.one_of(st.none(), st.tuples(DIGITS, DIGITS, st.one_of(st.none(), DIGITS))),
+    offset=OFFSETS,
+)
+def test_dates_are_written_as_datetime_writes_them(
+    parts: tuple[str, str, str], time: tuple[str, str, str | None] | None, offset: str
+) -> None:
+    raw = "-".join(parts)
+    if time is not None:
+        hour, minute, second = time
+        raw += f" {hour}:{minute}" + (f":{second}" if second is not None else "") + offset
+    assert dates.parse_date(raw)[0] == datetime_reading(raw)
