@@ -13,8 +13,6 @@ from extractor import rules
 MAX_SHOWN_CHARS = 64
 #: How much of a long value a warning shows.
 SHOWN_PREFIX = 24
-#: The largest hour, minute and second of a time of day (what datetime accepts).
-MAX_HOUR, MAX_MINUTE, MAX_SECOND = 23, 59, 59
 
 
 def default_offset() -> str:
@@ -57,16 +55,20 @@ def _from_match(match: re.Match[str], raw: str) -> tuple[str | None, str | None]
         return None, f"published: impossible date {_shown(raw.strip())}"
     if parts.get("H") is None:
         return day.isoformat(), None
-    hour, minute, second = int(parts["H"]), int(parts["M"]), int(parts.get("S") or 0)
     try:
-        if hour > MAX_HOUR or minute > MAX_MINUTE or second > MAX_SECOND:
-            raise ValueError("time out of range")
-        offset = _offset_text(parts.get("tz") or default_offset())
+        offset = _offset(parts.get("tz") or default_offset())
+        moment = datetime(
+            day.year,
+            day.month,
+            day.day,
+            int(parts["H"]),
+            int(parts["M"]),
+            int(parts.get("S") or 0),
+            tzinfo=offset,
+        )
     except ValueError:
         return None, f"published: impossible time {_shown(raw.strip())}"
-    # datetime(...).isoformat() with the offset, written out: building the datetime and its
-    # isoformat cost two thirds of reading a date, for the same text.
-    return f"{day.isoformat()}T{hour:02d}:{minute:02d}:{second:02d}{offset}", None
+    return moment.isoformat(), None
 
 
 def _shown(text: str) -> str:
@@ -74,12 +76,6 @@ def _shown(text: str) -> str:
     if len(text) > MAX_SHOWN_CHARS:
         return f"a value of {len(text)} characters ({text[:SHOWN_PREFIX]!r}…)"
     return repr(text)
-
-
-@lru_cache(maxsize=256)  # a corpus writes a handful of offsets
-def _offset_text(tz: str) -> str:
-    """The offset as datetime.isoformat() writes it (`+08:00`); ValueError when out of range."""
-    return datetime(2000, 1, 1, tzinfo=_offset(tz)).isoformat()[len("2000-01-01T00:00:00") :]
 
 
 @lru_cache(maxsize=256)  # a corpus writes a handful of offsets; building one costs 2 us

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from lxml import etree
 from lxml import html as lxml_html
 
-from extractor import authors, dates, entities, pipeline, reader, regions, rules
+from extractor import authors, entities, pipeline, reader, regions
 from extractor.decode import PLAIN_TEXT
 from extractor.document import Document
 from extractor.reader import _flat_front_matter
@@ -373,45 +373,3 @@ def test_label_colon_test_passes_every_labelled_paragraph_of_the_corpora() -> No
     assert all(authors._may_hold_label(p) for p in labelled)
     assert not all(authors._may_hold_label(p) for p in paragraphs if "：" in p)
 
-
-def datetime_reading(raw: str) -> str | None:
-    """A value's ISO form through datetime, as dates.py first wrote it (None: no date)."""
-    from datetime import date, datetime  # noqa: PLC0415 - only this oracle needs them
-
-    for pattern in rules.patterns("dates", "datetime"):
-        match = pattern.match(raw.strip())
-        if match:
-            parts = match.groupdict()
-            try:
-                day = date(int(parts["y"]), int(parts["m"]), int(parts["d"]))
-                if parts.get("H") is None:
-                    return day.isoformat()
-                offset = dates._offset(parts.get("tz") or dates.default_offset())
-                moment = datetime(
-                    day.year, day.month, day.day, int(parts["H"]), int(parts["M"]),
-                    int(parts.get("S") or 0), tzinfo=offset,
-                )  # fmt: skip
-            except ValueError:
-                return None
-            return moment.isoformat()
-    return None
-
-
-DIGITS = st.integers(min_value=0, max_value=99).map(str)
-OFFSETS = st.sampled_from(["", " +0800", "+08:00", "Z", " -0530", "+1500", "-0000", " +0860"])
-
-
-@settings(max_examples=3000, deadline=None)
-@given(
-    parts=st.tuples(st.sampled_from(["2012", "0000", "1999", "2024"]), DIGITS, DIGITS),
-    time=st.one_of(st.none(), st.tuples(DIGITS, DIGITS, st.one_of(st.none(), DIGITS))),
-    offset=OFFSETS,
-)
-def test_dates_are_written_as_datetime_writes_them(
-    parts: tuple[str, str, str], time: tuple[str, str, str | None] | None, offset: str
-) -> None:
-    raw = "-".join(parts)
-    if time is not None:
-        hour, minute, second = time
-        raw += f" {hour}:{minute}" + (f":{second}" if second is not None else "") + offset
-    assert dates.parse_date(raw)[0] == datetime_reading(raw)
