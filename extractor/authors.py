@@ -171,7 +171,8 @@ class _Form:
     read: Callable[[str, int, int], Iterable[Found]]  # (text, index, paragraph count)
     where: Callable[[int], Iterable[int]]  # paragraph count -> the indices, in order
     needles: Needles | None
-    #: A sharper exact test of a paragraph that holds a needle, or None.
+    #: A sharper exact test than the needles, or None: false only for a text in which no
+    #: credit of the form can stand, asked of the joined paragraphs and then of each one.
     hint: Callable[[str], bool] | None = None
 
 
@@ -216,7 +217,9 @@ def extract_authors(doc: Document) -> list[Person]:
     # paragraph a form never reads.
     whole = "\n".join(paragraphs)
     for form in _forms():
-        if not may_match(whole, form.needles):
+        # (a hint finds on the joined text all a paragraph's text gives it, and more: a line
+        # end before a colon is white space it looks across)
+        if not may_match(whole, form.needles) or (form.hint is not None and not form.hint(whole)):
             continue
         for index in form.where(count):
             text = paragraphs[index]

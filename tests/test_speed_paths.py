@@ -373,3 +373,17 @@ def test_label_colon_test_passes_every_labelled_paragraph_of_the_corpora() -> No
     assert all(authors._may_hold_label(p) for p in labelled)
     assert not all(authors._may_hold_label(p) for p in paragraphs if "：" in p)
 
+
+
+def test_label_colon_test_of_the_joined_text_passes_where_a_paragraph_does() -> None:
+    """extract_authors asks the test of the joined paragraphs first: it may pass where no
+    paragraph does (across a line end), never fail where one passes."""
+    paths = sorted(SAMPLES.glob("*.md"))
+    if (CORPUS / "real").is_dir():
+        paths += sorted((CORPUS / "real").glob("*.md"))
+    for path in paths:
+        paragraphs = reader.read_document(path.name, path.read_bytes()).paragraphs
+        if any(authors._may_hold_label(p) for p in paragraphs):
+            assert authors._may_hold_label("\n".join(paragraphs)), path.name
+    assert authors._may_hold_label("编辑\n：")  # across a line end: a superset
+    assert not authors._may_hold_label("他说：好")
