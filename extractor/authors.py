@@ -277,17 +277,27 @@ def _label_ok(text: str, label: re.Match[str]) -> bool:
 # --- credits without colons: (记者 王翠 通讯员 王慧丽 文/图), 通讯员 姜南昵 报道 ---------------
 
 
-def _paren_credits(text: str, index: int, count: int) -> Iterator[Found]:
-    spans: list[tuple[int, int]] = []
-    groups = [_group("paren_credit_head")]
-    if index >= count - TAIL_PARAGRAPHS:
-        groups.append(_group("paren_credit_tail"))
-    for group in groups:
-        if group.may_match(text):
-            for pattern in group.patterns:
-                spans.extend(m.span("credit") for m in pattern.finditer(text))
+@cache
+def _paren_groups(tail: bool) -> tuple[PatternGroup, ...]:
+    """The groups of credits in parentheses read in a paragraph (the tail's in the last ones)."""
+    head = _group("paren_credit_head")
+    return (head, _group("paren_credit_tail")) if tail else (head,)
+
+
+def _paren_credits(text: str, index: int, count: int) -> list[Found]:
+    # a list, not a generator: read in most paragraphs holding a bracket, it nearly always
+    # finds nothing (bulk: 1.1 paragraphs a post, 0 credits)
+    spans = [
+        match.span("credit")
+        for group in _paren_groups(index >= count - TAIL_PARAGRAPHS)
+        if group.may_match(text)
+        for pattern in group.patterns
+        for match in pattern.finditer(text)
+    ]
+    found: list[Found] = []
     for start, end in dict.fromkeys(spans):
-        yield from _credit(text, start, end, index, bare_ok=True)
+        found.extend(_credit(text, start, end, index, bare_ok=True))
+    return found
 
 
 def _plain_credit(text: str, index: int, _count: int) -> Iterator[Found]:
