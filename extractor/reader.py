@@ -138,11 +138,12 @@ def _split_front_matter(text: str, doc: Document) -> tuple[dict[str, Any], str]:
     if not stripped.startswith(FRONT_MATTER_FENCE + "\n"):
         doc.warn("no front matter: title, date and tags unknown")
         return {}, text
-    rest = stripped[len(FRONT_MATTER_FENCE) + 1 :]
-    match = CLOSING_FENCE.search(rest)
+    opened = len(FRONT_MATTER_FENCE) + 1
+    # searched from after the opening fence (a line start, where `^` matches), not in a copy
+    match = CLOSING_FENCE.search(stripped, opened)
     if match is None:
         raise InputError("unclosed_front_matter", "no closing `---` line")
-    raw, body = rest[: match.start()], rest[match.end() :]
+    raw, body = stripped[opened : match.start()], stripped[match.end() :]
     return _load_yaml(raw), body
 
 
@@ -182,7 +183,12 @@ def _flat_front_matter(raw: str) -> dict[str, str] | None:
     # Two scans of the whole front matter instead of a match per line: every line must be a
     # flat line or blank (FLAT_LINES needs a key: a line is never both), else YAML decides.
     found = FLAT_LINES.findall(raw)
-    if len(found) + len(BLANK_LINES.findall(raw)) != raw.count("\n") + 1:
+    lines = raw.count("\n") + 1
+    # Nearly always every line is flat but the empty one after the last line end: no need to
+    # count the blank lines then.
+    if not (len(found) == lines - 1 and raw.endswith("\n")) and (
+        len(found) + len(BLANK_LINES.findall(raw)) != lines
+    ):
         return None
     data: dict[str, str] = {}
     for key, double, single, plain in found:  # a group that took no part is ""
