@@ -28,17 +28,21 @@ MAX_FRONT_MATTER_CHARS = 64_000
 #: Collections nested deeper than this in front matter are not metadata (PyYAML's constructor
 #: recurses per level and would hit Python's recursion limit near 500).
 MAX_FRONT_MATTER_DEPTH = 16
-#: One line of flat front matter (`key: value`) that the fast path reads without PyYAML: an
-#: ASCII key, then nothing, a double-quoted value without `"` or `\\`, a single-quoted value
-#: without `'`, or a plain value that opens with no YAML indicator (`&` anchor, `*` alias,
-#: `!` tag, `[`/`{` flow, `|`/`>` block, quotes, `-?:,#%@` and the backquote). The plain value
-#: ends at its last non-space (greedy, so that a value padded with spaces stays linear).
-FLAT_LINE = re.compile(
-    r"(?P<key>[A-Za-z_][A-Za-z0-9_-]*):"
-    r"(?:[ ]+(?:\"(?P<dq>[^\"\\]*)\"|'(?P<sq>[^']*)'"
-    r"|(?P<plain>[^\s\-?:,\[\]{}#&*!|>'\"%@`](?:.*[^ ])?)))?"
-    r"[ ]*"
+#: Each line of flat front matter (`key: value`) that the fast path reads without PyYAML, all
+#: lines in one scan (MULTILINE; no class reaches past a line end): an ASCII key, then nothing,
+#: a double-quoted value without `"` or `\\`, a single-quoted value without `'`, or a plain
+#: value that opens with no YAML indicator (`&` anchor, `*` alias, `!` tag, `[`/`{` flow,
+#: `|`/`>` block, quotes, `-?:,#%@` and the backquote). The plain value ends at its last
+#: non-space (greedy, so that a value padded with spaces stays linear).
+FLAT_LINES = re.compile(
+    r"^(?P<key>[A-Za-z_][A-Za-z0-9_-]*):"
+    r"(?:[ ]+(?:\"(?P<dq>[^\"\\\n]*)\"|'(?P<sq>[^'\n]*)'"
+    r"|(?P<plain>[^\s\-?:,\[\]{}#&*!|>'\"%@`](?:.*[^ \n])?)))?"
+    r"[ ]*$",
+    re.MULTILINE,
 )
+#: A line of front matter holding nothing but spaces (the line before the closing fence).
+BLANK_LINES = re.compile(r"^[ ]*$", re.MULTILINE)
 #: What keeps front matter off the fast path: characters YAML reads as line breaks or refuses
 #: (controls, NEL, the line/paragraph separators, BOM, non-characters), tabs and carriage
 #: returns. Such front matter goes through PyYAML, which says what is wrong with it.
@@ -63,25 +67,27 @@ DOCTYPE_SUBSET_CLOSE = re.compile(r"\]\s*>")
 MAX_DTD_SUBSET = 65_536
 #: The start of a tag: text ending after one of these and no `>` was cut inside a tag.
 TAG_START = re.compile(r"<[A-Za-z/!?]")
-#: Body HTML made only of `<p>` elements holding plain text, blank between them: how nearly
-#: every post is written. Attributes only as `name="value"` (no quote, bracket or entity in
-#: the value: nothing that could make libxml2 read past the tag's `>`); no `/>`; text without
-#: a tag, an entity, a `>` or a character libxml2 reports (controls, non-characters). Such a
-#: chunk is read without building a tree: libxml2 would make one `<p>` per match, each with
-#: the text as written (tests/test_speed_paths.py compares the two on generated markup).
-FLAT_PARAGRAPHS = re.compile(
-    r"(?:[ \t\n]*<p(?:[ \t\n]+[a-z][a-z-]*=\"[^\"<>&\x00-\x1f]*\")*[ \t\n]*>"
-    r"[^<>&\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]*</p>)+[ \t\n]*"
+#: One `<p>` of body HTML made only of `<p>` elements holding plain text, blank between them:
+#: how nearly every post is written. Attributes only as `name="value"` (no quote, bracket or
+#: entity in the value: nothing that could make libxml2 read past the tag's `>`); no `/>`;
+#: text without a tag, an entity, a `>` or a character libxml2 reports (controls,
+#: non-characters). A chunk of such paragraphs is read without building a tree: libxml2 would
+#: make one `<p>` per match, each with the text as written (tests/test_speed_paths.py compares
+#: the two on generated markup). Group 1 is the text.
+FLAT_PARAGRAPH = re.compile(
+    r"[ \t\n]*<p(?:[ \t\n]+[a-z][a-z-]*=\"[^\"<>&\x00-\x1f]*\")*[ \t\n]*>"
+    r"([^<>&\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]*)</p>"
 )
-#: FLAT_PARAGRAPHS for a chunk of a text decode_bytes found plain (it looked at every character:
+#: FLAT_PARAGRAPH for a chunk of a text decode_bytes found plain (it looked at every character:
 #: no control but tab and line ends, nothing unassigned) and that holds no `&` or form feed:
 #: nothing is left for the text to refuse but a tag, and `[^<]*` is a class the regex engine
 #: runs through three times faster than one of ranges.
-FLAT_PLAIN_PARAGRAPHS = re.compile(
-    r"(?:[ \t\n]*<p(?:[ \t\n]+[a-z][a-z-]*=\"[^\"<>]*\")*[ \t\n]*>[^<]*</p>)+[ \t\n]*"
+FLAT_PLAIN_PARAGRAPH = re.compile(
+    r"[ \t\n]*<p(?:[ \t\n]+[a-z][a-z-]*=\"[^\"<>]*\")*[ \t\n]*>([^<]*)</p>"
 )
-#: The text of each `<p>` of a chunk FLAT_PARAGRAPHS matches (its tags hold no `>`).
-FLAT_PARAGRAPH_TEXT = re.compile(r"<p[^>]*>([^<]*)</p>")
+#: A whole chunk of such paragraphs (blank after the last): what `_flat_texts_of` takes.
+FLAT_PARAGRAPHS = re.compile(f"(?:{FLAT_PARAGRAPH.pattern})+[ \t\n]*")
+FLAT_PLAIN_PARAGRAPHS = re.compile(f"(?:{FLAT_PLAIN_PARAGRAPH.pattern})+[ \t\n]*")
 
 
 def read_document(path: str, data: bytes) -> Document:
@@ -132,11 +138,12 @@ def _split_front_matter(text: str, doc: Document) -> tuple[dict[str, Any], str]:
     if not stripped.startswith(FRONT_MATTER_FENCE + "\n"):
         doc.warn("no front matter: title, date and tags unknown")
         return {}, text
-    rest = stripped[len(FRONT_MATTER_FENCE) + 1 :]
-    match = CLOSING_FENCE.search(rest)
+    opened = len(FRONT_MATTER_FENCE) + 1
+    # searched from after the opening fence (a line start, where `^` matches), not in a copy
+    match = CLOSING_FENCE.search(stripped, opened)
     if match is None:
         raise InputError("unclosed_front_matter", "no closing `---` line")
-    raw, body = rest[: match.start()], rest[match.end() :]
+    raw, body = stripped[opened : match.start()], stripped[match.end() :]
     return _load_yaml(raw), body
 
 
@@ -163,30 +170,34 @@ def _load_yaml(raw: str) -> dict[str, Any]:
 
 
 def _flat_front_matter(raw: str) -> dict[str, str] | None:
-    """Flat `key: value` front matter read line by line, or None for anything else.
+    """Flat `key: value` front matter read by two scans, or None for anything else.
 
     Gives what CBaseLoader gives (every value a string, a repeated key keeps its first place
-    and its last value) for the shapes FLAT_LINE admits; no anchor, alias, tag or nesting can
+    and its last value) for the shapes FLAT_LINES admits; no anchor, alias, tag or nesting can
     pass, so nothing is left to check. A post's front matter is nearly always this shape:
     reading it here costs a tenth of building PyYAML's events in Python. Any other shape
     (lists, comments, a continued line, escapes) returns None for the YAML reading.
     """
     if NOT_FLAT_CHARS.search(raw):
         return None
+    # Two scans of the whole front matter instead of a match per line: every line must be a
+    # flat line or blank (FLAT_LINES needs a key: a line is never both), else YAML decides.
+    found = FLAT_LINES.findall(raw)
+    lines = raw.count("\n") + 1
+    # Nearly always every line is flat but the empty one after the last line end: no need to
+    # count the blank lines then.
+    if not (len(found) == lines - 1 and raw.endswith("\n")) and (
+        len(found) + len(BLANK_LINES.findall(raw)) != lines
+    ):
+        return None
     data: dict[str, str] = {}
-    for line in raw.split("\n"):
-        match = FLAT_LINE.fullmatch(line)
-        if match is None:
-            if line.strip(" "):  # FLAT_LINE needs a key: a blank line never matches
-                return None
-            continue
-        key, double, single, plain = match.group("key", "dq", "sq", "plain")
-        if plain is not None:
+    for key, double, single, plain in found:  # a group that took no part is ""
+        if plain:  # never empty when it took part
             if ": " in plain or " #" in plain or plain.endswith(":"):
                 return None  # a second mapping value or a comment: YAML's reading decides
             data[key] = plain
         else:
-            data[key] = double if double is not None else single or ""
+            data[key] = double or single  # "" for a quoted empty value and for no value
     return data
 
 
@@ -357,14 +368,26 @@ def _chunk_paragraphs(chunk: str, doc: Document, *, plain: bool = False) -> list
         return []
     if rules.pattern("document", "html_marker").search(chunk):
         plain_flat = plain and "&" not in chunk and "\x0c" not in chunk
-        flat = FLAT_PLAIN_PARAGRAPHS if plain_flat else FLAT_PARAGRAPHS
-        if flat.fullmatch(chunk):  # a quarter of the cost of parsing it
+        flat = _flat_texts_of(chunk, FLAT_PLAIN_PARAGRAPH if plain_flat else FLAT_PARAGRAPH)
+        if flat is not None:  # a quarter of the cost of parsing it
             # clean_text without html.unescape: the texts hold no `&`
-            texts = (" ".join(text.split()) for text in FLAT_PARAGRAPH_TEXT.findall(chunk))
+            texts = (" ".join(text.split()) for text in flat)
             return [text for text in texts if text]
         root = _parse_html(f"<div>{chunk}</div>", doc, fragment=True)
         return _html_texts(root) if root is not None else []
     return [p for p in (clean_text(line) for line in chunk.split("\n")) if p]
+
+
+def _flat_texts_of(chunk: str, paragraph: re.Pattern[str]) -> list[str] | None:
+    """The texts of a chunk that `paragraph` repeated, then blanks, matches whole (FLAT_PARAGRAPHS
+    / FLAT_PLAIN_PARAGRAPHS), else None. One split finds the paragraphs and their texts: split
+    gives [gap, text, gap, text, …, tail], and the chunk is flat when every gap is empty and
+    the tail blank (a paragraph's match from a given start is unique, so these are the
+    paragraphs the whole-chunk pattern takes). Once through the chunk, not twice."""
+    pieces = paragraph.split(chunk)
+    if len(pieces) == 1 or any(pieces[0:-1:2]) or pieces[-1].strip(" \t\n"):
+        return None
+    return pieces[1::2]
 
 
 def _take_source_line(doc: Document) -> None:

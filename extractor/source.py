@@ -69,9 +69,7 @@ def _first_match(
         return None
     for index in indices:
         text = doc.paragraphs[index]
-        # Only a scan of the whole paragraph gains from the precheck (a match at the start
-        # fails at once).
-        if not anchored and not rule.may_match(text):
+        if not rule.may_match(text):
             continue
         for pattern in rule.patterns:
             matches = [pattern.match(text)] if anchored else pattern.finditer(text)

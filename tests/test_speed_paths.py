@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from lxml import etree
 from lxml import html as lxml_html
 
-from extractor import entities, pipeline, reader, regions
+from extractor import authors, entities, pipeline, reader, regions
 from extractor.decode import PLAIN_TEXT
 from extractor.document import Document
 from extractor.reader import _flat_front_matter
@@ -53,6 +53,43 @@ def test_flat_front_matter_reads_what_pyyaml_reads(raw: str) -> None:
     flat = _flat_front_matter(raw)
     if flat is not None:
         assert flat == pyyaml(raw)
+
+
+#: The flat reading as it was first written, one line at a time (reader.FLAT_LINES is this
+#: pattern for all the lines at once).
+FLAT_LINE = re.compile(
+    r"(?P<key>[A-Za-z_][A-Za-z0-9_-]*):"
+    r"(?:[ ]+(?:\"(?P<dq>[^\"\\]*)\"|'(?P<sq>[^']*)'"
+    r"|(?P<plain>[^\s\-?:,\[\]{}#&*!|>'\"%@`](?:.*[^ ])?)))?"
+    r"[ ]*"
+)
+
+
+def line_by_line(raw: str) -> dict[str, str] | None:
+    """The flat reading one line at a time: the plain definition `_flat_front_matter` keeps."""
+    if reader.NOT_FLAT_CHARS.search(raw):
+        return None
+    data: dict[str, str] = {}
+    for line in raw.split("\n"):
+        match = FLAT_LINE.fullmatch(line)
+        if match is None:
+            if line.strip(" "):
+                return None
+            continue
+        key, double, single, plain = match.group("key", "dq", "sq", "plain")
+        if plain is not None:
+            if ": " in plain or " #" in plain or plain.endswith(":"):
+                return None
+            data[key] = plain
+        else:
+            data[key] = double if double is not None else single or ""
+    return data
+
+
+@settings(max_examples=3000, deadline=None)
+@given(raw=FRONT)
+def test_flat_front_matter_reads_what_the_line_by_line_reading_reads(raw: str) -> None:
+    assert _flat_front_matter(raw) == line_by_line(raw)
 
 
 @pytest.mark.parametrize(
@@ -210,6 +247,21 @@ def test_flat_paragraphs_read_what_the_tree_reads(chunk: str) -> None:
             assert (got, doc.warnings) == tree_texts(chunk)
 
 
+@settings(max_examples=3000, deadline=None)
+@given(chunk=FLAT_CHUNKS)
+def test_flat_split_takes_what_the_whole_chunk_pattern_takes(chunk: str) -> None:
+    """`_flat_texts_of` (one split) takes a chunk exactly when the whole-chunk pattern matches
+    it, and gives the texts of its `<p>` elements."""
+    for paragraph, whole in (
+        (reader.FLAT_PARAGRAPH, reader.FLAT_PARAGRAPHS),
+        (reader.FLAT_PLAIN_PARAGRAPH, reader.FLAT_PLAIN_PARAGRAPHS),
+    ):
+        texts = reader._flat_texts_of(chunk, paragraph)
+        assert (texts is not None) == bool(whole.fullmatch(chunk))
+        if texts is not None:
+            assert texts == re.findall(r"<p[^>]*>([^<]*)</p>", chunk)
+
+
 @pytest.mark.parametrize(
     ("chunk", "flat"),
     [
@@ -278,3 +330,60 @@ def test_the_id_hashes_the_text_whether_or_not_the_bytes_are_kept() -> None:
         doc.utf8 = None
         assert pipeline.article_id(doc) == expected, name
     assert any(reader.read_document(*case).utf8 is not None for case in cases)
+
+
+#: Label words, their last characters alone, colons, slashes, white space and plain CJK: the
+#: texts where a label and the colon test could disagree.
+LABEL_ALPHABET = [
+    "编辑",
+    "责编",
+    "记者",
+    "文",
+    "图",
+    "来源",
+    "辑",
+    "者",
+    "：",
+    ":",
+    "/",
+    " ",
+    "\u3000",
+]
+LABEL_TEXTS = st.lists(st.sampled_from([*LABEL_ALPHABET, "张", "说", "的"]), max_size=12).map(
+    "".join
+)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(text=LABEL_TEXTS)
+def test_label_colon_test_passes_every_text_with_a_label(text: str) -> None:
+    if authors._label_pattern().search(text) is not None:
+        assert authors._may_hold_label(text)
+
+
+def test_label_colon_test_passes_every_labelled_paragraph_of_the_corpora() -> None:
+    paths = sorted(SAMPLES.glob("*.md"))
+    if (CORPUS / "real").is_dir():
+        paths += sorted((CORPUS / "real").glob("*.md"))
+    paragraphs = [
+        p for path in paths for p in reader.read_document(path.name, path.read_bytes()).paragraphs
+    ]
+    labelled = [p for p in paragraphs if authors._label_pattern().search(p)]
+    assert labelled
+    assert all(authors._may_hold_label(p) for p in labelled)
+    assert not all(authors._may_hold_label(p) for p in paragraphs if "：" in p)
+
+
+
+def test_label_colon_test_of_the_joined_text_passes_where_a_paragraph_does() -> None:
+    """extract_authors asks the test of the joined paragraphs first: it may pass where no
+    paragraph does (across a line end), never fail where one passes."""
+    paths = sorted(SAMPLES.glob("*.md"))
+    if (CORPUS / "real").is_dir():
+        paths += sorted((CORPUS / "real").glob("*.md"))
+    for path in paths:
+        paragraphs = reader.read_document(path.name, path.read_bytes()).paragraphs
+        if any(authors._may_hold_label(p) for p in paragraphs):
+            assert authors._may_hold_label("\n".join(paragraphs)), path.name
+    assert authors._may_hold_label("编辑\n：")  # across a line end: a superset
+    assert not authors._may_hold_label("他说：好")
