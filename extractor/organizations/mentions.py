@@ -15,6 +15,7 @@ from typing import NamedTuple
 from extractor import regions, rules
 from extractor.document import Document
 from extractor.names import is_cjk
+from extractor.needles import PatternGroup, pattern_group
 from extractor.organizations.suffixes import Name, kind_of, names_by_text
 from schemas import MeasureGroup, OrgKind, Where
 
@@ -133,7 +134,8 @@ def candidates(doc: Document, named: dict[int | None, Named]) -> dict[str, Candi
     """Every name and acting place of the article, with its mentions (`named`: `scan(doc)`)."""
     # Each mention's weight is settled before `_add` takes it (Candidate.own sums them there).
     found: dict[str, Candidate] = {}
-    measure_paragraphs = _measure_paragraphs(doc.facts.measure_groups)
+    # the paragraphs holding a measure, found when a mention first acts (most never do)
+    measure_paragraphs: set[int] | None = None
     lead = next(
         (i for i, p in enumerate(doc.paragraphs) if len(p) >= MIN_LEAD and not _is_meta(p)), None
     )
@@ -151,8 +153,11 @@ def candidates(doc: Document, named: dict[int | None, Named]) -> dict[str, Candi
             first = index == lead
             mentions = _cited_issuers(_mentions_in(text, index, *named[index], title=False))
             for mention in mentions:
-                if index in measure_paragraphs and mention.acts:
-                    mention.weight += measure
+                if mention.acts:
+                    if measure_paragraphs is None:
+                        measure_paragraphs = _measure_paragraphs(doc.facts.measure_groups)
+                    if index in measure_paragraphs:
+                        mention.weight += measure
                 if first and mention.weight > 0:
                     mention.weight += lead_first - 1
                     first = False
@@ -374,18 +379,27 @@ CREDIT_PARAGRAPHS = 3
 def _credit_units(text: str) -> Iterator[tuple[int, int]]:
     """The unit opening a closing credit (of one of the last CREDIT_PARAGRAPHS paragraphs):
     (天星镇王玉林), (泰兴市供电公司 周君 严文俊)."""
-    for pattern in rules.patterns("authors", "paren_credit_tail"):
+    credit_tail = _credit_tail()
+    if not credit_tail.may_match(text):
+        return  # most closing paragraphs hold no parenthesis: the patterns are not tried
+    units = rules.strings("organizations", "unit_suffixes")
+    for pattern in credit_tail.patterns:
         match = pattern.search(text)
         if not match:
             continue
         start = match.start("credit")
         credit = match.group("credit")
-        units = rules.strings("organizations", "unit_suffixes")
         for cut in range(len(credit.split()[0]) if credit.split() else 0, 2, -1):
             head = credit[:cut]
             if head.endswith(units) and all(is_cjk(c) for c in head):
                 yield start, start + cut
                 break
+
+
+@cache
+def _credit_tail() -> PatternGroup:
+    """authors.yaml `paren_credit_tail` with its precheck (a parenthesis, see needles.py)."""
+    return pattern_group(rules.patterns("authors", "paren_credit_tail"))
 
 
 def has_title_lead(title: str) -> bool:
