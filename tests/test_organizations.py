@@ -25,6 +25,7 @@ from extractor.organizations import (
     is_proper_name,
     kind_of,
     names_in,
+    subject,
     suffixes,
 )
 from extractor.organizations.mentions import candidates, scan
@@ -514,6 +515,11 @@ def test_related_names_are_those_same_or_part_relates() -> None:
     for name in names:
         expected = {o for o in names if o != name and _same_or_part(name, o)}
         assert related.of(name) == expected, name
+    # tested pair by pair for a few names, by the indexes for more: the same names either way
+    for some in (names[:4], names[:8], names):
+        asked = dict.fromkeys(some[::2], 0)
+        for name, others in subject._related(some, asked):
+            assert set(others) == {o for o in some if o != name and _same_or_part(name, o)}
 
 
 def test_reference_words_are_counted_as_the_per_word_patterns_count() -> None:

@@ -6,7 +6,7 @@ one place of that level the article names.
 from __future__ import annotations
 
 from collections import Counter
-from functools import cache
+from functools import cache, lru_cache
 
 from extractor import regions, rules
 from extractor.document import Document
@@ -16,11 +16,20 @@ from extractor.organizations.mentions import Candidate, named_weight
 def region_of(name: str, ctx: Counter[str]) -> str | None:
     place = regions.region_of(name, ctx)
     if place is None:
-        for level, prefixes in enumerate(("省", "市州", "县区")):
-            if name[:1] in prefixes or (name[1:2] in prefixes and name[:1] in "我全该本"):
-                place = regions.context_level(ctx, level)
-                break
+        level = _level_written(name)
+        if level is not None:
+            place = regions.context_level(ctx, level)
     return regions.full_name(place) if place else None
+
+
+@lru_cache(maxsize=16_384)  # asked of every organization kept, and names recur
+def _level_written(name: str) -> int | None:
+    """The level a name opens with (省教育厅, 我市…: 0 province, 1 city, 2 county): the
+    article's most named place of that level is its region when it names none itself."""
+    for level, prefixes in enumerate(("省", "市州", "县区")):
+        if name[:1] in prefixes or (name[1:2] in prefixes and name[:1] in "我全该本"):
+            return level
+    return None
 
 def short_name_support(doc: Document, name: str, cand: Candidate) -> int:
     """A place the article keeps naming by its short form (哈尔滨 for 哈尔滨市) is its topic."""

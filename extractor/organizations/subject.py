@@ -141,9 +141,8 @@ def _shared(
     """`scores` with the support of related names, short names and references added."""
     generic = generic_names()
     shared = dict(scores)
-    related = _Related(candidates, scores)
-    for name in scores:
-        for other in related.of(name):
+    for name, others in _related(candidates, scores):
+        for other in others:
             if other != name and other not in generic:
                 shared[name] += max(candidates[other].own, 0)
         shared[name] += short_name_support(doc, name, candidates[name])
@@ -273,6 +272,26 @@ def _written_short_among(long: str, fitting: set[str]) -> set[str]:
     if len(fitting) <= len(long) ** 2:
         return {short for short in fitting if _is_written_short(short, long)}
     return fitting.intersection(_written_short(long))
+
+
+#: Up to this many (candidate, possible subject) pairs, each pair is tested: building the
+#: indexes of `_Related` costs more than that many cached tests (most articles have a few
+#: candidates; the indexes keep an article naming thousands linear).
+MAX_PAIRS_TESTED = 64
+
+
+def _related(
+    candidates: Iterable[str], asked: dict[str, int]
+) -> Iterator[tuple[str, Iterable[str]]]:
+    """Each name asked about with every candidate `_same_or_part` relates to it."""
+    names = list(candidates)
+    if len(names) * len(asked) <= MAX_PAIRS_TESTED:
+        for name in asked:
+            yield name, [o for o in names if o != name and _same_or_part(name, o)]
+    else:
+        related = _Related(names, asked)
+        for name in asked:
+            yield name, related.of(name)
 
 
 class _Related:
