@@ -658,3 +658,25 @@ def test_the_suffix_pattern_finds_what_trying_each_suffix_finds() -> None:
         texts += [t for t in [doc.title, *doc.paragraphs] if t]
     for text in texts:
         assert suffix_spans(text) == _spans_by_trying_each_suffix(text), text
+
+
+def _region_by_every_key(name: str, ctx: Counter[str]) -> regions.Place | None:
+    """regions.region_of without its shortcut for names the context cannot change: each part
+    of the name that names divisions, longest first, those it names in this context resolved."""
+    for key, places in regions._keys_in(name):
+        named = [p for p in places if regions._named_by(p, key, ctx)]
+        if named:
+            return regions.resolve(named, ctx)
+    return None
+
+
+def test_a_region_the_context_cannot_change_is_the_one_every_context_gives() -> None:
+    """`_region_alone`'s answer is what every part of the name gives in any article."""
+    docs = _sample_documents()
+    contexts = [Counter(), *(regions.context([d.title or "", *d.paragraphs]) for d in docs)]
+    names = [name for name, _, _ in REGIONS] + ["光明区公安分局", "东风街道办事处", "北京市教育局"]
+    for doc in docs:
+        names += [t[s:e] for t in [doc.title or "", *doc.paragraphs] for s, e, _ in names_in(t)]
+    for name in dict.fromkeys(names):
+        for ctx in contexts:
+            assert regions.region_of(name, ctx) == _region_by_every_key(name, ctx), name
