@@ -70,7 +70,10 @@ def _named_form(name: str, candidates: dict[str, Candidate]) -> str:
 
 def _parent_of_internal(name: str, candidates: dict[str, Candidate]) -> str:
     """An internal body (校党委理论学习中心组) stands for its parent when the text names it."""
-    for body in _internal_bodies():
+    bodies = _internal_bodies()
+    if not name.endswith(bodies):
+        return name  # one test of them all: most subjects are no internal body
+    for body in bodies:
         if name.endswith(body) and len(name) > len(body):
             head = name[: -len(body)]
             parents = [n for n in candidates if n != name and len(n) >= 2 and head.startswith(n)]

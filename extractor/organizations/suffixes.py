@@ -277,7 +277,9 @@ def _anchor(text: str, start: int, suffix: int) -> int:
         return start  # no place's name fits before the suffix
     for place_start, _, _ in regions.places_in_name(text[start:suffix]):
         head = text[start : start + place_start]
-        group = next((g for g in _group_prefixes() if head.endswith(g)), None)
+        groups, group = _group_prefixes(), None
+        if head.endswith(groups):  # one test of them all first: most places follow none
+            group = next(g for g in groups if head.endswith(g))
         return start + place_start - (len(group) if group else 0)
     return start
 
@@ -324,20 +326,22 @@ def short_forms() -> dict[str, str]:
 
 
 @cache
-def _joined_fields() -> tuple[tuple[str, int], ...]:
-    """(full form's part up to its suffix, index of 和 in it) of the full forms holding 和."""
-    found = set()
+def _joined_fields() -> dict[int, frozenset[str]]:
+    """The full forms holding 和 (up to their suffix), by the index of the first 和 in them."""
+    found: dict[int, set[str]] = {}
     for full in short_forms().values():
         if JOIN in full:
-            found.add((full, full.index(JOIN)))
-    return tuple(sorted(found))
+            found.setdefault(full.index(JOIN), set()).add(full)
+    return {k: frozenset(fulls) for k, fulls in sorted(found.items())}
 
 
 def _joined(text: str, at: int, suffix_start: int, suffix_end: int) -> bool:
-    """和 at `at` is inside a full form (文化和旅游局), not between two names (市政府和市纪委)."""
-    for full, k in _joined_fields():
-        start = at - k
-        if start >= 0 and text.startswith(full, start) and start + len(full) == suffix_end:
+    """和 at `at` is inside a full form (文化和旅游局), not between two names (市政府和市纪委).
+
+    A full form with its 和 at index k would be text[at - k : suffix_end]: one slice looked up
+    per index, not a test of every full form."""
+    for k, fulls in _joined_fields().items():
+        if at >= k and text[at - k : suffix_end] in fulls:
             return True
     return False
 
