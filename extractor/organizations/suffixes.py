@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from itertools import accumulate
@@ -191,7 +191,7 @@ def _not_endings() -> tuple[str, ...]:
 #: A name found in a text: (start, end, kind).
 Name = tuple[int, int, OrgKind]
 
-def names_in(text: str) -> Iterator[Name]:
+def names_in(text: str) -> list[Name]:
     """Spans of organization names in a text, with their kind (names in 《》 are skipped)."""
     return _names_at(text, suffix_spans(text), BOOK_TITLE)
 
@@ -205,7 +205,7 @@ def names_by_text(texts: Sequence[str]) -> dict[int, list[Name]]:
     """
     joined = SEPARATOR.join(texts)
     if joined.count(SEPARATOR) != len(texts) - 1:  # some text holds the separator
-        alone = {i: list(names_in(text)) for i, text in enumerate(texts)}
+        alone = {i: names_in(text) for i, text in enumerate(texts)}
         return {i: names for i, names in alone.items() if names}
     found: dict[int, list[Name]] = {}
     spans = suffix_spans(joined)
@@ -217,10 +217,12 @@ def names_by_text(texts: Sequence[str]) -> dict[int, list[Name]]:
     return found
 
 
-def _names_at(text: str, spans: list[tuple[int, int]], books_in: re.Pattern[str]) -> Iterator[Name]:
-    """The names of the suffixes `spans` of the text (`books_in`: how book titles are found)."""
+def _names_at(text: str, spans: list[tuple[int, int]], books_in: re.Pattern[str]) -> list[Name]:
+    """The names of the suffixes `spans` of the text (`books_in`: how book titles are found),
+    as a list (not a generator: a resumption per name cost more than the list)."""
+    found: list[Name] = []
     if not spans:
-        return
+        return found
     # Book titles do not overlap: the last one starting at or before a position is the only
     # one that can hold it (found by bisection, not by trying every title).
     books = [m.span() for m in books_in.finditer(text)] if "《" in text else []
@@ -243,7 +245,8 @@ def _names_at(text: str, spans: list[tuple[int, int]], books_in: re.Pattern[str]
             not _province_office(name, suffix) or not _placed_village(name, suffix)
         ):
             continue
-        yield start, end, kind_of(name)  # a generic name (学院) is kept for titles
+        found.append((start, end, kind_of(name)))  # a generic name (学院) is kept for titles
+    return found
 
 
 @cache
