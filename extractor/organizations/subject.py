@@ -112,6 +112,8 @@ def _body_form(name: str, candidates: dict[str, Candidate]) -> str:
     """Of the ways the text writes the subject (岱山县检察院 in the title, 岱山县院 where it
     acts), the one the body supports most."""
     forms = [n for n in candidates if n == name or (n not in name and _same_or_part(n, name))]
+    if len(forms) == 1:
+        return name  # written one way only (most subjects): no support to compare
 
     def body(n: str) -> int:
         return sum(m.weight for m in candidates[n].mentions if m.span.where != "title")
