@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 from itertools import accumulate, compress, repeat
-from operator import itemgetter
+from operator import add, itemgetter
 from typing import NamedTuple
 
 from extractor import rules
@@ -249,8 +249,10 @@ def _whole_names() -> _WholeNames:
     )
 
 
-#: The places found in a text: (start, end, the divisions of that name), left to right.
-Places = tuple[tuple[int, int, tuple[Place, ...]], ...]
+#: A place found in a text: (start, end, the divisions of that name).
+PlaceFound = tuple[int, int, tuple[Place, ...]]
+#: The places found in a text, left to right.
+Places = tuple[PlaceFound, ...]
 
 
 def places_in(text: str) -> Places:
@@ -290,11 +292,18 @@ def places_by_text(texts: Sequence[str]) -> dict[int, Places]:
     found: dict[int, list[tuple[int, int, tuple[Place, ...]]]] = {}
     places = places_in(joined)
     if places:
-        starts = list(accumulate((len(t) + 1 for t in texts[:-1]), initial=0))
+        starts = text_starts(texts)
         for start, end, named in places:
             i = bisect_right(starts, start) - 1
             found.setdefault(i, []).append((start - starts[i], end - starts[i], named))
     return {i: tuple(f) for i, f in found.items()}
+
+
+def text_starts(texts: Sequence[str]) -> list[int]:
+    """Where each text starts in the texts joined by one character (a line break): the
+    position of what is found in the joined texts is mapped back by bisection on these."""
+    # in C (map, accumulate): the sums of the lengths before each text, plus one a text
+    return list(map(add, accumulate(map(len, texts[:-1]), initial=0), range(max(len(texts), 1))))
 
 
 @lru_cache(maxsize=16_384)

@@ -612,6 +612,27 @@ def test_one_scan_of_the_article_finds_what_a_scan_of_each_text_finds() -> None:
         assert regions.places_by_text(texts) == _alone(texts, regions.places_in)
 
 
+def test_the_scan_of_an_article_gives_each_text_what_it_names() -> None:
+    """`scan` (the joined texts scanned once, the finds mapped back in one pass) gives each
+    text naming something its names_in and places_in, by paragraph (None: the title)."""
+    docs = [
+        *_sample_documents(),
+        _doc("东岭县教育局召开会议", *EDGE_TEXTS),
+        _doc(None, *EDGE_TEXTS[::-1]),
+        _doc("东岭县\n教育局", "青川县人民医院", "没有名字"),  # a text holding the separator
+        _doc(None, "没有名字"),
+    ]
+    for doc in docs:
+        texts = {None: doc.title or "", **dict(enumerate(doc.paragraphs))}
+        expected = {
+            key: (names_in(text), regions.places_in(text))
+            for key, text in texts.items()
+            if names_in(text) or regions.places_in(text)
+        }
+        assert scan(doc) == expected, doc.path
+        assert list(scan(doc)) == sorted(expected, key=lambda k: -1 if k is None else k)
+
+
 def test_a_text_holding_the_separator_is_scanned_alone() -> None:
     """A text with a line break in it (not what the reader gives) is scanned on its own."""
     texts = ["东岭县\n教育局召开会议", "青川县人民医院", "没有名字"]

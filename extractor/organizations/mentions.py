@@ -6,17 +6,24 @@ the text); all mentions of one name make a candidate.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
+from operator import itemgetter
 from typing import NamedTuple
 
 from extractor import regions, rules
 from extractor.document import Document
 from extractor.names import is_cjk
 from extractor.needles import PatternGroup, pattern_group
-from extractor.organizations.suffixes import Name, kind_of, names_by_text
+from extractor.organizations.suffixes import (
+    SEPARATOR,
+    Name,
+    kind_of,
+    names_by_text,
+    names_in_joined,
+)
 from schemas import MeasureGroup, OrgKind, Where
 
 #: A lead paragraph has at least this many characters (shorter ones are metadata lines).
@@ -120,13 +127,36 @@ Named = tuple[list[Name], regions.Places]
 def scan(doc: Document) -> dict[int | None, Named]:
     """The names and places of each text that names some, by paragraph index (None for the
     title), in the order of the texts: one scan of the whole article for each (most texts
-    name nobody)."""
+    name nobody), both mapped back to their texts in one pass."""
     texts = [doc.title, *doc.paragraphs] if doc.title else doc.paragraphs
-    names, places = names_by_text(texts), regions.places_by_text(texts)
     first = 1 if doc.title else 0  # the index of the first paragraph among the texts
+    joined = SEPARATOR.join(texts)
+    if joined.count(SEPARATOR) != len(texts) - 1:  # some text holds the separator: each alone
+        names, places = names_by_text(texts), regions.places_by_text(texts)
+        return {
+            (i - first if i >= first else None): (names.get(i, []), places.get(i, ()))
+            for i in sorted(names.keys() | places.keys())
+        }
+    # the joined texts scanned once for each, then each find moved to its text (one map back,
+    # not one for the names, one for the places and a third joining the two)
+    found_names, found_places = names_in_joined(joined), regions.places_in(joined)
+    if not found_names and not found_places:
+        return {}
+    starts = regions.text_starts(texts)
+    by_text: dict[int, tuple[list[Name], list[regions.PlaceFound]]] = {}
+    for start, end, kind in found_names:
+        i = bisect_right(starts, start) - 1
+        if i not in by_text:
+            by_text[i] = ([], [])
+        by_text[i][0].append((start - starts[i], end - starts[i], kind))
+    for start, end, named in found_places:
+        i = bisect_right(starts, start) - 1
+        if i not in by_text:
+            by_text[i] = ([], [])
+        by_text[i][1].append((start - starts[i], end - starts[i], named))
     return {
-        (i - first if i >= first else None): (names.get(i, []), places.get(i, ()))
-        for i in sorted(names.keys() | places.keys())
+        (i - first if i >= first else None): (names, tuple(places))
+        for i, (names, places) in sorted(by_text.items(), key=itemgetter(0))
     }
 
 

@@ -10,7 +10,6 @@ from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
-from itertools import accumulate
 from typing import cast, get_args
 
 from extractor import regions, rules
@@ -208,13 +207,19 @@ def names_by_text(texts: Sequence[str]) -> dict[int, list[Name]]:
         alone = {i: names_in(text) for i, text in enumerate(texts)}
         return {i: names for i, names in alone.items() if names}
     found: dict[int, list[Name]] = {}
-    spans = suffix_spans(joined)
-    if spans:
-        starts = list(accumulate((len(t) + 1 for t in texts[:-1]), initial=0))
-        for start, end, kind in _names_at(joined, spans, BOOK_TITLE_IN_TEXT):
+    names = names_in_joined(joined)
+    if names:
+        starts = regions.text_starts(texts)
+        for start, end, kind in names:
             i = bisect_right(starts, start) - 1
             found.setdefault(i, []).append((start - starts[i], end - starts[i], kind))
     return found
+
+
+def names_in_joined(joined: str) -> list[Name]:
+    """The names of texts joined by SEPARATOR (none of which holds it), at their positions in
+    the joined text (`names_by_text` gives them per text)."""
+    return _names_at(joined, suffix_spans(joined), BOOK_TITLE_IN_TEXT)
 
 
 def _names_at(text: str, spans: list[tuple[int, int]], books_in: re.Pattern[str]) -> list[Name]:
