@@ -35,17 +35,23 @@ def short_name_support(doc: Document, name: str, cand: Candidate) -> int:
     """A place the article keeps naming by its short form (哈尔滨 for 哈尔滨市) is its topic."""
     if not cand.has_place:
         return 0
-    shorts = [
-        s
-        for p in regions.table().by_name.get(name, ())
-        if p.name == name
-        for s in regions.short_names(p)
-    ]
+    shorts = _short_names_of(name)
     if not shorts:
         return 0
     text = "\n".join(([doc.title] if doc.title else []) + doc.paragraphs)
     count = max(text.count(s) - text.count(name) for s in shorts)
     return min(max(count, 0), named_weight("max_short_support"))
+
+@lru_cache(maxsize=16_384)  # asked of every place that may act, and names recur
+def _short_names_of(name: str) -> tuple[str, ...]:
+    """The short names of the divisions with this full name (哈尔滨 for 哈尔滨市)."""
+    return tuple(
+        s
+        for p in regions.table().by_name.get(name, ())
+        if p.name == name
+        for s in sorted(regions.short_names(p))
+    )
+
 
 def merge_level_names(candidates: dict[str, Candidate], scores: dict[str, int]) -> None:
     """镇党委 stands for the town the article names (天星镇): its support goes there."""
