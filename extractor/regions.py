@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 from itertools import accumulate, compress, repeat
-from operator import itemgetter
+from operator import add, itemgetter
 from typing import NamedTuple
 
 from extractor import rules
@@ -270,8 +270,10 @@ def _whole_names() -> _WholeNames:
     )
 
 
-#: The places found in a text: (start, end, the divisions of that name), left to right.
-Places = tuple[tuple[int, int, tuple[Place, ...]], ...]
+#: A place found in a text: (start, end, the divisions of that name).
+PlaceFound = tuple[int, int, tuple[Place, ...]]
+#: The places found in a text, left to right.
+Places = tuple[PlaceFound, ...]
 
 
 def places_in(text: str) -> Places:
@@ -311,11 +313,18 @@ def places_by_text(texts: Sequence[str]) -> dict[int, Places]:
     found: dict[int, list[tuple[int, int, tuple[Place, ...]]]] = {}
     places = places_in(joined)
     if places:
-        starts = list(accumulate((len(t) + 1 for t in texts[:-1]), initial=0))
+        starts = text_starts(texts)
         for start, end, named in places:
             i = bisect_right(starts, start) - 1
             found.setdefault(i, []).append((start - starts[i], end - starts[i], named))
     return {i: tuple(f) for i, f in found.items()}
+
+
+def text_starts(texts: Sequence[str]) -> list[int]:
+    """Where each text starts in the texts joined by one character (a line break): the
+    position of what is found in the joined texts is mapped back by bisection on these."""
+    # in C (map, accumulate): the sums of the lengths before each text, plus one a text
+    return list(map(add, accumulate(map(len, texts[:-1]), initial=0), range(max(len(texts), 1))))
 
 
 @lru_cache(maxsize=16_384)
@@ -374,11 +383,34 @@ def region_of(name: str, ctx: Counter[str]) -> Place | None:
     bare short name (绥化, 光明, 公安) only for a province, or where the article names the
     division above it (光明日报 is not in 光明区, 公安机关 not in 公安县).
     """
+    known, place = _region_alone(name)
+    if known:
+        return place
     for key, places in _keys_in(name):
         candidates = [p for p in places if _named_by(p, key, ctx)]
         if candidates:
             return resolve(candidates, ctx)
     return None
+
+
+@lru_cache(maxsize=16_384)  # asked of every organization kept, and names recur
+def _region_alone(name: str) -> tuple[bool, Place | None]:
+    """(True, the region) when the article's context cannot change `region_of(name)`: the
+    name names no division, or its first part that does names one division (or one code) that
+    counts whatever the article names (most names); (False, None) when the context decides."""
+    for key, places in _keys_in(name):
+        if any(not _named_alone(p, key) for p in places):
+            return False, None  # a bare short name: it counts where the article names above it
+        if len({p.code for p in places}) == 1:
+            return True, places[0]
+        return False, None  # several divisions: the context picks one
+    return True, None
+
+
+def _named_alone(place: Place, key: str) -> bool:
+    """`_named_by` whatever the context: the full name, a province, or a short name that keeps
+    its level (红河州)."""
+    return key == place.name or place.level == 0 or key[-1] in "省市州县区旗盟"
 
 
 @lru_cache(maxsize=8192)
@@ -396,7 +428,7 @@ def _keys_in(name: str) -> tuple[tuple[str, tuple[Place, ...]], ...]:
 
 
 def _named_by(place: Place, key: str, ctx: Counter[str]) -> bool:
-    if key == place.name or place.level == 0 or key[-1] in "省市州县区旗盟":
+    if _named_alone(place, key):
         return True
     above = _lineage(place)[-2]
     return ctx[above.code] > 0

@@ -25,6 +25,7 @@ from extractor.organizations import (
     is_proper_name,
     kind_of,
     names_in,
+    subject,
     suffixes,
 )
 from extractor.organizations.mentions import candidates, scan
@@ -514,6 +515,11 @@ def test_related_names_are_those_same_or_part_relates() -> None:
     for name in names:
         expected = {o for o in names if o != name and _same_or_part(name, o)}
         assert related.of(name) == expected, name
+    # tested pair by pair for a few names, by the indexes for more: the same names either way
+    for some in (names[:4], names[:8], names):
+        asked = dict.fromkeys(some[::2], 0)
+        for name, others in subject._related(some, asked):
+            assert set(others) == {o for o in some if o != name and _same_or_part(name, o)}
 
 
 def test_reference_words_are_counted_as_the_per_word_patterns_count() -> None:
@@ -606,6 +612,27 @@ def test_one_scan_of_the_article_finds_what_a_scan_of_each_text_finds() -> None:
         assert regions.places_by_text(texts) == _alone(texts, regions.places_in)
 
 
+def test_the_scan_of_an_article_gives_each_text_what_it_names() -> None:
+    """`scan` (the joined texts scanned once, the finds mapped back in one pass) gives each
+    text naming something its names_in and places_in, by paragraph (None: the title)."""
+    docs = [
+        *_sample_documents(),
+        _doc("东岭县教育局召开会议", *EDGE_TEXTS),
+        _doc(None, *EDGE_TEXTS[::-1]),
+        _doc("东岭县\n教育局", "青川县人民医院", "没有名字"),  # a text holding the separator
+        _doc(None, "没有名字"),
+    ]
+    for doc in docs:
+        texts = {None: doc.title or "", **dict(enumerate(doc.paragraphs))}
+        expected = {
+            key: (names_in(text), regions.places_in(text))
+            for key, text in texts.items()
+            if names_in(text) or regions.places_in(text)
+        }
+        assert scan(doc) == expected, doc.path
+        assert list(scan(doc)) == sorted(expected, key=lambda k: -1 if k is None else k)
+
+
 def test_a_text_holding_the_separator_is_scanned_alone() -> None:
     """A text with a line break in it (not what the reader gives) is scanned on its own."""
     texts = ["东岭县\n教育局召开会议", "青川县人民医院", "没有名字"]
@@ -652,3 +679,25 @@ def test_the_suffix_pattern_finds_what_trying_each_suffix_finds() -> None:
         texts += [t for t in [doc.title, *doc.paragraphs] if t]
     for text in texts:
         assert suffix_spans(text) == _spans_by_trying_each_suffix(text), text
+
+
+def _region_by_every_key(name: str, ctx: Counter[str]) -> regions.Place | None:
+    """regions.region_of without its shortcut for names the context cannot change: each part
+    of the name that names divisions, longest first, those it names in this context resolved."""
+    for key, places in regions._keys_in(name):
+        named = [p for p in places if regions._named_by(p, key, ctx)]
+        if named:
+            return regions.resolve(named, ctx)
+    return None
+
+
+def test_a_region_the_context_cannot_change_is_the_one_every_context_gives() -> None:
+    """`_region_alone`'s answer is what every part of the name gives in any article."""
+    docs = _sample_documents()
+    contexts = [Counter(), *(regions.context([d.title or "", *d.paragraphs]) for d in docs)]
+    names = [name for name, _, _ in REGIONS] + ["光明区公安分局", "东风街道办事处", "北京市教育局"]
+    for doc in docs:
+        names += [t[s:e] for t in [doc.title or "", *doc.paragraphs] for s, e, _ in names_in(t)]
+    for name in dict.fromkeys(names):
+        for ctx in contexts:
+            assert regions.region_of(name, ctx) == _region_by_every_key(name, ctx), name

@@ -36,24 +36,26 @@ def extract_organizations(doc: Document) -> list[Organization]:
     )
     found = []
     for cand in ordered:
-        if cand.name in generic and cand.name not in subject_names:
-            continue
-        if cand.name not in subject_names and cand.idle_place:
-            continue
-        if cand.name not in subject_names and (
-            not is_proper_name(cand.name) or only_counted(doc, cand)
+        name = cand.name
+        subject = name in subject_names
+        # a mentioned name is kept when it is a proper name standing for one body: no bare
+        # kind word, no place that does not act, no description, no kind counted (各派出所)
+        if not subject and (
+            name in generic
+            or cand.idle_place
+            or not is_proper_name(name)
+            or only_counted(doc, cand)
         ):
             continue
-        region = region_of(cand.name, ctx)
         # validated from plain fields in one call: an Evidence model built per mention first
         # cost a third more
         found.append(
             Organization.model_validate(
                 {
-                    "name": cand.name,
+                    "name": name,
                     "kind": cand.kind,
-                    "role": "subject" if cand.name in subject_names else "mentioned",
-                    "region": region,
+                    "role": "subject" if subject else "mentioned",
+                    "region": region_of(name, ctx),
                     "evidence": [m.span.fields() for m in cand.mentions],
                 }
             )

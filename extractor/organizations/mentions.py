@@ -6,16 +6,24 @@ the text); all mentions of one name make a candidate.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
+from operator import itemgetter
 from typing import NamedTuple
 
 from extractor import regions, rules
 from extractor.document import Document
 from extractor.names import is_cjk
-from extractor.organizations.suffixes import Name, kind_of, names_by_text
+from extractor.needles import PatternGroup, pattern_group
+from extractor.organizations.suffixes import (
+    SEPARATOR,
+    Name,
+    kind_of,
+    names_by_text,
+    names_in_joined,
+)
 from schemas import MeasureGroup, OrgKind, Where
 
 #: A lead paragraph has at least this many characters (shorter ones are metadata lines).
@@ -119,13 +127,36 @@ Named = tuple[list[Name], regions.Places]
 def scan(doc: Document) -> dict[int | None, Named]:
     """The names and places of each text that names some, by paragraph index (None for the
     title), in the order of the texts: one scan of the whole article for each (most texts
-    name nobody)."""
+    name nobody), both mapped back to their texts in one pass."""
     texts = [doc.title, *doc.paragraphs] if doc.title else doc.paragraphs
-    names, places = names_by_text(texts), regions.places_by_text(texts)
     first = 1 if doc.title else 0  # the index of the first paragraph among the texts
+    joined = SEPARATOR.join(texts)
+    if joined.count(SEPARATOR) != len(texts) - 1:  # some text holds the separator: each alone
+        names, places = names_by_text(texts), regions.places_by_text(texts)
+        return {
+            (i - first if i >= first else None): (names.get(i, []), places.get(i, ()))
+            for i in sorted(names.keys() | places.keys())
+        }
+    # the joined texts scanned once for each, then each find moved to its text (one map back,
+    # not one for the names, one for the places and a third joining the two)
+    found_names, found_places = names_in_joined(joined), regions.places_in(joined)
+    if not found_names and not found_places:
+        return {}
+    starts = regions.text_starts(texts)
+    by_text: dict[int, tuple[list[Name], list[regions.PlaceFound]]] = {}
+    for start, end, kind in found_names:
+        i = bisect_right(starts, start) - 1
+        if i not in by_text:
+            by_text[i] = ([], [])
+        by_text[i][0].append((start - starts[i], end - starts[i], kind))
+    for start, end, named in found_places:
+        i = bisect_right(starts, start) - 1
+        if i not in by_text:
+            by_text[i] = ([], [])
+        by_text[i][1].append((start - starts[i], end - starts[i], named))
     return {
-        (i - first if i >= first else None): (names.get(i, []), places.get(i, ()))
-        for i in sorted(names.keys() | places.keys())
+        (i - first if i >= first else None): (names, tuple(places))
+        for i, (names, places) in sorted(by_text.items(), key=itemgetter(0))
     }
 
 
@@ -133,7 +164,8 @@ def candidates(doc: Document, named: dict[int | None, Named]) -> dict[str, Candi
     """Every name and acting place of the article, with its mentions (`named`: `scan(doc)`)."""
     # Each mention's weight is settled before `_add` takes it (Candidate.own sums them there).
     found: dict[str, Candidate] = {}
-    measure_paragraphs = _measure_paragraphs(doc.facts.measure_groups)
+    # the paragraphs holding a measure, found when a mention first acts (most never do)
+    measure_paragraphs: set[int] | None = None
     lead = next(
         (i for i, p in enumerate(doc.paragraphs) if len(p) >= MIN_LEAD and not _is_meta(p)), None
     )
@@ -151,8 +183,11 @@ def candidates(doc: Document, named: dict[int | None, Named]) -> dict[str, Candi
             first = index == lead
             mentions = _cited_issuers(_mentions_in(text, index, *named[index], title=False))
             for mention in mentions:
-                if index in measure_paragraphs and mention.acts:
-                    mention.weight += measure
+                if mention.acts:
+                    if measure_paragraphs is None:
+                        measure_paragraphs = _measure_paragraphs(doc.facts.measure_groups)
+                    if index in measure_paragraphs:
+                        mention.weight += measure
                 if first and mention.weight > 0:
                     mention.weight += lead_first - 1
                     first = False
@@ -203,8 +238,8 @@ def _mentions_in(
     """Organization names and acting places of one text (`names`, `places`: what it names)."""
     spans: list[tuple[int, int, OrgKind, bool]] = [(s, e, k, False) for s, e, k in names]
     if places:
-        name_spans = sorted((s, e) for s, e, _, _ in spans)
-        longest = max((e - s for s, e in name_spans), default=0)
+        name_spans = sorted([(s, e) for s, e, _ in names])
+        longest = max([e - s for s, e in name_spans], default=0)
         for start, end, _ in places:
             if not _inside_a_name(name_spans, longest, start, end):
                 spans.append((start, end, "government", True))
@@ -215,8 +250,7 @@ def _mentions_in(
     internal = _Markers(text, _internal_markers()) if _any_marker().search(text) else None
     clause_starts = [m.end() for m in CLAUSE_END.finditer(text)] if internal is not None else []
     lead_end = _title_lead_end(text) if title else -1
-    acting, titles, issuing, passive = _acting_after(), _person_titles(), _issuing(), _passive()
-    title_weight, acting_weight = named_weight("title"), named_weight("acting")
+    acting, titles, issuing, passive, title_weight, acting_weight = _mention_rules()
     where: Where = "paragraph" if index is not None else "title"
     found = []
     for start, end, kind, place in spans:
@@ -239,21 +273,38 @@ def _mentions_in(
         opens = start == 0 or text[start - 1] in "，,。；;：: 、"
         if not place and not title and opens and acting_follows:
             weight += acting_weight
+        # the fields in their order (Mention's): keywords cost a third of building one
         found.append(
             Mention(
                 text[start:end],
                 kind,
                 Span(where, index, start, end),
-                place=place,
-                weight=weight,
-                internal=internal is not None
+                place,
+                weight,
+                internal is not None
                 and internal.within(_clause_start(clause_starts, start), start),
-                acts=opens and acting_follows,
-                issues=bool(issuing.match(text, end)),
-                opens=opens,
+                opens and acting_follows,
+                bool(issuing.match(text, end)),
+                opens,
             )
         )
     return found
+
+
+@cache
+def _mention_rules() -> tuple[
+    tuple[str, ...], tuple[str, ...], re.Pattern[str], re.Pattern[str], int, int
+]:
+    """What `_mentions_in` reads of the rules, in one call a text: acting_after, person_titles,
+    the issuing and governing patterns, the title and acting weights."""
+    return (
+        _acting_after(),
+        _person_titles(),
+        _issuing(),
+        _passive(),
+        named_weight("title"),
+        named_weight("acting"),
+    )
 
 
 def _clause_start(clause_starts: list[int], at: int) -> int:
@@ -374,18 +425,27 @@ CREDIT_PARAGRAPHS = 3
 def _credit_units(text: str) -> Iterator[tuple[int, int]]:
     """The unit opening a closing credit (of one of the last CREDIT_PARAGRAPHS paragraphs):
     (天星镇王玉林), (泰兴市供电公司 周君 严文俊)."""
-    for pattern in rules.patterns("authors", "paren_credit_tail"):
+    credit_tail = _credit_tail()
+    if not credit_tail.may_match(text):
+        return  # most closing paragraphs hold no parenthesis: the patterns are not tried
+    units = rules.strings("organizations", "unit_suffixes")
+    for pattern in credit_tail.patterns:
         match = pattern.search(text)
         if not match:
             continue
         start = match.start("credit")
         credit = match.group("credit")
-        units = rules.strings("organizations", "unit_suffixes")
         for cut in range(len(credit.split()[0]) if credit.split() else 0, 2, -1):
             head = credit[:cut]
             if head.endswith(units) and all(is_cjk(c) for c in head):
                 yield start, start + cut
                 break
+
+
+@cache
+def _credit_tail() -> PatternGroup:
+    """authors.yaml `paren_credit_tail` with its precheck (a parenthesis, see needles.py)."""
+    return pattern_group(rules.patterns("authors", "paren_credit_tail"))
 
 
 def has_title_lead(title: str) -> bool:
@@ -396,16 +456,30 @@ def has_title_lead(title: str) -> bool:
 def only_counted(doc: Document, cand: Candidate) -> bool:
     """Every mention follows a count or 各 (310配货中心, 各派出所): a kind, not one body."""
     if cand.counted is None:  # asked once all mentions are in (see Candidate.counted)
-        cand.counted = all(_counted(doc, mention.span) for mention in cand.mentions)
+        counted = _count_before().search
+        cand.counted = True
+        # a loop, not all(…): a generator and a call per mention cost more than the test
+        for mention in cand.mentions:
+            span = mention.span
+            text = (doc.title if span.paragraph is None else doc.paragraphs[span.paragraph]) or ""
+            if not counted(text[max(0, span.start - COUNT_BEFORE) : span.start]):
+                cand.counted = False
+                break
     return cand.counted
 
 
-def _counted(doc: Document, span: Span) -> bool:
-    text = doc.title if span.paragraph is None else doc.paragraphs[span.paragraph]
-    before = (text or "")[max(0, span.start - 2) : span.start]
-    return any(pattern.search(before) for pattern in _count_before())
+#: A count before a name is looked for in this many characters before it (5个, 各).
+COUNT_BEFORE = 2
 
 
 @cache
-def _count_before() -> tuple[re.Pattern[str], ...]:
-    return rules.patterns("organizations", "count_before_name")
+def _count_before() -> re.Pattern[str]:
+    """The patterns of `count_before_name` as one alternation (one search a mention, not one a
+    pattern): alternatives with no groups and the same flags, so that joining them changes
+    none of them."""
+    patterns = rules.patterns("organizations", "count_before_name")
+    if len(patterns) == 1:
+        return patterns[0]
+    if any(p.groups for p in patterns) or len({p.flags for p in patterns}) > 1:
+        raise rules.RuleError("organizations.yaml: count_before_name: patterns cannot be joined")
+    return re.compile("|".join(f"(?:{p.pattern})" for p in patterns), patterns[0].flags)

@@ -6,7 +6,7 @@ one place of that level the article names.
 from __future__ import annotations
 
 from collections import Counter
-from functools import cache
+from functools import cache, lru_cache
 
 from extractor import regions, rules
 from extractor.document import Document
@@ -16,27 +16,42 @@ from extractor.organizations.mentions import Candidate, named_weight
 def region_of(name: str, ctx: Counter[str]) -> str | None:
     place = regions.region_of(name, ctx)
     if place is None:
-        for level, prefixes in enumerate(("省", "市州", "县区")):
-            if name[:1] in prefixes or (name[1:2] in prefixes and name[:1] in "我全该本"):
-                place = regions.context_level(ctx, level)
-                break
+        level = _level_written(name)
+        if level is not None:
+            place = regions.context_level(ctx, level)
     return regions.full_name(place) if place else None
+
+
+@lru_cache(maxsize=16_384)  # asked of every organization kept, and names recur
+def _level_written(name: str) -> int | None:
+    """The level a name opens with (省教育厅, 我市…: 0 province, 1 city, 2 county): the
+    article's most named place of that level is its region when it names none itself."""
+    for level, prefixes in enumerate(("省", "市州", "县区")):
+        if name[:1] in prefixes or (name[1:2] in prefixes and name[:1] in "我全该本"):
+            return level
+    return None
 
 def short_name_support(doc: Document, name: str, cand: Candidate) -> int:
     """A place the article keeps naming by its short form (哈尔滨 for 哈尔滨市) is its topic."""
     if not cand.has_place:
         return 0
-    shorts = [
-        s
-        for p in regions.table().by_name.get(name, ())
-        if p.name == name
-        for s in regions.short_names(p)
-    ]
+    shorts = _short_names_of(name)
     if not shorts:
         return 0
     text = "\n".join(([doc.title] if doc.title else []) + doc.paragraphs)
     count = max(text.count(s) - text.count(name) for s in shorts)
     return min(max(count, 0), named_weight("max_short_support"))
+
+@lru_cache(maxsize=16_384)  # asked of every place that may act, and names recur
+def _short_names_of(name: str) -> tuple[str, ...]:
+    """The short names of the divisions with this full name (哈尔滨 for 哈尔滨市)."""
+    return tuple(
+        s
+        for p in regions.table().by_name.get(name, ())
+        if p.name == name
+        for s in sorted(regions.short_names(p))
+    )
+
 
 def merge_level_names(candidates: dict[str, Candidate], scores: dict[str, int]) -> None:
     """镇党委 stands for the town the article names (天星镇): its support goes there."""

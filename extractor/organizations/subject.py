@@ -70,7 +70,10 @@ def _named_form(name: str, candidates: dict[str, Candidate]) -> str:
 
 def _parent_of_internal(name: str, candidates: dict[str, Candidate]) -> str:
     """An internal body (校党委理论学习中心组) stands for its parent when the text names it."""
-    for body in _internal_bodies():
+    bodies = _internal_bodies()
+    if not name.endswith(bodies):
+        return name  # one test of them all: most subjects are no internal body
+    for body in bodies:
         if name.endswith(body) and len(name) > len(body):
             head = name[: -len(body)]
             parents = [n for n in candidates if n != name and len(n) >= 2 and head.startswith(n)]
@@ -109,6 +112,8 @@ def _body_form(name: str, candidates: dict[str, Candidate]) -> str:
     """Of the ways the text writes the subject (岱山县检察院 in the title, 岱山县院 where it
     acts), the one the body supports most."""
     forms = [n for n in candidates if n == name or (n not in name and _same_or_part(n, name))]
+    if len(forms) == 1:
+        return name  # written one way only (most subjects): no support to compare
 
     def body(n: str) -> int:
         return sum(m.weight for m in candidates[n].mentions if m.span.where != "title")
@@ -141,9 +146,8 @@ def _shared(
     """`scores` with the support of related names, short names and references added."""
     generic = generic_names()
     shared = dict(scores)
-    related = _Related(candidates, scores)
-    for name in scores:
-        for other in related.of(name):
+    for name, others in _related(candidates, scores):
+        for other in others:
             if other != name and other not in generic:
                 shared[name] += max(candidates[other].own, 0)
         shared[name] += short_name_support(doc, name, candidates[name])
@@ -273,6 +277,26 @@ def _written_short_among(long: str, fitting: set[str]) -> set[str]:
     if len(fitting) <= len(long) ** 2:
         return {short for short in fitting if _is_written_short(short, long)}
     return fitting.intersection(_written_short(long))
+
+
+#: Up to this many (candidate, possible subject) pairs, each pair is tested: building the
+#: indexes of `_Related` costs more than that many cached tests (most articles have a few
+#: candidates; the indexes keep an article naming thousands linear).
+MAX_PAIRS_TESTED = 64
+
+
+def _related(
+    candidates: Iterable[str], asked: dict[str, int]
+) -> Iterator[tuple[str, Iterable[str]]]:
+    """Each name asked about with every candidate `_same_or_part` relates to it."""
+    names = list(candidates)
+    if len(names) * len(asked) <= MAX_PAIRS_TESTED:
+        for name in asked:
+            yield name, [o for o in names if o != name and _same_or_part(name, o)]
+    else:
+        related = _Related(names, asked)
+        for name in asked:
+            yield name, related.of(name)
 
 
 class _Related:

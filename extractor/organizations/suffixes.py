@@ -7,10 +7,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
-from itertools import accumulate
 from typing import cast, get_args
 
 from extractor import regions, rules
@@ -191,7 +190,7 @@ def _not_endings() -> tuple[str, ...]:
 #: A name found in a text: (start, end, kind).
 Name = tuple[int, int, OrgKind]
 
-def names_in(text: str) -> Iterator[Name]:
+def names_in(text: str) -> list[Name]:
     """Spans of organization names in a text, with their kind (names in 《》 are skipped)."""
     return _names_at(text, suffix_spans(text), BOOK_TITLE)
 
@@ -205,22 +204,30 @@ def names_by_text(texts: Sequence[str]) -> dict[int, list[Name]]:
     """
     joined = SEPARATOR.join(texts)
     if joined.count(SEPARATOR) != len(texts) - 1:  # some text holds the separator
-        alone = {i: list(names_in(text)) for i, text in enumerate(texts)}
+        alone = {i: names_in(text) for i, text in enumerate(texts)}
         return {i: names for i, names in alone.items() if names}
     found: dict[int, list[Name]] = {}
-    spans = suffix_spans(joined)
-    if spans:
-        starts = list(accumulate((len(t) + 1 for t in texts[:-1]), initial=0))
-        for start, end, kind in _names_at(joined, spans, BOOK_TITLE_IN_TEXT):
+    names = names_in_joined(joined)
+    if names:
+        starts = regions.text_starts(texts)
+        for start, end, kind in names:
             i = bisect_right(starts, start) - 1
             found.setdefault(i, []).append((start - starts[i], end - starts[i], kind))
     return found
 
 
-def _names_at(text: str, spans: list[tuple[int, int]], books_in: re.Pattern[str]) -> Iterator[Name]:
-    """The names of the suffixes `spans` of the text (`books_in`: how book titles are found)."""
+def names_in_joined(joined: str) -> list[Name]:
+    """The names of texts joined by SEPARATOR (none of which holds it), at their positions in
+    the joined text (`names_by_text` gives them per text)."""
+    return _names_at(joined, suffix_spans(joined), BOOK_TITLE_IN_TEXT)
+
+
+def _names_at(text: str, spans: list[tuple[int, int]], books_in: re.Pattern[str]) -> list[Name]:
+    """The names of the suffixes `spans` of the text (`books_in`: how book titles are found),
+    as a list (not a generator: a resumption per name cost more than the list)."""
+    found: list[Name] = []
     if not spans:
-        return
+        return found
     # Book titles do not overlap: the last one starting at or before a position is the only
     # one that can hold it (found by bisection, not by trying every title).
     books = [m.span() for m in books_in.finditer(text)] if "《" in text else []
@@ -243,7 +250,8 @@ def _names_at(text: str, spans: list[tuple[int, int]], books_in: re.Pattern[str]
             not _province_office(name, suffix) or not _placed_village(name, suffix)
         ):
             continue
-        yield start, end, kind_of(name)  # a generic name (学院) is kept for titles
+        found.append((start, end, kind_of(name)))  # a generic name (学院) is kept for titles
+    return found
 
 
 @cache
@@ -277,7 +285,9 @@ def _anchor(text: str, start: int, suffix: int) -> int:
         return start  # no place's name fits before the suffix
     for place_start, _, _ in regions.places_in_name(text[start:suffix]):
         head = text[start : start + place_start]
-        group = next((g for g in _group_prefixes() if head.endswith(g)), None)
+        groups, group = _group_prefixes(), None
+        if head.endswith(groups):  # one test of them all first: most places follow none
+            group = next(g for g in groups if head.endswith(g))
         return start + place_start - (len(group) if group else 0)
     return start
 
@@ -324,20 +334,22 @@ def short_forms() -> dict[str, str]:
 
 
 @cache
-def _joined_fields() -> tuple[tuple[str, int], ...]:
-    """(full form's part up to its suffix, index of 和 in it) of the full forms holding 和."""
-    found = set()
+def _joined_fields() -> dict[int, frozenset[str]]:
+    """The full forms holding 和 (up to their suffix), by the index of the first 和 in them."""
+    found: dict[int, set[str]] = {}
     for full in short_forms().values():
         if JOIN in full:
-            found.add((full, full.index(JOIN)))
-    return tuple(sorted(found))
+            found.setdefault(full.index(JOIN), set()).add(full)
+    return {k: frozenset(fulls) for k, fulls in sorted(found.items())}
 
 
 def _joined(text: str, at: int, suffix_start: int, suffix_end: int) -> bool:
-    """和 at `at` is inside a full form (文化和旅游局), not between two names (市政府和市纪委)."""
-    for full, k in _joined_fields():
-        start = at - k
-        if start >= 0 and text.startswith(full, start) and start + len(full) == suffix_end:
+    """和 at `at` is inside a full form (文化和旅游局), not between two names (市政府和市纪委).
+
+    A full form with its 和 at index k would be text[at - k : suffix_end]: one slice looked up
+    per index, not a test of every full form."""
+    for k, fulls in _joined_fields().items():
+        if at >= k and text[at - k : suffix_end] in fulls:
             return True
     return False
 
