@@ -14,7 +14,12 @@ import pytest
 
 from extractor import rules
 from extractor.measures.before import _framing_verbs, _lead_in, _lead_in_at
-from extractor.measures.labels import _any_count_label, find_labels
+from extractor.measures.labels import (
+    COUNT_LABEL_OPENING,
+    QUOTE_OPENERS,
+    _count_label_starts,
+    find_labels,
+)
 from extractor.measures.markers import INLINE_FAMILIES, PARAGRAPH_FAMILIES, any_head, scan_markers
 from extractor.measures.prefilter import any_of
 from extractor.measures.runs import UNLABELLED
@@ -218,16 +223,36 @@ def test_stops_outside_quotes_and_brackets_as_walked_by_hand(text: str) -> None:
         assert first_stop(text, stops) == (expected[0] if expected else None)
 
 
-def test_the_joined_count_label_pattern_matches_where_one_of_them_does() -> None:
+def test_the_joined_count_label_scan_lists_every_place_one_of_them_matches() -> None:
     patterns = rules.patterns("measures", "count_label")
-    texts = [*_label_cases(), *_examples("count_label"), "第三项措施和5个方面", "两个月，一个平台"]
+    texts = [
+        *_label_cases(),
+        *_examples("count_label"),
+        "第三项措施和5个方面",
+        "两个月，一个平台",
+        "十三项措施，十二大举措",
+    ]
     tried = 0
     for text in texts:
-        for at in range(len(text)):
-            joined = _any_count_label().match(text, at) is not None
-            assert joined == any(p.match(text, at) for p in patterns), (text, at)
-            tried += joined
+        places = [at for at in range(len(text)) if any(p.match(text, at) for p in patterns)]
+        assert [m.start() for m in _count_label_starts().finditer(text)] == places, text
+        tried += len(places)
     assert tried >= 10  # labels start in the cases, so the comparison means something
+
+
+def test_every_count_label_pattern_opens_with_the_numeral_class() -> None:
+    opening = re.compile(COUNT_LABEL_OPENING)
+    for pattern in rules.patterns("measures", "count_label"):
+        matched = [m for text in _label_cases() for m in pattern.finditer(text)]
+        assert matched, pattern.pattern
+        assert all(opening.match(m.group()) for m in matched), pattern.pattern
+
+
+def test_every_quote_a_label_can_come_from_opens_with_a_quote_opener() -> None:
+    quoted = rules.pattern("measures", "quoted")
+    matched = [m for text in [*_label_cases(), *_examples("quoted")] for m in quoted.finditer(text)]
+    assert len(matched) >= 5
+    assert all(m.group()[0] in QUOTE_OPENERS for m in matched)
 
 
 #: Members of invented words with and without a lead clause (framing verb, preposition).
