@@ -20,7 +20,14 @@ from extractor.measures.labels import (
     _count_label_starts,
     find_labels,
 )
-from extractor.measures.markers import INLINE_FAMILIES, PARAGRAPH_FAMILIES, any_head, scan_markers
+from extractor.measures.markers import (
+    INLINE_FAMILIES,
+    INLINE_OPENING,
+    PARAGRAPH_FAMILIES,
+    _inline_places,
+    any_head,
+    scan_markers,
+)
 from extractor.measures.prefilter import any_of
 from extractor.measures.runs import UNLABELLED
 from extractor.measures.text import BRACKETS, first_stop, stop_positions
@@ -68,6 +75,28 @@ def test_every_inline_marker_holds_the_marker_hint(family: str) -> None:
     assert matched, f"no marker of {family} in the cases"
     missed = [m.group() for m in matched if hint.search(m.string, m.start(), m.end()) is None]
     assert not missed, f"marker_hint misses {family} markers {missed}"
+
+
+def _inline_cases() -> list[str]:
+    examples = (text for f in INLINE_FAMILIES for text in _examples(f"marker_{f}"))
+    spaced = ["提出要求： 一、围绕中心；　二、加强建设", "要求，\n一是统一思想", "十一是，十二要"]
+    return [*MARKERS, *examples, *spaced, *("".join(MARKERS[i : i + 3]) for i in range(0, 60, 7))]
+
+
+def test_one_scan_finds_every_place_an_inline_family_matches_and_names_it() -> None:
+    patterns = [(f, rules.pattern("measures", f"marker_{f}")) for f in INLINE_FAMILIES]
+    opening = re.compile(INLINE_OPENING)
+    found = set()
+    for text in _inline_cases():
+        places = []
+        for at in range(len(text)):
+            families = [f for f, pattern in patterns if pattern.match(text, at)]
+            assert len(families) <= 1, (text, at, families)  # the group names the family
+            places += [(at, f) for f in families]
+            assert not families or opening.match(text, at), (text, at)
+        assert [(m.start(), m.lastgroup) for m in _inline_places().finditer(text)] == places
+        found.update(f for _, f in places)
+    assert found == set(INLINE_FAMILIES)  # every family is met, so the comparison means something
 
 
 def test_the_joined_head_pattern_matches_where_a_head_family_does() -> None:

@@ -26,16 +26,35 @@ def any_of(patterns: Iterable[re.Pattern[str]], opening: str | None = None) -> r
     class: with `opening` the joined pattern starts with one (as `marker_hint` does), then a
     lookahead inside a one-character lookbehind reads the alternatives from that character.
     """
+    sources, flags = _sources(patterns)
+    joined = "|".join(f"(?:{source})" for source in sources)
+    if opening is not None:
+        joined = f"{opening}(?<=(?={joined})(?s:.))"
+    return re.compile(joined, flags)
+
+
+def named_places(named: Iterable[tuple[str, re.Pattern[str]]], opening: str) -> re.Pattern[str]:
+    """One character (of `opening`) wherever one of the `named` patterns matches, by name.
+
+    As `any_of` with `opening`, a match consumes only that character, so `finditer` reaches
+    every place where a pattern matches; each pattern is a named group of the lookahead, so
+    `lastgroup` names the first of them (in the given order) that matches there.
+    """
+    names = [name for name, _ in named]
+    sources, flags = _sources(pattern for _, pattern in named)
+    joined = "|".join(f"(?P<{name}>{source})" for name, source in zip(names, sources, strict=True))
+    return re.compile(f"{opening}(?<=(?={joined})(?s:.))", flags)
+
+
+def _sources(patterns: Iterable[re.Pattern[str]]) -> tuple[list[str], int]:
+    """The patterns' sources with their named groups made plain, and their shared flags."""
     sources = []
     flags: set[int] = set()
     for pattern in patterns:
         if BACKREFERENCE.search(pattern.pattern):
             raise ValueError(f"cannot join a pattern with a back-reference: {pattern.pattern!r}")
-        sources.append("(?:" + NAMED_GROUP.sub("(?:", pattern.pattern) + ")")
+        sources.append(NAMED_GROUP.sub("(?:", pattern.pattern))
         flags.add(pattern.flags)
     if len(flags) > 1:
         raise ValueError("cannot join patterns compiled with different flags")
-    joined = "|".join(sources)
-    if opening is not None:
-        joined = f"{opening}(?<=(?={joined})(?s:.))"
-    return re.compile(joined, flags.pop() if flags else 0)
+    return sources, flags.pop() if flags else 0
