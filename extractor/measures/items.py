@@ -431,12 +431,20 @@ def heading_paragraphs(label: Label, ctx: Context) -> Draft | None:
     return make_draft(label, items, ctx)
 
 
-def heading_run(paragraphs: list[str], q: int, most: int | None = None) -> list[Item]:
-    """Heading-only paragraphs from `q` on, alternating with longer body paragraphs."""
+def heading_run(
+    paragraphs: list[str], q: int, most: int | None = None, heads: list[bool] | None = None
+) -> list[Item]:
+    """Heading-only paragraphs from `q` on, alternating with longer body paragraphs.
+
+    `heads` holds `is_heading` of each paragraph (stripped) when the caller has asked it.
+    """
     items: list[Item] = []
     while q + 1 < len(paragraphs) and (most is None or len(items) < most):
-        head, body = paragraphs[q].strip(), paragraphs[q + 1]
-        if not is_heading(head) or is_heading(body.strip()):
+        head = paragraphs[q].strip()
+        if heads is not None:
+            if not heads[q] or heads[q + 1]:
+                break
+        elif not is_heading(head) or is_heading(paragraphs[q + 1].strip()):
             break
         name = unquote(first_clause(head))
         if not name:
@@ -451,9 +459,9 @@ def is_heading(text: str) -> bool:
     """A heading-only paragraph: short, no sentence stop (宣传发动到位), one comma at most."""
     return (
         MIN_HEADING <= len(text) <= HEADING_MAX
-        and first_stop(text, SENTENCE_STOPS) is None
+        and text[-1:] not in SENTENCE_STOPS  # (the cheap tests first: a short sentence fails)
         and text.count("，") + text.count(",") <= 1
-        and text[-1:] not in SENTENCE_STOPS
+        and first_stop(text, SENTENCE_STOPS) is None
     )
 
 

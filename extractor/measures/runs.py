@@ -56,12 +56,15 @@ def heading_groups(paragraphs: list[str], covered: set[int]) -> list[Draft]:
     if unread(paragraphs, covered) < MIN_RUN:
         return []  # each head is a paragraph not covered
     found = []
+    # each paragraph is asked once whether it is a heading, though it is read as a head and
+    # as the body after one (bundled briefs alternate headlines and stories: one in ten)
+    heads = [is_heading(text.strip()) for text in paragraphs]
     q = 0
     while q < len(paragraphs):  # q only moves forward: each paragraph is asked once at most
-        if q in covered or not is_heading(paragraphs[q].strip()):
+        if q in covered or not heads[q]:
             q += 1
             continue
-        run = heading_run(paragraphs, q)
+        run = heading_run(paragraphs, q, heads=heads)
         # The run read from a later head of `run` is its tail (each head reads on to the same
         # end, and a body reads none), so the tails are tried instead of reading from each head.
         items = next(
