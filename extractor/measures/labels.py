@@ -201,8 +201,17 @@ COUNT_LABEL_OPENING = "[一二两三四五六七八九十\\d]"
 
 @cache
 def _count_label_starts() -> re.Pattern[str]:
-    """One character wherever any `count_label` pattern matches: `finditer` lists them all."""
-    return any_of(rules.patterns("measures", "count_label"), opening=COUNT_LABEL_OPENING)
+    """One character wherever any `count_label` pattern matches: `finditer` lists them all.
+
+    Most numerals (dates, 一个) open no label: the gate (a `count_label_hint` here or one
+    character on, which every label holds) turns them away before the patterns are read.
+    """
+    hint = rules.pattern("measures", "count_label_hint").pattern
+    return any_of(
+        rules.patterns("measures", "count_label"),
+        opening=COUNT_LABEL_OPENING,
+        gate=f"(?=(?s:.)?(?:{hint}))",
+    )
 
 
 @lru_cache(maxsize=4096)  # a few hundred words (两个, 三项措施…) make most labels

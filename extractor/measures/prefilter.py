@@ -18,18 +18,22 @@ NAMED_GROUP = re.compile(r"\(\?P<\w+>")
 BACKREFERENCE = re.compile(r"\(\?P=|\(\?\(|\\[1-9]")
 
 
-def any_of(patterns: Iterable[re.Pattern[str]], opening: str | None = None) -> re.Pattern[str]:
+def any_of(
+    patterns: Iterable[re.Pattern[str]], opening: str | None = None, gate: str = ""
+) -> re.Pattern[str]:
     """One pattern that matches at a position wherever one of `patterns` matches there.
 
     `opening` is a character class every match of every pattern opens with. The engine skips
     in C only to a character a pattern's first class admits, and an alternation has no first
     class: with `opening` the joined pattern starts with one (as `marker_hint` does), then a
     lookahead inside a one-character lookbehind reads the alternatives from that character.
+    `gate` (with `opening`) is a lookahead every match passes at its start, asked before the
+    alternatives: a cheap test that fails at most places spares their reading there.
     """
     sources, flags = _sources(patterns)
     joined = "|".join(f"(?:{source})" for source in sources)
     if opening is not None:
-        joined = f"{opening}(?<=(?={joined})(?s:.))"
+        joined = f"{opening}(?<={gate}(?={joined})(?s:.))"
     return re.compile(joined, flags)
 
 
