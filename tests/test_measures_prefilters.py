@@ -177,6 +177,14 @@ def test_the_opening_class_opens_every_match_of_the_hint_groups() -> None:
         assert all(opening.match(m.group()) for m in matched), group
 
 
+def test_a_count_hint_at_a_digit_the_opening_leaves_out_gives_no_label() -> None:
+    opening = re.compile(HINT_OPENING)
+    for digit in "５٣𝟒":
+        assert opening.match(digit) is None
+        assert re.match(r"\d", digit)  # a digit to the rules' patterns, yet its count is unread
+        assert find_labels(f"采取{digit}项措施推进工作，落实{digit}个方面", 0) == ([], [])
+
+
 def test_a_paragraph_that_gives_a_label_or_a_marker_is_hinted() -> None:
     texts = [*_label_cases(), *(t for f in PARAGRAPH_FAMILIES for t in _examples(f"marker_{f}"))]
     given = [t for t in texts if find_labels(t, 0) != ([], []) or scan_markers([t])]
