@@ -9,6 +9,7 @@ count-label pattern that outgrows its hint fails here, not silently in the outpu
 from __future__ import annotations
 
 import re
+import sys
 
 import pytest
 
@@ -30,7 +31,7 @@ from extractor.measures.markers import (
 )
 from extractor.measures.prefilter import any_of
 from extractor.measures.runs import UNLABELLED
-from extractor.measures.text import BRACKETS, first_stop, stop_positions
+from extractor.measures.text import BRACKETS, SPACES, first_stop, stop_positions
 from extractor.measures.tree import (
     HINT_GROUPS,
     HINT_OPENING,
@@ -97,6 +98,13 @@ def test_one_scan_finds_every_place_an_inline_family_matches_and_names_it() -> N
         assert [(m.start(), m.lastgroup) for m in _inline_places().finditer(text)] == places
         found.update(f for _, f in places)
     assert found == set(INLINE_FAMILIES)  # every family is met, so the comparison means something
+
+
+def test_the_spelt_out_spaces_are_what_backslash_s_matches() -> None:
+    spelt = re.compile(f"[{SPACES}]")
+    for code in range(sys.maxunicode + 1):
+        ch = chr(code)
+        assert bool(spelt.match(ch)) == bool(re.match(r"\s", ch)), hex(code)
 
 
 def test_the_joined_head_pattern_matches_where_a_head_family_does() -> None:

@@ -13,7 +13,7 @@ from functools import cache
 
 from extractor import rules
 from extractor.measures.prefilter import any_of, named_places
-from extractor.measures.text import Draft, Item, first_clause, strip_span
+from extractor.measures.text import SPACES, Draft, Item, first_clause, strip_span
 from extractor.numerals import to_int
 
 #: Paragraph-level families, outermost first: a deeper family nests under a shallower one.
@@ -143,7 +143,7 @@ def scan_markers(paragraphs: list[str], hinted: list[int] | None = None) -> list
 
 #: What every inline marker opens with: an ordinal numeral, 第, 首其再最 (首先…最后), 另
 #: (另一方面), or the space a 一、 after a colon may follow (the families' first classes).
-INLINE_OPENING = r"[一二三四五六七八九十第首其再最另\s]"
+INLINE_OPENING = f"[一二三四五六七八九十第首其再最另{SPACES}]"
 
 
 @cache
