@@ -136,13 +136,14 @@ def opening_no_run(paragraphs: list[str]) -> set[int]:
     heading, MIN_RUN - 1 semicolons (frames). A paragraph failing all of them is found once
     here, in C calls, instead of by each finder's own call; it may still be a heading's body.
     """
+    stop = SENTENCE_END.search  # (bound once: this runs for every paragraph of every article)
     return {
         p
         for p, text in enumerate(paragraphs)
-        if len(text) > HEADING_MAX
-        and not text[:1].isspace()
-        and not text[-1:].isspace()
-        and SENTENCE_END.search(text, 0, OPEN_REACH) is None
+        if len(text) > HEADING_MAX  # so text[0] and text[-1] exist
+        and not text[0].isspace()
+        and not text[-1].isspace()
+        and stop(text, 0, OPEN_REACH) is None
         and text.count("；") + text.count(";") < MIN_RUN - 1
     }
 
