@@ -59,6 +59,7 @@ LIST_MARKS = re.compile(r"[、，,；;。]")
 QUOTE_CLOSERS = frozenset('”"')
 #: The characters every match of the `quoted` pattern opens with (its first class).
 QUOTE_OPENERS = ("“", '"')
+CURLY_OPENER, STRAIGHT_QUOTE = QUOTE_OPENERS
 
 
 def find_labels(text: str, para: int, where: str = "paragraph") -> tuple[list[Label], list[str]]:
@@ -69,7 +70,7 @@ def find_labels(text: str, para: int, where: str = "paragraph") -> tuple[list[La
     """
     # a quote opens with one of QUOTE_OPENERS: `in` (a C scan of the bare characters) tells
     # most paragraphs there is none, cheaper than the regex engine reading the text for it
-    quoted = any(opener in text for opener in QUOTE_OPENERS)
+    quoted = CURLY_OPENER in text or STRAIGHT_QUOTE in text
     quote = _quoted().search(text) if quoted else None
     hint = rules.pattern("measures", "count_label_hint").search(text)
     clause = rules.pattern("measures", "clause_count").search(text)
