@@ -47,8 +47,12 @@ OTHER_PUNCTUATION = re.compile(r"[、：:；;“”\"（）()《》]")
 def unread(paragraphs: list[str], covered: set[int]) -> int:
     """How many paragraphs are not `covered`: a run of n paragraphs needs n of them (in most
     articles no paragraph or one is left once the closed ones are covered, so a finder that
-    asks this first skips its loop)."""
-    return len(paragraphs) - len(covered.intersection(range(len(paragraphs))))
+    asks this first skips its loop).
+
+    `covered` holds indices of `paragraphs` (of items and heads read, of closed paragraphs),
+    so its size is what it covers: no intersection is built (three to four asks an article).
+    """
+    return len(paragraphs) - len(covered)
 
 
 def heading_groups(paragraphs: list[str], covered: set[int]) -> list[Draft]:
