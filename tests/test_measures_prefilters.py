@@ -18,6 +18,7 @@ from extractor.measures.before import _framing_verbs, _lead_in, _lead_in_at
 from extractor.measures.labels import (
     COUNT_LABEL_OPENING,
     QUOTE_OPENERS,
+    _count_hint,
     _count_label_starts,
     find_labels,
 )
@@ -31,7 +32,14 @@ from extractor.measures.markers import (
 )
 from extractor.measures.prefilter import any_of
 from extractor.measures.runs import UNLABELLED
-from extractor.measures.text import BRACKETS, SPACES, first_stop, stop_positions
+from extractor.measures.text import (
+    BMP_DIGITS,
+    BRACKETS,
+    DIGIT_OPENING,
+    SPACES,
+    first_stop,
+    stop_positions,
+)
 from extractor.measures.tree import (
     HINT_GROUPS,
     HINT_OPENING,
@@ -98,6 +106,24 @@ def test_one_scan_finds_every_place_an_inline_family_matches_and_names_it() -> N
         assert [(m.start(), m.lastgroup) for m in _inline_places().finditer(text)] == places
         found.update(f for _, f in places)
     assert found == set(INLINE_FAMILIES)  # every family is met, so the comparison means something
+
+
+def test_the_spelt_out_digits_are_what_backslash_d_matches() -> None:
+    bmp, opening = re.compile(f"[{BMP_DIGITS}]"), re.compile(f"[{DIGIT_OPENING}]")
+    for code in range(sys.maxunicode + 1):
+        ch = chr(code)
+        digit = re.match(r"\d", ch) is not None
+        if code < 0x10000:
+            assert (bmp.match(ch) is not None) == digit, hex(code)
+        assert opening.match(ch) is not None or not digit, hex(code)
+
+
+def test_the_count_hint_scan_finds_the_hint_first_met() -> None:
+    hint = rules.pattern("measures", "count_label_hint")
+    texts = [*_label_cases(), "采取５项措施", "落实٣个方面", "２０２３年两个月"]
+    for text in texts:
+        first, fast = hint.search(text), _count_hint().search(text)
+        assert (first and first.start()) == (fast and fast.start()), text
 
 
 def test_the_spelt_out_spaces_are_what_backslash_s_matches() -> None:

@@ -10,6 +10,7 @@ from functools import cache, lru_cache
 from extractor import rules
 from extractor.measures.guards import is_date_numeral, is_plan_period
 from extractor.measures.prefilter import any_of
+from extractor.measures.text import DIGIT_OPENING
 from extractor.numerals import MAX_COUNT, NUMERAL_RUN, label_count, model_code, to_int
 
 
@@ -72,7 +73,7 @@ def find_labels(text: str, para: int, where: str = "paragraph") -> tuple[list[La
     # most paragraphs there is none, cheaper than the regex engine reading the text for it
     quoted = CURLY_OPENER in text or STRAIGHT_QUOTE in text
     quote = _quoted().search(text) if quoted else None
-    hint = rules.pattern("measures", "count_label_hint").search(text)
+    hint = _count_hint().search(text)
     clause = rules.pattern("measures", "clause_count").search(text)
     if quote is None and hint is None and clause is None:
         return [], []
@@ -196,8 +197,15 @@ def _clause_counts(found: _Found, scan_from: int) -> None:
         found.add(match.group("label"), count, start, end, quoted=False, weak=True)
 
 
-#: The numeral every `count_label` pattern opens with (each pattern's first class).
-COUNT_LABEL_OPENING = "[一二两三四五六七八九十\\d]"
+#: The numeral every `count_label` pattern and the `count_label_hint` opens with (their first
+#: class, `\\d` spelt out: see text.DIGIT_OPENING).
+COUNT_LABEL_OPENING = f"[一二两三四五六七八九十{DIGIT_OPENING}]"
+
+
+@cache
+def _count_hint() -> re.Pattern[str]:
+    """`count_label_hint`, its first match found by a scan of the spelt-out opening class."""
+    return any_of([rules.pattern("measures", "count_label_hint")], opening=COUNT_LABEL_OPENING)
 
 
 @cache
