@@ -121,22 +121,22 @@ def scan_markers(paragraphs: list[str], hinted: list[int] | None = None) -> list
         # where each family's last marker ends: a family's markers never overlap (finditer's)
         ends = dict.fromkeys(INLINE_FAMILIES, 0)
         for place in _inline_places().finditer(text):  # in text order
-            family, start = place.lastgroup or "", place.start()
-            if start < ends[family]:
+            kind, start = place.lastgroup, place.start()
+            if kind is None or start < ends[kind]:  # (every alternative is named)
                 continue
-            match = inlines[family].match(text, start)
+            match = inlines[kind].match(text, start)
             if match is None:  # (the same pattern at the same place: never)
                 continue
-            ends[family] = match.end()
+            ends[kind] = match.end()
             word = match.group("n")
-            ordinal = words_table[word][0] if family in WORD_FAMILIES else to_int(word)
-            if family == "shi":  # keep 是/要 in the label: 一要…四要
+            ordinal = words_table[word][0] if kind in WORD_FAMILIES else to_int(word)
+            if kind == "shi":  # keep 是/要 in the label: 一要…四要
                 word = match.group(0).rstrip("，,：:")
-            if family == "fangmian" and not _clause_initial(text, start):
+            if kind == "fangmian" and not _clause_initial(text, start):
                 continue
             if ordinal and start >= head_end:  # never inside a paragraph head's marker
                 found.append(
-                    Marker(family, ordinal, word, p, start, match.end(), start <= lead_space)
+                    Marker(kind, ordinal, word, p, start, match.end(), start <= lead_space)
                 )
     return found
 

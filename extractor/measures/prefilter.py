@@ -44,6 +44,7 @@ def named_places(named: Iterable[tuple[str, re.Pattern[str]]], opening: str) -> 
     every place where a pattern matches; each pattern is a named group of the lookahead, so
     `lastgroup` names the first of them (in the given order) that matches there.
     """
+    named = list(named)
     names = [name for name, _ in named]
     sources, flags = _sources(pattern for _, pattern in named)
     joined = "|".join(f"(?P<{name}>{source})" for name, source in zip(names, sources, strict=True))
