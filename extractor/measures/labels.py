@@ -112,7 +112,8 @@ def _quoted_labels(found: _Found, scan_from: int) -> None:
         word = match.group("label").strip()
         found.taken.add(*match.span())
         after = after_quote.match(text, match.end())
-        if after is None and NUMERAL_RUN.match(word) is None and model_code(word) is None:
+        code = model_code(word)  # (asked once: three tests below read it)
+        if after is None and code is None and NUMERAL_RUN.match(word) is None:
             continue  # no count (it opens the word or follows the quote), no code: most quotes
         before = text[max(0, match.start() - 2) : match.start()]
         in_run = before[-1:] in QUOTE_CLOSERS or (
@@ -134,7 +135,7 @@ def _quoted_labels(found: _Found, scan_from: int) -> None:
             or is_plan_period(word)
         ):
             continue
-        if model_code(word) and not _has_own_list(text, match.end()):
+        if code and not _has_own_list(text, match.end()):
             found.codes.append(word)
             continue
         count = _count_of(word)
@@ -144,7 +145,7 @@ def _quoted_labels(found: _Found, scan_from: int) -> None:
                 continue  # “旭富一号”26名获救船员: a number of people, no count of parts
         if count is not None and count < 2 and not NUMERAL_RUN.fullmatch(word):
             continue  # “一岗双责”, “一站式”: one is no enumeration
-        if model_code(word):
+        if code:
             count = None  # “四三二一”，即…: a code with its own items is one group of them
         if count is not None or NUMERAL_RUN.fullmatch(word):
             found.labels.append(
