@@ -199,7 +199,7 @@ def _clause_counts(found: _Found, scan_from: int) -> None:
 
 
 #: The numeral every `count_label` pattern and the `count_label_hint` opens with (their first
-#: class, `\\d` spelt out: see text.DIGIT_OPENING).
+#: class, `\d` spelt out: see text.DIGIT_OPENING).
 COUNT_LABEL_OPENING = f"[一二两三四五六七八九十{DIGIT_OPENING}]"
 
 
