@@ -9,16 +9,37 @@ count-label pattern that outgrows its hint fails here, not silently in the outpu
 from __future__ import annotations
 
 import re
+import sys
 
 import pytest
 
 from extractor import rules
 from extractor.measures.before import _framing_verbs, _lead_in, _lead_in_at
-from extractor.measures.labels import _any_count_label, find_labels
-from extractor.measures.markers import INLINE_FAMILIES, PARAGRAPH_FAMILIES, any_head, scan_markers
+from extractor.measures.labels import (
+    COUNT_LABEL_OPENING,
+    QUOTE_OPENERS,
+    _count_hint,
+    _count_label_starts,
+    find_labels,
+)
+from extractor.measures.markers import (
+    INLINE_FAMILIES,
+    INLINE_OPENING,
+    PARAGRAPH_FAMILIES,
+    _inline_places,
+    any_head,
+    scan_markers,
+)
 from extractor.measures.prefilter import any_of
 from extractor.measures.runs import UNLABELLED
-from extractor.measures.text import BRACKETS, first_stop, stop_positions
+from extractor.measures.text import (
+    BMP_DIGITS,
+    BRACKETS,
+    DIGIT_OPENING,
+    SPACES,
+    first_stop,
+    stop_positions,
+)
 from extractor.measures.tree import (
     HINT_GROUPS,
     HINT_OPENING,
@@ -63,6 +84,53 @@ def test_every_inline_marker_holds_the_marker_hint(family: str) -> None:
     assert matched, f"no marker of {family} in the cases"
     missed = [m.group() for m in matched if hint.search(m.string, m.start(), m.end()) is None]
     assert not missed, f"marker_hint misses {family} markers {missed}"
+
+
+def _inline_cases() -> list[str]:
+    examples = (text for f in INLINE_FAMILIES for text in _examples(f"marker_{f}"))
+    spaced = ["提出要求： 一、围绕中心；　二、加强建设", "要求，\n一是统一思想", "十一是，十二要"]
+    return [*MARKERS, *examples, *spaced, *("".join(MARKERS[i : i + 3]) for i in range(0, 60, 7))]
+
+
+def test_one_scan_finds_every_place_an_inline_family_matches_and_names_it() -> None:
+    patterns = [(f, rules.pattern("measures", f"marker_{f}")) for f in INLINE_FAMILIES]
+    opening = re.compile(INLINE_OPENING)
+    found = set()
+    for text in _inline_cases():
+        places = []
+        for at in range(len(text)):
+            families = [f for f, pattern in patterns if pattern.match(text, at)]
+            assert len(families) <= 1, (text, at, families)  # the group names the family
+            places += [(at, f) for f in families]
+            assert not families or opening.match(text, at), (text, at)
+        assert [(m.start(), m.lastgroup) for m in _inline_places().finditer(text)] == places
+        found.update(f for _, f in places)
+    assert found == set(INLINE_FAMILIES)  # every family is met, so the comparison means something
+
+
+def test_the_spelt_out_digits_are_what_backslash_d_matches() -> None:
+    bmp, opening = re.compile(f"[{BMP_DIGITS}]"), re.compile(f"[{DIGIT_OPENING}]")
+    for code in range(sys.maxunicode + 1):
+        ch = chr(code)
+        digit = re.match(r"\d", ch) is not None
+        if code < 0x10000:
+            assert (bmp.match(ch) is not None) == digit, hex(code)
+        assert opening.match(ch) is not None or not digit, hex(code)
+
+
+def test_the_count_hint_scan_finds_the_hint_first_met() -> None:
+    hint = rules.pattern("measures", "count_label_hint")
+    texts = [*_label_cases(), "采取５项措施", "落实٣个方面", "２０２３年两个月"]
+    for text in texts:
+        first, fast = hint.search(text), _count_hint().search(text)
+        assert (first and first.start()) == (fast and fast.start()), text
+
+
+def test_the_spelt_out_spaces_are_what_backslash_s_matches() -> None:
+    spelt = re.compile(f"[{SPACES}]")
+    for code in range(sys.maxunicode + 1):
+        ch = chr(code)
+        assert bool(spelt.match(ch)) == bool(re.match(r"\s", ch)), hex(code)
 
 
 def test_the_joined_head_pattern_matches_where_a_head_family_does() -> None:
@@ -143,6 +211,14 @@ def test_the_opening_class_opens_every_match_of_the_hint_groups() -> None:
         assert all(opening.match(m.group()) for m in matched), group
 
 
+def test_a_count_hint_at_a_digit_the_opening_leaves_out_gives_no_label() -> None:
+    opening = re.compile(HINT_OPENING)
+    for digit in "５٣𝟒":
+        assert opening.match(digit) is None
+        assert re.match(r"\d", digit)  # a digit to the rules' patterns, yet its count is unread
+        assert find_labels(f"采取{digit}项措施推进工作，落实{digit}个方面", 0) == ([], [])
+
+
 def test_a_paragraph_that_gives_a_label_or_a_marker_is_hinted() -> None:
     texts = [*_label_cases(), *(t for f in PARAGRAPH_FAMILIES for t in _examples(f"marker_{f}"))]
     given = [t for t in texts if find_labels(t, 0) != ([], []) or scan_markers([t])]
@@ -218,16 +294,36 @@ def test_stops_outside_quotes_and_brackets_as_walked_by_hand(text: str) -> None:
         assert first_stop(text, stops) == (expected[0] if expected else None)
 
 
-def test_the_joined_count_label_pattern_matches_where_one_of_them_does() -> None:
+def test_the_joined_count_label_scan_lists_every_place_one_of_them_matches() -> None:
     patterns = rules.patterns("measures", "count_label")
-    texts = [*_label_cases(), *_examples("count_label"), "第三项措施和5个方面", "两个月，一个平台"]
+    texts = [
+        *_label_cases(),
+        *_examples("count_label"),
+        "第三项措施和5个方面",
+        "两个月，一个平台",
+        "十三项措施，十二大举措",
+    ]
     tried = 0
     for text in texts:
-        for at in range(len(text)):
-            joined = _any_count_label().match(text, at) is not None
-            assert joined == any(p.match(text, at) for p in patterns), (text, at)
-            tried += joined
+        places = [at for at in range(len(text)) if any(p.match(text, at) for p in patterns)]
+        assert [m.start() for m in _count_label_starts().finditer(text)] == places, text
+        tried += len(places)
     assert tried >= 10  # labels start in the cases, so the comparison means something
+
+
+def test_every_count_label_pattern_opens_with_the_numeral_class() -> None:
+    opening = re.compile(COUNT_LABEL_OPENING)
+    for pattern in rules.patterns("measures", "count_label"):
+        matched = [m for text in _label_cases() for m in pattern.finditer(text)]
+        assert matched, pattern.pattern
+        assert all(opening.match(m.group()) for m in matched), pattern.pattern
+
+
+def test_every_quote_a_label_can_come_from_opens_with_a_quote_opener() -> None:
+    quoted = rules.pattern("measures", "quoted")
+    matched = [m for text in [*_label_cases(), *_examples("quoted")] for m in quoted.finditer(text)]
+    assert len(matched) >= 5
+    assert all(m.group()[0] in QUOTE_OPENERS for m in matched)
 
 
 #: Members of invented words with and without a lead clause (framing verb, preposition).

@@ -308,49 +308,81 @@ def part_items(label: Label, ctx: Context) -> Draft | None:
     parts = label_parts(label.text) if label.quoted else None
     if not parts or len(parts) < 2 or any(count < 2 for count, _ in parts):
         return None
-    window = range(label.para, min(label.para + PART_WINDOW, len(ctx.paragraphs)))
+    window = _PartWindow(label, ctx)
     items: list[Item] = []
     for count, head in parts:
-        found = _part_candidates(ctx, label, window, head[0], count)
+        found = _part_candidates(window, head[0], count)
         items.extend(found)
     return make_draft(label, items, ctx) if items else None
 
 
-def _part_candidates(ctx: Context, label: Label, window: range, ch: str, count: int) -> list[Item]:
+class _PartWindow:
+    """The paragraphs a label's parts are read in, each cut into clauses and into sentences
+    once for all the parts (each part filters the same pieces by its own head)."""
+
+    def __init__(self, label: Label, ctx: Context) -> None:
+        last = min(label.para + PART_WINDOW, len(ctx.paragraphs))
+        #: (paragraph, text, where its items are looked for from)
+        self.texts = [
+            (q, ctx.paragraphs[q], label.end if q == label.para else 0)
+            for q in range(label.para, last)
+        ]
+        self._pieces: dict[frozenset[str], list[list[tuple[int, int]]]] = {}
+        self._openings: list[list[tuple[tuple[int, int], str]]] | None = None
+
+    def pieces(self, stops: frozenset[str]) -> list[list[tuple[int, int]]]:
+        """Each paragraph's pieces cut at `stops`, within a part's reach."""
+        found = self._pieces.get(stops)
+        if found is None:
+            found = self._pieces[stops] = [
+                stop_index(t).spans(stops, s, _reach(t, s)) for _, t, s in self.texts
+            ]
+        return found
+
+    def clause_openings(self) -> list[list[tuple[tuple[int, int], str]]]:
+        """Each paragraph's clauses (PART_STOPS) with the character each opens with once
+        spaces are skipped: a part takes those opening with its head."""
+        if self._openings is None:
+            self._openings = [
+                [(p, _opening(t, p[0])) for p in pieces]
+                for (_, t, _), pieces in zip(self.texts, self.pieces(PART_STOPS), strict=True)
+            ]
+        return self._openings
+
+
+def _part_candidates(window: _PartWindow, ch: str, count: int) -> list[Item]:
     """Items of one part: the first of three readings that gives exactly `count`."""
     quoted = _quoted_part(ch)
-    readings: list[Callable[[str, int, int], list[Item]]] = [
-        lambda t, q, s: make_items(
-            t,
-            q,
+    readings: list[Callable[[], list[list[Item]]]] = [
+        lambda: [
+            make_items(t, q, [p for p, first in openings if first == ch])
+            for (q, t, _), openings in zip(window.texts, window.clause_openings(), strict=True)
+        ],
+        lambda: [
+            make_items(
+                t,
+                q,
+                [
+                    p
+                    for p in pieces
+                    # the head stands in the clause's first characters: look there first
+                    if ch in t[p[0] : p[0] + PART_HEAD_WITHIN + PART_HEAD_SLACK]
+                    and ch in first_clause(t[p[0] : p[1]])[:PART_HEAD_WITHIN]
+                ],
+            )
+            for (q, t, _), pieces in zip(window.texts, window.pieces(SENTENCE_STOPS), strict=True)
+        ],
+        lambda: [
             [
-                p
-                for p in stop_index(t).spans(PART_STOPS, s, _reach(t, s))
-                if _opens_with(t, p[0], ch)
-            ],
-        ),
-        lambda t, q, s: make_items(
-            t,
-            q,
-            [
-                p
-                for p in stop_index(t).spans(SENTENCE_STOPS, s, _reach(t, s))
-                # the head stands in the clause's first characters: look there first
-                if ch in t[p[0] : p[0] + PART_HEAD_WITHIN + PART_HEAD_SLACK]
-                and ch in first_clause(t[p[0] : p[1]])[:PART_HEAD_WITHIN]
-            ],
-        ),
-        lambda t, q, s: [
-            it
-            for m in quoted.finditer(t, s, _reach(t, s))
-            if (it := make_item(t, q, m.start(1), m.end(1)))
+                it
+                for m in quoted.finditer(t, s, _reach(t, s))
+                if (it := make_item(t, q, m.start(1), m.end(1)))
+            ]
+            for q, t, s in window.texts
         ],
     ]
     for read in readings:
-        found = []
-        for q in window:
-            text = ctx.paragraphs[q]
-            found.extend(read(text, q, label.end if q == label.para else 0))
+        found = [it for items in read() for it in items]
         if len(found) == count:
             return found
     return []
@@ -364,10 +396,12 @@ def _reach(text: str, start: int) -> int:
     return len(text) if stop is None else stop + 1
 
 
-def _opens_with(text: str, start: int, ch: str) -> bool:
-    """Whether text[start:] opens with `ch` once spaces are skipped (no slice of the rest)."""
+def _opening(text: str, start: int) -> str:
+    """The first character of text[start:] that is no space ("" if none; no slice of the rest)."""
+    if start < len(text) and not text[start].isspace():
+        return text[start]  # (most pieces: no space to skip, so no scan)
     found = NOT_SPACE.search(text, start)
-    return found is not None and text.startswith(ch, found.start())
+    return found.group() if found is not None else ""
 
 
 @cache
@@ -431,12 +465,20 @@ def heading_paragraphs(label: Label, ctx: Context) -> Draft | None:
     return make_draft(label, items, ctx)
 
 
-def heading_run(paragraphs: list[str], q: int, most: int | None = None) -> list[Item]:
-    """Heading-only paragraphs from `q` on, alternating with longer body paragraphs."""
+def heading_run(
+    paragraphs: list[str], q: int, most: int | None = None, heads: list[bool] | None = None
+) -> list[Item]:
+    """Heading-only paragraphs from `q` on, alternating with longer body paragraphs.
+
+    `heads` holds `is_heading` of each paragraph (stripped) when the caller has asked it.
+    """
     items: list[Item] = []
     while q + 1 < len(paragraphs) and (most is None or len(items) < most):
-        head, body = paragraphs[q].strip(), paragraphs[q + 1]
-        if not is_heading(head) or is_heading(body.strip()):
+        head = paragraphs[q].strip()
+        if heads is not None:
+            if not heads[q] or heads[q + 1]:
+                break
+        elif not is_heading(head) or is_heading(paragraphs[q + 1].strip()):
             break
         name = unquote(first_clause(head))
         if not name:
@@ -451,9 +493,9 @@ def is_heading(text: str) -> bool:
     """A heading-only paragraph: short, no sentence stop (宣传发动到位), one comma at most."""
     return (
         MIN_HEADING <= len(text) <= HEADING_MAX
-        and first_stop(text, SENTENCE_STOPS) is None
+        and text[-1:] not in SENTENCE_STOPS  # (the cheap tests first: a short sentence fails)
         and text.count("，") + text.count(",") <= 1
-        and text[-1:] not in SENTENCE_STOPS
+        and first_stop(text, SENTENCE_STOPS) is None
     )
 
 

@@ -10,6 +10,7 @@ from functools import cache, lru_cache
 from extractor import rules
 from extractor.measures.guards import is_date_numeral, is_plan_period
 from extractor.measures.prefilter import any_of
+from extractor.measures.text import DIGIT_OPENING
 from extractor.numerals import MAX_COUNT, NUMERAL_RUN, label_count, model_code, to_int
 
 
@@ -57,6 +58,9 @@ def _not_counted() -> frozenset[str]:
 #: What splits a quoted word into list members: a quoted list is no label itself.
 LIST_MARKS = re.compile(r"[、，,；;。]")
 QUOTE_CLOSERS = frozenset('”"')
+#: The characters every match of the `quoted` pattern opens with (its first class).
+QUOTE_OPENERS = ("“", '"')
+CURLY_OPENER, STRAIGHT_QUOTE = QUOTE_OPENERS
 
 
 def find_labels(text: str, para: int, where: str = "paragraph") -> tuple[list[Label], list[str]]:
@@ -65,8 +69,11 @@ def find_labels(text: str, para: int, where: str = "paragraph") -> tuple[list[La
     Every label comes from a quote, a `count_label_hint` or a weak clause count: a text with
     none of them (two paragraphs in three) is left at that, and each scan starts at the first.
     """
-    quote = _quoted().search(text)
-    hint = rules.pattern("measures", "count_label_hint").search(text)
+    # a quote opens with one of QUOTE_OPENERS: `in` (a C scan of the bare characters) tells
+    # most paragraphs there is none, cheaper than the regex engine reading the text for it
+    quoted = CURLY_OPENER in text or STRAIGHT_QUOTE in text
+    quote = _quoted().search(text) if quoted else None
+    hint = _count_hint().search(text)
     clause = rules.pattern("measures", "clause_count").search(text)
     if quote is None and hint is None and clause is None:
         return [], []
@@ -105,7 +112,8 @@ def _quoted_labels(found: _Found, scan_from: int) -> None:
         word = match.group("label").strip()
         found.taken.add(*match.span())
         after = after_quote.match(text, match.end())
-        if after is None and NUMERAL_RUN.match(word) is None and model_code(word) is None:
+        code = model_code(word)  # (asked once: three tests below read it)
+        if after is None and code is None and NUMERAL_RUN.match(word) is None:
             continue  # no count (it opens the word or follows the quote), no code: most quotes
         before = text[max(0, match.start() - 2) : match.start()]
         in_run = before[-1:] in QUOTE_CLOSERS or (
@@ -127,7 +135,7 @@ def _quoted_labels(found: _Found, scan_from: int) -> None:
             or is_plan_period(word)
         ):
             continue
-        if model_code(word) and not _has_own_list(text, match.end()):
+        if code and not _has_own_list(text, match.end()):
             found.codes.append(word)
             continue
         count = _count_of(word)
@@ -137,7 +145,7 @@ def _quoted_labels(found: _Found, scan_from: int) -> None:
                 continue  # “旭富一号”26名获救船员: a number of people, no count of parts
         if count is not None and count < 2 and not NUMERAL_RUN.fullmatch(word):
             continue  # “一岗双责”, “一站式”: one is no enumeration
-        if model_code(word):
+        if code:
             count = None  # “四三二一”，即…: a code with its own items is one group of them
         if count is not None or NUMERAL_RUN.fullmatch(word):
             found.labels.append(
@@ -149,19 +157,18 @@ def _count_labels(found: _Found, hint: re.Match[str]) -> None:
     """Unquoted count labels: 三项措施, 三点意见, 两方面改革, 四举措.
 
     Each starts at a `count_label_hint` match (a numeral and the classifier or head after it)
-    or one numeral before one, so each pattern is tried at those few places (`match`), not
-    scanned along the paragraph: the first of them that matches at or after the end of the
-    pattern's last match is the match `finditer` would find next.
+    or one numeral before one, so no label starts before the paragraph's first hint less one.
+    Each pattern is tried only where one of them matches (`match`), not scanned along the
+    paragraph: the first of those places where it matches at or after the end of its last
+    match is the match `finditer` would find next.
     """
     slogans = _slogans()
     text = found.text
-    hints = [m.start() for m in hint.re.finditer(text, hint.start())]
-    # Most hints open no count label (一个, 两个月): one match of the joined patterns drops
-    # such a place for all of them at once, instead of one failed match per pattern.
-    opens = _any_count_label().match
-    starts = [
-        at for at in sorted({at for h in hints for at in (h - 1, h) if at >= 0}) if opens(text, at)
-    ]
+    # Every place where one of the patterns matches, from one numeral before the first hint
+    # on, in one scan: the joined patterns behind their shared opening class consume one
+    # character a match, so no place is skipped. Most hints open no count label (一个,
+    # 两个月): they give no place, instead of one failed match per pattern and hint.
+    starts = [m.start() for m in _count_label_starts().finditer(text, max(0, hint.start() - 1))]
     if not starts:
         return  # (most paragraphs with a hint)
     for pattern in rules.patterns("measures", "count_label"):
@@ -191,10 +198,30 @@ def _clause_counts(found: _Found, scan_from: int) -> None:
         found.add(match.group("label"), count, start, end, quoted=False, weak=True)
 
 
+#: The numeral every `count_label` pattern and the `count_label_hint` opens with (their first
+#: class, `\d` spelt out: see text.DIGIT_OPENING).
+COUNT_LABEL_OPENING = f"[一二两三四五六七八九十{DIGIT_OPENING}]"
+
+
 @cache
-def _any_count_label() -> re.Pattern[str]:
-    """Matches where any `count_label` pattern matches (exact: see `prefilter.any_of`)."""
-    return any_of(rules.patterns("measures", "count_label"))
+def _count_hint() -> re.Pattern[str]:
+    """`count_label_hint`, its first match found by a scan of the spelt-out opening class."""
+    return any_of([rules.pattern("measures", "count_label_hint")], opening=COUNT_LABEL_OPENING)
+
+
+@cache
+def _count_label_starts() -> re.Pattern[str]:
+    """One character wherever any `count_label` pattern matches: `finditer` lists them all.
+
+    Most numerals (dates, 一个) open no label: the gate (a `count_label_hint` here or one
+    character on, which every label holds) turns them away before the patterns are read.
+    """
+    hint = rules.pattern("measures", "count_label_hint").pattern
+    return any_of(
+        rules.patterns("measures", "count_label"),
+        opening=COUNT_LABEL_OPENING,
+        gate=f"(?=(?s:.)?(?:{hint}))",
+    )
 
 
 @lru_cache(maxsize=4096)  # a few hundred words (两个, 三项措施…) make most labels

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from extractor import rules
-from extractor.measures.prefilter import any_of
-from extractor.measures.text import Draft, Item, first_clause, strip_span
+from extractor.measures.prefilter import any_of, named_places
+from extractor.measures.text import SPACES, Draft, Item, first_clause, strip_span
 from extractor.numerals import to_int
 
 #: Paragraph-level families, outermost first: a deeper family nests under a shallower one.
@@ -99,7 +99,7 @@ def scan_markers(paragraphs: list[str], hinted: list[int] | None = None) -> list
     `hinted` (ascending) are the paragraphs that may hold one; None reads them all.
     """
     found: list[Marker] = []
-    heads, inlines = _family_patterns(PARAGRAPH_FAMILIES), _family_patterns(INLINE_FAMILIES)
+    heads, inlines = _family_patterns(PARAGRAPH_FAMILIES), dict(_family_patterns(INLINE_FAMILIES))
     # Most paragraphs hold no marker: one match tells whether any head family opens the
     # paragraph, and every inline marker holds a `marker_hint`, so their patterns wait for it.
     opens_with_head = any_head().match
@@ -118,23 +118,43 @@ def scan_markers(paragraphs: list[str], hinted: list[int] | None = None) -> list
         if hint.search(text) is None:
             continue
         lead_space = len(text) - len(text.lstrip())
-        inline = []
-        for family, pattern in inlines:
-            words = family in WORD_FAMILIES
-            for match in pattern.finditer(text):
-                start = match.start()
-                word = match.group("n")
-                ordinal = words_table[word][0] if words else to_int(word)
-                if family == "shi":  # keep 是/要 in the label: 一要…四要
-                    word = match.group(0).rstrip("，,：:")
-                if family == "fangmian" and not _clause_initial(text, start):
-                    continue
-                if ordinal and start >= head_end:  # never inside a paragraph head's marker
-                    inline.append(
-                        Marker(family, ordinal, word, p, start, match.end(), start <= lead_space)
-                    )
-        found.extend(sorted(inline, key=lambda m: m.start))
+        # where each family's last marker ends: a family's markers never overlap (finditer's)
+        ends = dict.fromkeys(INLINE_FAMILIES, 0)
+        for place in _inline_places().finditer(text):  # in text order
+            kind, start = place.lastgroup, place.start()
+            if kind is None or start < ends[kind]:  # (every alternative is named)
+                continue
+            match = inlines[kind].match(text, start)
+            if match is None:  # (the same pattern at the same place: never)
+                continue
+            ends[kind] = match.end()
+            word = match.group("n")
+            ordinal = words_table[word][0] if kind in WORD_FAMILIES else to_int(word)
+            if kind == "shi":  # keep 是/要 in the label: 一要…四要
+                word = match.group(0).rstrip("，,：:")
+            if kind == "fangmian" and not _clause_initial(text, start):
+                continue
+            if ordinal and start >= head_end:  # never inside a paragraph head's marker
+                found.append(
+                    Marker(kind, ordinal, word, p, start, match.end(), start <= lead_space)
+                )
     return found
+
+
+#: What every inline marker opens with: an ordinal numeral, 第, 首其再最 (首先…最后), 另
+#: (另一方面), or the space a 一、 after a colon may follow (the families' first classes).
+INLINE_OPENING = f"[一二三四五六七八九十第首其再最另{SPACES}]"
+
+
+@cache
+def _inline_places() -> re.Pattern[str]:
+    """One character wherever an inline family's pattern matches, the family named by its group.
+
+    Five families asked by one scan, not five (see `prefilter.named_places`). At one place at
+    most one family matches (their markers differ in the character after the ordinal word;
+    tests/test_measures_prefilters.py checks it), so the group that matched names it.
+    """
+    return named_places(_family_patterns(INLINE_FAMILIES), INLINE_OPENING)
 
 
 def is_ordinal_word(word: str) -> bool:
