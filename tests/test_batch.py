@@ -19,6 +19,7 @@ from exporters.base import AtomicFile, Exporter
 from exporters.rdf import graph_iri
 from extractor.batch import discover, iter_inputs, lost_chunk, process_chunk, run_batch
 from extractor.batch.inputs import InputFile, Selection
+from extractor.batch.run import _close
 from extractor.batch.worker import FileResult
 from extractor.cli import main
 from extractor.engines import SerialEngine, TaskLost
@@ -160,6 +161,32 @@ class IdsExporter(Exporter):
 
     def abort(self) -> None:
         self.out.discard()
+
+
+class BrokenIdsExporter(IdsExporter):
+    """The test format, failing to close once its file is written (a full disk, say)."""
+
+    files: ClassVar[tuple[str, ...]] = ("broken.ids",)
+
+    def close(self) -> None:
+        self.out.handle.flush()
+        raise OSError(28, "No space left on device")
+
+
+def test_outputs_close_side_by_side_and_one_that_cannot_leaves_no_part(tmp_path: Path) -> None:
+    exporters: list[Exporter] = [
+        IdsExporter(tmp_path),
+        BrokenIdsExporter(tmp_path),
+        IdsExporter(tmp_path / "second"),
+    ]
+    for exporter in exporters:
+        exporter.out.write("id\tpath\n")  # type: ignore[attr-defined]
+    with pytest.raises(OSError, match="No space left"):
+        _close(exporters)
+    # The others are in place, whole; the broken one's partial file is gone.
+    assert (tmp_path / "articles.ids").read_text("utf-8") == "id\tpath\n"
+    assert (tmp_path / "second" / "articles.ids").read_text("utf-8") == "id\tpath\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["articles.ids", "second"]
 
 
 @pytest.fixture
