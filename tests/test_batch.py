@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import json
 import os
@@ -141,6 +142,14 @@ def test_a_lost_chunk_fails_each_of_its_files(corpus: Path) -> None:
     assert {r.status for r in results} == {"failed"}
     assert all("worker lost" in str(r.reason) for r in results)
     assert [r.status for r in process_chunk(items)] == ["ok", "ok", "ok"]
+
+
+def test_the_writer_freezes_what_it_holds_while_a_pool_runs_and_thaws_it_after() -> None:
+    # Its collections then walk only what it receives (results), not its imports and outputs.
+    engine = LocalEngine(1)
+    frozen = [gc.get_freeze_count() > 0 for _ in engine.map(abs, [-1, -2], lambda t, e: 0)]
+    assert frozen == [True, True]
+    assert gc.get_freeze_count() == 0
 
 
 class IdsExporter(Exporter):
