@@ -173,29 +173,27 @@ class IdsExporter(Exporter):
 
 
 class BrokenIdsExporter(IdsExporter):
-    """The test format, failing to close once its file is written (a full disk, say)."""
+    """The test format, whose file cannot be put on disk (a full disk, say)."""
 
     files: ClassVar[tuple[str, ...]] = ("broken.ids",)
 
-    def close(self) -> None:
-        self.out.handle.flush()
+    def sync(self) -> None:
         raise OSError(28, "No space left on device")
 
 
-def test_outputs_close_side_by_side_and_one_that_cannot_leaves_no_part(tmp_path: Path) -> None:
-    exporters: list[Exporter] = [
+def test_a_sync_that_fails_in_its_thread_fails_the_close_in_order(tmp_path: Path) -> None:
+    first, broken, last = (
         IdsExporter(tmp_path),
         BrokenIdsExporter(tmp_path),
-        IdsExporter(tmp_path / "second"),
-    ]
-    for exporter in exporters:
-        exporter.out.write("id\tpath\n")  # type: ignore[attr-defined]
+        IdsExporter(tmp_path / "b"),
+    )
+    for exporter in (first, broken, last):
+        exporter.out.write("id\tpath\n")
     with pytest.raises(OSError, match="No space left"):
-        _close(exporters)
-    # The others are in place, whole; the broken one's partial file is gone.
+        _close([first, broken, last])
+    # The one closed before is in place, whole; the broken one and the one after are dropped.
     assert (tmp_path / "articles.ids").read_text("utf-8") == "id\tpath\n"
-    assert (tmp_path / "second" / "articles.ids").read_text("utf-8") == "id\tpath\n"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["articles.ids", "second"]
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["articles.ids", "b"]
 
 
 @pytest.fixture
