@@ -329,6 +329,12 @@ def main() -> None:
     parser.add_argument("--no-e2e", action="store_true", help="skip the end-to-end runs")
     parser.add_argument("--e2e-only", action="store_true", help="only the end-to-end runs")
     parser.add_argument(
+        "--e2e-rounds",
+        type=int,
+        default=E2E_ROUNDS,
+        help=f"rounds of the end-to-end runs (default {E2E_ROUNDS}; more on a busy machine)",
+    )
+    parser.add_argument(
         "--module",
         action="store_true",
         help="end to end: run `python -m extractor.cli`, not the `newsfacts` console script",
@@ -370,7 +376,7 @@ def e2e_part(posts: list[Post], args: argparse.Namespace) -> None:
     from bench.bench_writer import measure  # noqa: PLC0415 - it imports this module
 
     loop = QUICK_CONTROL_LOOP if args.quick else CONTROL_LOOP
-    end_to_end(posts, E2E_ROUNDS, loop, module=args.module, against=args.against)
+    end_to_end(posts, args.e2e_rounds, loop, module=args.module, against=args.against)
     print("\nthe writer process alone, on prepared pieces (CPU time, one process):")
     print(measure(posts, default_formats()).line())
 
