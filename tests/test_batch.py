@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import csv
+import fcntl
 import gc
 import io
 import json
 import os
 import re
+import sys
 from pathlib import Path
 from typing import ClassVar
 
@@ -24,7 +26,7 @@ from extractor.batch.run import _close
 from extractor.batch.worker import FileResult
 from extractor.cli import main
 from extractor.engines import SerialEngine, TaskLost
-from extractor.pool import LocalEngine
+from extractor.pool import RESULT_PIPE_BYTES, LocalEngine
 from extractor.progress import BatchProgress, PlainPrinter, print_summary
 from schemas import Article
 
@@ -150,6 +152,16 @@ def test_the_writer_freezes_what_it_holds_while_a_pool_runs_and_thaws_it_after()
     frozen = [gc.get_freeze_count() > 0 for _ in engine.map(abs, [-1, -2], lambda t, e: 0)]
     assert frozen == [True, True]
     assert gc.get_freeze_count() == 0
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="pipe sizes are Linux's")
+def test_a_pool_sends_results_back_through_a_pipe_that_holds_a_chunk() -> None:
+    pool = LocalEngine(1)._pool(1)
+    try:
+        reader = pool._result_queue._reader  # type: ignore[attr-defined]
+        assert fcntl.fcntl(reader.fileno(), fcntl.F_GETPIPE_SZ) == RESULT_PIPE_BYTES
+    finally:
+        pool.shutdown()
 
 
 class IdsExporter(Exporter):
