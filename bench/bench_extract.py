@@ -13,16 +13,24 @@ Part 2, end to end: `newsfacts extract` with the DEFAULT outputs (the log, xlsx,
 -j 1 and -j 2 as subprocesses on bulk items unpacked into a temporary folder, beside a control:
 two processes of pure-Python CPU work against one doing both, i.e. the speed-up two processes
 can have on this machine right now. Runs alternate (j1, j2, control, rotating) for a few rounds;
-the ratios are printed from the sums and from each configuration's best round.
+the ratios are printed from the sums and from each configuration's best round. The command is
+the `newsfacts` console script of this interpreter, as users run it (`--module`: `python -m
+extractor.cli` instead); newsfacts' modules are byte-compiled first, as `pip install` leaves
+them (under PYTHONDONTWRITEBYTECODE=1 every process would compile them from source).
+`--against CHECKOUT` runs that checkout's code the same way in the same rounds.
 
     python -m bench.bench_extract            # all 10,649 bulk items, 60 x 10 real, e2e on 3,000
     python -m bench.bench_extract --quick    # 600 bulk items, 60 x 2 real, e2e on 300
+    python -m bench.bench_extract --e2e-only --against /work/main   # that code beside this one
 """
 
 from __future__ import annotations
 
 import argparse
+import compileall
+import os
 import re
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -30,6 +38,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from lxml import html as lxml_html
@@ -59,6 +68,9 @@ E2E_ROUNDS = 4
 CONTROL_LOOP = 30_000_000
 QUICK_CONTROL_LOOP = 6_000_000
 SPIN = "import sys\ntotal = 0\nfor i in range(int(sys.argv[1])):\n    total += i\n"
+#: newsfacts' packages, byte-compiled before the end-to-end runs (and copied for --against).
+PACKAGES = ("newsfacts", "extractor", "schemas", "exporters")
+BIN = Path(sys.executable).parent
 
 Post = tuple[str, bytes]  # (relative path, file bytes)
 
@@ -187,10 +199,10 @@ def unpack(posts: list[Post], folder: Path) -> Path:
     return folder
 
 
-def timed_run(command: list[str]) -> float:
+def timed_run(command: list[str], env: dict[str, str] | None = None) -> float:
     """Wall seconds of one subprocess, which must succeed."""
     start = time.perf_counter()
-    done = subprocess.run(command, check=False, capture_output=True, text=True)
+    done = subprocess.run(command, check=False, capture_output=True, text=True, env=env)
     seconds = time.perf_counter() - start
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed ({done.returncode}): {done.stderr[-2000:]}")
@@ -210,60 +222,104 @@ def control_pair(loop: int) -> tuple[float, float]:
     return serial, time.perf_counter() - start
 
 
-def end_to_end(posts: list[Post], rounds: int, loop: int) -> None:
+@dataclass
+class Version:
+    """One checkout's code run end to end: its label and environment (None: this one)."""
+
+    label: str
+    env: dict[str, str] | None
+    seconds: dict[str, list[float]] = field(default_factory=lambda: {"j1": [], "j2": []})
+
+
+def compiled_copy(checkout: Path, scratch: Path) -> dict[str, str]:
+    """This environment with another checkout's packages first on the path (its code, this
+    venv's libraries), copied to `scratch` and byte-compiled there as this checkout's are."""
+    for package in PACKAGES:
+        shutil.copytree(checkout / package, scratch / package, ignore=_NO_CACHE)
+        compileall.compile_dir(scratch / package, quiet=1)
+    return {**os.environ, "PYTHONPATH": str(scratch)}
+
+
+_NO_CACHE = shutil.ignore_patterns("__pycache__")
+
+
+def end_to_end(
+    posts: list[Post],
+    rounds: int,
+    loop: int,
+    *,
+    module: bool = False,
+    against: Path | None = None,
+) -> None:
     """-j 1 and -j 2 of `newsfacts extract` (default outputs) beside the 2-process control.
 
     Printed twice: from the sums of all rounds, and from each configuration's best round (on
     a machine shared with bursts of other work, the least disturbed run of each; the control
     is taken the same way, so the ratio still compares like with like).
     """
+    for package in PACKAGES:
+        compileall.compile_dir(ROOT / package, quiet=1)
+    # The console script (extractor/script.py) is what users run; -m runs the same main().
+    program = [sys.executable, "-m", "extractor.cli"] if module else [str(BIN / "newsfacts")]
     with tempfile.TemporaryDirectory(prefix="newsfacts-bench-") as scratch:
         corpus = unpack(posts, Path(scratch) / "in")
-        seconds: dict[str, list[float]] = {"j1": [], "j2": [], "serial": [], "pair": []}
-
+        versions = [Version("this checkout", None)]
+        if against is not None:
+            env = compiled_copy(against, Path(scratch) / "against")
+            versions.append(Version(f"{against}", env))
+        control_seconds: dict[str, list[float]] = {"serial": [], "pair": []}
         runs = iter(range(1_000_000))
 
-        def run(jobs: str) -> None:
+        def run(version: Version, jobs: str) -> None:
             # A fresh folder each run: extract refuses to write over a previous run.
-            out = Path(scratch) / f"out-j{jobs}-{next(runs)}"
-            command = [
-                sys.executable, "-m", "extractor.cli", "extract", str(corpus), "-o", str(out),
-                "-j", jobs,
-            ]  # fmt: skip
-            seconds[f"j{jobs}"].append(timed_run(command))
+            out = Path(scratch) / f"out-{versions.index(version)}-j{jobs}-{next(runs)}"
+            command = [*program, "extract", str(corpus), "-o", str(out), "-j", jobs]
+            version.seconds[f"j{jobs}"].append(timed_run(command, version.env))
 
         def control() -> None:
             serial, pair = control_pair(loop)
-            seconds["serial"].append(serial)
-            seconds["pair"].append(pair)
+            control_seconds["serial"].append(serial)
+            control_seconds["pair"].append(pair)
 
-        steps: list[Callable[[], None]] = [lambda: run("1"), lambda: run("2"), control]
+        steps: list[Callable[[], None]] = [control]
+        for version in versions:
+            steps += [partial(run, version, "1"), partial(run, version, "2")]
         for number in range(rounds):
             shift = number % len(steps)
             for step in steps[shift:] + steps[:shift]:
                 step()
-        logs = [next(Path(scratch).glob(f"out-j{j}-*/articles.jsonl")).read_bytes() for j in "12"]
-        outputs = sorted(p.name for p in next(Path(scratch).glob("out-j1-*")).iterdir())
+        logs = [p.read_bytes() for p in sorted(Path(scratch).glob("out-*-j*-*/articles.jsonl"))]
+        outputs = sorted(p.name for p in next(Path(scratch).glob("out-0-j1-*")).iterdir())
     print(
-        f"\nend to end: `newsfacts extract DIR -o OUT -j N`, default outputs: {', '.join(outputs)}"
+        f"\nend to end: `{' '.join(Path(p).name for p in program)} extract DIR -o OUT -j N`,"
+        f" default outputs: {', '.join(outputs)}"
     )
     print(f"{len(posts)} distinct bulk posts, {rounds} rounds alternating -j 1, -j 2, control")
-    print(f"{'run':<52}{'files/s (sum)':>14}{'(best round)':>14}")
+    for version in versions:
+        print_e2e(version, len(posts), control_seconds)
+    print(f"every run's articles.jsonl byte-identical: {all(log == logs[0] for log in logs)}")
+
+
+def print_e2e(version: Version, posts: int, control: dict[str, list[float]]) -> None:
+    """One version's files/s at -j 1 and -j 2 and the ratios against the control."""
+    seconds = version.seconds
+    print(f"{version.label}:")
+    print(f"  {'run':<50}{'files/s (sum)':>14}{'(best round)':>14}")
     rates = {}
     for jobs, label in (("j1", "newsfacts extract -j 1 (whole command, from start)"),
                         ("j2", "newsfacts extract -j 2")):  # fmt: skip
-        total, best = len(posts) * rounds / sum(seconds[jobs]), len(posts) / min(seconds[jobs])
+        runs = len(seconds[jobs])
+        total, best = posts * runs / sum(seconds[jobs]), posts / min(seconds[jobs])
         rates[jobs] = (total, best)
-        print(f"{label:<52}{total:>14.1f}{best:>14.1f}")
+        print(f"  {label:<50}{total:>14.1f}{best:>14.1f}")
     for way, index, pick in (("sum", 0, sum), ("best round", 1, min)):
         speedup = rates["j2"][index] / rates["j1"][index]
-        headroom = pick(seconds["serial"]) / pick(seconds["pair"])
+        headroom = pick(control["serial"]) / pick(control["pair"])
         print(
-            f"[{way:>10}] -j 2 / -j 1 = {speedup:.2f}x; control (2 processes of CPU work / 1) ="
-            f" {headroom:.2f}x; (-j 2 / -j 1) / control = {speedup / headroom:.2f}"
+            f"  [{way:>10}] -j 2 / -j 1 = {speedup:.2f}x; control (2 processes of CPU work / 1)"
+            f" = {headroom:.2f}x; (-j 2 / -j 1) / control = {speedup / headroom:.2f}"
             " (target >= 0.85)"
         )
-    print(f"-j 1 and -j 2 articles.jsonl byte-identical: {logs[0] == logs[1]}")
 
 
 def main() -> None:
@@ -272,6 +328,23 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="a small run (about a minute)")
     parser.add_argument("--no-e2e", action="store_true", help="skip the end-to-end runs")
     parser.add_argument("--e2e-only", action="store_true", help="only the end-to-end runs")
+    parser.add_argument(
+        "--e2e-rounds",
+        type=int,
+        default=E2E_ROUNDS,
+        help=f"rounds of the end-to-end runs (default {E2E_ROUNDS}; more on a busy machine)",
+    )
+    parser.add_argument(
+        "--module",
+        action="store_true",
+        help="end to end: run `python -m extractor.cli`, not the `newsfacts` console script",
+    )
+    parser.add_argument(
+        "--against",
+        type=Path,
+        metavar="CHECKOUT",
+        help="end to end: also that checkout's code (/work/main), in the same rounds",
+    )
     parser.add_argument(
         "--e2e-posts",
         type=int,
@@ -283,7 +356,7 @@ def main() -> None:
     if e2e_posts is None:
         e2e_posts = QUICK_E2E_POSTS if args.quick else E2E_POSTS
     if args.e2e_only:
-        e2e_part(bulk_posts(e2e_posts or None), quick=args.quick)
+        e2e_part(bulk_posts(e2e_posts or None), args)
         return
     bulk = bulk_posts(QUICK_BULK if args.quick else None)
     reads = QUICK_REAL_READS if args.quick else REAL_READS
@@ -295,14 +368,15 @@ def main() -> None:
     print_table(f"real posts ({len(real)} posts, first read)", interleaved(real))
     print_table(f"real posts ({len(real)} posts x {reads} reads)", interleaved(real * reads))
     if not args.no_e2e:
-        e2e_part(bulk_posts(e2e_posts or None), quick=args.quick)
+        e2e_part(bulk_posts(e2e_posts or None), args)
 
 
-def e2e_part(posts: list[Post], *, quick: bool) -> None:
+def e2e_part(posts: list[Post], args: argparse.Namespace) -> None:
     """The end-to-end runs, then the writer's sustained rate against one worker's."""
     from bench.bench_writer import measure  # noqa: PLC0415 - it imports this module
 
-    end_to_end(posts, E2E_ROUNDS, QUICK_CONTROL_LOOP if quick else CONTROL_LOOP)
+    loop = QUICK_CONTROL_LOOP if args.quick else CONTROL_LOOP
+    end_to_end(posts, args.e2e_rounds, loop, module=args.module, against=args.against)
     print("\nthe writer process alone, on prepared pieces (CPU time, one process):")
     print(measure(posts, default_formats()).line())
 

@@ -71,6 +71,10 @@ class Exporter(ABC):
     def append_file(self, piece: Any) -> None:  # noqa: B027 - optional, see file_preparer
         """Add what `file_preparer()` made of one file's manifest record, in path order."""
 
+    def sync(self) -> None:  # noqa: B027 - optional hook: only streamed files have data to sync
+        """Put what is written so far on disk, ahead of `close()` (a thread may run it while
+        another exporter closes; close follows once it returns). Default: nothing."""
+
     @abstractmethod
     def close(self) -> None:
         """Finish writing and move the files into place."""
@@ -103,6 +107,10 @@ class LineExporter(Exporter):
     def write(self, article: Article) -> None:
         """Append the article's lines."""
         self.out.write(self.render(article))
+
+    def sync(self) -> None:
+        """Put the file's lines on disk."""
+        self.out.sync()
 
     def close(self) -> None:
         """Rename into place."""
@@ -162,10 +170,14 @@ class AtomicFile:
         """Append bytes (UTF-8 text encoded where it was made)."""
         self.handle.write(data)
 
-    def commit(self) -> None:
-        """Flush to disk and rename over the target."""
+    def sync(self) -> None:
+        """Flush to disk what is written so far (commit then has little left to wait for)."""
         self.handle.flush()
         os.fsync(self.handle.fileno())
+
+    def commit(self) -> None:
+        """Flush to disk and rename over the target."""
+        self.sync()
         self.handle.close()
         self.partial.replace(self.target)
 

@@ -91,6 +91,11 @@ class CsvExporter(Exporter):
         """Append the article's rows to each file."""
         self.append(CsvLines(self.lang)(article))
 
+    def sync(self) -> None:
+        """Put every file's lines on disk."""
+        for out in self.outputs:
+            out.sync()
+
     def close(self) -> None:
         """Rename every file into place."""
         for out in self.outputs:

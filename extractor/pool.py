@@ -6,6 +6,7 @@ the contract every engine keeps). Apart from engines.py so that a run in the CLI
 from __future__ import annotations
 
 import contextlib
+import gc
 import multiprocessing
 import signal
 from collections import deque
@@ -97,7 +98,9 @@ class LocalEngine:
         start_fork_server(self.preload)
 
     def _pool(self, workers: int) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(workers, mp_context=self._context(), initializer=worker_init)
+        pool = ProcessPoolExecutor(workers, mp_context=self._context(), initializer=worker_init)
+        _widen_result_pipe(pool)
+        return pool
 
     def map(
         self,
@@ -106,6 +109,22 @@ class LocalEngine:
         on_error: Callable[[T, BaseException], R],
     ) -> Iterator[R]:
         """fn(task) in worker processes; results in task order."""
+        # This process now only receives results and frees them as it writes them: while the
+        # tasks run, its collections need not walk what it holds already (the imports, the
+        # outputs' state): a full collection of those took 30 ms of a 3,000-post run, CPU
+        # the workers lose when they have every core. Thawed when the map ends.
+        gc.freeze()
+        try:
+            yield from self._map(fn, tasks, on_error)
+        finally:
+            gc.unfreeze()
+
+    def _map(
+        self,
+        fn: Callable[[T], R],
+        tasks: Iterable[T],
+        on_error: Callable[[T, BaseException], R],
+    ) -> Iterator[R]:
         pool = self._current = self._pool(self.jobs)
         submitted = 0
         pending: deque[tuple[T, Future[R]]] = deque()
@@ -139,7 +158,9 @@ class LocalEngine:
                 future.cancel()
             pool.shutdown(wait=True, cancel_futures=True)
             raise
-        pool.shutdown(wait=True)
+        # Every result is in: the workers end and are joined by the pool's own thread while
+        # the caller closes its outputs (5-8 ms of waiting otherwise); exit waits for it.
+        pool.shutdown(wait=False)
 
     def _collect(
         self,
@@ -187,6 +208,31 @@ class LocalEngine:
         if ok:
             return cast(R, value)
         raise cast(BaseException, value)
+
+
+#: Bytes the pipe that carries results back may hold: a chunk's results (32 articles' log
+#: lines and pieces, about 1 MB) then cross in a few reads instead of one per 64 kB (Linux's
+#: default), each a wake-up of a worker blocked on the full pipe and of the pool's thread
+#: here: 35 % less of this process's CPU for the same results (measured with 30 kB results in
+#: chunks of 32), and CPU it does not take from the workers when they have every core. At most
+#: /proc/sys/fs/pipe-max-size (1 MB by default) for a process without privileges.
+RESULT_PIPE_BYTES = 1 << 20
+
+
+def _widen_result_pipe(pool: ProcessPoolExecutor) -> None:
+    # `_result_queue` is the executor's own queue of results (a SimpleQueue over one pipe,
+    # made before any worker starts); there is no public way to reach it. Where it is not
+    # there, or the system refuses the size, the pipe keeps its default: only slower.
+    try:
+        import fcntl  # noqa: PLC0415 - Unix only
+    except ImportError:
+        return
+    reader = getattr(getattr(pool, "_result_queue", None), "_reader", None)
+    set_size = getattr(fcntl, "F_SETPIPE_SZ", None)  # Linux only
+    if reader is None or set_size is None:
+        return
+    with contextlib.suppress(OSError, ValueError):
+        fcntl.fcntl(reader.fileno(), set_size, RESULT_PIPE_BYTES)
 
 
 def _end_workers(pool: ProcessPoolExecutor | None) -> None:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import csv
+import fcntl
+import gc
 import io
 import json
 import os
 import re
+import sys
 from pathlib import Path
 from typing import ClassVar
 
@@ -19,10 +22,11 @@ from exporters.base import AtomicFile, Exporter
 from exporters.rdf import graph_iri
 from extractor.batch import discover, iter_inputs, lost_chunk, process_chunk, run_batch
 from extractor.batch.inputs import InputFile, Selection
+from extractor.batch.run import _close
 from extractor.batch.worker import FileResult
 from extractor.cli import main
 from extractor.engines import SerialEngine, TaskLost
-from extractor.pool import LocalEngine
+from extractor.pool import RESULT_PIPE_BYTES, LocalEngine
 from extractor.progress import BatchProgress, PlainPrinter, print_summary
 from schemas import Article
 
@@ -142,6 +146,24 @@ def test_a_lost_chunk_fails_each_of_its_files(corpus: Path) -> None:
     assert [r.status for r in process_chunk(items)] == ["ok", "ok", "ok"]
 
 
+def test_the_writer_freezes_what_it_holds_while_a_pool_runs_and_thaws_it_after() -> None:
+    # Its collections then walk only what it receives (results), not its imports and outputs.
+    engine = LocalEngine(1)
+    frozen = [gc.get_freeze_count() > 0 for _ in engine.map(abs, [-1, -2], lambda t, e: 0)]
+    assert frozen == [True, True]
+    assert gc.get_freeze_count() == 0
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="pipe sizes are Linux's")
+def test_a_pool_sends_results_back_through_a_pipe_that_holds_a_chunk() -> None:
+    pool = LocalEngine(1)._pool(1)
+    try:
+        reader = pool._result_queue._reader  # type: ignore[attr-defined]
+        assert fcntl.fcntl(reader.fileno(), fcntl.F_GETPIPE_SZ) == RESULT_PIPE_BYTES
+    finally:
+        pool.shutdown()
+
+
 class IdsExporter(Exporter):
     """A test format: one article id per line, streamed (stands for any registered format)."""
 
@@ -160,6 +182,30 @@ class IdsExporter(Exporter):
 
     def abort(self) -> None:
         self.out.discard()
+
+
+class BrokenIdsExporter(IdsExporter):
+    """The test format, whose file cannot be put on disk (a full disk, say)."""
+
+    files: ClassVar[tuple[str, ...]] = ("broken.ids",)
+
+    def sync(self) -> None:
+        raise OSError(28, "No space left on device")
+
+
+def test_a_sync_that_fails_in_its_thread_fails_the_close_in_order(tmp_path: Path) -> None:
+    first, broken, last = (
+        IdsExporter(tmp_path),
+        BrokenIdsExporter(tmp_path),
+        IdsExporter(tmp_path / "b"),
+    )
+    for exporter in (first, broken, last):
+        exporter.out.write("id\tpath\n")
+    with pytest.raises(OSError, match="No space left"):
+        _close([first, broken, last])
+    # The one closed before is in place, whole; the broken one and the one after are dropped.
+    assert (tmp_path / "articles.ids").read_text("utf-8") == "id\tpath\n"
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["articles.ids", "b"]
 
 
 @pytest.fixture
