@@ -6,7 +6,6 @@ import codecs
 import os
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, ClassVar
 
@@ -121,7 +120,7 @@ class LineExporter(Exporter):
         self.out.discard()
 
 
-@dataclass(frozen=True)
+# A plain class, not a frozen dataclass: a fresh process makes the class in 0.05 ms, not 0.3.
 class EncodedLines:
     """A LineExporter's preparer: its `render`, the text encoded as UTF-8 in the worker.
 
@@ -130,7 +129,10 @@ class EncodedLines:
     workers wait on (for N-Quads, 20 kB an article).
     """
 
-    render: Callable[[Article], str]
+    __slots__ = ("render",)
+
+    def __init__(self, render: Callable[[Article], str]) -> None:
+        self.render = render
 
     def __call__(self, article: Article) -> bytes:
         """The article's lines as UTF-8."""

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, NamedTuple, TypeVar
 
 if TYPE_CHECKING:
     # annotations only: `newsfacts --help` must not import pydantic and the models
@@ -73,8 +73,8 @@ def language(lang: str | None = None) -> Lang:
     raise ValueError(f"unknown language {chosen!r} (${LANG_ENV}); known: {', '.join(LANGS)}")
 
 
-@dataclass(frozen=True)
-class Text:
+# A NamedTuple, not a frozen dataclass: a fresh process makes the class in 0.05 ms, not 0.3.
+class Text(NamedTuple):
     """A label in both languages."""
 
     zh: str
@@ -85,8 +85,8 @@ class Text:
         return self.zh if lang == "zh" else self.en
 
 
-@dataclass(frozen=True)
-class Column:
+# A NamedTuple, not a frozen dataclass: a fresh process makes the class in 0.05 ms, not 0.3.
+class Column(NamedTuple):
     """A column: its header in both languages, the kind of value, its width cap (narrow chars)."""
 
     zh: str
@@ -99,8 +99,8 @@ class Column:
         return self.zh if lang == "zh" else self.en
 
 
-@dataclass(frozen=True)
-class Table(Generic[T]):
+# A NamedTuple, not a frozen dataclass: a fresh process makes the class in 0.05 ms, not 0.3.
+class Table(NamedTuple, Generic[T]):
     """A sheet / CSV file: its names, its columns, and the rows one record gives.
 
     `sheet` (the English name) is also the table's key in code.
@@ -122,7 +122,7 @@ class Table(Generic[T]):
 
 
 @dataclass(frozen=True)
-class MeasureNode:
+class MeasureNode:  # not a NamedTuple: its `index` would hide tuple.index
     """One measure item in its tree: the labels above it, its group, position and leafness."""
 
     path: tuple[str, ...]

