@@ -17,7 +17,8 @@ from typing import Any, ClassVar
 
 from exporters.base import AtomicFile, Exporter, Preparer
 from exporters.cells import csv_text
-from exporters.tables import TABLES, Lang, Table, Value, language
+from exporters.lang import Lang
+from exporters.tables import TABLES, Table, Value, language
 from schemas import Article
 
 #: The tables that have a CSV file (DESIGN.md's list), in the workbook's order.

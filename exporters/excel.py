@@ -42,6 +42,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from exporters.base import WRITE_BUFFER, Exporter, FilePreparer, Preparer
 from exporters.cells import clean_text, display_width
+from exporters.lang import Lang
 from exporters.sheetxml import (
     LINK_STYLE,
     ROW_MARK,
@@ -68,7 +69,6 @@ from exporters.tables import (
     TABLES,
     WARNINGS,
     EntityTally,
-    Lang,
     Table,
     language,
     manifest_lines,

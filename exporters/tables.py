@@ -20,6 +20,8 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, Literal, NamedTuple, TypeVar
 
+from exporters.lang import DEFAULT_LANG, LANG_ENV, LANGS, Lang
+
 if TYPE_CHECKING:
     # annotations only: `newsfacts --help` must not import pydantic and the models
     from schemas import Article, Evidence, Measure, MeasureGroup
@@ -43,12 +45,6 @@ Row = tuple[Value, ...]
 #: text: one line; wrap: long text, wrapped; date: a date or Beijing date-time; url: a link.
 Kind = Literal["text", "wrap", "int", "bool", "date", "url"]
 
-Lang = Literal["zh", "en"]
-LANGS: tuple[Lang, ...] = ("zh", "en")
-#: The analysts read Chinese: headers and sheet names are Chinese unless asked otherwise.
-DEFAULT_LANG: Lang = "zh"
-#: Environment variable that picks the language (`newsfacts --lang en …` sets it).
-LANG_ENV = "NEWSFACTS_LANG"
 #: The batch runner's manifest beside articles.jsonl (named here: exporters do not import
 #: the extractor); the workbook's Files sheet and the report read it when they close.
 MANIFEST = "manifest.jsonl"

@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from exporters.cells import MAX_CELL_CHARS
+from exporters.lang import Lang
 from exporters.sheetxml import SheetRow, row_xml
 from exporters.tables import (
     FILES,
     TABLES,
     WARNINGS,
     EntityKind,
-    Lang,
     Table,
     count_groups,
     leaf_count,

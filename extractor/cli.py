@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 import click
 
 from exporters import REGISTRY, UnknownFormatError, known_formats, resolve
-from exporters.tables import DEFAULT_LANG, LANG_ENV, LANGS
+from exporters.lang import DEFAULT_LANG, LANG_ENV, LANGS
 from extractor import __version__
 from extractor.batch import (
     ARTICLES,

@@ -292,11 +292,12 @@ def test_a_run_s_outputs_are_known_without_importing_the_writers(tmp_path: Path)
 def test_a_one_file_run_into_a_log_loads_neither_rich_nor_the_process_pool(tmp_path: Path) -> None:
     """Off a terminal a run's messages are plain lines (extractor.progress.PlainPrinter):
     rich, 15 ms of a one-file run, is for the bar and colours on a terminal; one file runs
-    in this process, so the pool's modules (extractor.pool, 12 ms) are not needed."""
+    in this process, so the pool's modules (extractor.pool, 12 ms) are not needed; the log
+    writes no table, so the tables' columns and rows (exporters.tables, 4 ms) are not either."""
     command = ["extract", str(REFERENCE), "-o", str(tmp_path), "-f", "json"]
     run = f"from extractor.cli import main; main({command!r})"
     pool = ["extractor.pool", "multiprocessing", "concurrent.futures", "ctypes"]
-    assert loaded_after(run, ["rich", *pool]) == []
+    assert loaded_after(run, ["rich", "exporters.tables", *pool]) == []
     assert (tmp_path / "articles.jsonl").stat().st_size > 0
 
 
