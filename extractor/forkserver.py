@@ -19,8 +19,12 @@ import gc
 import importlib
 
 from extractor.engines import die_with_parent
+from extractor.script import no_plugin_loader
 
 die_with_parent()
+# As in the console script (whose PYDANTIC_DISABLE_PLUGINS the server inherits): no
+# importlib.metadata for pydantic's plugin search when every plugin is off.
+no_plugin_loader()
 
 # Imported after die_with_parent: a server whose parent is gone must not linger in imports.
 from exporters.csv import CsvLines  # noqa: E402

@@ -179,6 +179,32 @@ def test_the_console_script_skips_pydantics_plugin_search_unless_told(
     assert done.stdout.strip() == repr(seen)
 
 
+@pytest.mark.parametrize(("given", "stand_in"), [(None, True), ("", False), ("logfire", False)])
+def test_the_console_script_imports_no_plugin_loader_when_every_plugin_is_off(
+    tmp_path: Path, given: str | None, stand_in: bool
+) -> None:
+    """With every pydantic plugin off (the console script's default), a one-file run builds
+    its records without importing importlib.metadata (pydantic's loader imports it for an
+    entry-point search it then skips); any other value keeps pydantic's own loader."""
+    env = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
+    if given is not None:
+        env["PYDANTIC_DISABLE_PLUGINS"] = given
+    args = ["newsfacts", "extract", str(REFERENCE), "-o", str(tmp_path), "-f", "json"]
+    probe = (
+        "import atexit, sys\n"
+        "atexit.register(lambda: print(not hasattr(sys.modules['pydantic.plugin._loader'], '__file__'),"
+        " 'importlib.metadata' in sys.modules))\n"
+        f"sys.argv = {args!r}\n"
+        "from extractor.script import run\n"
+        "run()"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, env=env
+    )
+    assert done.stdout.split() == [str(stand_in), str(not stand_in)], done.stderr
+    assert len((tmp_path / "articles.jsonl").read_text("utf-8").splitlines()) == 1
+
+
 def test_an_unwritable_output_folder_is_one_clear_line(capsys: pytest.CaptureFixture[str]) -> None:
     # /proc does not allow new folders, even for root: the run cannot write its outputs.
     assert main(["extract", str(REFERENCE), "-o", "/proc/newsfacts-out"]) == 3
