@@ -100,6 +100,8 @@ if script:
     plugins = getattr(extractor.script, "PYDANTIC_PLUGINS", None)
     if plugins:
         os.environ.setdefault(*plugins)
+    # and its stand-in for pydantic's plugin loader, where it has one
+    getattr(extractor.script, "no_plugin_loader", lambda: None)()
 clock = time.process_time
 marks = [clock()]
 import extractor.cli
