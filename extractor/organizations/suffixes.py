@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import cast, get_args
 
@@ -52,12 +51,16 @@ def _contexts() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
     return after, not_before
 
 
-@dataclass
+# A plain class with slots, not a dataclass: a fresh process makes it in a few us, not 0.3 ms
+# (it is made, read and changed, never compared or printed).
 class _Node:
     """A node of the trie of suffixes: a child per next character, and the word ending here."""
 
-    children: dict[str, _Node] = field(default_factory=dict)
-    word: str | None = None
+    __slots__ = ("children", "word")
+
+    def __init__(self) -> None:
+        self.children: dict[str, _Node] = {}
+        self.word: str | None = None
 
 
 @cache
