@@ -45,6 +45,7 @@ from extractor.engines import (
 )
 from extractor.errors import InputError
 from extractor.remote import MissingExtraError, is_url
+from extractor.script import WORKER_PRELOAD
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -56,8 +57,6 @@ if TYPE_CHECKING:
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_RUN_FAILED = 0, 1, 2, 3
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports it
 EXIT_TERMINATED = 143  # 128 + SIGTERM
-#: What the local engine's fork server imports for its workers: the rules, loaded once there.
-WORKER_PRELOAD = "extractor.pipeline"
 
 
 #: At exit the interpreter's last collections walk every object still alive (the region

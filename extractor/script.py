@@ -40,11 +40,85 @@ def no_plugin_loader() -> None:
         sys.modules[PLUGIN_LOADER] = stand_in
 
 
+#: What the local engine's fork server imports for its workers: the rules, loaded once there.
+WORKER_PRELOAD = "extractor.pipeline"
+#: The options of the group (before the command) and of `extract` that take a value, as
+#: extractor.cli declares them (tests/test_cli.py checks the two lists against click's).
+GROUP_VALUE_OPTIONS = frozenset({"--lang"})
+EXTRACT_VALUE_OPTIONS = frozenset(
+    {
+        "-o",
+        "--output",
+        "-f",
+        "--format",
+        "--include",
+        "--exclude",
+        "--max-bytes",
+        "-j",
+        "--jobs",
+        "--timeout",
+        "--max-memory",
+        "--engine",
+        "--scheduler",
+        "--store",
+    }
+)
+
+
+def _command(args: list[str]) -> tuple[str | None, list[str]]:
+    """The command named in `args` (after the group's options) and its own arguments."""
+    rest = iter(args)
+    for arg in rest:
+        if arg in GROUP_VALUE_OPTIONS:
+            next(rest, None)
+        elif not arg.startswith("-"):
+            return arg, list(rest)
+    return None, []
+
+
+def starts_a_pool(args: list[str]) -> bool:
+    """`args` (the command line after the program) is an `extract` that extractor.cli runs
+    with the local engine's pool: not one local file, which runs in the CLI's process
+    (cli's `extract` starts the fork server on the same test, once it has parsed them).
+    False when unsure (help, a path that does not exist): the CLI then decides alone."""
+    from pathlib import Path  # noqa: PLC0415 - nothing imported before the collector is off
+
+    command, given = _command(args)
+    if command != "extract":
+        return False
+    paths: list[str] = []
+    engine = "local"
+    rest = iter(given)
+    for arg in rest:
+        name, inline, value = arg.partition("=")
+        if arg == "--":
+            paths.extend(rest)
+        elif arg in {"-h", "--help"}:
+            return False
+        elif name in EXTRACT_VALUE_OPTIONS:
+            value = value if inline else next(rest, "")
+            engine = value if name == "--engine" else engine
+        elif not arg.startswith("-"):  # (a short option with its value joined, -j2, is skipped)
+            paths.append(arg)
+    if engine != "local" or not paths:
+        return False
+    if not all("://" in path or Path(path).exists() for path in paths):
+        return False  # a usage error, which the CLI reports
+    return not (len(paths) == 1 and "://" not in paths[0] and Path(paths[0]).is_file())
+
+
 def run() -> NoReturn:
     """Run the command line in this process and leave with its exit status."""
     gc.disable()
     os.environ.setdefault(*PYDANTIC_PLUGINS)
     no_plugin_loader()
+    if starts_a_pool(sys.argv[1:]):
+        # The fork server's preload (the extractor's imports and warm-up, 0.15-0.3 s, in a
+        # process of its own) starts before the CLI is imported (0.02 s), not after: the
+        # pool's first result comes that much sooner. cli's call then finds it running.
+        from extractor.pool import start_fork_server  # noqa: PLC0415 - runs of many files
+
+        start_fork_server(WORKER_PRELOAD)
     from extractor.cli import exit_now, main  # noqa: PLC0415 - imported with the collector off
 
     exit_now(main())

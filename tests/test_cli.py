@@ -205,6 +205,57 @@ def test_the_console_script_imports_no_plugin_loader_when_every_plugin_is_off(
     assert len((tmp_path / "articles.jsonl").read_text("utf-8").splitlines()) == 1
 
 
+@pytest.mark.parametrize(
+    ("args", "pool"),
+    [
+        (["extract", "{file}"], False),  # one file: in the CLI's process
+        (["extract", "{dir}"], True),
+        (["extract", "{file}", "{file}", "-f", "json"], True),
+        (["--lang", "en", "extract", "{dir}", "-j2"], True),
+        (["extract", "-o", "{dir}", "{file}", "--overwrite"], False),  # -o's folder: a value
+        (["extract", "--output={dir}", "{file}"], False),
+        (["extract", "{dir}", "--engine", "serial"], False),
+        (["extract", "{dir}", "--engine=dask"], False),
+        (["extract", "{dir}", "--help"], False),
+        (["extract", "{dir}/missing.md"], False),  # a usage error: the CLI says so
+        (["extract", "s3://bucket/archive"], True),
+        (["extract", "--", "{file}", "{dir}"], True),
+        (["show", "{file}"], False),
+        (["--help"], False),
+        ([], False),
+    ],
+)
+def test_the_console_script_starts_the_fork_server_first_exactly_where_extract_would(
+    tmp_path: Path, args: list[str], pool: bool
+) -> None:
+    """The console script starts the fork server before importing the CLI where `extract`
+    would start it (the local engine, anything but one local file), and nowhere else."""
+    from extractor.script import starts_a_pool  # noqa: PLC0415 - the console script's test
+
+    given = [arg.format(file=REFERENCE, dir=tmp_path) for arg in args]
+    assert starts_a_pool(given) is pool
+
+
+def test_the_console_scripts_option_lists_are_the_clis() -> None:
+    """The console script reads `extract`'s arguments before click does: it must know which
+    options take a value (their value is not a path), as extractor.cli declares them."""
+    import click  # noqa: PLC0415
+
+    from extractor import cli  # noqa: PLC0415
+    from extractor.script import EXTRACT_VALUE_OPTIONS, GROUP_VALUE_OPTIONS  # noqa: PLC0415
+
+    def valued(command: click.Command) -> set[str]:
+        return {
+            opt
+            for param in command.params
+            if isinstance(param, click.Option) and not param.is_flag
+            for opt in param.opts
+        }
+
+    assert valued(cli.cli) == GROUP_VALUE_OPTIONS
+    assert valued(cli.extract) == EXTRACT_VALUE_OPTIONS
+
+
 def test_an_unwritable_output_folder_is_one_clear_line(capsys: pytest.CaptureFixture[str]) -> None:
     # /proc does not allow new folders, even for root: the run cannot write its outputs.
     assert main(["extract", str(REFERENCE), "-o", "/proc/newsfacts-out"]) == 3
