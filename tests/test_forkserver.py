@@ -90,3 +90,13 @@ def test_a_worker_starts_with_what_its_first_task_needs_imported(tmp_path: Path)
         [sys.executable, str(script)], capture_output=True, text=True, check=True, timeout=120
     )
     assert json.loads(done.stdout) == [[], []]
+
+
+def test_the_preload_reads_the_warm_up_post_without_pyyaml() -> None:
+    """The warm-up post's front matter is flat, as real posts' are: the server's preload
+    does not import PyYAML for it (the flat reading does; PyYAML is for what it leaves)."""
+    probe = "import sys, extractor.forkserver; print('yaml' in sys.modules)"
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert done.stdout.split() == ["False"]
