@@ -12,6 +12,7 @@ nothing else before that, so that the imports are covered too.
 from __future__ import annotations
 
 import gc
+import importlib
 import os
 import sys
 import types
@@ -33,11 +34,23 @@ def no_plugin_loader() -> None:
     """With every plugin off, pydantic's loader finds none; but importing it imports
     importlib.metadata for the entry-point search it then skips (with email, csv, zipfile...:
     5 ms of a fresh process). Where the variable turns every plugin off, a stand-in that
-    finds none takes the loader's place; any other value leaves pydantic's own."""
+    finds none takes the loader's place; any other value leaves pydantic's own. Whatever
+    else a pydantic release may ask of its loader, the stand-in hands over to the real one
+    (imported then, in its place), so it can cost that release 5 ms but never break it."""
     if os.environ.get(PYDANTIC_PLUGINS[0]) in PLUGINS_OFF and PLUGIN_LOADER not in sys.modules:
         stand_in = types.ModuleType(PLUGIN_LOADER, "No pydantic plugin (every one is off).")
         stand_in.get_plugins = lambda: ()  # type: ignore[attr-defined]
+        setattr(stand_in, "__getattr__", _from_the_real_loader)  # noqa: B010 - PEP 562 hook
         sys.modules[PLUGIN_LOADER] = stand_in
+
+
+def _from_the_real_loader(name: str) -> object:
+    """Any other name asked of the stand-in (PEP 562): pydantic's own loader takes its place
+    in sys.modules and answers."""
+    if name.startswith("__"):  # import machinery probing (__path__, __spec__...): as absent
+        raise AttributeError(name)
+    del sys.modules[PLUGIN_LOADER]
+    return getattr(importlib.import_module(PLUGIN_LOADER), name)
 
 
 #: What the local engine's fork server imports for its workers: the rules, loaded once there.

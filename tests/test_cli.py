@@ -205,6 +205,26 @@ def test_the_console_script_imports_no_plugin_loader_when_every_plugin_is_off(
     assert len((tmp_path / "articles.jsonl").read_text("utf-8").splitlines()) == 1
 
 
+def test_the_plugin_loader_stand_in_hands_any_other_name_to_pydantics_own() -> None:
+    """A pydantic release that asks its loader for more than get_plugins gets the real
+    loader's answer (imported then, in the stand-in's place), not an ImportError."""
+    probe = (
+        "import os, sys\n"
+        "os.environ['PYDANTIC_DISABLE_PLUGINS'] = '__all__'\n"
+        "from extractor.script import PLUGIN_LOADER, no_plugin_loader\n"
+        "no_plugin_loader()\n"
+        "from pydantic.plugin._loader import get_plugins\n"
+        "print(list(get_plugins()), hasattr(sys.modules[PLUGIN_LOADER], '__file__'))\n"
+        "from pydantic.plugin._loader import _plugins\n"
+        "print(hasattr(sys.modules[PLUGIN_LOADER], '__file__'))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], check=False, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["[]", "False", "True"]
+
+
 @pytest.mark.parametrize(
     ("args", "pool"),
     [
