@@ -201,7 +201,8 @@ class AtomicFile:
             try:
                 done = os.copy_file_range(source, target, length, offset)
             except (AttributeError, OSError):  # not Linux, or not between these two files
-                done = self.handle.write(os.pread(source, length, offset))
+                os.lseek(source, offset, os.SEEK_SET)
+                done = self.handle.write(os.read(source, length))
                 self.handle.flush()
             if done <= 0:
                 raise OSError(f"spool file ended {length} bytes early")

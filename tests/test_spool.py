@@ -126,3 +126,26 @@ def test_a_spool_file_that_cannot_be_written_leaves_the_pieces_to_send(tmp_path:
     results = [result("a.md", b"<a> <b> <c> <g> .\n")]
     spool_chunk(results, 0, str(tmp_path / "gone"))
     assert results[0].pieces == (b"<a> <b> <c> <g> .\n",)
+
+
+def test_places_are_copied_by_reading_where_the_kernel_cannot_copy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(*args: object) -> int:
+        raise OSError(18, "Invalid cross-device link")
+
+    monkeypatch.setattr(os, "copy_file_range", refuse)
+    spools = tmp_path / "spool"
+    spools.mkdir()
+    chunk = [result(f"{n}.md", f"<a{n}> <b> <c> <g> .\n".encode()) for n in range(3)]
+    spool_chunk(chunk, 0, str(spools))
+    exporter = NQuadsExporter(tmp_path / "out")
+    exporter.append(b"<first> <b> <c> <g> .\n")
+    for done in chunk:
+        exporter.append(done.pieces and done.pieces[0])
+    exporter.append(b"<last> <b> <c> <g> .\n")
+    exporter.close()
+    assert (tmp_path / "out" / "articles.nq").read_bytes() == (
+        b"<first> <b> <c> <g> .\n<a0> <b> <c> <g> .\n<a1> <b> <c> <g> .\n"
+        b"<a2> <b> <c> <g> .\n<last> <b> <c> <g> .\n"
+    )
