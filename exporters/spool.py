@@ -11,8 +11,8 @@ the places are copied in the order the writer appends them, and a piece made in 
 record renamed for a duplicate id) is written between them as before.
 
 A spool file that cannot be written leaves its chunk's pieces as bytes (sent as before); the
-spool folder is removed when its exporter closes or aborts (a run killed with -9 leaves it in
-the system's temporary folder, as the workbook's folder of rows).
+spool folder is removed when its exporter closes or aborts; one a run killed with -9 left in
+the system's temporary folder is removed by the next run that spools.
 """
 
 from __future__ import annotations
@@ -38,9 +38,35 @@ class Spooled(NamedTuple):
     length: int
 
 
+#: A spool folder's name: the prefix, the writer process's id, a random part.
+SPOOL_PREFIX = "newsfacts-spool-"
+
+
 def spool_folder() -> str:
-    """A new folder for one exporter's spool files (the writer makes it, workers write there)."""
-    return tempfile.mkdtemp(prefix="newsfacts-spool-")
+    """A new folder for one exporter's spool files (the writer makes it, workers write there).
+
+    The folders a writer killed with -9 left behind (its process id is in the name and no
+    process has it now) are removed first, so they do not pile up run after run.
+    """
+    _remove_orphans(Path(tempfile.gettempdir()))
+    return tempfile.mkdtemp(prefix=f"{SPOOL_PREFIX}{os.getpid()}-")
+
+
+def _remove_orphans(folder: Path) -> None:
+    for path in folder.glob(f"{SPOOL_PREFIX}*-*"):
+        pid = path.name[len(SPOOL_PREFIX) :].split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process, or no way to tell: leave its folder
+        return True
+    return True
 
 
 def spool_chunk(results: Sequence[FileResult], index: int, folder: str) -> None:

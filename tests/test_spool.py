@@ -15,12 +15,10 @@ from pathlib import Path
 import pytest
 
 from exporters.rdf import NQuadsExporter
-from exporters.spool import SpoolCopier, Spooled, spool_chunk
+from exporters.spool import SPOOL_PREFIX, SpoolCopier, Spooled, spool_chunk, spool_folder
 from extractor.batch.worker import FileResult
 from extractor.cli import main
 from tests.conftest import SAMPLES
-
-SPOOL_PREFIX = "newsfacts-spool-"
 
 
 def posts(folder: Path, count: int) -> list[str]:
@@ -149,3 +147,20 @@ def test_places_are_copied_by_reading_where_the_kernel_cannot_copy(
         b"<first> <b> <c> <g> .\n<a0> <b> <c> <g> .\n<a1> <b> <c> <g> .\n"
         b"<a2> <b> <c> <g> .\n<last> <b> <c> <g> .\n"
     )
+
+
+def test_a_spool_folder_left_by_a_killed_writer_goes_with_the_next_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)  # fmt: skip
+    orphan = tmp_path / f"{SPOOL_PREFIX}{gone.stdout.strip()}-abc"
+    orphan.mkdir()
+    (orphan / "tmp1").write_bytes(b"<a> <b> <c> <g> .\n")
+    living = tmp_path / f"{SPOOL_PREFIX}{os.getpid()}-def"  # this process's: in use
+    living.mkdir()
+    made = Path(spool_folder())
+    assert made.parent == tmp_path and made.name.startswith(f"{SPOOL_PREFIX}{os.getpid()}-")
+    assert not orphan.exists()
+    assert living.exists()
