@@ -31,6 +31,7 @@ import compileall
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tarfile
@@ -62,8 +63,9 @@ QUICK_REAL_READS = 2
 QUICK_BULK = 600
 E2E_POSTS = 3_000
 QUICK_E2E_POSTS = 300
-#: Rounds of the end-to-end runs: enough that one burst of other work does not decide.
-E2E_ROUNDS = 4
+#: Rounds of the end-to-end runs: enough that one burst of other work does not decide (the
+#: median of the rounds' own ratios is printed beside the sums).
+E2E_ROUNDS = 6
 #: Loop length of one unit of control work (about 1-2 s of pure Python here).
 CONTROL_LOOP = 30_000_000
 QUICK_CONTROL_LOOP = 6_000_000
@@ -320,6 +322,24 @@ def print_e2e(version: Version, posts: int, control: dict[str, list[float]]) -> 
             f" = {headroom:.2f}x; (-j 2 / -j 1) / control = {speedup / headroom:.2f}"
             " (target >= 0.85)"
         )
+    ratios = round_ratios(seconds, control)
+    median = statistics.median(ratios)
+    print(
+        f"  [per round ] (-j 2 / -j 1) / control of each round: median {median:.2f}"
+        f" (lowest {min(ratios):.2f}, highest {max(ratios):.2f}, {len(ratios)} rounds)"
+    )
+
+
+def round_ratios(seconds: dict[str, list[float]], control: dict[str, list[float]]) -> list[float]:
+    """(-j 2 / -j 1) / control of each round on its own: a round's three runs follow each other,
+    so a slow drift of the machine's load falls on all three, and the median over the rounds
+    is not moved by one round that a burst of other work hit (the sums are)."""
+    return [
+        (one / two) / (serial / pair)
+        for one, two, serial, pair in zip(
+            seconds["j1"], seconds["j2"], control["serial"], control["pair"], strict=True
+        )
+    ]
 
 
 def main() -> None:

@@ -9,6 +9,8 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, ClassVar
 
+from exporters.spool import SpoolCopier, Spooled, spool_folder
+
 if TYPE_CHECKING:
     # annotations only: `newsfacts --help` must not import pydantic and the models
     from schemas import Article
@@ -61,6 +63,11 @@ class Exporter(ABC):
         """Add what `preparer()` made of one article (default: the Article, to `write`)."""
         self.write(piece)
 
+    def spool(self) -> str | None:
+        """A folder where workers that share this disk write their pieces instead of sending
+        them (`exporters.spool`), or None (the default): pieces are sent."""
+        return None
+
     def file_preparer(self) -> FilePreparer | None:
         """For an exporter that lists every input file: what a worker runs on each file's
         manifest record, as it is made. None (the default): the exporter lists no files, or
@@ -89,6 +96,7 @@ class LineExporter(Exporter):
     def __init__(self, outdir: Path) -> None:
         super().__init__(outdir)
         self.out = AtomicFile(outdir / self.files[0])
+        self.spooled = SpoolCopier(self.out)
 
     @staticmethod
     @abstractmethod
@@ -99,24 +107,39 @@ class LineExporter(Exporter):
         """`render`, run in the worker, its text encoded there: the writer appends bytes."""
         return EncodedLines(type(self).render)
 
+    def spool(self) -> str:
+        """A folder where workers that share this disk write their pieces (see
+        `exporters.spool`); `append` then takes their places."""
+        if self.spooled.folder is None:
+            self.spooled.folder = spool_folder()
+        return self.spooled.folder
+
     def append(self, piece: Any) -> None:
-        """Append lines rendered (and encoded) in a worker."""
+        """Append lines rendered (and encoded) in a worker, sent or spooled."""
+        if isinstance(piece, Spooled):
+            self.spooled.add(piece)
+            return
+        self.spooled.drain()  # the places before it come first
         self.out.write_bytes(piece)
 
     def write(self, article: Article) -> None:
         """Append the article's lines."""
+        self.spooled.drain()
         self.out.write(self.render(article))
 
     def sync(self) -> None:
         """Put the file's lines on disk."""
+        self.spooled.close()
         self.out.sync()
 
     def close(self) -> None:
         """Rename into place."""
+        self.spooled.close()
         self.out.commit()
 
     def abort(self) -> None:
         """Drop the partial file."""
+        self.spooled.discard()
         self.out.discard()
 
 
@@ -171,6 +194,21 @@ class AtomicFile:
     def write_bytes(self, data: bytes) -> None:
         """Append bytes (UTF-8 text encoded where it was made)."""
         self.handle.write(data)
+
+    def copy_from(self, source: int, offset: int, length: int) -> None:
+        """Append `length` bytes at `offset` of the open file `source`, copied by the kernel."""
+        self.handle.flush()  # what the buffer holds comes first
+        target = self.handle.fileno()
+        while length > 0:
+            try:
+                done = os.copy_file_range(source, target, length, offset)
+            except (AttributeError, OSError):  # not Linux, or not between these two files
+                os.lseek(source, offset, os.SEEK_SET)
+                done = self.handle.write(os.read(source, length))
+                self.handle.flush()
+            if done <= 0:
+                raise OSError(f"spool file ended {length} bytes early")
+            offset, length = offset + done, length - done
 
     def sync(self) -> None:
         """Flush to disk what is written so far (commit then has little left to wait for)."""

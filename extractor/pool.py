@@ -74,6 +74,8 @@ class LocalEngine:
     """
 
     in_process = False
+    #: Workers see this process's files: outputs may hand pieces over on disk (exporters.spool).
+    shares_files = True
 
     def __init__(
         self,

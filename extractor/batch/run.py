@@ -181,6 +181,12 @@ def run_batch(
     # workers); the writer (this process) only appends them in path order.
     preparers = tuple(exporter.preparer() for exporter in exporters)
     file_preparers = tuple(exporter.file_preparer() for exporter in exporters)
+    # Workers on this machine write the line outputs' pieces to spool files the writer copies
+    # in the kernel, instead of sending them through the result pipe (`exporters.spool`).
+    spools = tuple(
+        exporter.spool() if getattr(engine, "shares_files", False) else None
+        for exporter in exporters
+    )
     work = partial(
         process_chunk,
         max_bytes=max_bytes,
@@ -188,6 +194,7 @@ def run_batch(
         limits=limits,
         worker=not engine.in_process,
         file_preparers=file_preparers,
+        spools=spools if any(spools) else (),
     )
     isolate = Isolate(engine, work, limits)
     old_log = outdir / ARTICLES if resume else None

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from exporters.base import FilePreparer, Preparer
 from exporters.jsonl import article_line
+from exporters.spool import spool_chunk
 from extractor.batch.inputs import InputFile, shown
 from extractor.batch.limits import FileTimedOut, Limits, arm_worker, time_budget
 from extractor.decode import WIDE_BOMS, decode
@@ -220,13 +221,15 @@ def process_chunk(
     *,
     worker: bool = False,
     file_preparers: tuple[FilePreparer | None, ...] = (),
+    spools: tuple[str | None, ...] = (),
 ) -> list[FileResult]:
     """`process_file` over a chunk: what a worker process or a Dask task runs.
 
     Each result carries its log and manifest lines and each exporter's pieces (of the
     article and of the file's manifest record), made here so that the work is spread over
     the workers; the Article itself is not sent back: the writer only appends. `worker`:
-    this runs in a worker process, which takes the bounds.
+    this runs in a worker process, which takes the bounds. `spools`: per exporter, the folder
+    its pieces are written to instead of sent (`exporters.spool`), or None.
     """
     if worker:
         arm_worker(limits)
@@ -234,6 +237,9 @@ def process_chunk(
     for result in results:
         result.article = None
         result.prepare_file(file_preparers)
+    for index, folder in enumerate(spools):
+        if folder is not None:
+            spool_chunk(results, index, folder)
     return results
 
 
