@@ -12,7 +12,7 @@ record renamed for a duplicate id) is written between them as before.
 
 A spool file that cannot be written leaves its chunk's pieces as bytes (sent as before); the
 spool folder is removed when its exporter closes or aborts; one a run killed with -9 left in
-the system's temporary folder is removed by the next run that spools.
+the system's temporary folder is removed by a later run that spools, once idle for an hour.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ import contextlib
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -40,6 +41,11 @@ class Spooled(NamedTuple):
 
 #: A spool folder's name: the prefix, the writer process's id, a random part.
 SPOOL_PREFIX = "newsfacts-spool-"
+#: Seconds a folder of no living process must have been idle (no spool file made or removed
+#: in it) before it is taken for a killed run's: a temporary folder shared with another
+#: process-id namespace (a container) can hold a live run whose writer's id means nothing
+#: here, and a live run makes and removes a spool file every chunk.
+ORPHAN_IDLE = 3600.0
 
 
 def spool_folder() -> str:
@@ -53,10 +59,19 @@ def spool_folder() -> str:
 
 
 def _remove_orphans(folder: Path) -> None:
+    now = time.time()
     for path in folder.glob(f"{SPOOL_PREFIX}*-*"):
         pid = path.name[len(SPOOL_PREFIX) :].split("-", 1)[0]
-        if pid.isdigit() and not _alive(int(pid)):
+        if pid.isdigit() and not _alive(int(pid)) and _idle(path, now) > ORPHAN_IDLE:
             shutil.rmtree(path, ignore_errors=True)
+
+
+def _idle(path: Path, now: float) -> float:
+    """Seconds since a file was last made or removed in the folder (0 if it is gone)."""
+    try:
+        return now - path.stat().st_mtime
+    except OSError:
+        return 0.0
 
 
 def _alive(pid: int) -> bool:

@@ -10,12 +10,20 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
 
 from exporters.rdf import NQuadsExporter
-from exporters.spool import SPOOL_PREFIX, SpoolCopier, Spooled, spool_chunk, spool_folder
+from exporters.spool import (
+    ORPHAN_IDLE,
+    SPOOL_PREFIX,
+    SpoolCopier,
+    Spooled,
+    spool_chunk,
+    spool_folder,
+)
 from extractor.batch.worker import FileResult
 from extractor.cli import main
 from tests.conftest import SAMPLES
@@ -158,9 +166,17 @@ def test_a_spool_folder_left_by_a_killed_writer_goes_with_the_next_run(
     orphan = tmp_path / f"{SPOOL_PREFIX}{gone.stdout.strip()}-abc"
     orphan.mkdir()
     (orphan / "tmp1").write_bytes(b"<a> <b> <c> <g> .\n")
+    idle = time.time() - 2 * ORPHAN_IDLE
+    os.utime(orphan, (idle, idle))  # killed long ago: nothing made or removed in it since
     living = tmp_path / f"{SPOOL_PREFIX}{os.getpid()}-def"  # this process's: in use
     living.mkdir()
+    os.utime(living, (idle, idle))
+    # No process here has the id, but spool files come and go in it: another process-id
+    # namespace's live run sharing the folder.
+    foreign = tmp_path / f"{SPOOL_PREFIX}{gone.stdout.strip()}-ghi"
+    foreign.mkdir()
     made = Path(spool_folder())
     assert made.parent == tmp_path and made.name.startswith(f"{SPOOL_PREFIX}{os.getpid()}-")
     assert not orphan.exists()
     assert living.exists()
+    assert foreign.exists()
