@@ -9,6 +9,11 @@ real items, read from the archive in memory, each item once) and the 60 longer r
 turns over slices of the corpus (the order rotating each round), so the load of a shared
 machine falls on all alike; wall and CPU time are summed per tool, the ratios taken of sums.
 
+Part 1 runs twice: with the extractor this interpreter imports (in a checkout, the editable
+install's pure Python), then in a subprocess with the mypyc-compiled copy of the checkout
+(`bench/compiled.py`: what `pip install .` builds, see setup.py), each against the peers in its
+own process. `--no-compiled` leaves the second out.
+
 Part 2, end to end: `newsfacts extract` with the DEFAULT outputs (the log, xlsx, N-Quads) at
 -j 1 and -j 2 as subprocesses on bulk items unpacked into a temporary folder, beside a control:
 two processes of pure-Python CPU work against one doing both, i.e. the speed-up two processes
@@ -44,6 +49,7 @@ from pathlib import Path
 
 from lxml import html as lxml_html
 
+from bench import compiled
 from bench.corpus import render_page
 from extractor.batch.run import default_formats
 
@@ -366,6 +372,12 @@ def main() -> None:
         help="end to end: also that checkout's code (/work/main), in the same rounds",
     )
     parser.add_argument(
+        "--no-compiled",
+        action="store_true",
+        help="per core: only the extractor this interpreter imports, not also the compiled copy",
+    )
+    parser.add_argument("--per-core-only", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument(
         "--e2e-posts",
         type=int,
         help=f"distinct bulk posts of each end-to-end run (default {E2E_POSTS:,};"
@@ -378,17 +390,34 @@ def main() -> None:
     if args.e2e_only:
         e2e_part(bulk_posts(e2e_posts or None), args)
         return
-    bulk = bulk_posts(QUICK_BULK if args.quick else None)
-    reads = QUICK_REAL_READS if args.quick else REAL_READS
+    per_core(args.quick)
+    if not (args.no_compiled or args.per_core_only or compiled.is_compiled()):
+        # The compiled copy in a process of its own: a process imports one build of a module.
+        command = [sys.executable, "-m", "bench.bench_extract", "--per-core-only"]
+        env = compiled.environment(compiled.compiled_copy())
+        subprocess.run([*command, *(["--quick"] if args.quick else [])], env=env, check=True)
+    if not (args.no_e2e or args.per_core_only):
+        e2e_part(bulk_posts(e2e_posts or None), args)
+
+
+def per_core(quick: bool) -> None:
+    """The three in-process tables (bulk, real posts first read, real posts read again)."""
+    bulk = bulk_posts(QUICK_BULK if quick else None)
+    reads = QUICK_REAL_READS if quick else REAL_READS
     real = real_posts()
+    build = (
+        "compiled (mypyc: what `pip install .` builds)"
+        if compiled.is_compiled()
+        else "pure Python (what an editable install runs)"
+    )
+    print(f"\n=== per core, newsfacts {build}")
     print(f"bulk: {len(bulk)} distinct items of {BULK.name}, each once")
     print_table(f"bulk corpus ({len(bulk)} posts)", interleaved(bulk))
     # First reads apart: every tool keeps caches (trafilatura's text helpers, newsfacts' place
     # lookups), so a post read again costs each of them less than a new one.
     print_table(f"real posts ({len(real)} posts, first read)", interleaved(real))
     print_table(f"real posts ({len(real)} posts x {reads} reads)", interleaved(real * reads))
-    if not args.no_e2e:
-        e2e_part(bulk_posts(e2e_posts or None), args)
+    sys.stdout.flush()  # before the compiled copy's process writes its tables
 
 
 def e2e_part(posts: list[Post], args: argparse.Namespace) -> None:
