@@ -94,7 +94,9 @@ class OptionalBuildExt(build_ext):
             self.extensions = []
 
 
-setup(
-    ext_modules=compiled_modules() if compiling() else [],
-    cmdclass={"build_ext": OptionalBuildExt},
-)
+# setuptools runs this file as __main__ (pip's build and `python setup.py`); tests import it.
+if __name__ == "__main__":
+    setup(
+        ext_modules=compiled_modules() if compiling() else [],
+        cmdclass={"build_ext": OptionalBuildExt},
+    )

@@ -26,6 +26,8 @@ PACKAGES = ("newsfacts", "extractor", "schemas", "exporters")
 BUILD_FILES = ("setup.py", "pyproject.toml")
 #: Where the copies are kept (one folder per content digest).
 CACHE = Path(tempfile.gettempdir()) / "newsfacts-compiled"
+#: Copies kept in CACHE (the newest): one per recent content of a checkout.
+KEEP = 3
 _NO_CACHE = shutil.ignore_patterns("__pycache__", "*.so", "build")
 
 
@@ -68,7 +70,15 @@ def compiled_copy(checkout: Path = ROOT) -> Path:
         shutil.rmtree(building)
     else:
         building.rename(folder)
+    _prune()
     return folder
+
+
+def _prune() -> None:
+    """Remove all but the KEEP newest built copies (a copy is some 30 MB)."""
+    built = sorted(CACHE.glob("*/BUILT"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for marker in built[KEEP:]:
+        shutil.rmtree(marker.parent, ignore_errors=True)
 
 
 def environment(folder: Path) -> dict[str, str]:

@@ -24,14 +24,19 @@ STABLE_FORMATS = "nquads,csv"
 STABLE_FILES = ("articles.jsonl", "articles.nq", "csv/*.csv")
 
 
-def digests(folder: Path, scratch: Path) -> list[tuple[str, str]]:
-    """(sha256, file name) of each byte-stable output of one extract run over folder."""
+def digests(
+    folder: Path, scratch: Path, env: dict[str, str] | None = None
+) -> list[tuple[str, str]]:
+    """(sha256, file name) of each byte-stable output of one extract run over folder (`env`:
+    the run's environment, this one's by default)."""
     out = scratch / folder.name
     command = [
         sys.executable, "-m", "extractor.cli", "extract", str(folder), "-o", str(out),
         "--format", STABLE_FORMATS, "-j", "1",
     ]  # fmt: skip
-    subprocess.run(command, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        command, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env
+    )
     found = []
     for pattern in STABLE_FILES:
         for path in sorted(out.glob(pattern)):
