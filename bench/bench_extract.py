@@ -258,6 +258,7 @@ def end_to_end(
     *,
     module: bool = False,
     against: Path | None = None,
+    with_compiled: bool = False,
 ) -> None:
     """-j 1 and -j 2 of `newsfacts extract` (default outputs) beside the 2-process control.
 
@@ -275,6 +276,9 @@ def end_to_end(
         if against is not None:
             env = compiled_copy(against, Path(scratch) / "against")
             versions.append(Version(f"{against}", env))
+        if with_compiled:
+            built = compiled.compiled_copy()
+            versions.append(Version(f"compiled copy ({built})", compiled.environment(built)))
         control_seconds: dict[str, list[float]] = {"serial": [], "pair": []}
         runs = iter(range(1_000_000))
 
@@ -372,6 +376,11 @@ def main() -> None:
         help="end to end: also that checkout's code (/work/main), in the same rounds",
     )
     parser.add_argument(
+        "--e2e-compiled",
+        action="store_true",
+        help="end to end: also this checkout's mypyc-compiled copy, in the same rounds",
+    )
+    parser.add_argument(
         "--no-compiled",
         action="store_true",
         help="per core: only the extractor this interpreter imports, not also the compiled copy",
@@ -425,7 +434,14 @@ def e2e_part(posts: list[Post], args: argparse.Namespace) -> None:
     from bench.bench_writer import measure  # noqa: PLC0415 - it imports this module
 
     loop = QUICK_CONTROL_LOOP if args.quick else CONTROL_LOOP
-    end_to_end(posts, args.e2e_rounds, loop, module=args.module, against=args.against)
+    end_to_end(
+        posts,
+        args.e2e_rounds,
+        loop,
+        module=args.module,
+        against=args.against,
+        with_compiled=args.e2e_compiled,
+    )
     print("\nthe writer process alone, on prepared pieces (CPU time, one process):")
     print(measure(posts, default_formats()).line())
 

@@ -12,6 +12,7 @@ about a minute and a half). The caller puts the folder first on the path of a su
 from __future__ import annotations
 
 import argparse
+import compileall
 import hashlib
 import os
 import shutil
@@ -65,6 +66,8 @@ def compiled_copy(checkout: Path = ROOT) -> Path:
     if done.returncode != 0 or "not compiled" in done.stderr:
         raise SystemExit(f"the mypyc build failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
     shutil.rmtree(building / "build", ignore_errors=True)
+    for package in PACKAGES:  # the modules left in Python byte-compiled, as pip leaves them
+        compileall.compile_dir(building / package, quiet=1)
     (building / "BUILT").write_text("built by bench/compiled.py\n", encoding="utf-8")
     if folder.exists():  # another run built it meanwhile
         shutil.rmtree(building)

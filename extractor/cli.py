@@ -19,7 +19,7 @@ import click
 
 from exporters import REGISTRY, UnknownFormatError, known_formats, resolve
 from exporters.lang import DEFAULT_LANG, LANG_ENV, LANGS
-from extractor import __version__
+from extractor import __version__, build
 from extractor.batch import (
     ARTICLES,
     DEFAULT_MAX_BYTES,
@@ -132,7 +132,9 @@ def _input_paths(
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(__version__, prog_name="newsfacts")
+@click.version_option(
+    __version__, prog_name="newsfacts", message=f"%(prog)s %(version)s ({build()})"
+)
 @click.option(
     "--lang",
     type=click.Choice(LANGS),

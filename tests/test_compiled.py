@@ -76,9 +76,25 @@ def test_the_compiled_build_writes_the_same_bytes() -> None:
         [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True
     )
     assert ran.stdout.strip() == "True", "the compiled copy's modules were not the ones imported"
+    version = subprocess.run(
+        [sys.executable, "-m", "extractor.cli", "--version"],
+        env=env, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert version.stdout.strip().endswith("(compiled)")
     for source in (SAMPLES, CORPUS / "real"):
         if not source.is_dir():
             continue  # the real posts sit beside the checkout; test_digests says so when absent
         with tempfile.TemporaryDirectory(prefix="newsfacts-compiled-") as scratch:
             got = {name: digest for digest, name in digests(source, Path(scratch), env)}
         assert got == committed(source.name), f"the compiled build's output differs: {source}"
+
+
+def test_the_version_says_which_build_runs() -> None:
+    from extractor import build  # noqa: PLC0415
+
+    shown = subprocess.run(
+        [sys.executable, "-m", "extractor.cli", "--version"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert shown.stdout.strip().endswith(f"({build()})")
+    assert build() == ("compiled" if compiled.is_compiled() else "pure Python")
