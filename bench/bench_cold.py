@@ -13,6 +13,7 @@ read-only checkout) compiles some 55 modules from source every time (about 60 ms
     python -m bench.bench_cold            # 7 rounds
     python -m bench.bench_cold --rounds 3
     python -m bench.bench_cold --against /work/main   # also that checkout's code, alternating
+    python -m bench.bench_cold --compiled  # also the mypyc-compiled copy (bench/compiled.py)
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench import compiled
 from bench.corpus import render_page
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -186,6 +188,11 @@ def main() -> None:
         type=Path,
         help="another checkout (/work/main): its code timed beside this one's",
     )
+    parser.add_argument(
+        "--compiled",
+        action="store_true",
+        help="also this checkout's mypyc-compiled copy (what `pip install .` builds)",
+    )
     args = parser.parse_args()
     for package in PACKAGES:
         compileall.compile_dir(ROOT / package, quiet=1)
@@ -217,6 +224,9 @@ def main() -> None:
                 None,
                 env,
             )
+        if args.compiled:
+            built = compiled.environment(compiled.compiled_copy())
+            runs["  extract, compiled copy"] = (extract_command(args.post, scratch), None, built)
         times: dict[str, list[tuple[float, float]]] = {name: [] for name in runs}
         names = list(runs)
         for number in range(args.rounds):
@@ -241,6 +251,10 @@ def main() -> None:
             for label, median in (("wall", wall), ("CPU", cpu)):
                 ratio = median[after] / median[before]
                 print(f"{label}: extract, this code / --against's = {ratio:.2f}")
+        if args.compiled:
+            for label, median in (("wall", wall), ("CPU", cpu)):
+                ratio = median["  extract, compiled copy"] / median[traf]
+                print(f"{label}: extract, compiled copy / trafilatura CLI = {ratio:.2f}")
         phases(args.post, args.rounds, env)
 
 
