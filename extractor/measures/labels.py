@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
 from extractor import rules
@@ -115,16 +114,18 @@ def find_labels(text: str, para: int, where: str = "paragraph") -> tuple[list[La
     return found.labels, found.codes
 
 
-@dataclass
-class _Found:
+class _Found:  # a plain class with slots, as Label: made for every paragraph with a hint
     """What `find_labels` collects in one text."""
 
-    text: str
-    para: int
-    where: str
-    labels: list[Label] = field(default_factory=list)
-    codes: list[str] = field(default_factory=list)
-    taken: _Spans = field(default_factory=lambda: _Spans())  # noqa: PLW0108 - defined below
+    __slots__ = ("codes", "labels", "para", "taken", "text", "where")
+
+    def __init__(self, text: str, para: int, where: str) -> None:
+        self.text = text
+        self.para = para
+        self.where = where
+        self.labels: list[Label] = []
+        self.codes: list[str] = []
+        self.taken = _Spans()
 
     def add(self, word: str, count: int | None, start: int, end: int, **how: bool) -> None:
         self.taken.add(start, end)
