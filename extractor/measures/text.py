@@ -77,7 +77,7 @@ def outside_brackets(text: str) -> str:
     flips = _bracket_flips(text)
     if not flips:
         return text
-    pieces = []
+    pieces: list[str] = []
     at = 0
     for inner, out in zip(flips[::2], flips[1::2], strict=True):  # balanced: flips pair up
         pieces += (text[at:inner], MASK * (out - inner))
