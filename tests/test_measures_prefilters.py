@@ -19,7 +19,7 @@ from extractor.measures.labels import (
     COUNT_LABEL_OPENING,
     QUOTE_OPENERS,
     _count_hint,
-    _count_label_starts,
+    count_label_places,
     find_labels,
 )
 from extractor.measures.markers import (
@@ -306,7 +306,7 @@ def test_the_joined_count_label_scan_lists_every_place_one_of_them_matches() -> 
     tried = 0
     for text in texts:
         places = [at for at in range(len(text)) if any(p.match(text, at) for p in patterns)]
-        assert [m.start() for m in _count_label_starts().finditer(text)] == places, text
+        assert [m.start() for m in count_label_places().finditer(text)] == places, text
         tried += len(places)
     assert tried >= 10  # labels start in the cases, so the comparison means something
 

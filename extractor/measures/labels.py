@@ -196,7 +196,7 @@ def _count_labels(found: _Found, hint: re.Match[str]) -> None:
     # on, in one scan: the joined patterns behind their shared opening class consume one
     # character a match, so no place is skipped. Most hints open no count label (一个,
     # 两个月): they give no place, instead of one failed match per pattern and hint.
-    starts = [m.start() for m in _count_label_starts().finditer(text, max(0, hint.start() - 1))]
+    starts = [m.start() for m in count_label_places().finditer(text, max(0, hint.start() - 1))]
     if not starts:
         return  # (most paragraphs with a hint)
     for pattern in rules.patterns("measures", "count_label"):
@@ -238,7 +238,7 @@ def _count_hint() -> re.Pattern[str]:
 
 
 @cache
-def _count_label_starts() -> re.Pattern[str]:
+def count_label_places() -> re.Pattern[str]:
     """One character wherever any `count_label` pattern matches: `finditer` lists them all.
 
     Most numerals (dates, 一个) open no label: the gate (a `count_label_hint` here or one
