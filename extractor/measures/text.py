@@ -57,40 +57,21 @@ def stop_positions(text: str, stops: frozenset[str]) -> list[int]:
 
     No stop is a quote or bracket (none of the sets of stops holds one).
     """
-    if BRACKET_CHARS.search(text) is not None:  # (the common case has nothing to balance)
-        text = outside_brackets(text)
-    return [m.start() for m in _scanner(stops).finditer(text)]
-
-
-#: What stands for a character inside quotes or brackets in `outside_brackets`: no stop.
-MASK = "\x00"
+    found = [m.start() for m in _scanner(stops).finditer(text)]
+    if not found or BRACKET_CHARS.search(text) is None:  # the common case: nothing to balance
+        return found
+    flips = _bracket_flips(text)
+    if not flips:  # unbalanced (all stops count), or no bracket ever opened
+        return found
+    return [i for i in found if bisect_right(flips, i) % 2 == 0]
 
 
 @lru_cache(maxsize=256)  # a paragraph (each of its sets of stops asks) or a piece of one
-def outside_brackets(text: str) -> str:
-    """The text with every character inside balanced quotes and brackets masked (MASK).
-
-    Balanced once per text, so each set of stops is then one scan of this text in C, not a
-    scan of the text and a bisect into the flips per stop found. Unbalanced: the text itself
-    (every stop counts).
-    """
-    flips = _bracket_flips(text)
-    if not flips:
-        return text
-    pieces: list[str] = []
-    at = 0
-    for inner, out in zip(flips[::2], flips[1::2], strict=True):  # balanced: flips pair up
-        pieces += (text[at:inner], MASK * (out - inner))
-        at = out
-    pieces.append(text[at:])
-    return "".join(pieces)
-
-
 def _bracket_flips(text: str) -> tuple[int, ...] | None:
     """Where the text goes into and out of quotes and brackets; None if they do not balance.
 
     A stop at i stands outside them exactly when an even number of flips come before it:
-    `outside_brackets` masks the stretches from each odd flip to the next.
+    found once per text, so a set of stops costs a bisect per stop, not a loop over the text.
     """
     depth = 0
     ascii_open = inside = False
@@ -115,9 +96,15 @@ def first_stop(text: str, stops: frozenset[str]) -> int | None:
     first = scanner.search(text)
     # no quote or bracket before the first stop: no flip precedes it, and if the brackets
     # after it do not balance every stop counts, so it is the first either way
-    if first is not None and BRACKET_CHARS.search(text, 0, first.start()) is not None:
-        first = scanner.search(outside_brackets(text))
-    return first.start() if first else None
+    if first is None or BRACKET_CHARS.search(text, 0, first.start()) is None:
+        return first.start() if first else None
+    flips = _bracket_flips(text)
+    if not flips:
+        return first.start()
+    return next(
+        (m.start() for m in scanner.finditer(text) if bisect_right(flips, m.start()) % 2 == 0),
+        None,
+    )
 
 
 #: A clause is looked for in at most this many characters: an item running to the end of a
