@@ -27,6 +27,7 @@ from extractor.measures.text import (
     SENTENCE_STOPS,
     Draft,
     Item,
+    StopIndex,
     first_clause,
     first_stop,
     stop_index,
@@ -201,15 +202,22 @@ def verb_sentences(label: Label, ctx: Context) -> Draft | None:
     text = ctx.paragraphs[label.para]
     if not label.quoted or label.para + 1 >= len(ctx.paragraphs):
         return None
-    before = stop_index(text).last(VERB_STOPS, label.start)
-    clause_start = 0 if before is None else before + 1
-    verb = (
-        text[clause_start : label.start].strip() if label.start - clause_start <= VERB_SCAN else ""
-    )
+    q = label.para + 1
+    verb = ""
+    # The verb ends with the label's last character before it that is no space, and only a
+    # verb the next paragraph holds twice is tried: when it holds that character fewer times
+    # (most labels), the verb's clause is not looked for (a scan of the paragraph's stops).
+    last = label.start - 1
+    while last >= 0 and text[last].isspace():
+        last -= 1
+    if last >= 0 and ctx.paragraphs[q].count(text[last]) >= 2:
+        before = stop_index(text).last(VERB_STOPS, label.start)
+        clause_start = 0 if before is None else before + 1
+        if label.start - clause_start <= VERB_SCAN:
+            verb = text[clause_start : label.start].strip()
     parts = label_parts(label.text) or []
     # the items repeat the heading's verb (构建“三个保障”) or the label's head (“四个聚焦”)
     openings = [w for w in (verb, parts[-1][1].lstrip("".join(CLASSIFIERS)) if parts else "") if w]
-    q = label.para + 1
     for opening in openings:
         if len(opening) > VERB_MAX or ctx.paragraphs[q].count(opening) < 2:
             continue  # two sentences opening with it hold it twice
@@ -231,30 +239,56 @@ def semicolon_run(label: Label, ctx: Context) -> Draft | None:
     if not label.count or label.count < 2 or text[offset : offset + 1] not in ("，", ",", "。"):
         return None
     start = offset + 1
+    # Stops of a kind cut at most one piece more than there are of them, quoted ones or not:
+    # with fewer than count - 1 in the rest of the paragraph (str.count), then in the
+    # sentence, that kind cuts too few pieces and its stops are not listed (most labels).
+    need = label.count - 1
+    if _raw_count(text, SEGMENT_STOPS, start) < need and _raw_count(text, COMMAS, start) < need:
+        return None
     index = stop_index(text)
     stop = index.first(SENTENCE_STOPS, start)
     end = stop if stop is not None else len(text)
+    items = _segment_items(label, index, start, end) or _comma_items(label, index, start, end)
+    return make_draft(label, items, ctx) if items else None
+
+
+def _segment_items(label: Label, index: StopIndex, start: int, end: int) -> list[Item] | None:
+    """Exactly `count` ;-separated pieces of text[start:end] that belong together."""
+    count, text = label.count or 0, index.text
     # more stops than twice the count cannot cut exactly `count` pieces: not listed at all
-    enough = 2 * label.count + 2
-    pieces = (
-        index.spans(SEGMENT_STOPS, start, end)
-        if index.count(SEGMENT_STOPS, start, end) <= enough
-        else []
-    )
-    if len(pieces) == label.count:
-        items = make_items(text, label.para, pieces)
-        if len(items) == label.count and _alike([it.name for it in items], label):
-            return make_draft(label, items, ctx)
-    # 要做到“两个坚持”，坚持人民至上，坚持生命至上。 — comma clauses need one opening
-    if index.count(COMMAS, start, end) > enough:
+    if _raw_count(text, SEGMENT_STOPS, start, end) < count - 1:
+        return None
+    if index.count(SEGMENT_STOPS, start, end) > 2 * count + 2:
+        return None
+    pieces = index.spans(SEGMENT_STOPS, start, end)
+    if len(pieces) != count:
+        return None
+    items = make_items(text, label.para, pieces)
+    if len(items) == count and _alike([it.name for it in items], label):
+        return items
+    return None
+
+
+def _comma_items(label: Label, index: StopIndex, start: int, end: int) -> list[Item] | None:
+    """要做到“两个坚持”，坚持人民至上，坚持生命至上。 — comma clauses need one opening."""
+    count, text = label.count or 0, index.text
+    if _raw_count(text, COMMAS, start, end) < count - 1:
+        return None  # too few pieces, as below
+    if index.count(COMMAS, start, end) > 2 * count + 2:
         return None
     pieces = index.spans(COMMAS, start, end)
-    if len(pieces) < label.count:
+    if len(pieces) < count:
         return None  # each item is made of one piece: too few (most clauses) make too few
     items = make_items(text, label.para, pieces)
-    if len(items) == label.count and len({it.name[:2] for it in items}) == 1:
-        return make_draft(label, items, ctx)
+    if len(items) == count and len({it.name[:2] for it in items}) == 1:
+        return items
     return None
+
+
+def _raw_count(text: str, stops: frozenset[str], start: int, end: int | None = None) -> int:
+    """How many of `stops` stand in text[start:end], quoted or not (one str.count each)."""
+    end = len(text) if end is None else end
+    return sum(text.count(ch, start, end) for ch in stops)
 
 
 def _alike(names: list[str], label: Label) -> bool:
