@@ -92,22 +92,27 @@ CURLY_OPENER, STRAIGHT_QUOTE = QUOTE_OPENERS
 def find_labels(text: str, para: int, where: str = "paragraph") -> tuple[list[Label], list[str]]:
     """Count labels of one text, and the model codes (“三三六三”) it states.
 
-    Every label comes from a quote, a `count_label_hint` or a weak clause count: a text with
-    none of them (two paragraphs in three) is left at that, and each scan starts at the first.
+    Every label comes from a quote, a place where a `count_label` pattern matches or a weak
+    clause count: a text with none of them (two paragraphs in three) is left at that, and
+    each scan starts at the first.
     """
     # a quote opens with one of QUOTE_OPENERS: `in` (a C scan of the bare characters) tells
     # most paragraphs there is none, cheaper than the regex engine reading the text for it
     quoted = CURLY_OPENER in text or STRAIGHT_QUOTE in text
     quote = _quoted().search(text) if quoted else None
-    hint = _count_hint().search(text)
+    # Every place where one of the patterns matches, in one scan: the joined patterns behind
+    # their shared opening class consume one character a match, so no place is skipped. Most
+    # numerals and classifiers open no count label (一个, 两个月): they give no place, instead
+    # of one failed match per pattern and numeral.
+    starts = [m.start() for m in count_label_places().finditer(text)]
     clause = rules.pattern("measures", "clause_count").search(text)
-    if quote is None and hint is None and clause is None:
+    if quote is None and not starts and clause is None:
         return [], []
     found = _Found(text, para, where)
     if quote is not None:
         _quoted_labels(found, quote.start())
-    if hint is not None:
-        _count_labels(found, hint)
+    if starts:
+        _count_labels(found, starts)
     if clause is not None:
         _clause_counts(found, clause.start())
     found.labels.sort(key=lambda lab: lab.start)
@@ -181,24 +186,15 @@ def _quoted_labels(found: _Found, scan_from: int) -> None:
             )
 
 
-def _count_labels(found: _Found, hint: re.Match[str]) -> None:
+def _count_labels(found: _Found, starts: list[int]) -> None:
     """Unquoted count labels: 三项措施, 三点意见, 两方面改革, 四举措.
 
-    Each starts at a `count_label_hint` match (a numeral and the classifier or head after it)
-    or one numeral before one, so no label starts before the paragraph's first hint less one.
-    Each pattern is tried only where one of them matches (`match`), not scanned along the
-    paragraph: the first of those places where it matches at or after the end of its last
-    match is the match `finditer` would find next.
+    Each pattern is tried only at `starts`, where one of them matches (`match`), not scanned
+    along the paragraph: the first of those places where it matches at or after the end of
+    its last match is the match `finditer` would find next.
     """
     slogans = _slogans()
     text = found.text
-    # Every place where one of the patterns matches, from one numeral before the first hint
-    # on, in one scan: the joined patterns behind their shared opening class consume one
-    # character a match, so no place is skipped. Most hints open no count label (一个,
-    # 两个月): they give no place, instead of one failed match per pattern and hint.
-    starts = [m.start() for m in count_label_places().finditer(text, max(0, hint.start() - 1))]
-    if not starts:
-        return  # (most paragraphs with a hint)
     for pattern in rules.patterns("measures", "count_label"):
         end = 0
         for at in starts:
@@ -229,12 +225,6 @@ def _clause_counts(found: _Found, scan_from: int) -> None:
 #: The numeral every `count_label` pattern and the `count_label_hint` opens with (their first
 #: class, `\d` spelt out: see text.DIGIT_OPENING).
 COUNT_LABEL_OPENING = f"[一二两三四五六七八九十{DIGIT_OPENING}]"
-
-
-@cache
-def _count_hint() -> re.Pattern[str]:
-    """`count_label_hint`, its first match found by a scan of the spelt-out opening class."""
-    return any_of([rules.pattern("measures", "count_label_hint")], opening=COUNT_LABEL_OPENING)
 
 
 @cache
