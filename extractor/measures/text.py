@@ -40,6 +40,8 @@ BRACKETS = frozenset(OPENERS) | CLOSERS | {'"'}
 
 #: Any quote or bracket: a text without one needs no balancing (the common case).
 BRACKET_CHARS = re.compile("[" + re.escape("".join(sorted(BRACKETS))) + "]")
+
+
 @cache  # a few sets of stops, each the code's constant; the cache's look-up runs in C
 def _scanner(chars: frozenset[str]) -> re.Pattern[str]:
     """A regex finding any of `chars`: a scan in C, not a loop per character."""
