@@ -19,7 +19,7 @@ from extractor.measures.context import (
     make_items,
 )
 from extractor.measures.guards import is_thing_label, label_head
-from extractor.measures.labels import Label
+from extractor.measures.labels import Label, joined_list_after
 from extractor.measures.text import (
     BRACKET_CHARS,
     SEGMENT_STOPS,
@@ -163,10 +163,7 @@ def nested_heads(label: Label, ctx: Context) -> Draft | None:
 def colon_list(label: Label, ctx: Context) -> Draft | None:
     """聚焦“三个精准”：A；B；C。 or 5个具体目标,即A、B、C、D和E。"""
     text = ctx.paragraphs[label.para]
-    intro = next(
-        (m for p in rules.patterns("measures", "list_after") if (m := p.match(text, label.end))),
-        None,
-    )
+    intro = list_intro(text, label.end)
     if intro is None:
         return None
     start = intro.end()
@@ -192,6 +189,19 @@ def colon_list(label: Label, ctx: Context) -> Draft | None:
         pieces = stop_index(text).spans(COMMAS, start, end)
     items = [it for it in make_items(text, para, pieces) if it.name not in NOT_ITEMS]
     return make_draft(label, items, ctx) if len(items) >= 2 else None
+
+
+def list_intro(text: str, at: int) -> re.Match[str] | None:
+    """The first `list_after` pattern's match at `at` (，即 / ： / （), if one matches there.
+
+    Most labels have none after them: one match of the joined patterns tells, in C, before
+    they are asked in their order (the first that matches is the one a finder reads).
+    """
+    if joined_list_after().match(text, at) is None:
+        return None
+    return next(
+        (m for p in rules.patterns("measures", "list_after") if (m := p.match(text, at))), None
+    )
 
 
 # --- Strategy: sentences of the next paragraph that repeat the heading's verb --------
@@ -453,10 +463,7 @@ def _quoted_part(ch: str) -> re.Pattern[str]:
 def clause_openings(label: Label, ctx: Context) -> Draft | None:
     """三点要求：要压实…。明确分工；要完善…。组织演练；要强化… — clauses sharing an opening."""
     text = ctx.paragraphs[label.para]
-    intro = next(
-        (m for p in rules.patterns("measures", "list_after") if (m := p.match(text, label.end))),
-        None,
-    )
+    intro = list_intro(text, label.end)
     if intro is None or not label.count:
         return None
     start = intro.end()
