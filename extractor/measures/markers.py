@@ -294,8 +294,8 @@ def _item(seq: Sequence, i: int, paragraphs: list[str], doc_end: tuple[int, int]
         scope = doc_end
     else:
         scope = (m.para, len(text))
-    name = first_clause(text[start:end])
-    return Item(name, text[start:end], m.para, start, end, scope_end=scope, marker_at=m.start)
+    body = text[start:end]
+    return Item(first_clause(body), body, m.para, start, end, scope_end=scope, marker_at=m.start)
 
 
 def _label(seq: Sequence) -> str:
