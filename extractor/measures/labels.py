@@ -145,9 +145,12 @@ def _quoted_labels(found: _Found, scan_from: int) -> None:
         word = match.group("label").strip()
         found.taken.add(*match.span())
         after = after_quote.match(text, match.end())
-        code = model_code(word)  # (asked once: three tests below read it)
-        if after is None and code is None and NUMERAL_RUN.match(word) is None:
-            continue  # no count (it opens the word or follows the quote), no code: most quotes
+        opens_with_numeral = NUMERAL_RUN.match(word) is not None
+        if after is None and not opens_with_numeral:
+            # no count (it opens the word or follows the quote), and no code, which is all
+            # numerals (`model_code` reads each character as one): most quotes
+            continue
+        code = model_code(word) if opens_with_numeral else None  # (asked once: read below)
         before = text[max(0, match.start() - 2) : match.start()]
         in_run = before[-1:] in QUOTE_CLOSERS or (
             before[-1:] == "、" and before[:1] in QUOTE_CLOSERS
