@@ -60,7 +60,7 @@ def extract_measure_groups(doc: Document) -> list[MeasureGroup]:
         for group in draft.walk():
             if group.labelled and group.declared is not None and group.declared != len(group.items):
                 doc.warn(f"{group.label}: declared {group.declared}, found {len(group.items)}")
-    for warning in check_model_codes(codes, drafts):
+    for warning in check_model_codes(codes, drafts) if codes else ():  # (most state none)
         doc.warn(warning)
     return [to_model(d) for d in drafts]
 
