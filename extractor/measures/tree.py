@@ -486,7 +486,12 @@ def _record(draft: Draft) -> dict[str, object]:
             {
                 "name": it.name,
                 "text": it.text,
-                "evidence": _evidence(it.where, it.para, it.start, it.end),
+                # an item of a paragraph (all but a title's) written out: no call per item
+                "evidence": (
+                    {"where": "paragraph", "paragraph": it.para, "start": it.start, "end": it.end}
+                    if it.where == "paragraph"
+                    else _evidence(it.where, it.para, it.start, it.end)
+                ),
             }
             for it in draft.items
         ],
