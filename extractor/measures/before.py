@@ -73,8 +73,11 @@ def preceding_list(label: Label, ctx: Context) -> Draft | None:
         items = [it for s, e in quoted if (it := make_item(text, label.para, s, e, text[s:e]))]
         return make_draft(label, items, ctx) if len(items) >= 2 else None
     last_n = closer == "这" and bool(label.count)
-    if not last_n and label.count != PAIR and text.find("、", 0, end) < 0:
-        return None  # no 、-list before the label, and only a pair needs none (most labels)
+    if (not last_n and label.count != PAIR and text.find("、", 0, end) < 0) or _too_few_members(
+        text, end, label, closer
+    ):
+        return None  # no 、-list before the label, and only a pair needs none (most labels),
+        # or too few 、 for its count (八项规定 after one or two): no list is cut from the text
     inner = _quotes_before(text, end, None, 1)
     index = stop_index(text)
     if inner:  # “镇包区、区包村、村包组、组包户”的“四联包”
@@ -102,6 +105,19 @@ def preceding_list(label: Label, ctx: Context) -> Draft | None:
     items = make_items(text, label.para, pieces)
     counted = label.count is not None or _acrostic(label.text, items)  # 百千万 spells its items
     return make_draft(label, items, ctx) if counted and len(items) >= 2 else None
+
+
+def _too_few_members(text: str, end: int, label: Label, closer: str) -> bool:
+    """Whether no 、-list before `end` can have the label's count of members.
+
+    Outside a cut list (等) and a last-N (这), the members must be exactly `count`, and n
+    、 (quoted ones too: a bound) make n + 1 members, n + 2 once the last is split at 和:
+    with fewer than count - 2 of them before the label, no reading gives enough.
+    """
+    count = label.count
+    if count is None or count <= PAIR or closer == "这" or closer.startswith("等"):
+        return False
+    return text.count("、", 0, end) < count - 2
 
 
 def _pair_before(label: Label, ctx: Context, text: str, start: int, stop: int) -> Draft | None:

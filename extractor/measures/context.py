@@ -32,6 +32,8 @@ def is_limit(name: str) -> bool:
     return isinstance(rules.table("measures", "limits").get(name), int)
 
 
+#: What separates the members of an 、-list.
+DUN = frozenset("、")
 #: Stops between the clauses of an opening run (要…；要…), read by `items` and `before`.
 OPENING_STOPS = frozenset("；;。！!？?")
 
@@ -169,10 +171,12 @@ def make_items(text: str, para: int, pieces: list[tuple[int, int]]) -> list[Item
 
 def list_members(text: str, start: int, end: int, count: int | None) -> list[tuple[int, int]]:
     """Members of an 、-list in text[start:end]; the last split at 和/及 when one is missing."""
-    pieces = [
-        (s, e - 1 if text[e - 1] == "、" else e)
-        for s, e in spans(text[start:end], frozenset("、"), start)
-    ]
+    if text.find("、", start, end) < 0:  # no member cut (a pair before its label, mostly)
+        pieces = [(start, end)] if text[start:end].strip() else []
+    else:
+        pieces = [
+            (s, e - 1 if text[e - 1] == "、" else e) for s, e in spans(text[start:end], DUN, start)
+        ]
     if count and len(pieces) == count - 1 and pieces:
         s, e = pieces[-1]
         for joiner in rules.strings("measures", "list_joiners"):

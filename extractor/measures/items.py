@@ -19,7 +19,7 @@ from extractor.measures.context import (
     make_items,
 )
 from extractor.measures.guards import is_thing_label, label_head
-from extractor.measures.labels import Label
+from extractor.measures.labels import Label, joined_list_after
 from extractor.measures.text import (
     BRACKET_CHARS,
     SEGMENT_STOPS,
@@ -27,6 +27,7 @@ from extractor.measures.text import (
     SENTENCE_STOPS,
     Draft,
     Item,
+    StopIndex,
     first_clause,
     first_stop,
     stop_index,
@@ -162,10 +163,7 @@ def nested_heads(label: Label, ctx: Context) -> Draft | None:
 def colon_list(label: Label, ctx: Context) -> Draft | None:
     """聚焦“三个精准”：A；B；C。 or 5个具体目标,即A、B、C、D和E。"""
     text = ctx.paragraphs[label.para]
-    intro = next(
-        (m for p in rules.patterns("measures", "list_after") if (m := p.match(text, label.end))),
-        None,
-    )
+    intro = list_intro(text, label.end)
     if intro is None:
         return None
     start = intro.end()
@@ -193,6 +191,19 @@ def colon_list(label: Label, ctx: Context) -> Draft | None:
     return make_draft(label, items, ctx) if len(items) >= 2 else None
 
 
+def list_intro(text: str, at: int) -> re.Match[str] | None:
+    """The first `list_after` pattern's match at `at` (，即 / ： / （), if one matches there.
+
+    Most labels have none after them: one match of the joined patterns tells, in C, before
+    they are asked in their order (the first that matches is the one a finder reads).
+    """
+    if joined_list_after().match(text, at) is None:
+        return None
+    return next(
+        (m for p in rules.patterns("measures", "list_after") if (m := p.match(text, at))), None
+    )
+
+
 # --- Strategy: sentences of the next paragraph that repeat the heading's verb --------
 
 
@@ -201,15 +212,22 @@ def verb_sentences(label: Label, ctx: Context) -> Draft | None:
     text = ctx.paragraphs[label.para]
     if not label.quoted or label.para + 1 >= len(ctx.paragraphs):
         return None
-    before = stop_index(text).last(VERB_STOPS, label.start)
-    clause_start = 0 if before is None else before + 1
-    verb = (
-        text[clause_start : label.start].strip() if label.start - clause_start <= VERB_SCAN else ""
-    )
+    q = label.para + 1
+    verb = ""
+    # The verb ends with the label's last character before it that is no space, and only a
+    # verb the next paragraph holds twice is tried: when it holds that character fewer times
+    # (most labels), the verb's clause is not looked for (a scan of the paragraph's stops).
+    last = label.start - 1
+    while last >= 0 and text[last].isspace():
+        last -= 1
+    if last >= 0 and ctx.paragraphs[q].count(text[last]) >= 2:
+        before = stop_index(text).last(VERB_STOPS, label.start)
+        clause_start = 0 if before is None else before + 1
+        if label.start - clause_start <= VERB_SCAN:
+            verb = text[clause_start : label.start].strip()
     parts = label_parts(label.text) or []
     # the items repeat the heading's verb (构建“三个保障”) or the label's head (“四个聚焦”)
     openings = [w for w in (verb, parts[-1][1].lstrip("".join(CLASSIFIERS)) if parts else "") if w]
-    q = label.para + 1
     for opening in openings:
         if len(opening) > VERB_MAX or ctx.paragraphs[q].count(opening) < 2:
             continue  # two sentences opening with it hold it twice
@@ -231,30 +249,59 @@ def semicolon_run(label: Label, ctx: Context) -> Draft | None:
     if not label.count or label.count < 2 or text[offset : offset + 1] not in ("，", ",", "。"):
         return None
     start = offset + 1
+    # Stops of a kind cut at most one piece more than there are of them, quoted ones or not:
+    # with fewer than count - 1 in the rest of the paragraph (str.count), then in the
+    # sentence, that kind cuts too few pieces and its stops are not listed (most labels).
+    need = label.count - 1
+    if _raw_count(text, SEGMENT_STOPS, start) < need and _raw_count(text, COMMAS, start) < need:
+        return None
     index = stop_index(text)
     stop = index.first(SENTENCE_STOPS, start)
     end = stop if stop is not None else len(text)
+    items = _segment_items(label, index, start, end) or _comma_items(label, index, start, end)
+    return make_draft(label, items, ctx) if items else None
+
+
+def _segment_items(label: Label, index: StopIndex, start: int, end: int) -> list[Item] | None:
+    """Exactly `count` ;-separated pieces of text[start:end] that belong together."""
+    count, text = label.count or 0, index.text
     # more stops than twice the count cannot cut exactly `count` pieces: not listed at all
-    enough = 2 * label.count + 2
-    pieces = (
-        index.spans(SEGMENT_STOPS, start, end)
-        if index.count(SEGMENT_STOPS, start, end) <= enough
-        else []
-    )
-    if len(pieces) == label.count:
-        items = make_items(text, label.para, pieces)
-        if len(items) == label.count and _alike([it.name for it in items], label):
-            return make_draft(label, items, ctx)
-    # 要做到“两个坚持”，坚持人民至上，坚持生命至上。 — comma clauses need one opening
-    if index.count(COMMAS, start, end) > enough:
+    if _raw_count(text, SEGMENT_STOPS, start, end) < count - 1:
+        return None
+    if index.count(SEGMENT_STOPS, start, end) > 2 * count + 2:
+        return None
+    pieces = index.spans(SEGMENT_STOPS, start, end)
+    if len(pieces) != count:
+        return None
+    items = make_items(text, label.para, pieces)
+    if len(items) == count and _alike([it.name for it in items], label):
+        return items
+    return None
+
+
+def _comma_items(label: Label, index: StopIndex, start: int, end: int) -> list[Item] | None:
+    """要做到“两个坚持”，坚持人民至上，坚持生命至上。 — comma clauses need one opening."""
+    count, text = label.count or 0, index.text
+    if _raw_count(text, COMMAS, start, end) < count - 1:
+        return None  # too few pieces, as below
+    if index.count(COMMAS, start, end) > 2 * count + 2:
         return None
     pieces = index.spans(COMMAS, start, end)
-    if len(pieces) < label.count:
+    if len(pieces) < count:
         return None  # each item is made of one piece: too few (most clauses) make too few
     items = make_items(text, label.para, pieces)
-    if len(items) == label.count and len({it.name[:2] for it in items}) == 1:
-        return make_draft(label, items, ctx)
+    if len(items) == count and len({it.name[:2] for it in items}) == 1:
+        return items
     return None
+
+
+def _raw_count(text: str, stops: frozenset[str], start: int, end: int | None = None) -> int:
+    """How many of `stops` stand in text[start:end], quoted or not (one str.count each)."""
+    end = len(text) if end is None else end
+    found = 0
+    for ch in stops:  # (a loop, not sum() of a generator: no frame per character)
+        found += text.count(ch, start, end)
+    return found
 
 
 def _alike(names: list[str], label: Label) -> bool:
@@ -416,10 +463,7 @@ def _quoted_part(ch: str) -> re.Pattern[str]:
 def clause_openings(label: Label, ctx: Context) -> Draft | None:
     """三点要求：要压实…。明确分工；要完善…。组织演练；要强化… — clauses sharing an opening."""
     text = ctx.paragraphs[label.para]
-    intro = next(
-        (m for p in rules.patterns("measures", "list_after") if (m := p.match(text, label.end))),
-        None,
-    )
+    intro = list_intro(text, label.end)
     if intro is None or not label.count:
         return None
     start = intro.end()

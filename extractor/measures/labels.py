@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
 from extractor import rules
@@ -93,38 +92,45 @@ CURLY_OPENER, STRAIGHT_QUOTE = QUOTE_OPENERS
 def find_labels(text: str, para: int, where: str = "paragraph") -> tuple[list[Label], list[str]]:
     """Count labels of one text, and the model codes (“三三六三”) it states.
 
-    Every label comes from a quote, a `count_label_hint` or a weak clause count: a text with
-    none of them (two paragraphs in three) is left at that, and each scan starts at the first.
+    Every label comes from a quote, a place where a `count_label` pattern matches or a weak
+    clause count: a text with none of them (two paragraphs in three) is left at that, and
+    each scan starts at the first.
     """
     # a quote opens with one of QUOTE_OPENERS: `in` (a C scan of the bare characters) tells
     # most paragraphs there is none, cheaper than the regex engine reading the text for it
     quoted = CURLY_OPENER in text or STRAIGHT_QUOTE in text
     quote = _quoted().search(text) if quoted else None
-    hint = _count_hint().search(text)
+    # Every place where one of the patterns matches, in one scan: the joined patterns behind
+    # their shared opening class consume one character a match, so no place is skipped. Most
+    # numerals and classifiers open no count label (一个, 两个月): they give no place, instead
+    # of one failed match per pattern and numeral.
+    starts = [m.start() for m in count_label_places().finditer(text)]
     clause = rules.pattern("measures", "clause_count").search(text)
-    if quote is None and hint is None and clause is None:
+    if quote is None and not starts and clause is None:
         return [], []
     found = _Found(text, para, where)
     if quote is not None:
         _quoted_labels(found, quote.start())
-    if hint is not None:
-        _count_labels(found, hint)
+    if starts:
+        _count_labels(found, starts)
     if clause is not None:
         _clause_counts(found, clause.start())
     found.labels.sort(key=lambda lab: lab.start)
     return found.labels, found.codes
 
 
-@dataclass
-class _Found:
+class _Found:  # a plain class with slots, as Label: made for every paragraph with a hint
     """What `find_labels` collects in one text."""
 
-    text: str
-    para: int
-    where: str
-    labels: list[Label] = field(default_factory=list)
-    codes: list[str] = field(default_factory=list)
-    taken: _Spans = field(default_factory=lambda: _Spans())  # noqa: PLW0108 - defined below
+    __slots__ = ("codes", "labels", "para", "taken", "text", "where")
+
+    def __init__(self, text: str, para: int, where: str) -> None:
+        self.text = text
+        self.para = para
+        self.where = where
+        self.labels: list[Label] = []
+        self.codes: list[str] = []
+        self.taken = _Spans()
 
     def add(self, word: str, count: int | None, start: int, end: int, **how: bool) -> None:
         self.taken.add(start, end)
@@ -139,9 +145,12 @@ def _quoted_labels(found: _Found, scan_from: int) -> None:
         word = match.group("label").strip()
         found.taken.add(*match.span())
         after = after_quote.match(text, match.end())
-        code = model_code(word)  # (asked once: three tests below read it)
-        if after is None and code is None and NUMERAL_RUN.match(word) is None:
-            continue  # no count (it opens the word or follows the quote), no code: most quotes
+        opens_with_numeral = NUMERAL_RUN.match(word) is not None
+        if after is None and not opens_with_numeral:
+            # no count (it opens the word or follows the quote), and no code, which is all
+            # numerals (`model_code` reads each character as one): most quotes
+            continue
+        code = model_code(word) if opens_with_numeral else None  # (asked once: read below)
         before = text[max(0, match.start() - 2) : match.start()]
         in_run = before[-1:] in QUOTE_CLOSERS or (
             before[-1:] == "、" and before[:1] in QUOTE_CLOSERS
@@ -180,24 +189,15 @@ def _quoted_labels(found: _Found, scan_from: int) -> None:
             )
 
 
-def _count_labels(found: _Found, hint: re.Match[str]) -> None:
+def _count_labels(found: _Found, starts: list[int]) -> None:
     """Unquoted count labels: 三项措施, 三点意见, 两方面改革, 四举措.
 
-    Each starts at a `count_label_hint` match (a numeral and the classifier or head after it)
-    or one numeral before one, so no label starts before the paragraph's first hint less one.
-    Each pattern is tried only where one of them matches (`match`), not scanned along the
-    paragraph: the first of those places where it matches at or after the end of its last
-    match is the match `finditer` would find next.
+    Each pattern is tried only at `starts`, where one of them matches (`match`), not scanned
+    along the paragraph: the first of those places where it matches at or after the end of
+    its last match is the match `finditer` would find next.
     """
     slogans = _slogans()
     text = found.text
-    # Every place where one of the patterns matches, from one numeral before the first hint
-    # on, in one scan: the joined patterns behind their shared opening class consume one
-    # character a match, so no place is skipped. Most hints open no count label (一个,
-    # 两个月): they give no place, instead of one failed match per pattern and hint.
-    starts = [m.start() for m in _count_label_starts().finditer(text, max(0, hint.start() - 1))]
-    if not starts:
-        return  # (most paragraphs with a hint)
     for pattern in rules.patterns("measures", "count_label"):
         end = 0
         for at in starts:
@@ -231,13 +231,7 @@ COUNT_LABEL_OPENING = f"[一二两三四五六七八九十{DIGIT_OPENING}]"
 
 
 @cache
-def _count_hint() -> re.Pattern[str]:
-    """`count_label_hint`, its first match found by a scan of the spelt-out opening class."""
-    return any_of([rules.pattern("measures", "count_label_hint")], opening=COUNT_LABEL_OPENING)
-
-
-@cache
-def _count_label_starts() -> re.Pattern[str]:
+def count_label_places() -> re.Pattern[str]:
     """One character wherever any `count_label` pattern matches: `finditer` lists them all.
 
     Most numerals (dates, 一个) open no label: the gate (a `count_label_hint` here or one
@@ -259,7 +253,13 @@ def _count_of(word: str) -> int | None:
 
 def _has_own_list(text: str, at: int) -> bool:
     """A list follows right here (，即 / ： / （): the code before it names that list."""
-    return any(p.match(text, at) for p in rules.patterns("measures", "list_after"))
+    return joined_list_after().match(text, at) is not None
+
+
+@cache
+def joined_list_after() -> re.Pattern[str]:
+    """The `list_after` patterns joined: one match asks whether any of them matches."""
+    return any_of(rules.patterns("measures", "list_after"))
 
 
 class _Spans:

@@ -25,6 +25,8 @@ WORD_FAMILIES = frozenset({"xian", "fangmian"})
 LAST = 99
 #: A 首先… sequence continues at most this many paragraphs after its last item.
 XIAN_SPAN = 2
+#: The first character that is no space (`\S` is `not str.isspace()`, as `str.lstrip` reads).
+NOT_SPACE = re.compile(r"\S")
 
 
 @cache
@@ -131,7 +133,8 @@ def scan_markers(paragraphs: list[str], hinted: list[int] | None = None) -> list
                 break
         if hint.search(text) is None:
             continue
-        lead_space = len(text) - len(text.lstrip())
+        lead_space: int | None = None  # where the text starts once spaces are skipped: asked
+        # only of a marker kept (not a copy of every hinted paragraph by lstrip)
         # where each family's last marker ends: a family's markers never overlap (finditer's)
         ends = dict.fromkeys(INLINE_FAMILIES, 0)
         for place in _inline_places().finditer(text):  # in text order
@@ -149,6 +152,9 @@ def scan_markers(paragraphs: list[str], hinted: list[int] | None = None) -> list
             if kind == "fangmian" and not _clause_initial(text, start):
                 continue
             if ordinal and start >= head_end:  # never inside a paragraph head's marker
+                if lead_space is None:
+                    first = NOT_SPACE.search(text)
+                    lead_space = len(text) if first is None else first.start()
                 found.append(
                     Marker(kind, ordinal, word, p, start, match.end(), start <= lead_space)
                 )
@@ -288,8 +294,8 @@ def _item(seq: Sequence, i: int, paragraphs: list[str], doc_end: tuple[int, int]
         scope = doc_end
     else:
         scope = (m.para, len(text))
-    name = first_clause(text[start:end])
-    return Item(name, text[start:end], m.para, start, end, scope_end=scope, marker_at=m.start)
+    body = text[start:end]
+    return Item(first_clause(body), body, m.para, start, end, scope_end=scope, marker_at=m.start)
 
 
 def _label(seq: Sequence) -> str:

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from itertools import pairwise
 
 from extractor.measures.context import limit
-from extractor.measures.items import heading_run, is_heading, parallel_heads
+from extractor.measures.items import HEADING_MAX, heading_run, is_heading, parallel_heads
 from extractor.measures.text import (
     SENTENCE_END,
     SENTENCE_STOPS,
@@ -62,7 +62,13 @@ def heading_groups(paragraphs: list[str], covered: set[int]) -> list[Draft]:
     found = []
     # each paragraph is asked once whether it is a heading, though it is read as a head and
     # as the body after one (bundled briefs alternate headlines and stories: one in ten)
-    heads = [is_heading(text.strip()) for text in paragraphs]
+    # (a paragraph longer than any heading with no space at either end is none: not copied
+    # by strip nor asked, as four in five are not)
+    heads = [
+        (len(text) <= HEADING_MAX or text[0].isspace() or text[-1].isspace())
+        and is_heading(text.strip())
+        for text in paragraphs
+    ]
     q = 0
     while q < len(paragraphs):  # q only moves forward: each paragraph is asked once at most
         if q in covered or not heads[q]:

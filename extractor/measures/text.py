@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 
 #: Characters that end a clause (README: an item name runs up to the first , ; 。 :).
 CLAUSE_STOPS = frozenset("，,；;。：:！!？?")
@@ -40,16 +40,12 @@ BRACKETS = frozenset(OPENERS) | CLOSERS | {'"'}
 
 #: Any quote or bracket: a text without one needs no balancing (the common case).
 BRACKET_CHARS = re.compile("[" + re.escape("".join(sorted(BRACKETS))) + "]")
-#: Compiled scanners per set of characters.
-_SCANNERS: dict[frozenset[str], re.Pattern[str]] = {}
 
 
+@cache  # a few sets of stops, each the code's constant; the cache's look-up runs in C
 def _scanner(chars: frozenset[str]) -> re.Pattern[str]:
     """A regex finding any of `chars`: a scan in C, not a loop per character."""
-    found = _SCANNERS.get(chars)
-    if found is None:
-        found = _SCANNERS[chars] = re.compile("[" + re.escape("".join(sorted(chars))) + "]")
-    return found
+    return re.compile("[" + re.escape("".join(sorted(chars))) + "]")
 
 
 def stop_positions(text: str, stops: frozenset[str]) -> list[int]:
@@ -117,7 +113,12 @@ def first_clause(text: str) -> str:
     text = text[:CLAUSE_SCAN]
     stop = first_stop(text, CLAUSE_STOPS)
     clause = (text[:stop] if stop is not None else text).strip()
-    return unquote(clause)
+    # (most clauses open with no quote: `unquote` is asked only of one that does)
+    return unquote(clause) if clause[:1] in QUOTE_OPENERS else clause
+
+
+#: What a quoted whole name opens with (see `unquote`).
+QUOTE_OPENERS = frozenset('“"')
 
 
 def unquote(text: str) -> str:
