@@ -382,7 +382,7 @@ def region_of(name: str, ctx: Counter[str]) -> Place | None:
     bare short name (绥化, 光明, 公安) only for a province, or where the article names the
     division above it (光明日报 is not in 光明区, 公安机关 not in 公安县).
     """
-    known, place = _region_alone(name)
+    known, place = region_alone(name)
     if known:
         return place
     for key, places in _keys_in(name):
@@ -393,7 +393,7 @@ def region_of(name: str, ctx: Counter[str]) -> Place | None:
 
 
 @lru_cache(maxsize=16_384)  # asked of every organization kept, and names recur
-def _region_alone(name: str) -> tuple[bool, Place | None]:
+def region_alone(name: str) -> tuple[bool, Place | None]:
     """(True, the region) when the article's context cannot change `region_of(name)`: the
     name names no division, or its first part that does names one division (or one code) that
     counts whatever the article names (most names); (False, None) when the context decides."""

@@ -692,7 +692,7 @@ def _region_by_every_key(name: str, ctx: Counter[str]) -> regions.Place | None:
 
 
 def test_a_region_the_context_cannot_change_is_the_one_every_context_gives() -> None:
-    """`_region_alone`'s answer is what every part of the name gives in any article."""
+    """`region_alone`'s answer is what every part of the name gives in any article."""
     docs = _sample_documents()
     contexts = [Counter(), *(regions.context([d.title or "", *d.paragraphs]) for d in docs)]
     names = [name for name, _, _ in REGIONS] + ["光明区公安分局", "东风街道办事处", "北京市教育局"]

@@ -12,10 +12,12 @@ description rather than a proper name (星级供电所, 省委常委, 发改委�
 
 from __future__ import annotations
 
+from collections import Counter
+
 from extractor import regions
 from extractor.document import Document
 from extractor.organizations.mentions import Candidate, candidates, only_counted, scan
-from extractor.organizations.places import region_of
+from extractor.organizations.places import fixed_region, region_of
 from extractor.organizations.subject import subject_scores, subjects
 from extractor.organizations.suffixes import generic_names, is_proper_name, kind_of, names_in
 from schemas import Organization
@@ -26,7 +28,7 @@ __all__ = ["extract_organizations", "is_proper_name", "kind_of", "names_in", "su
 def extract_organizations(doc: Document) -> list[Organization]:
     """Organizations named in the article, the subject(s) first."""
     named = scan(doc)
-    ctx = regions.context_of([places for _, places in named.values()])
+    ctx: Counter[str] | None = None  # the places the article names, counted when first asked
     found_candidates = candidates(doc, named)
     subject_names = subjects(doc, found_candidates)
     generic = generic_names()
@@ -47,6 +49,11 @@ def extract_organizations(doc: Document) -> list[Organization]:
             or only_counted(doc, cand)
         ):
             continue
+        fixed, region = fixed_region(name)
+        if not fixed:
+            if ctx is None:
+                ctx = regions.context_of([places for _, places in named.values()])
+            region = region_of(name, ctx)
         # validated from plain fields in one call: an Evidence model built per mention first
         # cost a third more
         found.append(
@@ -55,7 +62,7 @@ def extract_organizations(doc: Document) -> list[Organization]:
                     "name": name,
                     "kind": cand.kind,
                     "role": "subject" if subject else "mentioned",
-                    "region": region_of(name, ctx),
+                    "region": region,
                     "evidence": [m.span.fields() for m in cand.mentions],
                 }
             )

@@ -14,12 +14,25 @@ from extractor.organizations.mentions import Candidate, named_weight
 
 
 def region_of(name: str, ctx: Counter[str]) -> str | None:
+    """The full name of the division the organization belongs to (`fixed_region` first)."""
     place = regions.region_of(name, ctx)
     if place is None:
         level = _level_written(name)
         if level is not None:
             place = regions.context_level(ctx, level)
     return regions.full_name(place) if place else None
+
+
+@lru_cache(maxsize=16_384)  # asked of every organization kept, and names recur
+def fixed_region(name: str) -> tuple[bool, str | None]:
+    """(True, `region_of(name, ctx)`) when no article's context can change it (most names:
+    one cached call, and the article's context need not be counted), else (False, None)."""
+    known, place = regions.region_alone(name)
+    if not known:
+        return False, None
+    if place is not None:
+        return True, regions.full_name(place)
+    return _level_written(name) is None, None  # a level alone (省教育厅) takes the article's
 
 
 @lru_cache(maxsize=16_384)  # asked of every organization kept, and names recur
