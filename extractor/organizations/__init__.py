@@ -16,7 +16,13 @@ from collections import Counter
 
 from extractor import regions
 from extractor.document import Document
-from extractor.organizations.mentions import Candidate, candidates, only_counted, scan
+from extractor.organizations.mentions import (
+    Candidate,
+    article_text,
+    candidates,
+    only_counted,
+    scan,
+)
 from extractor.organizations.places import fixed_region, region_of
 from extractor.organizations.subject import subject_scores, subjects
 from extractor.organizations.suffixes import generic_names, is_proper_name, kind_of, names_in
@@ -27,10 +33,11 @@ __all__ = ["extract_organizations", "is_proper_name", "kind_of", "names_in", "su
 
 def extract_organizations(doc: Document) -> list[Organization]:
     """Organizations named in the article, the subject(s) first."""
-    named = scan(doc)
+    text = article_text(doc)  # joined once: scanned, then searched by the subject's stages
+    named = scan(doc, text)
     ctx: Counter[str] | None = None  # the places the article names, counted when first asked
     found_candidates = candidates(doc, named)
-    subject_names = subjects(doc, found_candidates)
+    subject_names = subjects(doc, found_candidates, text)
     generic = generic_names()
     ordered = sorted(
         found_candidates.values(),

@@ -155,13 +155,20 @@ class Candidate:
 Named = tuple[list[Name], regions.Places]
 
 
-def scan(doc: Document) -> dict[int | None, Named]:
+def article_text(doc: Document) -> str:
+    """The title and the paragraphs joined by line breaks (SEPARATOR): what `scan` scans, and
+    what the subject's stages search or count in, joined once an article."""
+    return SEPARATOR.join([doc.title, *doc.paragraphs] if doc.title else doc.paragraphs)
+
+
+def scan(doc: Document, joined: str | None = None) -> dict[int | None, Named]:
     """The names and places of each text that names some, by paragraph index (None for the
     title), in the order of the texts: one scan of the whole article for each (most texts
-    name nobody), both mapped back to their texts in one pass."""
+    name nobody), both mapped back to their texts in one pass (`joined`: `article_text`)."""
     texts = [doc.title, *doc.paragraphs] if doc.title else doc.paragraphs
     first = 1 if doc.title else 0  # the index of the first paragraph among the texts
-    joined = SEPARATOR.join(texts)
+    if joined is None:
+        joined = SEPARATOR.join(texts)
     if joined.count(SEPARATOR) != len(texts) - 1:  # some text holds the separator: each alone
         names, places = names_by_text(texts), regions.places_by_text(texts)
         return {

@@ -10,7 +10,7 @@ from functools import cache, lru_cache
 
 from extractor import regions, rules
 from extractor.document import Document
-from extractor.organizations.mentions import Candidate, named_weight
+from extractor.organizations.mentions import Candidate, article_text, named_weight
 
 
 def region_of(name: str, ctx: Counter[str]) -> str | None:
@@ -44,14 +44,18 @@ def _level_written(name: str) -> int | None:
             return level
     return None
 
-def short_name_support(doc: Document, name: str, cand: Candidate) -> int:
-    """A place the article keeps naming by its short form (哈尔滨 for 哈尔滨市) is its topic."""
+def short_name_support(
+    doc: Document, name: str, cand: Candidate, text: str | None = None
+) -> int:
+    """A place the article keeps naming by its short form (哈尔滨 for 哈尔滨市) is its topic
+    (`text`: mentions.article_text, joined once an article)."""
     if not cand.has_place:
         return 0
     shorts = _short_names_of(name)
     if not shorts:
         return 0
-    text = "\n".join(([doc.title] if doc.title else []) + doc.paragraphs)
+    if text is None:
+        text = article_text(doc)
     count = max(text.count(s) - text.count(name) for s in shorts)
     return min(max(count, 0), named_weight("max_short_support"))
 
