@@ -16,13 +16,7 @@ from collections import Counter
 
 from extractor import regions
 from extractor.document import Document
-from extractor.organizations.mentions import (
-    Candidate,
-    article_text,
-    candidates,
-    only_counted,
-    scan,
-)
+from extractor.organizations.mentions import article_text, candidates, only_counted, scan
 from extractor.organizations.places import fixed_region, region_of
 from extractor.organizations.subject import subject_scores, subjects
 from extractor.organizations.suffixes import generic_names, is_proper_name, kind_of, names_in
@@ -36,12 +30,12 @@ def extract_organizations(doc: Document) -> list[Organization]:
     text = article_text(doc)  # joined once: scanned, then searched by the subject's stages
     named = scan(doc, text)
     ctx: Counter[str] | None = None  # the places the article names, counted when first asked
-    found_candidates = candidates(doc, named)
+    found_candidates = candidates(doc, named, text)
     subject_names = subjects(doc, found_candidates, text)
     generic = generic_names()
     ordered = sorted(
         found_candidates.values(),
-        key=lambda c: (c.name not in subject_names, _first_position(c)),
+        key=lambda c: (c.name not in subject_names, c.first),
     )
     found = []
     for cand in ordered:
@@ -75,7 +69,3 @@ def extract_organizations(doc: Document) -> list[Organization]:
             )
         )
     return found
-
-def _first_position(cand: Candidate) -> tuple[int, int]:
-    span = cand.mentions[0].span
-    return (-1 if span.paragraph is None else span.paragraph, span.start)

@@ -117,6 +117,7 @@ class Candidate:
 
     __slots__ = (
         "counted",
+        "first",
         "has_internal",
         "has_place",
         "idle_place",
@@ -148,6 +149,9 @@ class Candidate:
         self.own = 0
         #: `only_counted`, once known (asked of a candidate by both the subject and the filter).
         self.counted: bool | None = None
+        #: Where its first mention stands, (paragraph, start), -1 for the title: the order of
+        #: the record's names (kept when that mention is added, not looked up to sort).
+        self.first = (-1, 0)
 
 
 #: What one text names: its organization names (suffixes.names_in) and places
@@ -198,17 +202,25 @@ def scan(doc: Document, joined: str | None = None) -> dict[int | None, Named]:
     }
 
 
-def candidates(doc: Document, named: dict[int | None, Named]) -> dict[str, Candidate]:
-    """Every name and acting place of the article, with its mentions (`named`: `scan(doc)`)."""
+def candidates(
+    doc: Document, named: dict[int | None, Named], article: str | None = None
+) -> dict[str, Candidate]:
+    """Every name and acting place of the article, with its mentions (`named`: `scan(doc)`,
+    `article`: `article_text(doc)`)."""
     # Each mention's weight is settled before `_add` takes it (Candidate.own sums them there).
     found: dict[str, Candidate] = {}
+    # Decided once an article, not once a text: whether some text may set up an internal body
+    # (one search of the whole; most articles set none up), and the closing credits' precheck.
+    markers = article is None or _any_marker().search(article) is not None
+    credit_tail = _credit_tail()
     # the paragraphs holding a measure, found when a mention first acts (most never do)
     measure_paragraphs: set[int] | None = None
     lead = next(
         (i for i, p in enumerate(doc.paragraphs) if len(p) >= MIN_LEAD and not _is_meta(p)), None
     )
     if None in named:
-        for mention in _mentions_in(doc.title or "", None, *named[None], title=True):
+        title = doc.title or ""
+        for mention in _mentions_in(title, None, *named[None], title=True, markers=markers):
             _add(found, mention)
     measure, lead_first = named_weight("measure"), named_weight("lead_first")
     count = len(doc.paragraphs)
@@ -219,7 +231,9 @@ def candidates(doc: Document, named: dict[int | None, Named]) -> dict[str, Candi
         text = doc.paragraphs[index]
         if index in named:
             first = index == lead
-            mentions = _cited_issuers(_mentions_in(text, index, *named[index], title=False))
+            mentions = _cited_issuers(
+                _mentions_in(text, index, *named[index], title=False, markers=markers)
+            )
             for mention in mentions:
                 if mention.acts:
                     if measure_paragraphs is None:
@@ -230,7 +244,8 @@ def candidates(doc: Document, named: dict[int | None, Named]) -> dict[str, Candi
                     mention.weight += lead_first - 1
                     first = False
                 _add(found, mention)
-        if index >= credits_from:
+        # most closing paragraphs hold no parenthesis: no generator is made for them
+        if index >= credits_from and credit_tail.may_match(text):
             for start, end in _credit_units(text):
                 name = text[start:end]
                 span = Span("paragraph", index, start, end)
@@ -242,6 +257,8 @@ def _add(candidates: dict[str, Candidate], mention: Mention) -> None:
     cand = candidates.get(mention.name)
     if cand is None:
         cand = candidates[mention.name] = Candidate(mention.name, mention.kind)
+        span = mention.span
+        cand.first = (-1 if span.paragraph is None else span.paragraph, span.start)
     if mention.span not in cand.seen:
         cand.seen.add(mention.span)
         cand.mentions.append(mention)
@@ -271,9 +288,16 @@ def _measure_paragraphs(groups: list[MeasureGroup]) -> set[int]:
     return found
 
 def _mentions_in(
-    text: str, index: int | None, names: list[Name], places: regions.Places, *, title: bool
+    text: str,
+    index: int | None,
+    names: list[Name],
+    places: regions.Places,
+    *,
+    title: bool,
+    markers: bool = True,
 ) -> list[Mention]:
-    """Organization names and acting places of one text (`names`, `places`: what it names)."""
+    """Organization names and acting places of one text (`names`, `places`: what it names;
+    `markers`: False when the article holds no internal marker, so the text is not searched)."""
     spans: list[tuple[int, int, OrgKind, bool]] = [(s, e, k, False) for s, e, k in names]
     if places:
         name_spans = sorted([(s, e) for s, e, _ in names])
@@ -285,7 +309,9 @@ def _mentions_in(
         spans.sort(key=lambda t: (t[0], -t[1]))
     # most texts set nothing up: no table of marker positions for them, nor of their clauses
     # (a marker counts only within the mention's clause)
-    internal = _Markers(text, _internal_markers()) if _any_marker().search(text) else None
+    internal = (
+        _Markers(text, _internal_markers()) if markers and _any_marker().search(text) else None
+    )
     clause_starts = [m.end() for m in CLAUSE_END.finditer(text)] if internal is not None else []
     lead_end = _title_lead_end(text) if title else -1
     acting, titles, issuing, passive, title_weight, acting_weight = _mention_rules()
