@@ -236,6 +236,7 @@ def _names_at(text: str, spans: list[tuple[int, int]], books_in: re.Pattern[str]
     books = [m.span() for m in books_in.finditer(text)] if "《" in text else []
     book_starts = [s for s, _ in books]
     not_after, not_before = _not_after(), _not_before_name()
+    stops, stop_sizes = _stop_set(), _stop_sizes()  # for `_left_edge`, looked up once here
     for suffix_start, end in spans:
         if books:
             i = bisect_right(book_starts, suffix_start) - 1
@@ -243,7 +244,7 @@ def _names_at(text: str, spans: list[tuple[int, int]], books_in: re.Pattern[str]
                 continue
         if text.startswith(not_after, end - 1) or text.startswith(not_before, end):
             continue
-        left = _left_edge(text, suffix_start, end)
+        left = _left_edge(text, suffix_start, end, stops, stop_sizes)
         cut = _name_in(text[left:end], end - suffix_start)
         if cut is not None:  # a generic name (学院) is kept for titles
             found.append((left + cut[0], end, cut[1]))
@@ -323,10 +324,12 @@ def keeps_group_prefix(text: str) -> bool:
     """Rule check (organizations.yaml `group_prefixes`): a name in the text opens with one."""
     return any(text[s:e].startswith(_group_prefixes()) for s, e, _ in names_in(text))
 
-def _left_edge(text: str, start: int, end: int) -> int:
+def _left_edge(
+    text: str, start: int, end: int, stops: frozenset[str], stop_sizes: dict[str, tuple[int, ...]]
+) -> int:
     """Where the name ending in the suffix text[start:end] starts: after the nearest stop word
-    to its left (参与省教育厅 -> 省教育厅), but not at a 和 inside the name (区文化和旅游局)."""
-    stops, stop_sizes = _stop_set(), _stop_sizes()
+    to its left (参与省教育厅 -> 省教育厅), but not at a 和 inside the name (区文化和旅游局).
+    `stops`, `stop_sizes`: `_stop_set()` and `_stop_sizes()`, looked up once by the caller."""
     pos = start
     while pos > 0 and start - pos < MAX_NAME:
         ch = text[pos - 1]
