@@ -26,6 +26,8 @@ from extractor import rules
 
 #: Code lengths of the levels, top down: province, city, county, town.
 LEVELS = (2, 4, 6, 9)
+#: The level of each code length (`Place.level` looks it up: asked often, in every article).
+_LEVEL_OF_SIZE = {size: level for level, size in enumerate(LEVELS)}
 
 
 class Place(NamedTuple):
@@ -39,7 +41,7 @@ class Place(NamedTuple):
     @property
     def level(self) -> int:
         """0 province, 1 city, 2 county, 3 town."""
-        return LEVELS.index(len(self.code))
+        return _LEVEL_OF_SIZE[len(self.code)]
 
 
 class Table(NamedTuple):
@@ -370,13 +372,21 @@ def resolve(candidates: Iterable[Place], ctx: Counter[str]) -> Place | None:
         return None
     if len(pool) == 1 or len({p.code for p in pool}) == 1:  # most names name one division
         return pool[0]
-    scored = sorted(pool, key=lambda p: (-_support(p, ctx), p.code))
-    return scored[0] if _support(scored[0], ctx) > _support(scored[1], ctx) else None
+    supports = [_support(p, ctx) for p in pool]  # each counted once, not at each comparison
+    best, second = sorted(range(len(pool)), key=lambda i: (-supports[i], pool[i].code))[:2]
+    return pool[best] if supports[best] > supports[second] else None
 
 
 def _support(place: Place, ctx: Counter[str]) -> int:
     """How much the article names the place's city and county (its province only for cities)."""
-    return sum(ctx[a.code] for a in _lineage(place)[:-1] if a.level >= place.level - 2)
+    return sum([ctx.get(code, 0) for code in _supporting_codes(place)])
+
+
+@lru_cache(maxsize=16_384)  # the places asked about recur in every article
+def _supporting_codes(place: Place) -> tuple[str, ...]:
+    """The codes whose mentions support the place: its city and county (its province only
+    for cities), as `_support` counts them."""
+    return tuple(a.code for a in _lineage(place)[:-1] if a.level >= place.level - 2)
 
 
 def region_of(name: str, ctx: Counter[str]) -> Place | None:
