@@ -254,19 +254,29 @@ def candidates(
 
 
 def _add(candidates: dict[str, Candidate], mention: Mention) -> None:
-    cand = candidates.get(mention.name)
+    # A flag is set only when the mention changes it (a test, not a load and a store of each
+    # flag for every mention).
+    name, span, weight = mention.name, mention.span, mention.weight
+    cand = candidates.get(name)
     if cand is None:
-        cand = candidates[mention.name] = Candidate(mention.name, mention.kind)
-        span = mention.span
+        cand = candidates[name] = Candidate(name, mention.kind)
         cand.first = (-1 if span.paragraph is None else span.paragraph, span.start)
-    if mention.span not in cand.seen:
-        cand.seen.add(mention.span)
-        cand.mentions.append(mention)
-        cand.has_place = cand.has_place or mention.place
-        cand.has_internal = cand.has_internal or mention.internal
-        cand.in_title = cand.in_title or (mention.span.where == "title" and mention.weight > 0)
-        cand.idle_place = cand.idle_place and mention.place and mention.weight == 0
-        cand.own += mention.weight
+    elif span in cand.seen:
+        return
+    cand.seen.add(span)
+    cand.mentions.append(mention)
+    if mention.place:
+        cand.has_place = True
+        if weight != 0:
+            cand.idle_place = False
+    else:
+        cand.idle_place = False
+    if mention.internal:
+        cand.has_internal = True
+    if weight != 0:
+        cand.own += weight
+        if weight > 0 and span.where == "title":
+            cand.in_title = True
 
 #: A metadata line opens with a short label and a colon (来源：…).
 META_LINE = re.compile(r"^\S{0,12}[:：]")
