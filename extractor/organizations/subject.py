@@ -37,6 +37,8 @@ def subjects(
 ) -> list[str]:
     """The subject(s): the best-supported name, or every organizer a sentence lists (`text`:
     mentions.article_text, joined once an article for the searches of the whole)."""
+    if not candidates:
+        return []  # every subject is a candidate (a sixth of the bulk posts name none)
     if text is None:
         text = article_text(doc)
     hosted = _hosted(doc, candidates, text)
