@@ -336,6 +336,7 @@ def _mentions_in(
     clause_starts = [m.end() for m in CLAUSE_END.finditer(text)] if internal is not None else []
     lead_end = _title_lead_end(text) if title else -1
     acting, titles, issuing, passive, title_weight, acting_weight = _mention_rules()
+    governed_after = _governed_after()
     where: Where = "paragraph" if index is not None else "title"
     found = []
     for start, end, kind, place in spans:
@@ -352,7 +353,10 @@ def _mentions_in(
         # 按照市政府…; 校党委书记林建国: part of a person's title, not an actor (GOVERNED_WINDOW)
         if weight and (
             text.startswith(titles, end)
-            or passive.search(text, max(0, start - GOVERNED_WINDOW), start)
+            or (
+                text[start - 1 : start] in governed_after
+                and passive.search(text, max(0, start - GOVERNED_WINDOW), start) is not None
+            )
         ):
             weight = 0
         opens = start == 0 or text[start - 1] in "，,。；;：: 、"
@@ -443,11 +447,24 @@ def _inside_a_name(names: list[tuple[int, int]], longest: int, start: int, end: 
         i += 1
     return False
 
+#: What joins the names of a list after a governing word (落实省、市国税局).
+LIST_JOINERS = "、和及与"
+
+
 @cache
 def _passive() -> re.Pattern[str]:
     """根据/落实… before a name, also across a list (落实省、市国税局: 市国税局 does not act)."""
     words = "|".join(map(re.escape, rules.strings("organizations", "not_acting_after")))
-    return re.compile(f"(?:{words})(?:[\u4e00-\u9fff]{{1,12}}[、和及与])*$")
+    return re.compile(f"(?:{words})(?:[\u4e00-\u9fff]{{1,12}}[{LIST_JOINERS}])*$")
+
+
+@cache
+def _governed_after() -> frozenset[str]:
+    """The characters a `_passive` match ends with: a governing word's last one, or a list's
+    joiner. A name after any other is governed by none, and its window is not searched (most
+    names follow a comma, a verb, the start of the text)."""
+    words = rules.strings("organizations", "not_acting_after")
+    return frozenset(word[-1] for word in words) | frozenset(LIST_JOINERS)
 
 #: How far back a governing word (根据, 落实) may stand before a name in a list: a name in
 #: `_passive` there is the object of 根据/落实…, not an actor (the window keeps this linear).
