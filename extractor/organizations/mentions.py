@@ -335,8 +335,9 @@ def _mentions_in(
     )
     clause_starts = [m.end() for m in CLAUSE_END.finditer(text)] if internal is not None else []
     lead_end = _title_lead_end(text) if title else -1
-    acting, titles, issuing, passive, title_weight, acting_weight = _mention_rules()
-    governed_after = _governed_after()
+    acting, titles, issuing, passive, governed_after, title_weight, acting_weight = (
+        _mention_rules()
+    )
     where: Where = "paragraph" if index is not None else "title"
     found = []
     for start, end, kind, place in spans:
@@ -382,15 +383,23 @@ def _mentions_in(
 
 @cache
 def _mention_rules() -> tuple[
-    tuple[str, ...], tuple[str, ...], re.Pattern[str], re.Pattern[str], int, int
+    tuple[str, ...],
+    tuple[str, ...],
+    re.Pattern[str],
+    re.Pattern[str],
+    frozenset[str],
+    int,
+    int,
 ]:
     """What `_mentions_in` reads of the rules, in one call a text: acting_after, person_titles,
-    the issuing and governing patterns, the title and acting weights."""
+    the issuing and governing patterns, what a governing match ends with, the title and
+    acting weights."""
     return (
         _acting_after(),
         _person_titles(),
         _issuing(),
         _passive(),
+        _governed_after(),
         named_weight("title"),
         named_weight("acting"),
     )
