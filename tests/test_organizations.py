@@ -29,6 +29,7 @@ from extractor.organizations import (
     suffixes,
 )
 from extractor.organizations.mentions import candidates, scan
+from extractor.organizations.places import fixed_region, region_of
 from extractor.organizations.subject import (
     _in_some_paragraph,
     _reference_words,
@@ -692,7 +693,7 @@ def _region_by_every_key(name: str, ctx: Counter[str]) -> regions.Place | None:
 
 
 def test_a_region_the_context_cannot_change_is_the_one_every_context_gives() -> None:
-    """`_region_alone`'s answer is what every part of the name gives in any article."""
+    """`region_alone`'s answer is what every part of the name gives in any article."""
     docs = _sample_documents()
     contexts = [Counter(), *(regions.context([d.title or "", *d.paragraphs]) for d in docs)]
     names = [name for name, _, _ in REGIONS] + ["光明区公安分局", "东风街道办事处", "北京市教育局"]
@@ -701,3 +702,21 @@ def test_a_region_the_context_cannot_change_is_the_one_every_context_gives() -> 
     for name in dict.fromkeys(names):
         for ctx in contexts:
             assert regions.region_of(name, ctx) == _region_by_every_key(name, ctx), name
+
+
+def test_a_fixed_region_is_what_every_context_gives() -> None:
+    """`places.fixed_region` answers without the article only for names no context changes:
+    a level alone (省教育厅) or a short name (光明日报) is left to the article."""
+    docs = _sample_documents()
+    contexts = [Counter(), *(regions.context([d.title or "", *d.paragraphs]) for d in docs)]
+    names = [name for name, _, _ in REGIONS] + ["光明区公安分局", "省教育厅", "市委", "北京市教育局"]
+    for doc in docs:
+        names += [t[s:e] for t in [doc.title or "", *doc.paragraphs] for s, e, _ in names_in(t)]
+    fixed_names = 0
+    for name in dict.fromkeys(names):
+        fixed, region = fixed_region(name)
+        if fixed:
+            fixed_names += 1
+            assert all(region_of(name, ctx) == region for ctx in contexts), name
+    assert not fixed_region("省教育厅")[0]  # the article's province
+    assert 0 < fixed_names < len(set(names))

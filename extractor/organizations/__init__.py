@@ -12,10 +12,12 @@ description rather than a proper name (星级供电所, 省委常委, 发改委�
 
 from __future__ import annotations
 
+from collections import Counter
+
 from extractor import regions
 from extractor.document import Document
-from extractor.organizations.mentions import Candidate, candidates, only_counted, scan
-from extractor.organizations.places import region_of
+from extractor.organizations.mentions import article_text, candidates, only_counted, scan
+from extractor.organizations.places import fixed_region, region_of
 from extractor.organizations.subject import subject_scores, subjects
 from extractor.organizations.suffixes import generic_names, is_proper_name, kind_of, names_in
 from schemas import Organization
@@ -25,14 +27,15 @@ __all__ = ["extract_organizations", "is_proper_name", "kind_of", "names_in", "su
 
 def extract_organizations(doc: Document) -> list[Organization]:
     """Organizations named in the article, the subject(s) first."""
-    named = scan(doc)
-    ctx = regions.context_of([places for _, places in named.values()])
-    found_candidates = candidates(doc, named)
-    subject_names = subjects(doc, found_candidates)
+    text = article_text(doc)  # joined once: scanned, then searched by the subject's stages
+    named = scan(doc, text)
+    ctx: Counter[str] | None = None  # the places the article names, counted when first asked
+    found_candidates = candidates(doc, named, text)
+    subject_names = subjects(doc, found_candidates, text)
     generic = generic_names()
     ordered = sorted(
         found_candidates.values(),
-        key=lambda c: (c.name not in subject_names, _first_position(c)),
+        key=lambda c: (c.name not in subject_names, c.first),
     )
     found = []
     for cand in ordered:
@@ -47,6 +50,11 @@ def extract_organizations(doc: Document) -> list[Organization]:
             or only_counted(doc, cand)
         ):
             continue
+        fixed, region = fixed_region(name)
+        if not fixed:
+            if ctx is None:
+                ctx = regions.context_of([places for _, places in named.values()])
+            region = region_of(name, ctx)
         # validated from plain fields in one call: an Evidence model built per mention first
         # cost a third more
         found.append(
@@ -55,13 +63,9 @@ def extract_organizations(doc: Document) -> list[Organization]:
                     "name": name,
                     "kind": cand.kind,
                     "role": "subject" if subject else "mentioned",
-                    "region": region_of(name, ctx),
+                    "region": region,
                     "evidence": [m.span.fields() for m in cand.mentions],
                 }
             )
         )
     return found
-
-def _first_position(cand: Candidate) -> tuple[int, int]:
-    span = cand.mentions[0].span
-    return (-1 if span.paragraph is None else span.paragraph, span.start)

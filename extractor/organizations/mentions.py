@@ -7,15 +7,15 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator
-from functools import cache, lru_cache
+from collections.abc import Callable, Iterator
+from functools import cache, lru_cache, partial
 from operator import itemgetter
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from extractor import regions, rules
 from extractor.document import Document
 from extractor.names import is_cjk
-from extractor.needles import PatternGroup, pattern_group
+from extractor.needles import PatternGroup, may_match, pattern_group
 from extractor.organizations.suffixes import (
     SEPARATOR,
     Name,
@@ -54,6 +54,9 @@ class Span(NamedTuple):
     """Where a mention stands: the fields of its Evidence. The pydantic Evidence is built only
     for the names an article keeps (validating one per mention cost more than finding it)."""
 
+    # Made with `new_span` where every mention is made: the class's own __new__ is a Python
+    # function (namedtuple generates it), a call a mention.
+
     where: Where
     paragraph: int | None
     start: int
@@ -66,6 +69,14 @@ class Span(NamedTuple):
         return {
             "where": self.where, "paragraph": self.paragraph, "start": self.start, "end": self.end
         }
+
+
+#: Span(*fields) built in C: `tuple.__new__` bound to the class takes the four fields as they
+#: are (the generated __new__ would only pass them on, in a Python call), as
+#: regions.places_of builds its places.
+new_span = cast(
+    "Callable[[tuple[Where, int | None, int, int]], Span]", partial(tuple.__new__, Span)
+)
 
 
 # A plain class with slots, not a dataclass: a fresh process makes it in a few us, not 0.3 ms
@@ -117,6 +128,7 @@ class Candidate:
 
     __slots__ = (
         "counted",
+        "first",
         "has_internal",
         "has_place",
         "idle_place",
@@ -148,6 +160,9 @@ class Candidate:
         self.own = 0
         #: `only_counted`, once known (asked of a candidate by both the subject and the filter).
         self.counted: bool | None = None
+        #: Where its first mention stands, (paragraph, start), -1 for the title: the order of
+        #: the record's names (kept when that mention is added, not looked up to sort).
+        self.first = (-1, 0)
 
 
 #: What one text names: its organization names (suffixes.names_in) and places
@@ -155,13 +170,20 @@ class Candidate:
 Named = tuple[list[Name], regions.Places]
 
 
-def scan(doc: Document) -> dict[int | None, Named]:
+def article_text(doc: Document) -> str:
+    """The title and the paragraphs joined by line breaks (SEPARATOR): what `scan` scans, and
+    what the subject's stages search or count in, joined once an article."""
+    return SEPARATOR.join([doc.title, *doc.paragraphs] if doc.title else doc.paragraphs)
+
+
+def scan(doc: Document, joined: str | None = None) -> dict[int | None, Named]:
     """The names and places of each text that names some, by paragraph index (None for the
     title), in the order of the texts: one scan of the whole article for each (most texts
-    name nobody), both mapped back to their texts in one pass."""
+    name nobody), both mapped back to their texts in one pass (`joined`: `article_text`)."""
     texts = [doc.title, *doc.paragraphs] if doc.title else doc.paragraphs
     first = 1 if doc.title else 0  # the index of the first paragraph among the texts
-    joined = SEPARATOR.join(texts)
+    if joined is None:
+        joined = SEPARATOR.join(texts)
     if joined.count(SEPARATOR) != len(texts) - 1:  # some text holds the separator: each alone
         names, places = names_by_text(texts), regions.places_by_text(texts)
         return {
@@ -191,17 +213,25 @@ def scan(doc: Document) -> dict[int | None, Named]:
     }
 
 
-def candidates(doc: Document, named: dict[int | None, Named]) -> dict[str, Candidate]:
-    """Every name and acting place of the article, with its mentions (`named`: `scan(doc)`)."""
+def candidates(
+    doc: Document, named: dict[int | None, Named], article: str | None = None
+) -> dict[str, Candidate]:
+    """Every name and acting place of the article, with its mentions (`named`: `scan(doc)`,
+    `article`: `article_text(doc)`)."""
     # Each mention's weight is settled before `_add` takes it (Candidate.own sums them there).
     found: dict[str, Candidate] = {}
+    # Decided once an article, not once a text: whether some text may set up an internal body
+    # (one search of the whole; most articles set none up), and the closing credits' precheck.
+    markers = article is None or _any_marker().search(article) is not None
+    credit_needles = _credit_tail().needles
     # the paragraphs holding a measure, found when a mention first acts (most never do)
     measure_paragraphs: set[int] | None = None
     lead = next(
         (i for i, p in enumerate(doc.paragraphs) if len(p) >= MIN_LEAD and not _is_meta(p)), None
     )
     if None in named:
-        for mention in _mentions_in(doc.title or "", None, *named[None], title=True):
+        title = doc.title or ""
+        for mention in _mentions_in(title, None, *named[None], title=True, markers=markers):
             _add(found, mention)
     measure, lead_first = named_weight("measure"), named_weight("lead_first")
     count = len(doc.paragraphs)
@@ -212,7 +242,9 @@ def candidates(doc: Document, named: dict[int | None, Named]) -> dict[str, Candi
         text = doc.paragraphs[index]
         if index in named:
             first = index == lead
-            mentions = _cited_issuers(_mentions_in(text, index, *named[index], title=False))
+            mentions = _cited_issuers(
+                _mentions_in(text, index, *named[index], title=False, markers=markers)
+            )
             for mention in mentions:
                 if mention.acts:
                     if measure_paragraphs is None:
@@ -223,7 +255,8 @@ def candidates(doc: Document, named: dict[int | None, Named]) -> dict[str, Candi
                     mention.weight += lead_first - 1
                     first = False
                 _add(found, mention)
-        if index >= credits_from:
+        # most closing paragraphs hold no parenthesis: no generator is made for them
+        if index >= credits_from and may_match(text, credit_needles):
             for start, end in _credit_units(text):
                 name = text[start:end]
                 span = Span("paragraph", index, start, end)
@@ -232,17 +265,29 @@ def candidates(doc: Document, named: dict[int | None, Named]) -> dict[str, Candi
 
 
 def _add(candidates: dict[str, Candidate], mention: Mention) -> None:
-    cand = candidates.get(mention.name)
+    # A flag is set only when the mention changes it (a test, not a load and a store of each
+    # flag for every mention).
+    name, span, weight = mention.name, mention.span, mention.weight
+    cand = candidates.get(name)
     if cand is None:
-        cand = candidates[mention.name] = Candidate(mention.name, mention.kind)
-    if mention.span not in cand.seen:
-        cand.seen.add(mention.span)
-        cand.mentions.append(mention)
-        cand.has_place = cand.has_place or mention.place
-        cand.has_internal = cand.has_internal or mention.internal
-        cand.in_title = cand.in_title or (mention.span.where == "title" and mention.weight > 0)
-        cand.idle_place = cand.idle_place and mention.place and mention.weight == 0
-        cand.own += mention.weight
+        cand = candidates[name] = Candidate(name, mention.kind)
+        cand.first = (-1 if span.paragraph is None else span.paragraph, span.start)
+    elif span in cand.seen:
+        return
+    cand.seen.add(span)
+    cand.mentions.append(mention)
+    if mention.place:
+        cand.has_place = True
+        if weight != 0:
+            cand.idle_place = False
+    else:
+        cand.idle_place = False
+    if mention.internal:
+        cand.has_internal = True
+    if weight != 0:
+        cand.own += weight
+        if weight > 0 and span.where == "title":
+            cand.in_title = True
 
 #: A metadata line opens with a short label and a colon (来源：…).
 META_LINE = re.compile(r"^\S{0,12}[:：]")
@@ -264,9 +309,16 @@ def _measure_paragraphs(groups: list[MeasureGroup]) -> set[int]:
     return found
 
 def _mentions_in(
-    text: str, index: int | None, names: list[Name], places: regions.Places, *, title: bool
+    text: str,
+    index: int | None,
+    names: list[Name],
+    places: regions.Places,
+    *,
+    title: bool,
+    markers: bool = True,
 ) -> list[Mention]:
-    """Organization names and acting places of one text (`names`, `places`: what it names)."""
+    """Organization names and acting places of one text (`names`, `places`: what it names;
+    `markers`: False when the article holds no internal marker, so the text is not searched)."""
     spans: list[tuple[int, int, OrgKind, bool]] = [(s, e, k, False) for s, e, k in names]
     if places:
         name_spans = sorted([(s, e) for s, e, _ in names])
@@ -278,10 +330,14 @@ def _mentions_in(
         spans.sort(key=lambda t: (t[0], -t[1]))
     # most texts set nothing up: no table of marker positions for them, nor of their clauses
     # (a marker counts only within the mention's clause)
-    internal = _Markers(text, _internal_markers()) if _any_marker().search(text) else None
+    internal = (
+        _Markers(text, _internal_markers()) if markers and _any_marker().search(text) else None
+    )
     clause_starts = [m.end() for m in CLAUSE_END.finditer(text)] if internal is not None else []
     lead_end = _title_lead_end(text) if title else -1
-    acting, titles, issuing, passive, title_weight, acting_weight = _mention_rules()
+    acting, titles, issuing, passive, governed_after, title_weight, acting_weight = (
+        _mention_rules()
+    )
     where: Where = "paragraph" if index is not None else "title"
     found = []
     for start, end, kind, place in spans:
@@ -298,7 +354,10 @@ def _mentions_in(
         # 按照市政府…; 校党委书记林建国: part of a person's title, not an actor (GOVERNED_WINDOW)
         if weight and (
             text.startswith(titles, end)
-            or passive.search(text, max(0, start - GOVERNED_WINDOW), start)
+            or (
+                text[start - 1 : start] in governed_after
+                and passive.search(text, max(0, start - GOVERNED_WINDOW), start) is not None
+            )
         ):
             weight = 0
         opens = start == 0 or text[start - 1] in "，,。；;：: 、"
@@ -309,7 +368,7 @@ def _mentions_in(
             Mention(
                 text[start:end],
                 kind,
-                Span(where, index, start, end),
+                new_span((where, index, start, end)),
                 place,
                 weight,
                 internal is not None
@@ -324,15 +383,23 @@ def _mentions_in(
 
 @cache
 def _mention_rules() -> tuple[
-    tuple[str, ...], tuple[str, ...], re.Pattern[str], re.Pattern[str], int, int
+    tuple[str, ...],
+    tuple[str, ...],
+    re.Pattern[str],
+    re.Pattern[str],
+    frozenset[str],
+    int,
+    int,
 ]:
     """What `_mentions_in` reads of the rules, in one call a text: acting_after, person_titles,
-    the issuing and governing patterns, the title and acting weights."""
+    the issuing and governing patterns, what a governing match ends with, the title and
+    acting weights."""
     return (
         _acting_after(),
         _person_titles(),
         _issuing(),
         _passive(),
+        _governed_after(),
         named_weight("title"),
         named_weight("acting"),
     )
@@ -389,11 +456,24 @@ def _inside_a_name(names: list[tuple[int, int]], longest: int, start: int, end: 
         i += 1
     return False
 
+#: What joins the names of a list after a governing word (落实省、市国税局).
+LIST_JOINERS = "、和及与"
+
+
 @cache
 def _passive() -> re.Pattern[str]:
     """根据/落实… before a name, also across a list (落实省、市国税局: 市国税局 does not act)."""
     words = "|".join(map(re.escape, rules.strings("organizations", "not_acting_after")))
-    return re.compile(f"(?:{words})(?:[\u4e00-\u9fff]{{1,12}}[、和及与])*$")
+    return re.compile(f"(?:{words})(?:[\u4e00-\u9fff]{{1,12}}[{LIST_JOINERS}])*$")
+
+
+@cache
+def _governed_after() -> frozenset[str]:
+    """The characters a `_passive` match ends with: a governing word's last one, or a list's
+    joiner. A name after any other is governed by none, and its window is not searched (most
+    names follow a comma, a verb, the start of the text)."""
+    words = rules.strings("organizations", "not_acting_after")
+    return frozenset(word[-1] for word in words) | frozenset(LIST_JOINERS)
 
 #: How far back a governing word (根据, 落实) may stand before a name in a list: a name in
 #: `_passive` there is the object of 根据/落实…, not an actor (the window keeps this linear).

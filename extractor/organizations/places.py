@@ -10,16 +10,29 @@ from functools import cache, lru_cache
 
 from extractor import regions, rules
 from extractor.document import Document
-from extractor.organizations.mentions import Candidate, named_weight
+from extractor.organizations.mentions import Candidate, article_text, named_weight
 
 
 def region_of(name: str, ctx: Counter[str]) -> str | None:
+    """The full name of the division the organization belongs to (`fixed_region` first)."""
     place = regions.region_of(name, ctx)
     if place is None:
         level = _level_written(name)
         if level is not None:
             place = regions.context_level(ctx, level)
     return regions.full_name(place) if place else None
+
+
+@lru_cache(maxsize=16_384)  # asked of every organization kept, and names recur
+def fixed_region(name: str) -> tuple[bool, str | None]:
+    """(True, `region_of(name, ctx)`) when no article's context can change it (most names:
+    one cached call, and the article's context need not be counted), else (False, None)."""
+    known, place = regions.region_alone(name)
+    if not known:
+        return False, None
+    if place is not None:
+        return True, regions.full_name(place)
+    return _level_written(name) is None, None  # a level alone (省教育厅) takes the article's
 
 
 @lru_cache(maxsize=16_384)  # asked of every organization kept, and names recur
@@ -31,14 +44,18 @@ def _level_written(name: str) -> int | None:
             return level
     return None
 
-def short_name_support(doc: Document, name: str, cand: Candidate) -> int:
-    """A place the article keeps naming by its short form (哈尔滨 for 哈尔滨市) is its topic."""
+def short_name_support(
+    doc: Document, name: str, cand: Candidate, text: str | None = None
+) -> int:
+    """A place the article keeps naming by its short form (哈尔滨 for 哈尔滨市) is its topic
+    (`text`: mentions.article_text, joined once an article)."""
     if not cand.has_place:
         return 0
     shorts = _short_names_of(name)
     if not shorts:
         return 0
-    text = "\n".join(([doc.title] if doc.title else []) + doc.paragraphs)
+    if text is None:
+        text = article_text(doc)
     count = max(text.count(s) - text.count(name) for s in shorts)
     return min(max(count, 0), named_weight("max_short_support"))
 

@@ -15,7 +15,13 @@ import ahocorasick
 
 from extractor import rules
 from extractor.document import Document
-from extractor.organizations.mentions import Candidate, is_outlet, named_weight, only_counted
+from extractor.organizations.mentions import (
+    Candidate,
+    article_text,
+    is_outlet,
+    named_weight,
+    only_counted,
+)
 from extractor.organizations.places import merge_level_names, placed, short_name_support
 from extractor.organizations.suffixes import (
     Endings,
@@ -26,9 +32,16 @@ from extractor.organizations.suffixes import (
 )
 
 
-def subjects(doc: Document, candidates: dict[str, Candidate]) -> list[str]:
-    """The subject(s): the best-supported name, or every organizer a sentence lists."""
-    hosted = _hosted(doc, candidates)
+def subjects(
+    doc: Document, candidates: dict[str, Candidate], text: str | None = None
+) -> list[str]:
+    """The subject(s): the best-supported name, or every organizer a sentence lists (`text`:
+    mentions.article_text, joined once an article for the searches of the whole)."""
+    if not candidates:
+        return []  # every subject is a candidate (a sixth of the bulk posts name none)
+    if text is None:
+        text = article_text(doc)
+    hosted = _hosted(doc, candidates, text)
     if hosted:
         return hosted
     scores = _scores(doc, candidates)
@@ -37,7 +50,7 @@ def subjects(doc: Document, candidates: dict[str, Candidate]) -> list[str]:
     if len(scores) == 1:
         (best_name,) = scores  # one name may act: what support it shares cannot change that
     else:
-        shared = _shared(doc, candidates, scores)
+        shared = _shared(doc, candidates, scores, text)
         best_name = max(
             shared, key=lambda n: (shared[n], scores[n], candidates[n].in_title, len(n))
         )
@@ -90,6 +103,8 @@ def _internal_bodies() -> tuple[str, ...]:
 
 def _co_hosts(doc: Document, subject: str, candidates: dict[str, Candidate]) -> list[str]:
     """Who called the meeting the subject attended: 泰兴市供电公司参加泰兴市政府组织召开的会议."""
+    # No search of the whole article first: the paragraphs naming the subject are few, and
+    # the pattern's lazy list made one search of all of them cost more than theirs.
     found: list[str] = []
     patterns = rules.patterns("organizations", "co_hosts")
     for text in doc.paragraphs:
@@ -126,7 +141,9 @@ def subject_scores(
 ) -> tuple[dict[str, int], dict[str, int]]:
     """(support with related names and references, own support) of each possible subject."""
     scores = _scores(doc, candidates)
-    return (_shared(doc, candidates, scores), scores) if scores else ({}, {})
+    if not scores:
+        return {}, {}
+    return _shared(doc, candidates, scores, article_text(doc)), scores
 
 
 def _scores(doc: Document, candidates: dict[str, Candidate]) -> dict[str, int]:
@@ -141,20 +158,21 @@ def _scores(doc: Document, candidates: dict[str, Candidate]) -> dict[str, int]:
 
 
 def _shared(
-    doc: Document, candidates: dict[str, Candidate], scores: dict[str, int]
+    doc: Document, candidates: dict[str, Candidate], scores: dict[str, int], text: str
 ) -> dict[str, int]:
-    """`scores` with the support of related names, short names and references added."""
+    """`scores` with the support of related names, short names and references added (`text`:
+    mentions.article_text)."""
     generic = generic_names()
     shared = dict(scores)
     for name, others in _related(candidates, scores):
         for other in others:
             if other != name and other not in generic:
                 shared[name] += max(candidates[other].own, 0)
-        shared[name] += short_name_support(doc, name, candidates[name])
+        shared[name] += short_name_support(doc, name, candidates[name], text)
         if placed(name, candidates[name]):
             shared[name] += named_weight("placed")
     # the scan for references is skipped when no name they could add to is there
-    references = _references(doc) if any(map(_any_ending().search, scores)) else {}
+    references = _references(doc, text) if any(map(_any_ending().search, scores)) else {}
     for ending, count in references.items():
         fits = _ending(ending).search
         fitting = [n for n in scores if fits(n)]
@@ -369,7 +387,7 @@ def _merge_generic_names(
             scores[best] = scores.get(best, 0) + scores.pop(name)
 
 
-def _references(doc: Document) -> dict[str, int]:
+def _references(doc: Document, text: str | None = None) -> dict[str, int]:
     """How often words such as 学校/我院 refer back, keyed by the name endings they fit.
 
     One Aho-Corasick pass over the article finds every reference word, instead of a scan of
@@ -378,7 +396,8 @@ def _references(doc: Document) -> dict[str, int]:
     cannot overlap themselves (`_reference_automaton` checks), so every occurrence is one
     more of text.count / findall.
     """
-    text = "\n".join(([doc.title] if doc.title else []) + doc.paragraphs)
+    if text is None:  # the article's texts joined (mentions.article_text)
+        text = article_text(doc)
     counts: Counter[str] = Counter()
     for last, (size, uses) in _reference_automaton().iter(text):
         start = last - size + 1
@@ -428,9 +447,11 @@ def _reference_words() -> tuple[tuple[str, str, re.Pattern[str] | None], ...]:
             found.append((str(ending), str(word), pattern))
     return tuple(found)
 
-def _hosted(doc: Document, candidates: dict[str, Candidate]) -> list[str]:
-    """Every organization in `由A、B和C主办`."""
-    if not _in_some_paragraph(doc, "hosted_by"):
+def _hosted(
+    doc: Document, candidates: dict[str, Candidate], article: str | None = None
+) -> list[str]:
+    """Every organization in `由A、B和C主办` (`article`: mentions.article_text)."""
+    if not _in_some_paragraph(doc, "hosted_by", article):
         return []  # most articles name no organizers
     patterns = rules.patterns("organizations", "hosted_by")
     for text in doc.paragraphs:
@@ -451,13 +472,18 @@ def _hosted(doc: Document, candidates: dict[str, Candidate]) -> list[str]:
     return []
 
 
-def _in_some_paragraph(doc: Document, group: str) -> bool:
+def _in_some_paragraph(doc: Document, group: str, joined: str | None = None) -> bool:
     """Whether a pattern of the group may match in some paragraph: one search of them all
-    joined by line breaks (most articles have no match, and skip the search of each)."""
+    joined by line breaks (most articles have no match, and skip the search of each).
+
+    `joined` may be the title and the paragraphs joined (mentions.article_text, joined once an
+    article): a match in the title too only means that the paragraphs are searched.
+    """
     patterns = _anywhere(group)
     if patterns is None:
         return True
-    joined = "\n".join(doc.paragraphs)
+    if joined is None:
+        joined = "\n".join(doc.paragraphs)
     return any(p.search(joined) for p in patterns)
 
 

@@ -235,8 +235,8 @@ def _names_at(text: str, spans: list[tuple[int, int]], books_in: re.Pattern[str]
     # one that can hold it (found by bisection, not by trying every title).
     books = [m.span() for m in books_in.finditer(text)] if "《" in text else []
     book_starts = [s for s, _ in books]
-    not_after, not_before, not_endings = _not_after(), _not_before_name(), _not_endings()
-    checked = _checked_suffixes()
+    not_after, not_before = _not_after(), _not_before_name()
+    stops, stop_sizes = _stop_set(), _stop_sizes()  # for `_left_edge`, looked up once here
     for suffix_start, end in spans:
         if books:
             i = bisect_right(book_starts, suffix_start) - 1
@@ -244,17 +244,37 @@ def _names_at(text: str, spans: list[tuple[int, int]], books_in: re.Pattern[str]
                 continue
         if text.startswith(not_after, end - 1) or text.startswith(not_before, end):
             continue
-        start = _anchor(text, _left_edge(text, suffix_start, end), suffix_start)
-        name = text[start:end]
-        if name.endswith(not_endings) or (end - suffix_start == 1 and len(name) < 3):
-            continue
-        suffix = text[suffix_start:end]
-        if suffix in checked and (
-            not _province_office(name, suffix) or not _placed_village(name, suffix)
-        ):
-            continue
-        found.append((start, end, kind_of(name)))  # a generic name (学院) is kept for titles
+        left = _left_edge(text, suffix_start, end, stops, stop_sizes)
+        cut = _name_in(text[left:end], end - suffix_start)
+        if cut is not None:  # a generic name (学院) is kept for titles
+            found.append((left + cut[0], end, cut[1]))
     return found
+
+
+#: Distinct stretches `_name_in` keeps the answer for (a name with the words before it up to
+#: a stop: on the bulk corpus most recur, the verb before a place name varies little).
+NAME_IN_CACHE = 16384
+
+
+@lru_cache(maxsize=NAME_IN_CACHE)
+def _name_in(stretch: str, suffix_size: int) -> tuple[int, OrgKind] | None:
+    """The name a stretch from its left edge to the end of its suffix (the last `suffix_size`
+    characters) holds: (where it starts in the stretch, its kind), or None when it is none.
+
+    Everything decided here depends on the stretch alone: one cached call a suffix found
+    instead of the place lookup, the endings and the kind asked one by one.
+    """
+    suffix_start = len(stretch) - suffix_size
+    start = _anchor(stretch, 0, suffix_start)
+    name = stretch[start:]
+    if name.endswith(_not_endings()) or (suffix_size == 1 and len(name) < 3):
+        return None
+    suffix = stretch[suffix_start:]
+    if suffix in _checked_suffixes() and (
+        not _province_office(name, suffix) or not _placed_village(name, suffix)
+    ):
+        return None
+    return start, kind_of(name)
 
 
 @cache
@@ -304,10 +324,12 @@ def keeps_group_prefix(text: str) -> bool:
     """Rule check (organizations.yaml `group_prefixes`): a name in the text opens with one."""
     return any(text[s:e].startswith(_group_prefixes()) for s, e, _ in names_in(text))
 
-def _left_edge(text: str, start: int, end: int) -> int:
+def _left_edge(
+    text: str, start: int, end: int, stops: frozenset[str], stop_sizes: dict[str, tuple[int, ...]]
+) -> int:
     """Where the name ending in the suffix text[start:end] starts: after the nearest stop word
-    to its left (参与省教育厅 -> 省教育厅), but not at a 和 inside the name (区文化和旅游局)."""
-    stops, stop_sizes = _stop_set(), _stop_sizes()
+    to its left (参与省教育厅 -> 省教育厅), but not at a 和 inside the name (区文化和旅游局).
+    `stops`, `stop_sizes`: `_stop_set()` and `_stop_sizes()`, looked up once by the caller."""
     pos = start
     while pos > 0 and start - pos < MAX_NAME:
         ch = text[pos - 1]
