@@ -44,9 +44,17 @@ COMPILED = (
 #: The shared library of the compiled modules (a top-level module of the installation).
 GROUP = "newsfacts_compiled"
 #: mypy's reading for the compile: no config file (the project's [tool.mypy] is strict and
-#: loads the pydantic plugin, which the isolated build environment does not hold); a library
-#: without its types there is Any to the compiled code, which then calls it as Python does.
-MYPY_OPTIONS = ("--config-file=", "--ignore-missing-imports", "--python-version=3.11")
+#: loads the pydantic plugin), and no installed package looked at (`pip install .` builds
+#: before it installs the dependencies): every library but the standard one is Any to the
+#: compiled code, which calls it as Python does, so the build is the same in every
+#: environment. Modules imported but not compiled are read for their types, not checked.
+MYPY_OPTIONS = (
+    "--config-file=",
+    "--ignore-missing-imports",
+    "--follow-imports=silent",
+    "--no-site-packages",
+    "--python-version=3.11",
+)
 #: Commands of an editable install (PEP 660, and setup.py develop).
 EDITABLE_COMMANDS = ("editable_wheel", "develop")
 
