@@ -26,6 +26,9 @@ from exporters.tables import EntityKind, EntityTally
 #: SQLite's page cache (KiB; it defaults to 2,000): the tables are written in order of
 #: arrival and read once, so a larger cache buys little, and it is resident memory.
 CACHE_KIB = 512
+#: Articles whose rows are gathered before they go to the database in one call per
+#: statement (a call costs about as much as a row): a few kB held, whatever the run.
+ARTICLES_PER_WRITE = 64
 #: What the databases may skip: they are scratch files, rebuilt by running again.
 PRAGMAS = (
     "PRAGMA journal_mode = OFF",
@@ -84,6 +87,9 @@ class EntityTallies:
 
     def __init__(self, path: Path) -> None:
         self.db = _connect(path, WORKBOOK_SCHEMA)
+        self.entities: list[tuple[bytes, bytes, bool, bool]] = []
+        self.names: list[tuple[bytes, bytes, bytes]] = []
+        self.articles = 0
 
     def add(self, mentions: Iterable[Mention]) -> None:
         """Count one article's mentions: each entity once (and once more as the subject)."""
@@ -95,14 +101,21 @@ class EntityTallies:
             flags = seen.setdefault(entity, [local, False])
             flags[1] = flags[1] or subject
             names.add((*entity, _blob(name)))
-        if seen:
-            self.db.executemany(
-                ADD_ENTITY, [(*entity, local, subject) for entity, (local, subject) in seen.items()]
-            )
-            self.db.executemany(ADD_NAME, names)
+        self.entities.extend((*entity, local, subject) for entity, (local, subject) in seen.items())
+        self.names.extend(names)
+        self.articles += 1
+        if self.articles % ARTICLES_PER_WRITE == 0:
+            self._write()
+
+    def _write(self) -> None:
+        # In the order the articles came: each row counts its article once.
+        self.db.executemany(ADD_ENTITY, self.entities)
+        self.db.executemany(ADD_NAME, self.names)
+        self.entities, self.names = [], []
 
     def tallies(self) -> Iterator[EntityTally]:
         """Every entity, most mentioned first (then by kind and key)."""
+        self._write()
         rows = self.db.execute(TALLIES)
         for (kind, key, local, articles, subject_of), group in groupby(
             rows, key=lambda row: row[:5]
@@ -161,6 +174,9 @@ class EntityPages:
 
     def __init__(self, path: Path) -> None:
         self.db = _connect(path, REPORT_SCHEMA)
+        self.written: list[tuple[bytes, bytes]] = []
+        self.listed: list[tuple[bytes, bytes, bytes, bytes, bytes]] = []
+        self.articles = 0
 
     def add(
         self, mentions: Iterable[tuple[str, str, str]], page: str, title: str, date: str
@@ -175,13 +191,22 @@ class EntityPages:
             written.append((key, _blob(name)))
             if key not in listed:
                 listed[key] = (key, *article, _blob(role))
-        if listed:
-            self.db.executemany(ADD_PAGE, [(key,) for key in listed])
-            self.db.executemany(ADD_WRITTEN, written)
-            self.db.executemany(ADD_ARTICLE, listed.values())
+        self.written.extend(written)
+        self.listed.extend(listed.values())
+        self.articles += 1
+        if self.articles % ARTICLES_PER_WRITE == 0:
+            self._write()
+
+    def _write(self) -> None:
+        # In the order the articles came: pages in order of first mention, names counted.
+        self.db.executemany(ADD_PAGE, [(row[0],) for row in self.listed])
+        self.db.executemany(ADD_WRITTEN, self.written)
+        self.db.executemany(ADD_ARTICLE, self.listed)
+        self.written, self.listed = [], []
 
     def pages(self, rows: int) -> Iterator[EntityPage]:
         """Every entity, in the order first mentioned, with up to `rows` of its articles."""
+        self._write()
         read = self.db.cursor()
         for (key,) in self.db.execute(PAGES):
             names = [_text(name) for (name,) in read.execute(NAMES, (key,))]
