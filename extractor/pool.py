@@ -23,42 +23,6 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 
-#: glibc's mallopt parameters (malloc.h), and the values the writer process runs with.
-M_TRIM_THRESHOLD, M_MMAP_THRESHOLD, M_ARENA_MAX = -1, -3, -8
-#: Blocks from this size up are mapped for themselves and unmapped when freed, and free
-#: memory past this much at the heap's top is given back: glibc's default start (128 kB),
-#: held there instead of rising to the largest block freed so far (up to 32 MB).
-WRITER_MMAP_BYTES = WRITER_TRIM_BYTES = 128 << 10
-#: One heap for the writer's threads: the pool's result thread unpickles what the main
-#: thread frees, and a heap of its own (a glibc arena) left both partly used.
-WRITER_ARENAS = 1
-
-
-def tune_writer_malloc() -> None:
-    """Have glibc's allocator give the writer process's freed memory back as it goes.
-
-    The writer receives some 30 kB an article for the whole run: a chunk's results read
-    into one buffer of up to 1 MB, unpickled by the pool's thread, freed by the main
-    thread once written. With glibc's defaults a buffer freed once raises the size below
-    which blocks come from the heap, and the heap, in two arenas, is left fragmented:
-    the writer's resident memory rose by a few MB over a run of 10,000 distinct posts
-    that these settings keep (bench_memory, 75.2 -> 71.7 MiB). Set before the pool
-    starts a thread. Nothing where the C library has no `mallopt` (not glibc).
-    """
-    try:
-        import ctypes  # noqa: PLC0415 - only a run of the local engine needs it
-
-        mallopt = ctypes.CDLL(None).mallopt
-    except (ImportError, OSError, AttributeError):
-        return
-    for option, value in (
-        (M_ARENA_MAX, WRITER_ARENAS),
-        (M_MMAP_THRESHOLD, WRITER_MMAP_BYTES),
-        (M_TRIM_THRESHOLD, WRITER_TRIM_BYTES),
-    ):
-        mallopt(option, value)
-
-
 def worker_init() -> None:
     """What every worker process does first."""
     # Ctrl-C goes to the whole process group; the parent decides what to do with it.
