@@ -8,6 +8,9 @@ for 4,000 more bulk posts (tracemalloc snapshots at 1,000 and 5,000 posts of a -
 
 Here they go to a SQLite database (the standard library's `sqlite3`) among the exporter's
 temporary files, with a small page cache, and come back sorted when the exporter closes.
+The workbook's tallies are first held in memory, up to ENTITIES_IN_MEMORY entities, and
+only a longer run writes them to the database: a run of a few thousand posts (the default
+outputs' usual run) costs the writer what it did, and a longer run's holds that many.
 Texts are stored as UTF-8 blobs: SQLite compares blobs byte by byte, and UTF-8's byte
 order is the code points' order, which is how Python orders `str`, so ORDER BY gives what
 `sorted()` gave (`surrogatepass`: a stray surrogate is stored, not refused).
@@ -26,6 +29,9 @@ from exporters.tables import EntityKind, EntityTally
 #: SQLite's page cache (KiB; it defaults to 2,000): the tables are written in order of
 #: arrival and read once, so a larger cache buys little, and it is resident memory.
 CACHE_KIB = 512
+#: Entities the workbook's tallies hold in memory before they go to the database (about
+#: 2,000 bulk posts' worth, some 1 MB).
+ENTITIES_IN_MEMORY = 4096
 #: Articles whose rows are gathered before they go to the database in one call per
 #: statement (a call costs about as much as a row): a few kB held, whatever the run.
 ARTICLES_PER_WRITE = 64
@@ -65,9 +71,9 @@ CREATE TABLE entity (
 CREATE TABLE name (kind BLOB, key BLOB, name BLOB, PRIMARY KEY (kind, key, name)) WITHOUT ROWID;
 """
 ADD_ENTITY = """
-INSERT INTO entity VALUES (?, ?, ?, 1, ?)
+INSERT INTO entity VALUES (?, ?, ?, ?, ?)
 ON CONFLICT (kind, key) DO UPDATE SET
-    articles = articles + 1, subject_of = subject_of + excluded.subject_of
+    articles = articles + excluded.articles, subject_of = subject_of + excluded.subject_of
 """
 ADD_NAME = "INSERT OR IGNORE INTO name VALUES (?, ?, ?)"
 #: Most mentioned first, then by kind and key (the order the sheet always had).
@@ -85,36 +91,48 @@ class EntityTallies:
     """Each distinct entity of the run: the names it was written with, how many articles
     mention it, how many have it as their subject, and whether it is local to one."""
 
-    def __init__(self, path: Path) -> None:
-        self.db = _connect(path, WORKBOOK_SCHEMA)
-        self.entities: list[tuple[bytes, bytes, bool, bool]] = []
-        self.names: list[tuple[bytes, bytes, bytes]] = []
-        self.articles = 0
+    def __init__(self, path: Path, in_memory: int = ENTITIES_IN_MEMORY) -> None:
+        self.path = path
+        self.in_memory = in_memory
+        self.db: sqlite3.Connection | None = None  # made when the memory's share is full
+        #: (kind, key) -> the tally since the last write to the database.
+        self.held: dict[tuple[str, str], EntityTally] = {}
 
     def add(self, mentions: Iterable[Mention]) -> None:
         """Count one article's mentions: each entity once (and once more as the subject)."""
-        # (kind, key) -> [local as first written, the subject in any of its mentions]
-        seen: dict[tuple[bytes, bytes], list[bool]] = {}
-        names: set[tuple[bytes, bytes, bytes]] = set()
+        seen: dict[tuple[str, str], bool] = {}
         for kind, key, name, subject, local in mentions:
-            entity = (_blob(kind), _blob(key))
-            flags = seen.setdefault(entity, [local, False])
-            flags[1] = flags[1] or subject
-            names.add((*entity, _blob(name)))
-        self.entities.extend((*entity, local, subject) for entity, (local, subject) in seen.items())
-        self.names.extend(names)
-        self.articles += 1
-        if self.articles % ARTICLES_PER_WRITE == 0:
+            entity = self.held.get((kind, key))
+            if entity is None:
+                entity = self.held[(kind, key)] = EntityTally(key, kind, local, ())
+            entity.add_name(name)
+            seen[(kind, key)] = seen.get((kind, key), False) or subject
+        for entity_key, subject in seen.items():
+            entity = self.held[entity_key]
+            entity.articles += 1
+            entity.subject_of += subject
+        if len(self.held) > self.in_memory:
             self._write()
 
     def _write(self) -> None:
-        # In the order the articles came: each row counts its article once.
-        self.db.executemany(ADD_ENTITY, self.entities)
-        self.db.executemany(ADD_NAME, self.names)
-        self.entities, self.names = [], []
+        # Added to what the database has: its `local` (the first article's) is kept.
+        if self.db is None:
+            self.db = _connect(self.path, WORKBOOK_SCHEMA)
+        held = list(self.held.values())
+        self.db.executemany(
+            ADD_ENTITY,
+            [(_blob(t.kind), _blob(t.key), t.local, t.articles, t.subject_of) for t in held],
+        )
+        self.db.executemany(
+            ADD_NAME, [(_blob(t.kind), _blob(t.key), _blob(name)) for t in held for name in t.names]
+        )
+        self.held = {}
 
     def tallies(self) -> Iterator[EntityTally]:
         """Every entity, most mentioned first (then by kind and key)."""
+        if self.db is None:  # all in memory
+            yield from sorted(self.held.values(), key=lambda t: (-t.articles, t.kind, t.key))
+            return
         self._write()
         rows = self.db.execute(TALLIES)
         for (kind, key, local, articles, subject_of), group in groupby(
@@ -125,8 +143,10 @@ class EntityTallies:
             yield EntityTally(_text(key), entity_kind, bool(local), names, articles, subject_of)
 
     def close(self) -> None:
-        """Close the database (its file goes with the exporter's temporary folder)."""
-        self.db.close()
+        """Close the database, if one was made (its file goes with the exporter's folder)."""
+        if self.db is not None:
+            self.db.close()
+        self.held = {}
 
 
 # ---- the report's entity pages -----------------------------------------------------------

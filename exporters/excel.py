@@ -193,7 +193,7 @@ class Stats:
     cut_cells: int = 0
     subject_articles: Counter[str] = field(default_factory=Counter)
     subject_leaves: Counter[str] = field(default_factory=Counter)
-    #: Every distinct entity's tally, on disk (`exporters.entity_store`): one a bulk post.
+    #: Every distinct entity's tally: on disk past a few thousand (`exporters.entity_store`).
     entities: EntityTallies | None = None
 
     def add(self, tally: ArticleTally) -> None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from exporters.entity_store import EntityArticle, EntityPages, EntityTallies, Mention
 
 #: Keys whose UTF-8 bytes and code points must sort alike: ASCII, CJK, an astral character
@@ -13,8 +15,9 @@ from exporters.entity_store import EntityArticle, EntityPages, EntityTallies, Me
 KEYS = ("b", "a", "甲乙", "甲", "𠀀山", "\uff01", "乙\udc80", "Z")
 
 
-def test_tallies_sorted_as_python_sorts(tmp_path: Path) -> None:
-    tallies = EntityTallies(tmp_path / "e.sqlite")
+@pytest.mark.parametrize("in_memory", [2, 5, 10_000])  # written to the database or not
+def test_tallies_sorted_as_python_sorts(tmp_path: Path, in_memory: int) -> None:
+    tallies = EntityTallies(tmp_path / "e.sqlite", in_memory)
     articles: list[list[Mention]] = []
     for number in range(len(KEYS)):
         # entity KEYS[i] is in the articles i..end: counts differ, and ties remain
@@ -29,6 +32,7 @@ def test_tallies_sorted_as_python_sorts(tmp_path: Path) -> None:
         tallies.add(mentions)
     got = list(tallies.tallies())
     tallies.close()
+    assert (tmp_path / "e.sqlite").exists() == (in_memory < len(KEYS))
 
     local_of: dict[tuple[str, str], bool] = {}
     names_of: dict[tuple[str, str], set[str]] = {}
