@@ -8,12 +8,17 @@ at most 1.3x the smaller's, the whole tree's at most 1.1x.
 
     python -m bench.bench_memory                  # 1,000 vs 10,000
     python -m bench.bench_memory --small 200 --large 2000
+    python -m bench.bench_memory --runs 3         # both sizes 3 times, alternating
+
+A peak moves from run to run (how many results wait in the writer when it is reached
+depends on the load), so `--runs` prints each run's ratios and their median and range.
 """
 
 from __future__ import annotations
 
 import argparse
 import shutil
+import statistics
 import sys
 import tempfile
 import time
@@ -77,28 +82,41 @@ def main() -> None:
     parser.add_argument("--large", type=int, default=10_000)
     parser.add_argument("-j", "--jobs", default=str(psutil.cpu_count() or 1))
     parser.add_argument("--format", help="these formats only (default: every streaming one)")
+    parser.add_argument("--runs", type=int, default=1, help="measure both sizes this many times")
     args = parser.parse_args()
     formats = args.format or all_outputs()
     scratch = Path(tempfile.mkdtemp(prefix="newsfacts-mem-"))
-    rows = []
     posts = bulk_posts(args.large)
+    print(f"formats: articles.jsonl, manifest.jsonl + {formats or '(none registered)'}")
+    print(f"-j {args.jobs}; distinct bulk posts ({BULK_NAME}), each once")
+    print(f"{'run':>4}{'posts':>8}{'writer peak MiB':>18}{'tree peak MiB':>16}{'seconds':>10}")
+    ratios: list[tuple[float, float]] = []
     try:
         for n in (args.small, args.large):
             unpack(posts[:n], scratch / f"in{n}")
-            rows.append((n, *peak_rss(scratch / f"in{n}", scratch / f"out{n}", args.jobs, formats)))
+        for run in range(1, args.runs + 1):
+            rows = []
+            for n in (args.small, args.large):
+                shutil.rmtree(scratch / f"out{n}", ignore_errors=True)
+                own, tree, seconds = peak_rss(
+                    scratch / f"in{n}", scratch / f"out{n}", args.jobs, formats
+                )
+                rows.append((own, tree))
+                print(f"{run:>4}{n:>8}{own / 2**20:>18.1f}{tree / 2**20:>16.1f}{seconds:>10.1f}")
+            (own_s, tree_s), (own_l, tree_l) = rows
+            ratios.append((own_l / own_s, tree_l / tree_s))
+            print(
+                f"large / small: writer {own_l / own_s:.2f}x (target <= 1.3),"
+                f" whole tree {tree_l / tree_s:.2f}x (target <= 1.1)"
+            )
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    print(f"formats: articles.jsonl, manifest.jsonl + {formats or '(none registered)'}")
-    print(f"-j {args.jobs}")
-    print(f"{'posts':>8}{'writer peak MiB':>18}{'tree peak MiB':>16}{'seconds':>10}")
-    for n, own, tree, seconds in rows:
-        print(f"{n:>8}{own / 2**20:>18.1f}{tree / 2**20:>16.1f}{seconds:>10.1f}")
-    (_, own_s, tree_s, _), (_, own_l, tree_l, _) = rows
-    print(f"distinct bulk posts ({BULK_NAME}), each once")
-    print(
-        f"large / small: writer {own_l / own_s:.2f}x (target <= 1.3),"
-        f" whole tree {tree_l / tree_s:.2f}x (target <= 1.1)"
-    )
+    if len(ratios) > 1:
+        for name, values in (("writer", [w for w, _ in ratios]), ("tree", [t for _, t in ratios])):
+            print(
+                f"{name}: median {statistics.median(values):.2f}x,"
+                f" range {min(values):.2f}-{max(values):.2f}x over {len(values)} runs"
+            )
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ import shutil
 import tempfile
 import zipfile
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, ClassVar, cast
@@ -42,6 +42,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from exporters.base import WRITE_BUFFER, Exporter, FilePreparer, Preparer
 from exporters.cells import clean_text, display_width
+from exporters.entity_store import EntityTallies
 from exporters.lang import Lang
 from exporters.sheetxml import (
     LINK_STYLE,
@@ -76,6 +77,8 @@ from exporters.tables import (
 from exporters.xlsx_rows import ArticleTally, ExcelRows, FileRows, WorkbookPiece
 from schemas import Article
 
+#: The entities' tallies, among the sheets' temporary files.
+ENTITY_DB = "entities.sqlite"
 #: Rows in one Excel sheet, header included; a longer table continues in "Name (2)".
 EXCEL_MAX_ROWS = 1_048_576
 #: Hyperlinks Excel accepts in one sheet; URLs past that stay plain text.
@@ -190,10 +193,8 @@ class Stats:
     cut_cells: int = 0
     subject_articles: Counter[str] = field(default_factory=Counter)
     subject_leaves: Counter[str] = field(default_factory=Counter)
-    #: kind -> key -> the entity's tally; bounded by the distinct entities, not the articles.
-    entities: dict[str, dict[str, EntityTally]] = field(
-        default_factory=lambda: {"organization": {}, "person": {}}
-    )
+    #: Every distinct entity's tally: on disk past a few thousand (`exporters.entity_store`).
+    entities: EntityTallies | None = None
 
     def add(self, tally: ArticleTally) -> None:
         """Count one article."""
@@ -209,27 +210,17 @@ class Stats:
         for name in tally.subjects or [NO_SUBJECT_KEY]:
             self.subject_articles[name] += 1
             self.subject_leaves[name] += tally.leaves
-        self._tally(tally)
+        if self.entities is not None:
+            self.entities.add(tally.mentions)
 
-    def _tally(self, tally: ArticleTally) -> None:
-        """Count each entity once per article (and once more where it is the subject)."""
-        seen: dict[tuple[str, str], bool] = {}
-        for kind, key, name, subject, local in tally.mentions:
-            entities = self.entities[kind]
-            entity = entities.get(key)
-            if entity is None:
-                entity = entities[key] = EntityTally(key, kind, local, ())
-            entity.add_name(name)
-            seen[(kind, key)] = seen.get((kind, key), False) or subject
-        for (entity_kind, key), subject in seen.items():
-            entity = self.entities[entity_kind][key]
-            entity.articles += 1
-            entity.subject_of += subject
-
-    def tallies(self) -> list[EntityTally]:
+    def tallies(self) -> Iterator[EntityTally]:
         """Every entity, most mentioned first (then by kind and key)."""
-        every = [tally for entities in self.entities.values() for tally in entities.values()]
-        return sorted(every, key=lambda t: (-t.articles, t.kind, t.key))
+        return iter(()) if self.entities is None else self.entities.tallies()
+
+    def close(self) -> None:
+        """Close the entities' database."""
+        if self.entities is not None:
+            self.entities.close()
 
 
 class SheetPart:
@@ -354,7 +345,7 @@ class ExcelExporter(Exporter):
         self.target = outdir / self.files[0]
         self.folder = Path(tempfile.mkdtemp(prefix="newsfacts-xlsx-"))
         self.parts_made = 0
-        self.stats = Stats()
+        self.stats = Stats(entities=EntityTallies(self.folder / ENTITY_DB))
         self.sheets = {table.sheet: SheetWriter(self, table) for table in TABLES}
         self.entities_sheet = SheetWriter(self, ENTITIES)
         self.files_sheet = SheetWriter(self, FILES)
@@ -401,6 +392,7 @@ class ExcelExporter(Exporter):
                 self.file_counts[str(record.get("status"))] += 1
                 self._table_rows(self.files_sheet, FILES, [record])
             self._table_rows(self.entities_sheet, ENTITIES, self.stats.tallies())
+            self.stats.close()  # its cache freed before openpyxl builds the frame
             writers = [*self.sheets.values(), self.entities_sheet, self.files_sheet]
             for writer in writers:
                 writer.close()
@@ -414,6 +406,7 @@ class ExcelExporter(Exporter):
             finally:
                 partial.unlink(missing_ok=True)
         finally:
+            self.stats.close()
             shutil.rmtree(self.folder, ignore_errors=True)
 
     def abort(self) -> None:
@@ -421,6 +414,7 @@ class ExcelExporter(Exporter):
         for writer in [*self.sheets.values(), self.entities_sheet, self.files_sheet]:
             for part in writer.parts:
                 part.close()
+        self.stats.close()
         shutil.rmtree(self.folder, ignore_errors=True)
 
     # -- helpers used by SheetWriter

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from functools import cache, lru_cache
 
 from extractor import regions, rules
+from extractor.caches import NAME_CACHE
 from extractor.organizations.suffixes import Endings
 from schemas import Organization, Person, Source
 from schemas.models import local_key
@@ -36,7 +37,7 @@ def normal(name: str) -> str:
     return _SPACE.sub("", unicodedata.normalize("NFKC", name))
 
 
-@lru_cache(maxsize=16_384)  # each name is asked twice per article, and names recur
+@lru_cache(maxsize=NAME_CACHE)  # each name is asked twice per article, and names recur
 def _key_name(name: str) -> str:
     """The form of an organization's name its key is built from: normal, short forms written out."""
     return expand_short_form(normal(name))
@@ -140,7 +141,7 @@ def _referred(name: str, named: dict[str, str]) -> str | None:
     return keys.pop() if len(keys) == 1 else None
 
 
-@lru_cache(maxsize=16_384)  # pure; each name is asked twice per article, and names recur
+@lru_cache(maxsize=NAME_CACHE)  # pure; each name is asked twice per article, and names recur
 def _qualified(name: str, region: str | None) -> str | None:
     """The name with its place made whole and unambiguous (市委 -> 白沙市委, or 江川省白沙市委
     where two 白沙市 exist), or None when no place qualifies it."""
@@ -296,7 +297,7 @@ def opens_with_level_word(name: str) -> bool:
     return level_of(name) is not None
 
 
-@lru_cache(maxsize=16_384)  # asked up to twice of each organization, and names recur
+@lru_cache(maxsize=NAME_CACHE)  # asked up to twice of each organization, and names recur
 def is_national_name(name: str) -> bool:
     """Rule check (entities.yaml `national_openings`): a nation-wide body's name."""
     return any(p.search(name) for p in rules.patterns("entities", "national_openings"))

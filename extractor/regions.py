@@ -23,6 +23,7 @@ from operator import add, itemgetter
 from typing import NamedTuple
 
 from extractor import rules
+from extractor.caches import NAME_CACHE
 
 #: Code lengths of the levels, top down: province, city, county, town.
 LEVELS = (2, 4, 6, 9)
@@ -332,7 +333,7 @@ def text_starts(texts: Sequence[str]) -> list[int]:
     return list(map(add, accumulate(map(len, texts[:-1]), initial=0), range(max(len(texts), 1))))
 
 
-@lru_cache(maxsize=16_384)
+@lru_cache(maxsize=NAME_CACHE)
 def places_in_name(name: str) -> Places:
     """`places_in` of a name or a part of one (the organization rules ask about the same
     names in many articles, and about each several times in one)."""
@@ -406,7 +407,7 @@ def region_of(name: str, ctx: Counter[str]) -> Place | None:
     return None
 
 
-@lru_cache(maxsize=16_384)  # asked of every organization kept, and names recur
+@lru_cache(maxsize=NAME_CACHE)  # asked of every organization kept, and names recur
 def region_alone(name: str) -> tuple[bool, Place | None]:
     """(True, the region) when the article's context cannot change `region_of(name)`: the
     name names no division, or its first part that does names one division (or one code) that
@@ -426,7 +427,7 @@ def _named_alone(place: Place, key: str) -> bool:
     return key == place.name or place.level == 0 or key[-1] in "省市州县区旗盟"
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=NAME_CACHE)
 def _keys_in(name: str) -> tuple[tuple[str, tuple[Place, ...]], ...]:
     """Every part of a name that names divisions (full or short), longest first, then leftmost."""
     tab = table()

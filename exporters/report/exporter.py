@@ -12,19 +12,19 @@ import hashlib
 import json
 import re
 import shutil
-import sys
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
-from typing import Any, ClassVar, NamedTuple
+from typing import Any, ClassVar
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
 from exporters.base import Exporter, Preparer
+from exporters.entity_store import EntityPages
 from exporters.report.charts import column_chart, hbar_chart
 from exporters.report.facts import Fact, article_facts
 from exporters.report.marks import fits, marked
@@ -58,6 +58,8 @@ STATIC = ("report.css", "report.js")
 ENTITY_ROWS = 1000
 #: The index rows of the run, one JSON array a line, kept beside the site until it closes.
 INDEX_ROWS = ".index-rows.jsonl"
+#: The entity pages' data (`exporters.entity_store`), beside it until the report closes.
+ENTITY_DB = ".entities.sqlite"
 #: The index-data.js separators (compact: it holds a row per article).
 COMPACT = (",", ":")
 
@@ -71,25 +73,6 @@ def entity_href(key: str) -> str:
 def is_local(article: Article, key: str) -> bool:
     """Whether an entity key is local to this article (a name no other article shares)."""
     return key.startswith(article.id + LOCAL_SEPARATOR)
-
-
-@dataclass
-class EntityPage:
-    """One organization entity across articles: the names it goes by, where it appears."""
-
-    names: Counter[str] = field(default_factory=Counter)
-    articles: list[EntityArticle] = field(default_factory=list)
-    total: int = 0
-
-
-class EntityArticle(NamedTuple):
-    """An article listed on an entity's page: a tuple of strings the article's index row
-    already holds (up to ENTITY_ROWS per entity, kept until the report closes)."""
-
-    page: str  # the article's page, from the site's root
-    title: str
-    date: str
-    role: str
 
 
 @dataclass
@@ -269,7 +252,8 @@ class HtmlExporter(Exporter):
         self.rows = self.rows_path.open("w", encoding="utf-8")
         self.row_count = 0
         self.overview = Overview()
-        self.entities: dict[str, EntityPage] = {}
+        #: Every shared organization entity's names and articles, on disk: one a bulk post.
+        self.entities = EntityPages(self.partial / ENTITY_DB)
 
     def preparer(self) -> Preparer:
         """The page, rendered in the worker."""
@@ -282,7 +266,7 @@ class HtmlExporter(Exporter):
         href = f"articles/{name}"
         (self.partial / href).write_text(piece.page, "utf-8")
         title, date = piece.row[0], piece.row[1]
-        self._add_entities(piece, href, str(title), str(date))
+        self.entities.add(piece.entities, href, str(title), str(date))
         self.overview.add(piece.overview, href, str(title))
         self.rows.write(json.dumps([href, *piece.row], ensure_ascii=False, separators=COMPACT))
         self.rows.write("\n")
@@ -312,32 +296,23 @@ class HtmlExporter(Exporter):
     def abort(self) -> None:
         """Drop the unfinished site; the old report stays."""
         self.rows.close()
+        self.entities.close()
         shutil.rmtree(self.partial, ignore_errors=True)
-
-    def _add_entities(self, piece: ReportPiece, href: str, title: str, date: str) -> None:
-        seen: set[str] = set()
-        for entity, name, role in piece.entities:
-            page = self.entities.setdefault(entity, EntityPage())
-            page.names[name] += 1
-            if entity in seen:
-                continue
-            seen.add(entity)
-            page.total += 1
-            if len(page.articles) < ENTITY_ROWS:
-                page.articles.append(EntityArticle(href, title, date, sys.intern(role)))
 
     def _write_entities(self) -> None:
         template = self.env.get_template("entity.html")
         (self.partial / "entities").mkdir()
-        for key, page in self.entities.items():
+        for page in self.entities.pages(ENTITY_ROWS):
             html = template.render(
                 root="../",
-                key=key,
-                names=[name for name, _ in page.names.most_common()],
+                key=page.key,
+                names=page.names,
                 articles=page.articles,
                 total=page.total,
             )
-            (self.partial / entity_href(key)).write_text(html, "utf-8")
+            (self.partial / entity_href(page.key)).write_text(html, "utf-8")
+        self.entities.close()
+        (self.partial / ENTITY_DB).unlink()
 
     def _file_name(self, article_id: str) -> str:
         # The same id twice keeps both records, so both get a page.

@@ -2,14 +2,19 @@
 gets that id plus `-` and a short hash of its relative path, and the warning
 `duplicate id of FILE`; both records are kept, each with its own graph.
 
-So such an id depends on what else is in the run (README says so). Memory: one entry
-(id -> first path) per record of the run.
+So such an id depends on what else is in the run (README says so). The ids taken are held
+in a dict up to IDS_IN_MEMORY of them, then written to a private temporary SQLite database
+(deleted when closed): a dict of every id held two small strings a record, unpickled among
+each chunk's transient results, so they pinned the allocator's pools and the writer's
+resident memory grew with the run (bench_memory). A lookup in the database costs the writer
+3-4 us a record; a run of a few thousand files never makes it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 
 from exporters.jsonl import article_line
 from extractor.batch.worker import FileResult
@@ -20,29 +25,74 @@ SUFFIX_DIGITS = 8
 DUPLICATE_OF = "duplicate id of "
 
 
+#: Ids held in memory before they go to the database (some 1 MB).
+IDS_IN_MEMORY = 4096
+#: SQLite's page cache for the ids (KiB): ids are looked up once each, at random.
+CACHE_KIB = 512
+SCHEMA = "CREATE TABLE taken (id BLOB PRIMARY KEY, rel BLOB) WITHOUT ROWID"
+
+
+def _blob(text: str) -> bytes:
+    return text.encode("utf-8", "surrogatepass")
+
+
 class Ids:
     """The ids taken so far in this run, each with the path of the file that took it."""
 
-    def __init__(self) -> None:
-        self.first: dict[str, str] = {}
+    def __init__(self, in_memory: int = IDS_IN_MEMORY) -> None:
+        self.in_memory = in_memory
+        #: id -> path of the ids taken since the last write to the database.
+        self.held: dict[str, str] = {}
+        self.db: sqlite3.Connection | None = None
         self.renamed = 0
 
     def taken(self, article_id: str) -> bool:
         """True when a file earlier in path order has this id."""
-        return article_id in self.first
+        return self._first(article_id) is not None
 
-    def claim(self, article_id: str, rel: str) -> None:
-        """Record that `rel` has `article_id`."""
-        self.first.setdefault(article_id, rel)
+    def claim(self, article_id: str, rel: str) -> bool:
+        """Record that `rel` has `article_id` unless a file has it already; True if it had not."""
+        if self._first(article_id) is not None:
+            return False
+        self.held[article_id] = rel
+        if len(self.held) >= self.in_memory:
+            self._write()
+        return True
+
+    def _first(self, article_id: str) -> str | None:
+        rel = self.held.get(article_id)
+        if rel is None and self.db is not None:
+            row = self.db.execute("SELECT rel FROM taken WHERE id = ?", (_blob(article_id),))
+            found = row.fetchone()
+            if found is not None:
+                rel = bytes(found[0]).decode("utf-8", "surrogatepass")
+        return rel
+
+    def _write(self) -> None:
+        if self.db is None:
+            # "": a temporary database on disk, private to this connection, deleted on close.
+            self.db = sqlite3.connect("")
+            self.db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+            self.db.execute("PRAGMA journal_mode = OFF")
+            self.db.execute(SCHEMA)
+        rows = [(_blob(article_id), _blob(rel)) for article_id, rel in self.held.items()]
+        self.db.executemany("INSERT INTO taken VALUES (?, ?)", rows)
+        self.held = {}
+
+    def close(self) -> None:
+        """Drop the database."""
+        if self.db is not None:
+            self.db.close()
+        self.held = {}
 
     def distinct(self, result: FileResult) -> FileResult:
         """The result with an id of its own: renamed (and warned) when its id is taken."""
         if result.status != "ok" or result.article_id is None:
             return result
-        first = self.first.get(result.article_id)
-        if first is None:
-            self.claim(result.article_id, result.rel)
+        if self.claim(result.article_id, result.rel):
             return result
+        first = self._first(result.article_id)
+        assert first is not None  # noqa: S101 - claim found it taken
         digest = hashlib.sha256(result.rel.encode("utf-8")).hexdigest()[:SUFFIX_DIGITS]
         new_id = f"{result.article_id}-{digest}"
         article = result.article

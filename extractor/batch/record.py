@@ -143,7 +143,8 @@ class Recorder:
         return id_of_line(self.old_log.readline())
 
     def close(self) -> None:
-        """Close the old log."""
+        """Close the old log; drop the ids."""
+        self.ids.close()
         if self.old_log is not None:
             self.old_log.close()
 

@@ -13,6 +13,7 @@ from operator import itemgetter
 from typing import NamedTuple, cast
 
 from extractor import regions, rules
+from extractor.caches import NAME_CACHE
 from extractor.document import Document
 from extractor.names import is_cjk
 from extractor.needles import PatternGroup, may_match, pattern_group
@@ -524,7 +525,7 @@ def media_patterns() -> tuple[re.Pattern[str], ...]:
     return rules.patterns("organizations", "media_names")
 
 
-@lru_cache(maxsize=16384)  # asked of every candidate, and names recur
+@lru_cache(maxsize=NAME_CACHE)  # asked of every candidate, and names recur
 def is_outlet(name: str) -> bool:
     """The name ends as an outlet's does (media_patterns)."""
     return any(p.search(name) for p in media_patterns())

@@ -9,6 +9,7 @@ from collections import Counter
 from functools import cache, lru_cache
 
 from extractor import regions, rules
+from extractor.caches import NAME_CACHE
 from extractor.document import Document
 from extractor.organizations.mentions import Candidate, article_text, named_weight
 
@@ -23,7 +24,7 @@ def region_of(name: str, ctx: Counter[str]) -> str | None:
     return regions.full_name(place) if place else None
 
 
-@lru_cache(maxsize=16_384)  # asked of every organization kept, and names recur
+@lru_cache(maxsize=NAME_CACHE)  # asked of every organization kept, and names recur
 def fixed_region(name: str) -> tuple[bool, str | None]:
     """(True, `region_of(name, ctx)`) when no article's context can change it (most names:
     one cached call, and the article's context need not be counted), else (False, None)."""
@@ -35,7 +36,7 @@ def fixed_region(name: str) -> tuple[bool, str | None]:
     return _level_written(name) is None, None  # a level alone (省教育厅) takes the article's
 
 
-@lru_cache(maxsize=16_384)  # asked of every organization kept, and names recur
+@lru_cache(maxsize=NAME_CACHE)  # asked of every organization kept, and names recur
 def _level_written(name: str) -> int | None:
     """The level a name opens with (省教育厅, 我市…: 0 province, 1 city, 2 county): the
     article's most named place of that level is its region when it names none itself."""

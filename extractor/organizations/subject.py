@@ -14,6 +14,7 @@ from functools import cache, lru_cache
 import ahocorasick
 
 from extractor import rules
+from extractor.caches import NAME_CACHE
 from extractor.document import Document
 from extractor.organizations.mentions import (
     Candidate,
@@ -240,7 +241,7 @@ def _is_title(name: str) -> bool:
     """A person's title (河北大学党委常委: a member of the standing committee), never who acts."""
     return name.endswith("常委") and not is_proper_name(name)
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=NAME_CACHE)
 def _same_or_part(name: str, other: str) -> bool:
     """`other` is a body of `name` (黑虎庙镇党委 / 黑虎庙镇), or both are one name written two ways
     (岱山县院 / 岱山县检察院: same first and last characters, one a subsequence of the other)."""

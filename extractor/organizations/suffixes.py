@@ -12,6 +12,7 @@ from functools import cache, lru_cache
 from typing import cast, get_args
 
 from extractor import regions, rules
+from extractor.caches import NAME_CACHE
 from schemas import OrgKind
 
 #: How far a name reaches left of its suffix.
@@ -147,7 +148,7 @@ def _suffix_endings() -> Endings:
     return Endings(suffix_kinds())
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=NAME_CACHE)
 def kind_of(name: str) -> OrgKind:
     """The kind a name's suffix gives (specific suffixes first)."""
     kinds = suffix_kinds()
@@ -292,7 +293,7 @@ def _not_after() -> tuple[str, ...]:
 def _not_before_name() -> tuple[str, ...]:
     return rules.strings("organizations", "not_before_name")
 
-@lru_cache(maxsize=16384)  # asked of each name kept, and names recur
+@lru_cache(maxsize=NAME_CACHE)  # asked of each name kept, and names recur
 def is_proper_name(name: str) -> bool:
     """False for a description that a mentioned name must not be (星级供电所, 省委常委)."""
     return not any(p.search(name) for p in rules.patterns("organizations", "not_proper_names"))
@@ -384,7 +385,7 @@ def _short_endings() -> Endings:
     return Endings(short_forms())
 
 
-@lru_cache(maxsize=16384)  # asked about each candidate several times, and names recur
+@lru_cache(maxsize=NAME_CACHE)  # asked about each candidate several times, and names recur
 def expand(name: str) -> str:
     """The full form of a name written short (区文旅局 -> 区文化和旅游局); else the name."""
     forms = short_forms()
