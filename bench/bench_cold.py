@@ -19,11 +19,9 @@ read-only checkout) compiles some 55 modules from source every time (about 60 ms
 from __future__ import annotations
 
 import argparse
-import compileall
 import json
 import os
 import resource
-import shutil
 import statistics
 import subprocess
 import sys
@@ -39,7 +37,6 @@ REAL = ROOT.parent / "shared" / "corpus" / "real"
 BIN = Path(sys.executable).parent
 
 
-PACKAGES = ("newsfacts", "extractor", "schemas", "exporters")
 
 
 #: A command, what it reads on standard input, and its environment (None: this one).
@@ -164,20 +161,6 @@ def phases(post: Path, rounds: int, against: dict[str, str] | None = None) -> No
         print(f"  {phase:<58}" + "".join(f"{cell:>12.3f}" for cell in cells))
 
 
-def _env_of(checkout: Path, scratch: Path) -> dict[str, str]:
-    """This environment with another checkout's packages first on the path (its code, this
-    venv's libraries): the same command, the other version, in one run. The packages are
-    copied to SCRATCH and byte-compiled there, as this checkout's are (the checkout may be
-    read-only, or not ours to write in)."""
-    for package in PACKAGES:
-        shutil.copytree(checkout / package, scratch / package, ignore=_NO_CACHE)
-        compileall.compile_dir(scratch / package, quiet=1)
-    return {**os.environ, "PYTHONPATH": str(scratch)}
-
-
-_NO_CACHE = shutil.ignore_patterns("__pycache__")
-
-
 def main() -> None:
     """Alternate the four commands for some rounds; print medians and ratios."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -194,8 +177,7 @@ def main() -> None:
         help="also this checkout's mypyc-compiled copy (what `pip install .` builds)",
     )
     args = parser.parse_args()
-    for package in PACKAGES:
-        compileall.compile_dir(ROOT / package, quiet=1)
+    compiled.byte_compile(ROOT)
     with tempfile.TemporaryDirectory(prefix="newsfacts-cold-") as scratch:
         page = Path(scratch) / "page.html"
         page.write_text(render_page(args.post.read_text("utf-8")), "utf-8")
@@ -217,7 +199,7 @@ def main() -> None:
         }
         env = None
         if args.against is not None:
-            env = _env_of(args.against, Path(scratch) / "against")
+            env = compiled.checkout_copy(args.against, Path(scratch) / "against")
             runs["  --help, --against's code"] = ([*AGAINST_SCRIPT, "--help"], None, env)
             runs["  extract, --against's code"] = (
                 extract_command(args.post, scratch, AGAINST_SCRIPT),

@@ -32,10 +32,7 @@ them (under PYTHONDONTWRITEBYTECODE=1 every process would compile them from sour
 from __future__ import annotations
 
 import argparse
-import compileall
-import os
 import re
-import shutil
 import statistics
 import subprocess
 import sys
@@ -51,6 +48,7 @@ from lxml import html as lxml_html
 
 from bench import compiled
 from bench.corpus import render_page
+from extractor import build
 from extractor.batch.run import default_formats
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -76,8 +74,6 @@ E2E_ROUNDS = 6
 CONTROL_LOOP = 30_000_000
 QUICK_CONTROL_LOOP = 6_000_000
 SPIN = "import sys\ntotal = 0\nfor i in range(int(sys.argv[1])):\n    total += i\n"
-#: newsfacts' packages, byte-compiled before the end-to-end runs (and copied for --against).
-PACKAGES = ("newsfacts", "extractor", "schemas", "exporters")
 BIN = Path(sys.executable).parent
 
 Post = tuple[str, bytes]  # (relative path, file bytes)
@@ -239,18 +235,6 @@ class Version:
     seconds: dict[str, list[float]] = field(default_factory=lambda: {"j1": [], "j2": []})
 
 
-def compiled_copy(checkout: Path, scratch: Path) -> dict[str, str]:
-    """This environment with another checkout's packages first on the path (its code, this
-    venv's libraries), copied to `scratch` and byte-compiled there as this checkout's are."""
-    for package in PACKAGES:
-        shutil.copytree(checkout / package, scratch / package, ignore=_NO_CACHE)
-        compileall.compile_dir(scratch / package, quiet=1)
-    return {**os.environ, "PYTHONPATH": str(scratch)}
-
-
-_NO_CACHE = shutil.ignore_patterns("__pycache__")
-
-
 def end_to_end(
     posts: list[Post],
     rounds: int,
@@ -266,15 +250,14 @@ def end_to_end(
     a machine shared with bursts of other work, the least disturbed run of each; the control
     is taken the same way, so the ratio still compares like with like).
     """
-    for package in PACKAGES:
-        compileall.compile_dir(ROOT / package, quiet=1)
+    compiled.byte_compile(ROOT)
     # The console script (extractor/script.py) is what users run; -m runs the same main().
     program = [sys.executable, "-m", "extractor.cli"] if module else [str(BIN / "newsfacts")]
     with tempfile.TemporaryDirectory(prefix="newsfacts-bench-") as scratch:
         corpus = unpack(posts, Path(scratch) / "in")
         versions = [Version("this checkout", None)]
         if against is not None:
-            env = compiled_copy(against, Path(scratch) / "against")
+            env = compiled.checkout_copy(against, Path(scratch) / "against")
             versions.append(Version(f"{against}", env))
         if with_compiled:
             built = compiled.compiled_copy()
@@ -400,7 +383,7 @@ def main() -> None:
         e2e_part(bulk_posts(e2e_posts or None), args)
         return
     per_core(args.quick)
-    if not (args.no_compiled or args.per_core_only or compiled.is_compiled()):
+    if not (args.no_compiled or args.per_core_only or build() == "compiled"):
         # The compiled copy in a process of its own: a process imports one build of a module.
         command = [sys.executable, "-m", "bench.bench_extract", "--per-core-only"]
         env = compiled.environment(compiled.compiled_copy())
@@ -414,12 +397,12 @@ def per_core(quick: bool) -> None:
     bulk = bulk_posts(QUICK_BULK if quick else None)
     reads = QUICK_REAL_READS if quick else REAL_READS
     real = real_posts()
-    build = (
+    which = (
         "compiled (mypyc: what `pip install .` builds)"
-        if compiled.is_compiled()
+        if build() == "compiled"
         else "pure Python (what an editable install runs)"
     )
-    print(f"\n=== per core, newsfacts {build}")
+    print(f"\n=== per core, newsfacts {which}")
     print(f"bulk: {len(bulk)} distinct items of {BULK.name}, each once")
     print_table(f"bulk corpus ({len(bulk)} posts)", interleaved(bulk))
     # First reads apart: every tool keeps caches (trafilatura's text helpers, newsfacts' place

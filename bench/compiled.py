@@ -1,7 +1,9 @@
-"""A mypyc-compiled copy of a checkout, for timing what `pip install .` builds beside what an
-editable install runs (setup.py says which modules are compiled and why).
+"""Copies of a checkout, timed by the benches beside this one: another checkout's code
+byte-compiled (`checkout_copy`, for `--against`), and this checkout compiled with mypyc
+(`compiled_copy`: what `pip install .` builds, beside what an editable install runs; setup.py
+says which modules are compiled and why).
 
-The copy is made once per content: its folder under the cache is named by a digest of the
+The compiled copy is made once per content: its folder under the cache is named by a digest of the
 packages, setup.py and pyproject.toml, so a second run of a bench reuses it (the compile takes
 about a minute and a half). The caller puts the folder first on the path of a subprocess
 (PYTHONSAFEPATH=1, so that the checkout's own sources are not found before it).
@@ -30,6 +32,24 @@ CACHE = Path(tempfile.gettempdir()) / "newsfacts-compiled"
 #: Copies kept in CACHE (the newest): one per recent content of a checkout.
 KEEP = 3
 _NO_CACHE = shutil.ignore_patterns("__pycache__", "*.so", "build")
+
+
+def byte_compile(folder: Path) -> None:
+    """Byte-compile newsfacts' packages under folder, as `pip install` leaves them (under
+    PYTHONDONTWRITEBYTECODE=1, or from a read-only checkout, every process would compile them
+    from source)."""
+    for package in PACKAGES:
+        compileall.compile_dir(folder / package, quiet=1)
+
+
+def checkout_copy(checkout: Path, scratch: Path) -> dict[str, str]:
+    """This environment with another checkout's packages first on the path (its code, this
+    venv's libraries), copied to `scratch` and byte-compiled there as this checkout's are (the
+    checkout may be read-only, or not ours to write in)."""
+    for package in PACKAGES:
+        shutil.copytree(checkout / package, scratch / package, ignore=_NO_CACHE)
+    byte_compile(scratch)
+    return {**os.environ, "PYTHONPATH": str(scratch)}
 
 
 def digest(checkout: Path) -> str:
@@ -66,8 +86,7 @@ def compiled_copy(checkout: Path = ROOT) -> Path:
     if done.returncode != 0 or "not compiled" in done.stderr:
         raise SystemExit(f"the mypyc build failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
     shutil.rmtree(building / "build", ignore_errors=True)
-    for package in PACKAGES:  # the modules left in Python byte-compiled, as pip leaves them
-        compileall.compile_dir(building / package, quiet=1)
+    byte_compile(building)  # the modules left in Python
     (building / "BUILT").write_text("built by bench/compiled.py\n", encoding="utf-8")
     if folder.exists():  # another run built it meanwhile
         shutil.rmtree(building)
@@ -89,13 +108,6 @@ def environment(folder: Path) -> dict[str, str]:
     (for `bench`), and without the working directory before both."""
     path = os.pathsep.join([str(folder), str(ROOT)])
     return {**os.environ, "PYTHONSAFEPATH": "1", "PYTHONPATH": path}
-
-
-def is_compiled() -> bool:
-    """Whether the extractor this process imports is the compiled one."""
-    from extractor.measures import tree  # noqa: PLC0415 - a compiled module when there are
-
-    return not tree.__file__ or not tree.__file__.endswith(".py")
 
 
 def main() -> None:

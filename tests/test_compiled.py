@@ -71,11 +71,13 @@ def test_every_module_named_for_the_compile_exists() -> None:
 def test_the_compiled_build_writes_the_same_bytes() -> None:
     folder = compiled.compiled_copy()
     env = compiled.environment(folder)
-    probe = "from bench.compiled import is_compiled; print(is_compiled())"
+    probe = "from extractor.measures import tree; print(tree.__file__)"
     ran = subprocess.run(
         [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True
     )
-    assert ran.stdout.strip() == "True", "the compiled copy's modules were not the ones imported"
+    imported = Path(ran.stdout.strip())
+    assert imported.suffix != ".py", "the compiled copy's modules were not the ones imported"
+    assert imported.is_relative_to(folder)
     version = subprocess.run(
         [sys.executable, "-m", "extractor.cli", "--version"],
         env=env, capture_output=True, text=True, check=True,
@@ -97,4 +99,6 @@ def test_the_version_says_which_build_runs() -> None:
         capture_output=True, text=True, check=True,
     )  # fmt: skip
     assert shown.stdout.strip().endswith(f"({build()})")
-    assert build() == ("compiled" if compiled.is_compiled() else "pure Python")
+    from extractor.measures import tree  # noqa: PLC0415
+
+    assert build() == ("pure Python" if tree.__file__.endswith(".py") else "compiled")
