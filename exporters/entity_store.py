@@ -24,41 +24,15 @@ from itertools import groupby
 from pathlib import Path
 from typing import NamedTuple, cast
 
+from exporters.scratch_db import blob, connect, text
 from exporters.tables import EntityKind, EntityTally
 
-#: SQLite's page cache (KiB; it defaults to 2,000): the tables are written in order of
-#: arrival and read once, so a larger cache buys little, and it is resident memory.
-CACHE_KIB = 512
 #: Entities the workbook's tallies hold in memory before they go to the database (about
 #: 2,000 bulk posts' worth, some 1 MB).
 ENTITIES_IN_MEMORY = 4096
 #: Articles whose rows are gathered before they go to the database in one call per
 #: statement (a call costs about as much as a row): a few kB held, whatever the run.
 ARTICLES_PER_WRITE = 64
-#: What the databases may skip: they are scratch files, rebuilt by running again.
-PRAGMAS = (
-    "PRAGMA journal_mode = OFF",
-    "PRAGMA synchronous = OFF",
-    "PRAGMA locking_mode = EXCLUSIVE",
-    f"PRAGMA cache_size = -{CACHE_KIB}",
-)
-
-
-def _blob(text: str) -> bytes:
-    return text.encode("utf-8", "surrogatepass")
-
-
-def _text(blob: bytes) -> str:
-    return blob.decode("utf-8", "surrogatepass")
-
-
-def _connect(path: Path, schema: str) -> sqlite3.Connection:
-    path.unlink(missing_ok=True)
-    connection = sqlite3.connect(path)
-    for pragma in PRAGMAS:
-        connection.execute(pragma)
-    connection.executescript(schema)
-    return connection
 
 
 # ---- the workbook's Entities sheet -------------------------------------------------------
@@ -117,14 +91,14 @@ class EntityTallies:
     def _write(self) -> None:
         # Added to what the database has: its `local` (the first article's) is kept.
         if self.db is None:
-            self.db = _connect(self.path, WORKBOOK_SCHEMA)
+            self.db = connect(self.path, WORKBOOK_SCHEMA)
         held = list(self.held.values())
         self.db.executemany(
             ADD_ENTITY,
-            [(_blob(t.kind), _blob(t.key), t.local, t.articles, t.subject_of) for t in held],
+            [(blob(t.kind), blob(t.key), t.local, t.articles, t.subject_of) for t in held],
         )
         self.db.executemany(
-            ADD_NAME, [(_blob(t.kind), _blob(t.key), _blob(name)) for t in held for name in t.names]
+            ADD_NAME, [(blob(t.kind), blob(t.key), blob(name)) for t in held for name in t.names]
         )
         self.held = {}
 
@@ -138,9 +112,9 @@ class EntityTallies:
         for (kind, key, local, articles, subject_of), group in groupby(
             rows, key=lambda row: row[:5]
         ):
-            names = tuple(_text(row[5]) for row in group)
-            entity_kind = cast(EntityKind, _text(kind))
-            yield EntityTally(_text(key), entity_kind, bool(local), names, articles, subject_of)
+            names = tuple(text(row[5]) for row in group)
+            entity_kind = cast(EntityKind, text(kind))
+            yield EntityTally(text(key), entity_kind, bool(local), names, articles, subject_of)
 
     def close(self) -> None:
         """Close the database, if one was made (its file goes with the exporter's folder)."""
@@ -193,7 +167,7 @@ class EntityPages:
     mention) and the articles that mention it, in the order they came."""
 
     def __init__(self, path: Path) -> None:
-        self.db = _connect(path, REPORT_SCHEMA)
+        self.db = connect(path, REPORT_SCHEMA)
         self.written: list[tuple[bytes, bytes]] = []
         self.listed: list[tuple[bytes, bytes, bytes, bytes, bytes]] = []
         self.articles = 0
@@ -205,12 +179,12 @@ class EntityPages:
         under each entity, with the role of its first mention."""
         listed: dict[bytes, tuple[bytes, bytes, bytes, bytes, bytes]] = {}
         written: list[tuple[bytes, bytes]] = []
-        article = (_blob(page), _blob(title), _blob(date))
+        article = (blob(page), blob(title), blob(date))
         for entity, name, role in mentions:
-            key = _blob(entity)
-            written.append((key, _blob(name)))
+            key = blob(entity)
+            written.append((key, blob(name)))
             if key not in listed:
-                listed[key] = (key, *article, _blob(role))
+                listed[key] = (key, *article, blob(role))
         self.written.extend(written)
         self.listed.extend(listed.values())
         self.articles += 1
@@ -229,12 +203,12 @@ class EntityPages:
         self._write()
         read = self.db.cursor()
         for (key,) in self.db.execute(PAGES):
-            names = [_text(name) for (name,) in read.execute(NAMES, (key,))]
+            names = [text(name) for (name,) in read.execute(NAMES, (key,))]
             articles = [
-                EntityArticle(*map(_text, row)) for row in read.execute(ARTICLES, (key, rows))
+                EntityArticle(*map(text, row)) for row in read.execute(ARTICLES, (key, rows))
             ]
             (total,) = read.execute(ARTICLE_COUNT, (key,)).fetchone()
-            yield EntityPage(_text(key), names, articles, total)
+            yield EntityPage(text(key), names, articles, total)
 
     def close(self) -> None:
         """Close the database."""

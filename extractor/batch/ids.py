@@ -17,6 +17,7 @@ import json
 import sqlite3
 
 from exporters.jsonl import article_line
+from exporters.scratch_db import blob, connect, text
 from extractor.batch.worker import FileResult
 
 #: Hex digits of the path's sha256 added to a duplicate id.
@@ -27,13 +28,7 @@ DUPLICATE_OF = "duplicate id of "
 
 #: Ids held in memory before they go to the database (some 1 MB).
 IDS_IN_MEMORY = 4096
-#: SQLite's page cache for the ids (KiB): ids are looked up once each, at random.
-CACHE_KIB = 512
 SCHEMA = "CREATE TABLE taken (id BLOB PRIMARY KEY, rel BLOB) WITHOUT ROWID"
-
-
-def _blob(text: str) -> bytes:
-    return text.encode("utf-8", "surrogatepass")
 
 
 class Ids:
@@ -62,20 +57,16 @@ class Ids:
     def _first(self, article_id: str) -> str | None:
         rel = self.held.get(article_id)
         if rel is None and self.db is not None:
-            row = self.db.execute("SELECT rel FROM taken WHERE id = ?", (_blob(article_id),))
+            row = self.db.execute("SELECT rel FROM taken WHERE id = ?", (blob(article_id),))
             found = row.fetchone()
             if found is not None:
-                rel = bytes(found[0]).decode("utf-8", "surrogatepass")
+                rel = text(found[0])
         return rel
 
     def _write(self) -> None:
         if self.db is None:
-            # "": a temporary database on disk, private to this connection, deleted on close.
-            self.db = sqlite3.connect("")
-            self.db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
-            self.db.execute("PRAGMA journal_mode = OFF")
-            self.db.execute(SCHEMA)
-        rows = [(_blob(article_id), _blob(rel)) for article_id, rel in self.held.items()]
+            self.db = connect(None, SCHEMA)  # private to this run, deleted on close
+        rows = [(blob(article_id), blob(rel)) for article_id, rel in self.held.items()]
         self.db.executemany("INSERT INTO taken VALUES (?, ?)", rows)
         self.held = {}
 
