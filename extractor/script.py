@@ -16,7 +16,13 @@ import importlib
 import os
 import sys
 import types
-from typing import NoReturn
+from importlib.machinery import PathFinder
+from typing import TYPE_CHECKING, NoReturn, cast
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from importlib.abc import Loader
+    from importlib.machinery import ModuleSpec
 
 #: pydantic looks for its plugins in the entry points of every installed package when it
 #: builds the first model's validator (3-4 ms of a one-file run); newsfacts' records use none.
@@ -51,6 +57,53 @@ def _from_the_real_loader(name: str) -> object:
         raise AttributeError(name)
     del sys.modules[PLUGIN_LOADER]
     return getattr(importlib.import_module(PLUGIN_LOADER), name)
+
+
+#: The module of openpyxl that imports numpy, when it is installed, only so that a cell takes
+#: numpy's scalar types as numbers (openpyxl/compat/numbers.py). The workbook newsfacts writes
+#: is given Python values only, and numpy's import is 50-100 ms of a run's start, in the
+#: writer, where an analyst's environment has numpy (most have).
+NUMPY_USER = "openpyxl.compat.numbers"
+
+
+class OpenpyxlWithoutNumpy:
+    """A meta path finder for the console script's process: openpyxl's NUMPY_USER module is
+    loaded while `import numpy` fails (so openpyxl takes Python numbers only, which is all
+    it is given here); every other module, numpy included, imports as usual, before and
+    after. Not installed where newsfacts is imported as a library: a caller's own openpyxl
+    keeps its numpy types."""
+
+    def find_spec(
+        self, name: str, path: Sequence[str] | None = None, target: types.ModuleType | None = None
+    ) -> ModuleSpec | None:
+        """The spec of NUMPY_USER with its loader wrapped; None (ask the next finder) else."""
+        if name != NUMPY_USER:
+            return None
+        sys.meta_path.remove(self)  # once: openpyxl's module is imported once
+        spec = PathFinder.find_spec(name, path)
+        if spec is not None and spec.loader is not None and "numpy" not in sys.modules:
+            spec.loader = cast("Loader", _NumpyHidden(spec.loader))  # a loader by its methods
+        return spec
+
+
+class _NumpyHidden:
+    """A module's loader, run with `import numpy` failing (sys.modules' None entry)."""
+
+    def __init__(self, loader: Loader) -> None:
+        self.loader = loader
+
+    def create_module(self, spec: ModuleSpec) -> types.ModuleType | None:
+        """The wrapped loader's module."""
+        return self.loader.create_module(spec)
+
+    def exec_module(self, module: types.ModuleType) -> None:
+        """Run the module with numpy hidden; numpy imports as usual afterwards."""
+        sys.modules["numpy"] = None  # type: ignore[assignment]  # import: "not importable"
+        try:
+            self.loader.exec_module(module)
+        finally:
+            if sys.modules.get("numpy", False) is None:
+                del sys.modules["numpy"]
 
 
 #: What the local engine's fork server imports for its workers: the rules, loaded once there.
@@ -125,6 +178,7 @@ def run() -> NoReturn:
     gc.disable()
     os.environ.setdefault(*PYDANTIC_PLUGINS)
     no_plugin_loader()
+    sys.meta_path.insert(0, OpenpyxlWithoutNumpy())
     if starts_a_pool(sys.argv[1:]):
         # The fork server's preload (the extractor's imports and warm-up, 0.15-0.3 s, in a
         # process of its own) starts before the CLI is imported (0.02 s), not after: the

@@ -225,6 +225,66 @@ def test_the_plugin_loader_stand_in_hands_any_other_name_to_pydantics_own() -> N
     assert done.stdout.split() == ["[]", "False", "True"]
 
 
+#: A stand-in for numpy on the path of a probe: importing it says so, and openpyxl's import of
+#: it would fail (a RuntimeError, not the ImportError openpyxl expects) if it came then.
+FAKE_NUMPY = """
+import os
+if os.environ.get("FAKE_NUMPY_FATAL"):
+    raise RuntimeError("numpy imported while openpyxl was")
+print("numpy imported")
+
+
+def __getattr__(name):  # numpy's scalar types, as openpyxl asks for them
+    return type(name, (), {})
+"""
+
+
+def test_the_console_script_writes_a_workbook_without_importing_numpy(tmp_path: Path) -> None:
+    """openpyxl imports numpy where it is installed (50-100 ms of a run's start) only to take
+    numpy's numbers in cells; the console script's run writes its workbook without it."""
+    (tmp_path / "path").mkdir()
+    (tmp_path / "path" / "numpy.py").write_text(FAKE_NUMPY, "utf-8")
+    out = tmp_path / "out"
+    args = ["newsfacts", "extract", str(REFERENCE), "-o", str(out), "-f", "xlsx"]
+    probe = f"import sys\nsys.argv = {args!r}\nfrom extractor.script import run\nrun()"
+    env = {**os.environ, "FAKE_NUMPY_FATAL": "1"}
+    env["PYTHONPATH"] = os.pathsep.join([str(tmp_path / "path"), env.get("PYTHONPATH", "")])
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=False, env=env
+    )
+    assert done.returncode == 0, done.stderr
+    assert "numpy imported" not in done.stdout
+    assert (out / "articles.xlsx").stat().st_size > 0
+
+
+def test_numpy_imports_as_usual_before_and_after_openpyxl_without_it(tmp_path: Path) -> None:
+    """Only openpyxl's own module runs with numpy hidden: numpy imports as usual afterwards,
+    and where it was imported before, openpyxl gets it (and its number types) as ever."""
+    (tmp_path / "numpy.py").write_text(FAKE_NUMPY, "utf-8")
+    probe = (
+        "import sys\n"
+        f"sys.path.insert(0, {str(tmp_path)!r})\n"
+        "from extractor.script import OpenpyxlWithoutNumpy\n"
+        "if sys.argv[1] == 'before':\n"
+        "    import numpy\n"
+        "sys.meta_path.insert(0, OpenpyxlWithoutNumpy())\n"
+        "import exporters.excel\n"
+        "import openpyxl.compat.numbers as numbers\n"
+        "print('openpyxl', numbers.NUMPY, 'numpy' in sys.modules)\n"
+        "import numpy\n"
+        "print('finder left', any(isinstance(f, OpenpyxlWithoutNumpy) for f in sys.meta_path))\n"
+    )
+    for when, seen in (("after", "openpyxl False False"), ("before", "openpyxl True True")):
+        done = subprocess.run(
+            [sys.executable, "-c", probe, when], capture_output=True, text=True, check=False
+        )
+        assert done.returncode == 0, done.stderr
+        lines = done.stdout.splitlines()
+        assert seen in lines
+        assert lines.count("numpy imported") == 1  # after openpyxl, or before it: once
+        assert lines[-1] == "finder left False"
+
+
 @pytest.mark.parametrize(
     ("args", "pool"),
     [
