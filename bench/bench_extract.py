@@ -32,6 +32,7 @@ them (under PYTHONDONTWRITEBYTECODE=1 every process would compile them from sour
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import statistics
 import subprocess
@@ -233,6 +234,9 @@ class Version:
     label: str
     env: dict[str, str] | None
     seconds: dict[str, list[float]] = field(default_factory=lambda: {"j1": [], "j2": []})
+    #: Each run's run.json `phases`, with the rest of the command's wall time ("outside":
+    #: the interpreter's start, the imports and the count before the run, the exit).
+    phases: dict[str, list[dict[str, float]]] = field(default_factory=lambda: {"j1": [], "j2": []})
 
 
 def end_to_end(
@@ -269,7 +273,11 @@ def end_to_end(
             # A fresh folder each run: extract refuses to write over a previous run.
             out = Path(scratch) / f"out-{versions.index(version)}-j{jobs}-{next(runs)}"
             command = [*program, "extract", str(corpus), "-o", str(out), "-j", jobs]
-            version.seconds[f"j{jobs}"].append(timed_run(command, version.env))
+            wall = timed_run(command, version.env)
+            version.seconds[f"j{jobs}"].append(wall)
+            run_json = json.loads((out / "run.json").read_text("utf-8"))
+            phases = {**run_json["phases"], "outside": wall - run_json["seconds"]}
+            version.phases[f"j{jobs}"].append(phases)
 
         def control() -> None:
             serial, pair = control_pair(loop)
@@ -321,6 +329,12 @@ def print_e2e(version: Version, posts: int, control: dict[str, list[float]]) -> 
         f"  [per round ] (-j 2 / -j 1) / control of each round: median {median:.2f}"
         f" (lowest {min(ratios):.2f}, highest {max(ratios):.2f}, {len(ratios)} rounds)"
     )
+    for jobs, recorded in version.phases.items():
+        parts = ", ".join(
+            f"{name.replace('_', ' ')} {statistics.median(run[name] for run in recorded):.3f}"
+            for name in recorded[0]
+        )
+        print(f"  [phases -{jobs[0]} {jobs[1:]}] median s of the rounds (run.json, wall): {parts}")
 
 
 def round_ratios(seconds: dict[str, list[float]], control: dict[str, list[float]]) -> list[float]:

@@ -12,6 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from extractor.batch.run import PHASES
 from extractor.cli import main
 from tests.conftest import CORPUS, REFERENCE, SAMPLES
 from tests.fresh import loaded_after
@@ -41,6 +42,11 @@ def test_extract_samples_writes_one_line_per_post(tmp_path: Path) -> None:
     run = json.loads((tmp_path / "run.json").read_text("utf-8"))
     assert run["counts"] == {"ok": len(posts), "failed": 0, "skipped": 0}
     assert not list(tmp_path.glob("*.part"))
+    # where the time went: the phases follow each other and make up the run's seconds
+    assert list(run["phases"]) == list(PHASES)
+    assert min(run["phases"].values()) >= 0
+    assert run["phases"]["extracting"] > 0  # 48 posts: more than one chunk's wait
+    assert abs(sum(run["phases"].values()) - run["seconds"]) <= 0.002  # each rounded to 1 ms
 
 
 def finews_folder(tmp_path: Path) -> Path:

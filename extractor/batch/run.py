@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
+from itertools import pairwise
 from pathlib import Path
 
 from exporters import REGISTRY, AtomicFile, Exporter, exporter_class, resolve
@@ -36,6 +37,12 @@ CHUNK_SIZE = 32
 RUN = "run.json"
 #: Failed results kept in memory for the closing summary (the manifest has them all).
 MAX_FAILURES_KEPT = 1000
+#: The parts of a run's time that run.json gives (`phases`): from the start of the run (its
+#: outputs opened, the engine started) until the first chunk's records are written; from then
+#: until the last one's are; and closing every output. The first and last are what every file
+#: waits on whatever -j is (a run of a few thousand files spends a sixth of its time there at
+#: -j 1 on two cores: `bench.bench_extract` prints them for -j 1 and -j 2).
+PHASES = ("until_first_result", "extracting", "closing")
 #: Formats written by default when they are registered (json, the log, always is).
 DEFAULT_FORMATS = ("xlsx", "nquads")
 
@@ -53,6 +60,8 @@ class Summary:
     failures: list[FileResult] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
     seconds: float = 0.0
+    #: Where the run's time went (see PHASES), seconds each: run.json's `phases`.
+    phases: dict[str, float] = field(default_factory=dict)
 
     @property
     def total(self) -> int:
@@ -197,20 +206,24 @@ def run_batch(
         spools=spools if any(spools) else (),
     )
     isolate = Isolate(engine, work, limits)
-    old_log = outdir / ARTICLES if resume else None
     record = Recorder(
-        sink, exporters, isolate, old_log, preparers=preparers, file_preparers=file_preparers
+        sink,
+        exporters,
+        isolate,
+        outdir / ARTICLES if resume else None,  # the old log, read alongside
+        preparers=preparers,
+        file_preparers=file_preparers,
     )
     try:
-        for outcomes in _ordered(events, engine, work, chunk_size, isolate):
-            _record_chunk(outcomes, record, summary, on_result)
-            sink.flush()  # before waiting for the next chunk: what is done is on disk
+        chunks = _ordered(events, engine, work, chunk_size, isolate)
+        first_written = _write_all(chunks, record, summary, on_result, sink)
     except BaseException:
         _abort(exporters)
         record.close()
         sink.abort()
         raise
     record.close()
+    extracted = time.perf_counter()
     summary.duplicates = record.ids.renamed
     try:
         sink.close()
@@ -222,9 +235,33 @@ def run_batch(
     else:
         _close(exporters)
     _list_files(summary, outdir, exporters)
-    summary.seconds = time.perf_counter() - clock
+    # (no chunk at all, nothing extracted: the first phase ends where the second does)
+    summary.phases = _phases(clock, first_written or extracted, extracted, time.perf_counter())
+    summary.seconds = sum(summary.phases.values())
     _write_run_json(outdir, started, summary, options or {})
     return summary
+
+
+def _write_all(
+    chunks: Iterable[list[tuple[Event, FileResult | None]]],
+    record: Recorder,
+    summary: Summary,
+    on_result: Callable[[FileResult], None] | None,
+    sink: Sink,
+) -> float | None:
+    """Write each chunk's outcomes as it comes; the clock's reading once the first is written
+    (None: no chunk)."""
+    first: float | None = None
+    for outcomes in chunks:
+        _record_chunk(outcomes, record, summary, on_result)
+        sink.flush()  # before waiting for the next chunk: what is done is on disk
+        first = first or time.perf_counter()
+    return first
+
+
+def _phases(*marks: float) -> dict[str, float]:
+    """Seconds of each of PHASES, from the clock's readings at their bounds."""
+    return {name: end - start for name, (start, end) in zip(PHASES, pairwise(marks), strict=True)}
 
 
 def _record_chunk(
@@ -340,6 +377,7 @@ def _write_run_json(
         "started": started,
         "finished": datetime.now(UTC).isoformat(),
         "seconds": round(summary.seconds, 3),
+        "phases": {name: round(seconds, 3) for name, seconds in summary.phases.items()},
         "options": {key: _shown_value(value) for key, value in options.items()},
         "counts": {"ok": summary.ok, "failed": summary.failed, "skipped": summary.skipped},
         "reused": summary.reused,
