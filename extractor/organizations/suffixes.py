@@ -163,7 +163,10 @@ class Openings:
         self.by_first = {first: tuple(found) for first, found in by_first.items()}
 
     def at(self, text: str, at: int) -> bool:
-        """`text.startswith(words, at)` for a position 0 <= at (past the end: False)."""
+        """`text.startswith(words, at)` for a position 0 <= at (past the end: False).
+
+        (The loops asked for every suffix or mention do the same with `by_first.get` bound
+        once: a method call costs as much as the look-up.)"""
         words = self.by_first.get(text[at : at + 1])
         return words is not None and text.startswith(words, at)
 
@@ -261,14 +264,19 @@ def _names_at(text: str, spans: list[tuple[int, int]], books_in: re.Pattern[str]
     # one that can hold it (found by bisection, not by trying every title).
     books = [m.span() for m in books_in.finditer(text)] if "《" in text else []
     book_starts = [s for s, _ in books]
-    not_after, not_before = _not_after().at, _not_before_name().at
+    # the words opening at a position, by its character (Openings.at, written out)
+    not_after, not_before = _not_after().by_first.get, _not_before_name().by_first.get
     stops, stop_sizes = _stop_set(), _stop_sizes()  # for `_left_edge`, looked up once here
     for suffix_start, end in spans:
         if books:
             i = bisect_right(book_starts, suffix_start) - 1
             if i >= 0 and suffix_start < books[i][1]:
                 continue
-        if not_after(text, end - 1) or not_before(text, end):
+        after = not_after(text[end - 1 : end])  # (a suffix's last character: most start none)
+        if after is not None and text.startswith(after, end - 1):
+            continue
+        before = not_before(text[end : end + 1])
+        if before is not None and text.startswith(before, end):
             continue
         left = _left_edge(text, suffix_start, end, stops, stop_sizes)
         cut = _name_in(text[left:end], end - suffix_start)
