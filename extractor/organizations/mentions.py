@@ -16,7 +16,7 @@ from extractor import regions, rules
 from extractor.caches import NAME_CACHE
 from extractor.document import Document
 from extractor.names import is_cjk
-from extractor.needles import Needles, PatternGroup, may_match, needles, pattern_group
+from extractor.needles import PatternGroup, may_match, pattern_group
 from extractor.organizations.suffixes import (
     SEPARATOR,
     Name,
@@ -121,12 +121,6 @@ def _person_titles() -> tuple[str, ...]:
 @cache
 def _issuing() -> re.Pattern[str]:
     return rules.pattern("organizations", "issuing")
-
-
-@cache
-def _issuing_needles() -> Needles | None:
-    """What every `_issuing` match holds (印发, 下发…): a text without it issues nothing."""
-    return needles(_issuing())
 
 
 # A plain class with slots, not a dataclass: a fresh process makes it in a few us, not 0.3 ms
@@ -346,8 +340,6 @@ def _mentions_in(
     acting, titles, issuing, passive, governed_after, title_weight, acting_weight = (
         _mention_rules()
     )
-    # most texts issue no document: then no mention's match is tried (needles.py)
-    may_issue = may_match(text, _issuing_needles())
     where: Where = "paragraph" if index is not None else "title"
     found = []
     for start, end, kind, place in spans:
@@ -387,7 +379,7 @@ def _mentions_in(
                 internal is not None
                 and internal.within(_clause_start(clause_starts, start), start),
                 opens and acting_follows,
-                may_issue and issuing.match(text, end) is not None,
+                bool(issuing.match(text, end)),
                 opens,
             )
         )
