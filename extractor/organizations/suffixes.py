@@ -265,7 +265,7 @@ def _names_at(text: str, spans: list[tuple[int, int]], books_in: re.Pattern[str]
     books = [m.span() for m in books_in.finditer(text)] if "《" in text else []
     book_starts = [s for s, _ in books]
     # the words opening at a position, by its character (Openings.at, written out)
-    not_after, not_before = _not_after().by_first.get, _not_before_name().by_first.get
+    not_after, not_before = _not_after().by_first.get, _not_before_name()
     stops, stop_sizes = _stop_set(), _stop_sizes()  # for `_left_edge`, looked up once here
     for suffix_start, end in spans:
         if books:
@@ -275,8 +275,7 @@ def _names_at(text: str, spans: list[tuple[int, int]], books_in: re.Pattern[str]
         after = not_after(text[end - 1 : end])  # (a suffix's last character: most start none)
         if after is not None and text.startswith(after, end - 1):
             continue
-        before = not_before(text[end : end + 1])
-        if before is not None and text.startswith(before, end):
+        if text.startswith(not_before, end):  # (a word or two: tried as they are)
             continue
         left = _left_edge(text, suffix_start, end, stops, stop_sizes)
         cut = _name_in(text[left:end], end - suffix_start)
@@ -323,8 +322,8 @@ def _not_after() -> Openings:
     return Openings(rules.strings("organizations", "not_after_suffix"))
 
 @cache
-def _not_before_name() -> Openings:
-    return Openings(rules.strings("organizations", "not_before_name"))
+def _not_before_name() -> tuple[str, ...]:
+    return rules.strings("organizations", "not_before_name")
 
 @lru_cache(maxsize=NAME_CACHE)  # asked of each name kept, and names recur
 def is_proper_name(name: str) -> bool:
