@@ -13,9 +13,11 @@ from hypothesis import strategies as st
 from lxml import etree
 from lxml import html as lxml_html
 
-from extractor import authors, entities, pipeline, reader, regions
+from extractor import authors, entities, pipeline, reader, regions, rules
 from extractor.decode import PLAIN_TEXT
 from extractor.document import Document
+from extractor.measures.text import CLAUSE_STOPS, SENTENCE_STOPS, first_stop, stop_positions
+from extractor.organizations.suffixes import Openings
 from extractor.reader import _flat_front_matter
 from tests.conftest import ROOT, SAMPLES
 
@@ -387,3 +389,36 @@ def test_label_colon_test_of_the_joined_text_passes_where_a_paragraph_does() -> 
             assert authors._may_hold_label("\n".join(paragraphs)), path.name
     assert authors._may_hold_label("编辑\n：")  # across a line end: a superset
     assert not authors._may_hold_label("他说：好")
+
+
+# --- words looked for at a position, the first clause stop -------------------------------
+
+#: Invented words of one to three characters sharing first characters (局面, 局长, 所在…).
+OPENING_WORDS = st.lists(st.text(alphabet="局面长所在部门委员x:", min_size=1, max_size=3), max_size=8)
+
+
+@given(OPENING_WORDS, st.text(alphabet="局面长所在部门委员x: ", max_size=12))
+@settings(max_examples=300, deadline=None)
+def test_openings_answer_what_startswith_answers(words: list[str], text: str) -> None:
+    openings = Openings(words)
+    for at in range(len(text) + 2):  # past the end too
+        assert openings.at(text, at) == (bool(words) and text.startswith(tuple(words), at))
+        found = openings.by_first.get(text[at : at + 1])
+        assert (found is not None and text.startswith(found, at)) == openings.at(text, at)
+
+
+def test_openings_refuse_an_empty_word() -> None:
+    with pytest.raises(rules.RuleError):
+        Openings(["局面", ""])
+
+
+#: Clause text with stops, quotes and brackets, balanced or not.
+CLAUSE_ALPHABET = "甲乙，,。；;：:！？“”\"《》（）()‘’ "
+
+
+@given(st.text(alphabet=CLAUSE_ALPHABET, max_size=16))
+@settings(max_examples=500, deadline=None)
+def test_first_stop_is_the_first_of_the_stop_positions(text: str) -> None:
+    for stops in (CLAUSE_STOPS, SENTENCE_STOPS):
+        positions = stop_positions(text, stops)
+        assert first_stop(text, stops) == (positions[0] if positions else None)

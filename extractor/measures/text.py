@@ -86,14 +86,28 @@ def _bracket_flips(text: str) -> tuple[int, ...] | None:
     return None if depth or ascii_open else tuple(flips)
 
 
+@cache  # the code's few sets of stops, as `_scanner`
+def _stop_or_bracket(stops: frozenset[str]) -> re.Pattern[str]:
+    """A regex finding any of `stops` or of BRACKETS (no stop is one)."""
+    if stops & BRACKETS:  # `first_stop` tells the two apart by the character found
+        raise ValueError(f"stops holding a quote or bracket: {sorted(stops & BRACKETS)}")
+    return _scanner(stops | BRACKETS)
+
+
 def first_stop(text: str, stops: frozenset[str]) -> int | None:
     """The first of `stop_positions(text, stops)`, or None; without listing them all."""
+    # One scan for the first stop or bracket: a stop first has no quote or bracket before it,
+    # so no flip precedes it, and if the brackets after it do not balance every stop counts:
+    # it is the first either way (most clauses; one search, not a second for the brackets).
+    opening = _stop_or_bracket(stops).search(text)
+    if opening is None:
+        return None
+    if text[opening.start()] not in BRACKETS:
+        return opening.start()
     scanner = _scanner(stops)
-    first = scanner.search(text)
-    # no quote or bracket before the first stop: no flip precedes it, and if the brackets
-    # after it do not balance every stop counts, so it is the first either way
-    if first is None or BRACKET_CHARS.search(text, 0, first.start()) is None:
-        return first.start() if first else None
+    first = scanner.search(text, opening.start() + 1)
+    if first is None:
+        return None
     flips = _bracket_flips(text)
     if not flips:
         return first.start()

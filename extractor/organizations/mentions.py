@@ -20,6 +20,7 @@ from extractor.needles import PatternGroup, may_match, pattern_group
 from extractor.organizations.suffixes import (
     SEPARATOR,
     Name,
+    Openings,
     kind_of,
     names_by_text,
     names_in_joined,
@@ -348,13 +349,16 @@ def _mentions_in(
         if title:
             opens_title = start == lead_end or _title_colon(text, start, end)
             weight = title_weight if opens_title else 0
-        acting_follows = text.startswith(acting, end)
-        acts = acting_follows or (title and text[end : end + 1] in ("：", ":", " "))
+        # the rule words opening at `end`, by the character there (Openings.at, written out)
+        follows = text[end : end + 1]
+        acting_words = acting(follows)
+        acting_follows = acting_words is not None and text.startswith(acting_words, end)
+        acts = acting_follows or (title and follows in ("：", ":", " "))
         if place and not acts:
             weight = 0
         # 按照市政府…; 校党委书记林建国: part of a person's title, not an actor (GOVERNED_WINDOW)
         if weight and (
-            text.startswith(titles, end)
+            ((title_words := titles(follows)) is not None and text.startswith(title_words, end))
             or (
                 text[start - 1 : start] in governed_after
                 and passive.search(text, max(0, start - GOVERNED_WINDOW), start) is not None
@@ -384,20 +388,20 @@ def _mentions_in(
 
 @cache
 def _mention_rules() -> tuple[
-    tuple[str, ...],
-    tuple[str, ...],
+    Callable[[str], tuple[str, ...] | None],
+    Callable[[str], tuple[str, ...] | None],
     re.Pattern[str],
     re.Pattern[str],
     frozenset[str],
     int,
     int,
 ]:
-    """What `_mentions_in` reads of the rules, in one call a text: acting_after, person_titles,
-    the issuing and governing patterns, what a governing match ends with, the title and
-    acting weights."""
+    """What `_mentions_in` reads of the rules, in one call a text: the words of acting_after
+    and of person_titles opening with a character (`Openings.by_first`), the issuing and
+    governing patterns, what a governing match ends with, the title and acting weights."""
     return (
-        _acting_after(),
-        _person_titles(),
+        Openings(_acting_after()).by_first.get,
+        Openings(_person_titles()).by_first.get,
         _issuing(),
         _passive(),
         _governed_after(),
