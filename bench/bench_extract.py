@@ -276,8 +276,9 @@ def end_to_end(
             wall = timed_run(command, version.env)
             version.seconds[f"j{jobs}"].append(wall)
             run_json = json.loads((out / "run.json").read_text("utf-8"))
-            phases = {**run_json["phases"], "outside": wall - run_json["seconds"]}
-            version.phases[f"j{jobs}"].append(phases)
+            if "phases" in run_json:  # (code from before run.json had them: none)
+                phases = {**run_json["phases"], "outside": wall - run_json["seconds"]}
+                version.phases[f"j{jobs}"].append(phases)
 
         def control() -> None:
             serial, pair = control_pair(loop)
@@ -330,6 +331,8 @@ def print_e2e(version: Version, posts: int, control: dict[str, list[float]]) -> 
         f" (lowest {min(ratios):.2f}, highest {max(ratios):.2f}, {len(ratios)} rounds)"
     )
     for jobs, recorded in version.phases.items():
+        if not recorded:
+            continue
         parts = ", ".join(
             f"{name.replace('_', ' ')} {statistics.median(run[name] for run in recorded):.3f}"
             for name in recorded[0]
