@@ -33,6 +33,21 @@ def newsfacts() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "extractor.cli"]
 
 
+#: Runs a command with the signals these tests send at their default disposition: a shell's
+#: background job (`pytest &` in a script, some CI runners) starts with SIGINT ignored, an
+#: ignored signal stays ignored across exec, and Python then installs no handler for it: the
+#: run under test would never see the Ctrl-C sent to it, and finish.
+DEFAULT_SIGNALS = (
+    "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); "
+    "signal.signal(signal.SIGTERM, signal.SIG_DFL); os.execv(sys.argv[1], sys.argv[1:])"
+)
+
+
+def interruptible(command: list[str]) -> list[str]:
+    """`command` (an absolute program path first), run after DEFAULT_SIGNALS in its process."""
+    return [sys.executable, "-c", DEFAULT_SIGNALS, *command]
+
+
 #: Posts of the interrupted runs: enough that a run is still going when it is interrupted
 #: at INTERRUPT_AT lines, however fast the machine (extraction runs ~600 posts/s a core, and
 #: a Ctrl-C lets the chunks in flight finish).
@@ -71,7 +86,10 @@ def test_an_interrupted_run_resumed_equals_an_uninterrupted_run(
     out = tmp_path / "out"
     command = [*newsfacts(), "extract", str(corpus), "-o", str(out), "-j", jobs]
     run = subprocess.Popen(
-        command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
+        interruptible(command),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
     )
     deadline = time.monotonic() + 60
     while manifest_lines(out) < INTERRUPT_AT and run.poll() is None and time.monotonic() < deadline:
@@ -142,7 +160,7 @@ def test_no_worker_or_helper_outlives_the_run(
         pytest.importorskip("distributed")
     out = tmp_path / "out"
     command = [*newsfacts(), "extract", str(corpus), "-o", str(out), "-j", "2", "-f", "json"]
-    run = subprocess.Popen([*command, "--engine", engine], stderr=subprocess.PIPE)
+    run = subprocess.Popen(interruptible([*command, "--engine", engine]), stderr=subprocess.PIPE)
     deadline = time.monotonic() + 120
     while manifest_lines(out) < INTERRUPT_AT and run.poll() is None and time.monotonic() < deadline:
         time.sleep(0.005)
