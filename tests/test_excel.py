@@ -326,6 +326,10 @@ def test_formula_like_text_is_stored_as_text(tmp_path: Path) -> None:
     for row in book["举措"].iter_rows(min_row=2):
         assert row[6].data_type == "s" and row[6].quotePrefix
     assert rows_of(book["机构"])[0]["机构"] == "+某某大学"
+    # the Summary's table of subject organizations too (its rows are prepared, as the data
+    # sheets' are, not written by openpyxl)
+    subject = next(row[0] for row in book["概览"].iter_rows() if row[0].value == "+某某大学")
+    assert subject.data_type == "s" and subject.quotePrefix
     assert rows_of(book["人员"])[0]["姓名"] == "-张三"
     assert book["文章"]["D2"].value == "javascript:alert(1)"
     assert book["文章"]["D2"].hyperlink is None
