@@ -92,6 +92,8 @@ def column_letter(index: int) -> str:
 
 #: Letters of the columns a table can have.
 LETTERS = tuple(column_letter(i) for i in range(64))
+#: A column's index by its letters (fit_widths reads thousands of cells back).
+LETTER_INDEX = {letter: index for index, letter in enumerate(LETTERS)}
 
 
 def text_xml(text: str) -> str:
@@ -179,6 +181,8 @@ def _text_cell(
 
 
 def _unescape(text: str) -> str:
+    if "&" not in text:  # most cells: nothing was escaped
+        return text
     for escaped, plain in _UNESCAPES:
         text = text.replace(escaped, plain)
     return text
@@ -195,7 +199,7 @@ def fit_widths(
     widest = [display_width(header) + 3 for header in headers]  # room for the filter button
     for row in rows:
         for letter, text, number in _CELL.findall(row.xml.decode("utf-8")):
-            index = LETTERS.index(letter)
+            index = LETTER_INDEX[letter]
             column = columns[index]
             if widest[index] >= column.max_width:
                 continue  # at its cap already: nothing wider counts
