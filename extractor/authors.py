@@ -16,7 +16,7 @@ from functools import cache
 from typing import NamedTuple, cast, get_args
 
 from extractor import rules
-from extractor.document import Document
+from extractor.document import Document, FoundPerson, Span
 from extractor.names import CREDIT_MIN_SCORE, MIN_SCORE, is_cjk, is_name, split_names
 from extractor.needles import (
     Needles,
@@ -136,7 +136,7 @@ def credits_someone(line: str) -> bool:
     """The line, closing an article, credits someone (the check of the `roles` group)."""
     body = "东湖街道召开会议，部署下一阶段的重点工作，要求各社区认真落实各项任务。"
     doc = Document(path="check.md", text="", encoding="utf-8", kind="post", paragraphs=[body, line])
-    return bool(extract_authors(doc))
+    return bool(find_authors(doc))
 
 
 @cache
@@ -204,7 +204,13 @@ def _forms() -> tuple[_Form, ...]:
 
 
 def extract_authors(doc: Document) -> list[Person]:
-    """People credited for the article, each with a role and evidence."""
+    """People credited for the article, each with a role and evidence, as records."""
+    return [Person.model_validate(p, from_attributes=True) for p in find_authors(doc)]
+
+
+def find_authors(doc: Document) -> list[FoundPerson]:
+    """People credited for the article, each with a role and evidence: their fields, which
+    the pipeline validates with the whole Article."""
     found: list[Found] = []
     paragraphs = doc.paragraphs
     count = len(paragraphs)
@@ -224,22 +230,14 @@ def extract_authors(doc: Document) -> list[Person]:
             text = paragraphs[index]
             if may_match(text, form.needles) and (form.hint is None or form.hint(text)):
                 found.extend(form.read(text, index, count))
-    people: list[Person] = []
+    people: list[FoundPerson] = []
     seen: set[str] = set()
     for item in sorted(found, key=lambda f: (f.paragraph, f.start)):
         if item.name in seen:
             continue
         seen.add(item.name)
-        evidence = {
-            "where": "paragraph",
-            "paragraph": item.paragraph,
-            "start": item.start,
-            "end": item.end,
-        }
-        # validated from plain fields in one call: an Evidence model built first costs more
-        people.append(
-            Person.model_validate({"name": item.name, "role": item.role, "evidence": evidence})
-        )
+        evidence = Span("paragraph", item.paragraph, item.start, item.end)
+        people.append(FoundPerson(item.name, item.role, evidence))
     return people
 
 

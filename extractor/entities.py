@@ -15,11 +15,12 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from functools import cache, lru_cache
+from typing import Protocol
 
 from extractor import regions, rules
 from extractor.caches import NAME_CACHE
 from extractor.organizations.suffixes import Endings
-from schemas import Organization, Person, Source
+from schemas import Organization, Person
 from schemas.models import local_key
 
 #: Separates the medium from the name in a person's key.
@@ -30,6 +31,28 @@ LEVEL_NAMES = ("province", "city", "county", "town")
 PROPER_KINDS = frozenset({"university", "enterprise", "media"})
 
 _SPACE = re.compile(r"\s+")
+
+
+# What the keys read of a mention: the records' fields, or the pipeline's plain facts before
+# the record is validated (document.FoundOrganization …).
+class OrganizationLike(Protocol):
+    """An organization mention as the keys read it."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def role(self) -> str: ...
+    @property
+    def region(self) -> str | None: ...
+
+
+class NamedLike(Protocol):
+    """A person or a source as the keys read it: by its name."""
+
+    @property
+    def name(self) -> str: ...
 
 
 def normal(name: str) -> str:
@@ -47,7 +70,7 @@ def resolve_entities(
     article_id: str,
     organizations: Sequence[Organization],
     authors: Sequence[Person],
-    source: Source | None,
+    source: NamedLike | None,
     site: str | None,
 ) -> tuple[list[Organization], list[Person]]:
     """The article's organizations and people, each with its `entity` key set (copies: the
@@ -65,9 +88,9 @@ def resolve_entities(
 
 def entity_keys(
     article_id: str,
-    organizations: Sequence[Organization],
-    authors: Sequence[Person],
-    source: Source | None,
+    organizations: Sequence[OrganizationLike],
+    authors: Sequence[NamedLike],
+    source: NamedLike | None,
     site: str | None,
 ) -> tuple[list[str], list[str]]:
     """The `entity` key of each organization and each person, in their order."""
@@ -87,7 +110,7 @@ def person_key(article_id: str, name: str, medium: str | None) -> str:
     return local_key(article_id, name)
 
 
-def article_region(organizations: Iterable[Organization]) -> str | None:
+def article_region(organizations: Iterable[OrganizationLike]) -> str | None:
     """The article's place: its subject's region, else the region its organizations share most."""
     orgs = list(organizations)
     for org in orgs:
@@ -100,7 +123,10 @@ def article_region(organizations: Iterable[Organization]) -> str | None:
 
 
 def organization_key(
-    article_id: str, org: Organization, region: str | None, named: dict[str, str] | None = None
+    article_id: str,
+    org: OrganizationLike,
+    region: str | None,
+    named: dict[str, str] | None = None,
 ) -> str:
     """The place-qualified full name an organization mention stands for (see module doc)."""
     name = _key_name(org.name)
@@ -116,7 +142,7 @@ def organization_key(
 
 
 def _named_keys(
-    article_id: str, organizations: Sequence[Organization], region: str | None
+    article_id: str, organizations: Sequence[OrganizationLike], region: str | None
 ) -> dict[str, str]:
     """Keys of the organizations the article names in full, by name (what references point to)."""
     found: dict[str, str] = {}

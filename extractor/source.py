@@ -15,10 +15,10 @@ from functools import cache
 
 from extractor import rules
 from extractor.authors import field_value_end
-from extractor.document import Document
+from extractor.document import Document, FoundSource, Span
 from extractor.names import is_name
 from extractor.needles import PatternGroup, pattern_group
-from schemas import Source
+from schemas import Source, Where
 
 #: Paragraphs at each end of the body where metadata lines (来源:…) sit.
 EDGE_PARAGRAPHS = 4
@@ -36,7 +36,14 @@ WORD_CHAR = re.compile(r"[\w\u4e00-\u9fff]")
 
 
 def extract_source(doc: Document) -> Source | None:
-    """The source the text names, with its span; None when it names none."""
+    """The source the text names, with its span, as a record; None when it names none."""
+    found = find_source(doc)
+    return None if found is None else Source.model_validate(found, from_attributes=True)
+
+
+def find_source(doc: Document) -> FoundSource | None:
+    """The source the text names, with its span: its fields, which the pipeline validates
+    with the whole Article; None when it names none."""
     if doc.source_line is not None:
         for pattern in rules.patterns("document", "source_line"):
             match = pattern.match(doc.source_line)
@@ -61,7 +68,7 @@ def extract_source(doc: Document) -> Source | None:
 
 def _first_match(
     doc: Document, indices: list[int], edge_text: str, group: str, *, anchored: bool
-) -> Source | None:
+) -> FoundSource | None:
     """The first source one rule group names in the given paragraphs (among the edge
     paragraphs, `edge_text` joined), or None."""
     rule = _group(group)
@@ -94,7 +101,7 @@ def _group(group: str) -> PatternGroup:
     return pattern_group(rules.patterns("source", group))
 
 
-def _labelled(doc: Document, edges: list[int], edge_text: str) -> Source | None:
+def _labelled(doc: Document, edges: list[int], edge_text: str) -> FoundSource | None:
     """The first 来源 field of the edge paragraphs that names a publisher, or None."""
     rule = _group("source_label")
     if not rule.may_match(edge_text):
@@ -122,8 +129,8 @@ def is_placeholder(name: str) -> bool:
     return name in _not_sources() or name.startswith(("本报", "本站"))
 
 
-def _source(text: str, start: int, end: int, index: int | None) -> Source | None:
-    """A Source for text[start:end] once trimmed, or None when it names no publisher."""
+def _source(text: str, start: int, end: int, index: int | None) -> FoundSource | None:
+    """The source text[start:end] names once trimmed, or None when it names no publisher."""
     stripped = text[start:end].strip()
     for pattern in rules.patterns("source", "programme"):
         match = pattern.match(stripped)
@@ -135,7 +142,5 @@ def _source(text: str, start: int, end: int, index: int | None) -> Source | None
     if is_name(name) or not WORD_CHAR.search(name):
         return None  # 来源:陈冰 names a person (an author), not a publisher
     at = text.index(name, start)
-    where = "source_line" if index is None else "paragraph"
-    evidence = {"where": where, "paragraph": index, "start": at, "end": at + len(name)}
-    # validated from plain fields in one call: an Evidence model built first costs more
-    return Source.model_validate({"name": name, "evidence": evidence})
+    where: Where = "source_line" if index is None else "paragraph"
+    return FoundSource(name, Span(where, index, at, at + len(name)))

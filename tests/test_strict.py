@@ -5,9 +5,10 @@ from __future__ import annotations
 import os
 
 import pytest
+from pydantic import ValidationError
 
 from extractor import pipeline
-from extractor.document import Document
+from extractor.document import Document, FoundOrganization
 from extractor.pipeline import STRICT_RULES_ENV, extract_article
 from tests.conftest import REFERENCE
 
@@ -29,6 +30,22 @@ def crashing_organizations(monkeypatch: pytest.MonkeyPatch) -> None:
         for name, extractor in pipeline.FIELD_EXTRACTORS
     )
     assert extractors != pipeline.FIELD_EXTRACTORS
+    monkeypatch.setattr(pipeline, "FIELD_EXTRACTORS", extractors)
+
+
+def invalid_organizations(doc: Document) -> list[FoundOrganization]:
+    """An organizations extractor with a bug its record shows: a name that is empty."""
+    return [FoundOrganization("", "other", "mentioned", None, [])]
+
+
+@pytest.fixture
+def unvalidated_organizations(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pipeline with its organizations extractor replaced by one giving invalid facts (the
+    stages' facts are validated with the whole Article, after the extractors have run)."""
+    extractors = tuple(
+        (name, invalid_organizations if name == "organizations" else extractor)
+        for name, extractor in pipeline.FIELD_EXTRACTORS
+    )
     monkeypatch.setattr(pipeline, "FIELD_EXTRACTORS", extractors)
 
 
@@ -54,6 +71,25 @@ def test_a_crashing_extractor_is_a_warning_in_production(monkeypatch: pytest.Mon
     assert article.organizations == []
     # The other fields are still extracted.
     assert article.measure_groups and article.source is not None
+
+
+@pytest.mark.usefixtures("unvalidated_organizations")
+def test_invalid_facts_fail_in_strict_mode() -> None:
+    with pytest.raises(ValidationError, match="Organization"):
+        extract_article(REFERENCE.name, REFERENCE.read_bytes())
+
+
+@pytest.mark.usefixtures("unvalidated_organizations")
+def test_invalid_facts_are_a_warning_in_production(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(STRICT_RULES_ENV)
+    article = extract_article(REFERENCE.name, REFERENCE.read_bytes())
+    failed = [w for w in article.warnings if "rule failed" in w]
+    assert len(failed) == 1
+    assert failed[0].startswith("organizations: rule failed (ValidationError: 1 validation error")
+    assert article.organizations == []
+    # The other fields are still extracted, their mentions keyed.
+    assert article.measure_groups and article.source is not None
+    assert all(person.entity for person in article.authors)
 
 
 @pytest.mark.parametrize("value", ["", "0", "true", "yes"])

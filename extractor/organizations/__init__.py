@@ -15,18 +15,31 @@ from __future__ import annotations
 from collections import Counter
 
 from extractor import regions
-from extractor.document import Document
+from extractor.document import Document, FoundOrganization
 from extractor.organizations.mentions import article_text, candidates, only_counted, scan
 from extractor.organizations.places import fixed_region, region_of
 from extractor.organizations.subject import subject_scores, subjects
 from extractor.organizations.suffixes import generic_names, is_proper_name, kind_of, names_in
-from schemas import Organization
+from schemas import Organization, OrgRole
 
-__all__ = ["extract_organizations", "is_proper_name", "kind_of", "names_in", "subject_scores"]
+__all__ = [
+    "extract_organizations",
+    "find_organizations",
+    "is_proper_name",
+    "kind_of",
+    "names_in",
+    "subject_scores",
+]
 
 
 def extract_organizations(doc: Document) -> list[Organization]:
-    """Organizations named in the article, the subject(s) first."""
+    """Organizations named in the article, the subject(s) first, as records."""
+    return [Organization.model_validate(o, from_attributes=True) for o in find_organizations(doc)]
+
+
+def find_organizations(doc: Document) -> list[FoundOrganization]:
+    """Organizations named in the article, the subject(s) first: their fields, which the
+    pipeline validates with the whole Article."""
     text = article_text(doc)  # joined once: scanned, then searched by the subject's stages
     named = scan(doc, text)
     ctx: Counter[str] | None = None  # the places the article names, counted when first asked
@@ -55,17 +68,8 @@ def extract_organizations(doc: Document) -> list[Organization]:
             if ctx is None:
                 ctx = regions.context_of([places for _, places in named.values()])
             region = region_of(name, ctx)
-        # validated from plain fields in one call: an Evidence model built per mention first
-        # cost a third more
+        role: OrgRole = "subject" if subject else "mentioned"
         found.append(
-            Organization.model_validate(
-                {
-                    "name": name,
-                    "kind": cand.kind,
-                    "role": "subject" if subject else "mentioned",
-                    "region": region,
-                    "evidence": [m.span.fields() for m in cand.mentions],
-                }
-            )
+            FoundOrganization(name, cand.kind, role, region, [m.span for m in cand.mentions])
         )
     return found

@@ -10,11 +10,11 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator
 from functools import cache, lru_cache, partial
 from operator import itemgetter
-from typing import NamedTuple, cast
+from typing import cast
 
 from extractor import regions, rules
 from extractor.caches import NAME_CACHE
-from extractor.document import Document
+from extractor.document import Document, Span
 from extractor.names import is_cjk
 from extractor.needles import PatternGroup, may_match, pattern_group
 from extractor.organizations.suffixes import (
@@ -50,27 +50,6 @@ def named_weight(name: str) -> int:
 def is_weight(name: str) -> bool:
     """A weight the rules name (the check of the `weights` group)."""
     return isinstance(rules.table("organizations", "weights").get(name.strip()), int)
-
-
-class Span(NamedTuple):
-    """Where a mention stands: the fields of its Evidence. The pydantic Evidence is built only
-    for the names an article keeps (validating one per mention cost more than finding it)."""
-
-    # Made with `new_span` where every mention is made: the class's own __new__ is a Python
-    # function (namedtuple generates it), a call a mention.
-
-    where: Where
-    paragraph: int | None
-    start: int
-    end: int
-
-    def fields(self) -> dict[str, object]:
-        """The fields of its Evidence (no paragraph for a title: the field stays unset)."""
-        if self.paragraph is None:
-            return {"where": self.where, "start": self.start, "end": self.end}
-        return {
-            "where": self.where, "paragraph": self.paragraph, "start": self.start, "end": self.end
-        }
 
 
 #: Span(*fields) built in C: `tuple.__new__` bound to the class takes the four fields as they
