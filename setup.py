@@ -55,13 +55,6 @@ MYPY_OPTIONS = (
     "--no-site-packages",
     "--python-version=3.11",
 )
-#: The C compiler's optimisation level for mypyc's output (mypyc's default is 3). Measured: -O2
-#: runs the real posts about 4 % faster than -O3 (six alternating runs of the compiled build:
-#: median 0.359 against 0.375 ms a post; bulk no slower); -Os is slower than both. Nine
-#: tenths of a post's time is spent outside this library (CPython, its regex engine,
-#: pydantic-core), so what -O3 adds (more inlining, unrolling, vectorising) probably buys
-#: little and costs the processor's caches.
-OPT_LEVEL = "2"
 #: Commands of an editable install (PEP 660, and setup.py develop).
 EDITABLE_COMMANDS = ("editable_wheel", "develop")
 
@@ -88,7 +81,7 @@ def compiled_modules() -> list[object]:
     try:
         from mypyc.build import mypycify  # noqa: PLC0415 - a build requirement, only here
 
-        return list(mypycify([*MYPY_OPTIONS, *sources()], group_name=GROUP, opt_level=OPT_LEVEL))
+        return list(mypycify([*MYPY_OPTIONS, *sources()], group_name=GROUP))
     except (Exception, SystemExit) as exc:  # noqa: BLE001 - any failure: mypyc's errors exit
         reason = f"{type(exc).__name__}: {exc}"
         print(f"newsfacts: not compiled, pure Python ({reason})", file=sys.stderr)
