@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import PurePath
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from extractor import rules
 from extractor.authors import find_authors
@@ -100,29 +100,28 @@ def article_of(doc: Document) -> Article:
         return article_of(doc)  # (the keys again: a dropped mention may have named a place)
 
 
+#: The facts validated with the whole Article (`article_of`): the field and its model.
+CHECKED_WITH_ARTICLE: tuple[tuple[str, type[BaseModel]], ...] = (
+    ("source", Source),
+    ("authors", Person),
+    ("organizations", Organization),
+)
+
+
 def _drop_invalid(doc: Document) -> bool:
     """Drop each stage's facts that do not validate, with the warning a failing stage gives
     (re-raised when strict); True when some were dropped."""
-    facts = doc.facts
     dropped = False
-    try:
-        if facts.source is not None:
-            Source.model_validate(facts.source, from_attributes=True)
-    except ValidationError as exc:
-        dropped = _failed(doc, "source", exc)
-        facts.source = None
-    try:
-        for person in facts.authors:
-            Person.model_validate(person, from_attributes=True)
-    except ValidationError as exc:
-        dropped = _failed(doc, "authors", exc)
-        facts.authors = []
-    try:
-        for org in facts.organizations:
-            Organization.model_validate(org, from_attributes=True)
-    except ValidationError as exc:
-        dropped = _failed(doc, "organizations", exc)
-        facts.organizations = []
+    for name, model in CHECKED_WITH_ARTICLE:
+        value = getattr(doc.facts, name)
+        single = not isinstance(value, list)  # the source: one fact or None
+        found = [] if value is None else [value] if single else value
+        try:
+            for fact in found:
+                model.model_validate(fact, from_attributes=True)
+        except ValidationError as exc:
+            dropped = _failed(doc, name, exc)
+            setattr(doc.facts, name, None if single else [])
     return dropped
 
 
