@@ -60,11 +60,8 @@ SAMPLES = ROOT / "samples"
 #: The one regex of the floor: the count labels the measure rules start from.
 FLOOR_SCAN = re.compile(r"[一二三四五六七八九十两]+[个项条种大]")
 FRONT_END = "\n---\n"
-#: Posts per slice of one round: small enough that load changes hit every tool in turn. The
-#: real posts once: the real x 10 table then takes 10 turns, each of the four tools first in
-#: two or three (at 200 posts it took 3, too few for the rotation to even out the machine's
-#: load: its ratios moved 1.82x to 2.01x between two runs of the same code).
-ROUND_SIZE = 60
+#: Posts per slice of one round: small enough that load changes hit every tool in turn.
+ROUND_SIZE = 200
 #: How often each real post is read (the issue's figure).
 REAL_READS = 10
 QUICK_REAL_READS = 2
