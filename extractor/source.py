@@ -15,7 +15,7 @@ from functools import cache
 
 from extractor import rules
 from extractor.authors import field_value_end
-from extractor.document import Document, FoundSource, Span
+from extractor.document import STRICT_RECORD, Document, FoundSource, Span
 from extractor.names import is_name
 from extractor.needles import PatternGroup, pattern_group
 from schemas import Source, Where
@@ -38,7 +38,11 @@ WORD_CHAR = re.compile(r"[\w\u4e00-\u9fff]")
 def extract_source(doc: Document) -> Source | None:
     """The source the text names, with its span, as a record; None when it names none."""
     found = find_source(doc)
-    return None if found is None else Source.model_validate(found, from_attributes=True)
+    return (
+        None
+        if found is None
+        else Source.model_validate(found, from_attributes=True, strict=STRICT_RECORD)
+    )
 
 
 def find_source(doc: Document) -> FoundSource | None:

@@ -90,6 +90,7 @@ class Ids:
         if article is None:
             assert result.line is not None  # noqa: S101 - an ok result has its line
             from schemas import Article  # noqa: PLC0415 - only a renamed record's log line
+
             article = Article.model_validate_json(result.line)
         warnings = [*article.warnings, DUPLICATE_OF + first]
         article = article.model_copy(update={"id": new_id, "warnings": warnings})

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections import Counter
 
 from extractor import regions
-from extractor.document import Document, FoundOrganization
+from extractor.document import STRICT_RECORD, Document, FoundOrganization
 from extractor.organizations.mentions import article_text, candidates, only_counted, scan
 from extractor.organizations.places import fixed_region, region_of
 from extractor.organizations.subject import subject_scores, subjects
@@ -34,7 +34,10 @@ __all__ = [
 
 def extract_organizations(doc: Document) -> list[Organization]:
     """Organizations named in the article, the subject(s) first, as records."""
-    return [Organization.model_validate(o, from_attributes=True) for o in find_organizations(doc)]
+    return [
+        Organization.model_validate(o, from_attributes=True, strict=STRICT_RECORD)
+        for o in find_organizations(doc)
+    ]
 
 
 def find_organizations(doc: Document) -> list[FoundOrganization]:

@@ -270,12 +270,14 @@ def _add(candidates: dict[str, Candidate], mention: Mention) -> None:
         if weight > 0 and span.where == "title":
             cand.in_title = True
 
+
 #: A metadata line opens with a short label and a colon (来源：…).
 META_LINE = re.compile(r"^\S{0,12}[:：]")
 
 
 def _is_meta(text: str) -> bool:
     return bool(META_LINE.match(text)) and "。" not in text
+
 
 def _measure_paragraphs(groups: list[MeasureGroup]) -> set[int]:
     """The paragraphs holding a measure: of every group of the tree, and of its items."""
@@ -288,6 +290,7 @@ def _measure_paragraphs(groups: list[MeasureGroup]) -> set[int]:
                 found.add(ev.paragraph)
         pending.extend(group.children)
     return found
+
 
 def _mentions_in(
     text: str,
@@ -316,9 +319,7 @@ def _mentions_in(
     )
     clause_starts = [m.end() for m in CLAUSE_END.finditer(text)] if internal is not None else []
     lead_end = _title_lead_end(text) if title else -1
-    acting, titles, issuing, passive, governed_after, title_weight, acting_weight = (
-        _mention_rules()
-    )
+    acting, titles, issuing, passive, governed_after, title_weight, acting_weight = _mention_rules()
     where: Where = "paragraph" if index is not None else "title"
     found = []
     for start, end, kind, place in spans:
@@ -440,6 +441,7 @@ def _inside_a_name(names: list[tuple[int, int]], longest: int, start: int, end: 
         i += 1
     return False
 
+
 #: What joins the names of a list after a governing word (落实省、市国税局).
 LIST_JOINERS = "、和及与"
 
@@ -459,9 +461,11 @@ def _governed_after() -> frozenset[str]:
     words = rules.strings("organizations", "not_acting_after")
     return frozenset(word[-1] for word in words) | frozenset(LIST_JOINERS)
 
+
 #: How far back a governing word (根据, 落实) may stand before a name in a list: a name in
 #: `_passive` there is the object of 根据/落实…, not an actor (the window keeps this linear).
 GOVERNED_WINDOW = 48
+
 
 class _Markers:
     """Every occurrence of some words in one text, asked "does one lie within [a, b)?".
@@ -488,12 +492,14 @@ class _Markers:
         i = bisect_left(self.starts, start)
         return i < len(self.starts) and self.min_end[i] <= end
 
+
 def _title_lead_end(title: str) -> int:
     for pattern in rules.patterns("organizations", "title_lead"):
         match = pattern.match(title)
         if match:
             return match.end()
     return 0
+
 
 def _title_colon(title: str, start: int, end: int) -> bool:
     """`X：…` with X this name and no outlet (a newspaper before the colon names itself)."""
@@ -502,6 +508,7 @@ def _title_colon(title: str, start: int, end: int) -> bool:
         if match and match.start("org") <= start and end == match.end("org"):
             return not is_outlet(match.group("org"))
     return False
+
 
 def media_patterns() -> tuple[re.Pattern[str], ...]:
     """Endings of outlets' names (X报, X网): an outlet names itself, it does not act."""
@@ -512,6 +519,7 @@ def media_patterns() -> tuple[re.Pattern[str], ...]:
 def is_outlet(name: str) -> bool:
     """The name ends as an outlet's does (media_patterns)."""
     return any(p.search(name) for p in media_patterns())
+
 
 #: A closing credit stands in one of the last this many paragraphs.
 CREDIT_PARAGRAPHS = 3

@@ -45,9 +45,8 @@ def _level_written(name: str) -> int | None:
             return level
     return None
 
-def short_name_support(
-    doc: Document, name: str, cand: Candidate, text: str | None = None
-) -> int:
+
+def short_name_support(doc: Document, name: str, cand: Candidate, text: str | None = None) -> int:
     """A place the article keeps naming by its short form (哈尔滨 for 哈尔滨市) is its topic
     (`text`: mentions.article_text, joined once an article)."""
     if not cand.has_place:
@@ -59,6 +58,7 @@ def short_name_support(
         text = article_text(doc)
     count = max(text.count(s) - text.count(name) for s in shorts)
     return min(max(count, 0), named_weight("max_short_support"))
+
 
 @lru_cache(maxsize=16_384)  # asked of every place that may act, and names recur
 def _short_names_of(name: str) -> tuple[str, ...]:
@@ -106,6 +106,7 @@ def _level(name: str) -> int | None:
     found = regions.table().by_name.get(name, ())
     whole = [p.level for p in found if p.name == name]
     return whole[0] if whole else None
+
 
 def placed(name: str, cand: Candidate) -> bool:
     return not cand.has_place and bool(regions.places_in_name(name))

@@ -33,9 +33,7 @@ from extractor.organizations.suffixes import (
 )
 
 
-def subjects(
-    doc: Document, candidates: dict[str, Candidate], text: str | None = None
-) -> list[str]:
+def subjects(doc: Document, candidates: dict[str, Candidate], text: str | None = None) -> list[str]:
     """The subject(s): the best-supported name, or every organizer a sentence lists (`text`:
     mentions.article_text, joined once an article for the searches of the whole)."""
     if not candidates:
@@ -82,6 +80,7 @@ def _named_form(name: str, candidates: dict[str, Candidate]) -> str:
     ]
     return max(named, key=lambda n: (len(n) - len(expand(n)) == 0, len(n))) if named else name
 
+
 def _parent_of_internal(name: str, candidates: dict[str, Candidate]) -> str:
     """An internal body (校党委理论学习中心组) stands for its parent when the text names it."""
     bodies = _internal_bodies()
@@ -95,6 +94,7 @@ def _parent_of_internal(name: str, candidates: dict[str, Candidate]) -> str:
                 return head
             break
     return name
+
 
 @cache
 def _internal_bodies() -> tuple[str, ...]:
@@ -124,6 +124,7 @@ def _co_hosts(doc: Document, subject: str, candidates: dict[str, Candidate]) -> 
                 )
     return list(dict.fromkeys(found))
 
+
 def _body_form(name: str, candidates: dict[str, Candidate]) -> str:
     """Of the ways the text writes the subject (岱山县检察院 in the title, 岱山县院 where it
     acts), the one the body supports most."""
@@ -136,6 +137,7 @@ def _body_form(name: str, candidates: dict[str, Candidate]) -> str:
 
     best = max(forms, key=lambda n: (body(n), n == name))
     return best if body(best) > body(name) else name
+
 
 def subject_scores(
     doc: Document, candidates: dict[str, Candidate]
@@ -182,6 +184,7 @@ def _shared(
             shared[best] += count
     return shared
 
+
 def _own_scores(
     doc: Document, candidates: dict[str, Candidate], generic: frozenset[str]
 ) -> dict[str, int]:
@@ -192,9 +195,7 @@ def _own_scores(
     for name, cand in candidates.items():
         if not _may_act(doc, name, cand):
             continue
-        if name in generic and not any(
-            m.span.where == "title" and m.weight for m in cand.mentions
-        ):
+        if name in generic and not any(m.span.where == "title" and m.weight for m in cand.mentions):
             if any(m.acts for m in cand.mentions):
                 acting_kinds[name] = cand.own
             continue
@@ -220,9 +221,7 @@ def _refers_to(word: str, name: str) -> bool:
     if name.endswith(word):
         return True
     table = rules.table("organizations", "references")
-    return any(
-        word in words and _ending(ending).search(name) for ending, words in table.items()
-    )
+    return any(word in words and _ending(ending).search(name) for ending, words in table.items())
 
 
 @cache
@@ -241,6 +240,7 @@ def _is_title(name: str) -> bool:
     """A person's title (河北大学党委常委: a member of the standing committee), never who acts."""
     return name.endswith("常委") and not is_proper_name(name)
 
+
 @lru_cache(maxsize=NAME_CACHE)
 def _same_or_part(name: str, other: str) -> bool:
     """`other` is a body of `name` (黑虎庙镇党委 / 黑虎庙镇), or both are one name written two ways
@@ -255,6 +255,7 @@ def _same_or_part(name: str, other: str) -> bool:
     return any(
         long.startswith(short[:k]) and long.endswith(short[k:]) for k in range(2, len(short))
     )
+
 
 #: The shortest name `_same_or_part` takes as another's short way of writing (岱山县院).
 MIN_SHORT_FORM = 4
@@ -272,12 +273,9 @@ def _written_short(long: str) -> Iterator[str]:
 
 def _is_written_short(short: str, long: str) -> bool:
     """`short` is one of `_written_short(long)`, tested without listing them all."""
-    return (
-        MIN_SHORT_FORM <= len(short) < len(long)
-        and any(
-            long.startswith(short[:k]) and long.endswith(short[k:])
-            for k in range(MIN_KEPT_START, len(short))
-        )
+    return MIN_SHORT_FORM <= len(short) < len(long) and any(
+        long.startswith(short[:k]) and long.endswith(short[k:])
+        for k in range(MIN_KEPT_START, len(short))
     )
 
 
@@ -377,6 +375,7 @@ def _bodies() -> frozenset[str]:
 def _body_endings() -> Endings:
     return Endings(rules.strings("organizations", "bodies"))
 
+
 def _merge_generic_names(
     candidates: dict[str, Candidate], scores: dict[str, int], generic: frozenset[str]
 ) -> None:
@@ -433,6 +432,7 @@ def _reference_automaton() -> ahocorasick.Automaton:
     automaton.make_automaton()
     return automaton
 
+
 @cache
 def _reference_words() -> tuple[tuple[str, str, re.Pattern[str] | None], ...]:
     """(ending, word, pattern): words such as 我院 are counted anywhere; a bare 学校/医院
@@ -447,6 +447,7 @@ def _reference_words() -> tuple[tuple[str, str, re.Pattern[str] | None], ...]:
                 pattern = re.compile(source, re.MULTILINE)
             found.append((str(ending), str(word), pattern))
     return tuple(found)
+
 
 def _hosted(
     doc: Document, candidates: dict[str, Candidate], article: str | None = None

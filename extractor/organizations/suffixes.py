@@ -214,6 +214,7 @@ def _stops() -> tuple[str, ...]:
         "organizations", "person_titles"
     )
 
+
 @cache
 def _not_endings() -> tuple[str, ...]:
     return rules.strings("organizations", "not_org_endings")
@@ -221,6 +222,7 @@ def _not_endings() -> tuple[str, ...]:
 
 #: A name found in a text: (start, end, kind).
 Name = tuple[int, int, OrgKind]
+
 
 def names_in(text: str) -> list[Name]:
     """Spans of organization names in a text, with their kind (names in 《》 are skipped)."""
@@ -321,14 +323,17 @@ def _checked_suffixes() -> frozenset[str]:
 def _not_after() -> Openings:
     return Openings(rules.strings("organizations", "not_after_suffix"))
 
+
 @cache
 def _not_before_name() -> tuple[str, ...]:
     return rules.strings("organizations", "not_before_name")
+
 
 @lru_cache(maxsize=NAME_CACHE)  # asked of each name kept, and names recur
 def is_proper_name(name: str) -> bool:
     """False for a description that a mentioned name must not be (星级供电所, 省委常委)."""
     return not any(p.search(name) for p in rules.patterns("organizations", "not_proper_names"))
+
 
 #: The shortest name of a division looked for in text (regions.Table.by_full_name).
 MIN_PLACE_NAME = 2
@@ -356,6 +361,7 @@ def _group_prefixes() -> tuple[str, ...]:
 def keeps_group_prefix(text: str) -> bool:
     """Rule check (organizations.yaml `group_prefixes`): a name in the text opens with one."""
     return any(text[s:e].startswith(_group_prefixes()) for s, e, _ in names_in(text))
+
 
 def _left_edge(
     text: str, start: int, end: int, stops: frozenset[str], stop_sizes: dict[str, tuple[int, ...]]
