@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from functools import cache, lru_cache
 from typing import Protocol
@@ -116,7 +115,10 @@ def article_region(organizations: Iterable[OrganizationLike]) -> str | None:
     for org in orgs:
         if org.role == "subject" and org.region:
             return org.region
-    counts = Counter(org.region for org in orgs if org.region)
+    counts: dict[str, int] = {}  # (a Counter of a generator: two Python calls and an ABC check)
+    for org in orgs:
+        if org.region:
+            counts[org.region] = counts.get(org.region, 0) + 1
     if not counts:
         return None
     return min(counts.items(), key=lambda item: (-item[1], item[0]))[0]

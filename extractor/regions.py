@@ -340,18 +340,26 @@ def places_in_name(name: str) -> Places:
     return places_in(name)
 
 
-def context(texts: Iterable[str]) -> Counter[str]:
+#: Codes of the unambiguous places an article names and of their ancestors, with how often
+#: each is named: what picks one of several places of a name. A plain dict, not a Counter:
+#: counted in compiled loops (a Counter's `update` is Python, and asks `isinstance(…, Mapping)`
+#: of every argument); a missing code counts 0 (`.get(code, 0)`).
+PlaceCounts = dict[str, int]
+
+
+def context(texts: Iterable[str]) -> PlaceCounts:
     """Codes (and their ancestors) of the unambiguous places the texts name, with counts."""
     return context_of(places_in(text) for text in texts)
 
 
-def context_of(found: Iterable[Places]) -> Counter[str]:
+def context_of(found: Iterable[Places]) -> PlaceCounts:
     """`context` of texts already scanned: the places found in each."""
-    counts: Counter[str] = Counter()
+    counts: PlaceCounts = {}
     for places in found:
         for _, _, place in places:
             if len(place) == 1:
-                counts.update(_ancestor_codes(place[0]))
+                for code in _ancestor_codes(place[0]):
+                    counts[code] = counts.get(code, 0) + 1
     return counts
 
 
@@ -366,7 +374,7 @@ def _ancestor_codes(place: Place) -> tuple[str, ...]:
     return tuple(p.code for p in _lineage(place))
 
 
-def resolve(candidates: Iterable[Place], ctx: Counter[str]) -> Place | None:
+def resolve(candidates: Iterable[Place], ctx: PlaceCounts) -> Place | None:
     """The one division meant: the only candidate, or the one the context supports most."""
     pool = list(candidates)
     if not pool:
@@ -378,7 +386,7 @@ def resolve(candidates: Iterable[Place], ctx: Counter[str]) -> Place | None:
     return pool[best] if supports[best] > supports[second] else None
 
 
-def _support(place: Place, ctx: Counter[str]) -> int:
+def _support(place: Place, ctx: PlaceCounts) -> int:
     """How much the article names the place's city and county (its province only for cities)."""
     return sum([ctx.get(code, 0) for code in _supporting_codes(place)])
 
@@ -390,7 +398,7 @@ def _supporting_codes(place: Place) -> tuple[str, ...]:
     return tuple(a.code for a in _lineage(place)[:-1] if a.level >= place.level - 2)
 
 
-def region_of(name: str, ctx: Counter[str]) -> Place | None:
+def region_of(name: str, ctx: PlaceCounts) -> Place | None:
     """The division an organization's name places it in (绥化学院 -> 绥化市), or None.
 
     A full name (汨罗市) or a short one that keeps its level (红河州) counts on its own; a
@@ -441,14 +449,14 @@ def _keys_in(name: str) -> tuple[tuple[str, tuple[Place, ...]], ...]:
     return tuple(found)
 
 
-def _named_by(place: Place, key: str, ctx: Counter[str]) -> bool:
+def _named_by(place: Place, key: str, ctx: PlaceCounts) -> bool:
     if _named_alone(place, key):
         return True
     above = _lineage(place)[-2]
-    return ctx[above.code] > 0
+    return ctx.get(above.code, 0) > 0
 
 
-def context_level(ctx: Counter[str], level: int) -> Place | None:
+def context_level(ctx: PlaceCounts, level: int) -> Place | None:
     """The most named division of a level in the article (省教育厅 -> the article's province)."""
     size = LEVELS[level]
     codes = [(n, c) for c, n in ctx.items() if len(c) == size]

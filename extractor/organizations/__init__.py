@@ -12,8 +12,6 @@ description rather than a proper name (星级供电所, 省委常委, 发改委�
 
 from __future__ import annotations
 
-from collections import Counter
-
 from extractor import regions
 from extractor.document import STRICT_RECORD, Document, FoundOrganization
 from extractor.organizations.mentions import article_text, candidates, only_counted, scan
@@ -45,7 +43,7 @@ def find_organizations(doc: Document) -> list[FoundOrganization]:
     pipeline validates with the whole Article."""
     text = article_text(doc)  # joined once: scanned, then searched by the subject's stages
     named = scan(doc, text)
-    ctx: Counter[str] | None = None  # the places the article names, counted when first asked
+    ctx: regions.PlaceCounts | None = None  # the places the article names, counted when first asked
     found_candidates = candidates(doc, named, text)
     subject_names = subjects(doc, found_candidates, text)
     generic = generic_names()

@@ -5,7 +5,6 @@ one place of that level the article names.
 
 from __future__ import annotations
 
-from collections import Counter
 from functools import cache, lru_cache
 
 from extractor import regions, rules
@@ -14,7 +13,7 @@ from extractor.document import Document
 from extractor.organizations.mentions import Candidate, article_text, named_weight
 
 
-def region_of(name: str, ctx: Counter[str]) -> str | None:
+def region_of(name: str, ctx: regions.PlaceCounts) -> str | None:
     """The full name of the division the organization belongs to (`fixed_region` first)."""
     place = regions.region_of(name, ctx)
     if place is None:

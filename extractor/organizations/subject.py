@@ -7,7 +7,6 @@ a sentence lists (由A、B主办); an internal body stands for its parent.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Iterable, Iterator
 from functools import cache, lru_cache
 
@@ -398,13 +397,13 @@ def _references(doc: Document, text: str | None = None) -> dict[str, int]:
     """
     if text is None:  # the article's texts joined (mentions.article_text)
         text = article_text(doc)
-    counts: Counter[str] = Counter()
+    counts: dict[str, int] = {}  # (not a Counter: its missing key is a Python call)
     for last, (size, uses) in _reference_automaton().iter(text):
         start = last - size + 1
         after_cjk = start > 0 and CJK_FIRST <= text[start - 1] <= CJK_LAST
         for ending, anywhere in uses:
             if anywhere or not after_cjk:
-                counts[ending] += 1
+                counts[ending] = counts.get(ending, 0) + 1
     # in the table's order: the support each ending adds decides where the next one goes
     return {ending: counts[ending] for ending in _reference_endings() if ending in counts}
 
