@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, field
 
 from extractor import rules
 from extractor.measures.labels import Label
@@ -38,27 +37,32 @@ DUN = frozenset("、")
 OPENING_STOPS = frozenset("；;。！!？?")
 
 
-@dataclass
-class Context:
+class Context:  # a plain class, not a dataclass: see text.Item
     """The paragraphs, the labels found in them and the ordinal sequences."""
 
-    paragraphs: list[str]
-    labels: list[Label]
-    sequences: list[Draft]
-    #: Labels and sequences (nested ones too) by the paragraph they start in.
-    labels_at: dict[int, list[Label]] = field(default_factory=dict)
-    sequences_at: dict[int, list[Draft]] = field(default_factory=dict)
+    __slots__ = (
+        "_body_ends", "_label_starts", "_markers", "_openings", "_seq_sorted", "_seq_starts",
+        "labels", "labels_at", "paragraphs", "sequences", "sequences_at",
+    )  # fmt: skip
 
-    #: Per paragraph: sequence starts, sorted, and the sequences in that order with their rank
-    #: in tree order (so a window of them is found by bisect and tried in tree order).
-    _seq_starts: dict[int, list[int]] = field(default_factory=dict)
-    _seq_sorted: dict[int, list[tuple[int, Draft]]] = field(default_factory=dict)
-    _body_ends: dict[int, int] = field(default_factory=dict)
-    _openings: dict[tuple[int, str], list[Item]] = field(default_factory=dict)
-    _label_starts: dict[int, list[int]] = field(default_factory=dict)
-    _markers: dict[int, list[int]] = field(default_factory=dict)
+    def __init__(self, paragraphs: list[str], labels: list[Label], sequences: list[Draft]) -> None:
+        self.paragraphs = paragraphs
+        self.labels = labels
+        self.sequences = sequences
+        #: Labels and sequences (nested ones too) by the paragraph they start in.
+        self.labels_at: dict[int, list[Label]] = {}
+        self.sequences_at: dict[int, list[Draft]] = {}
+        #: Per paragraph: sequence starts, sorted, and the sequences in that order with their
+        #: rank in tree order (so a window of them is found by bisect and tried in tree order).
+        self._seq_starts: dict[int, list[int]] = {}
+        self._seq_sorted: dict[int, list[tuple[int, Draft]]] = {}
+        self._body_ends: dict[int, int] = {}
+        self._openings: dict[tuple[int, str], list[Item]] = {}
+        self._label_starts: dict[int, list[int]] = {}
+        self._markers: dict[int, list[int]] = {}
+        self._index()
 
-    def __post_init__(self) -> None:
+    def _index(self) -> None:
         for label in self.labels:
             self.labels_at.setdefault(label.para, []).append(label)
         for top in self.sequences:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, field
 from functools import cache, lru_cache
+from typing import ClassVar
 
 #: Characters that end a clause (README: an item name runs up to the first , ; 。 :).
 CLAUSE_STOPS = frozenset("，,；;。：:！!？?")
@@ -256,44 +256,108 @@ def strip_span(text: str, start: int, end: int) -> tuple[int, int]:
 Where = str  # "paragraph" | "title"
 
 
-@dataclass
-class Item:
+# Item and Draft are plain classes with slots, as Marker and Label, not dataclasses: under
+# mypyc a dataclass keeps the `__init__` the dataclasses module writes, run by the interpreter
+# and setting each field through a descriptor (a sixth of making a draft). They compare and
+# print by their fields as the dataclasses did (the tests compare drafts), and hash not at all.
+class _Fields:
+    """Equality and repr by the fields named in FIELDS, in their order (a dataclass's): mypyc
+    keeps no `__slots__` on a compiled class, so each class names its fields itself."""
+
+    FIELDS: ClassVar[tuple[str, ...]] = ()
+
+    def _fields(self) -> tuple[object, ...]:
+        return tuple(getattr(self, name) for name in self.FIELDS)
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self) or not isinstance(other, _Fields):
+            return NotImplemented
+        return self._fields() == other._fields()
+
+    __hash__ = None  # type: ignore[assignment]  # changed in place, never a key (as a dataclass)
+
+    def __repr__(self) -> str:
+        named = zip(self.FIELDS, self._fields(), strict=True)
+        return f"{type(self).__name__}({', '.join(f'{n}={v!r}' for n, v in named)})"
+
+
+class Item(_Fields):
     """One enumerated item while the tree is being built: its name, text and place."""
 
-    name: str
-    text: str
-    para: int
-    start: int
-    end: int
-    where: Where = "paragraph"
-    #: Where the item's scope ends (paragraph, offset), for hanging nested groups under it.
-    scope_end: tuple[int, int] = (0, 0)
-    #: Where the ordinal marker opening the item stands (sequence items only).
-    marker_at: int | None = None
+    __slots__ = ("end", "marker_at", "name", "para", "scope_end", "start", "text", "where")
+    FIELDS = ("name", "text", "para", "start", "end", "where", "scope_end", "marker_at")
+
+    def __init__(  # noqa: PLR0917 - the fields in order, as the finders pass them
+        self,
+        name: str,
+        text: str,
+        para: int,
+        start: int,
+        end: int,
+        where: Where = "paragraph",
+        scope_end: tuple[int, int] = (0, 0),
+        marker_at: int | None = None,
+    ) -> None:
+        self.name = name
+        self.text = text
+        self.para = para
+        self.start = start
+        self.end = end
+        self.where = where
+        #: Where the item's scope ends (paragraph, offset), for hanging nested groups under it.
+        self.scope_end = scope_end
+        #: Where the ordinal marker opening the item stands (sequence items only).
+        self.marker_at = marker_at
 
 
-@dataclass
-class Draft:
+class Draft(_Fields):
     """A measure group while the tree is being built."""
 
-    label: str
-    declared: int | None
-    items: list[Item]
-    para: int
-    start: int
-    end: int
-    where: Where = "paragraph"
-    heading: str | None = None
-    purpose: str | None = None
-    children: list[Draft] = field(default_factory=list)
-    parent_item: int | None = None
-    #: The marker family of an ordinal sequence (shi, section…); None for label groups.
-    family: str | None = None
-    labelled: bool = False
-    #: A candidate for a label that names an ordinal sequence: the sequence it would adopt.
-    adopts: Draft | None = None
-    #: Labels a candidate takes as its items' own groups (marked used once it is chosen).
-    consumes: list[object] = field(default_factory=list)
+    __slots__ = (
+        "adopts", "children", "consumes", "declared", "end", "family", "heading", "items",
+        "label", "labelled", "para", "parent_item", "purpose", "start", "where",
+    )  # fmt: skip
+    FIELDS = (
+        "label", "declared", "items", "para", "start", "end", "where", "heading", "purpose",
+        "children", "parent_item", "family", "labelled", "adopts", "consumes",
+    )  # fmt: skip
+
+    def __init__(  # noqa: PLR0917 - the fields in order, as the finders pass them
+        self,
+        label: str,
+        declared: int | None,
+        items: list[Item],
+        para: int,
+        start: int,
+        end: int,
+        where: Where = "paragraph",
+        heading: str | None = None,
+        purpose: str | None = None,
+        children: list[Draft] | None = None,
+        parent_item: int | None = None,
+        family: str | None = None,
+        labelled: bool = False,
+        adopts: Draft | None = None,
+        consumes: list[object] | None = None,
+    ) -> None:
+        self.label = label
+        self.declared = declared
+        self.items = items
+        self.para = para
+        self.start = start
+        self.end = end
+        self.where = where
+        self.heading = heading
+        self.purpose = purpose
+        self.children: list[Draft] = [] if children is None else children
+        self.parent_item = parent_item
+        #: The marker family of an ordinal sequence (shi, section…); None for label groups.
+        self.family = family
+        self.labelled = labelled
+        #: A candidate for a label that names an ordinal sequence: the sequence it would adopt.
+        self.adopts = adopts
+        #: Labels a candidate takes as its items' own groups (marked used once it is chosen).
+        self.consumes: list[object] = [] if consumes is None else consumes
 
     def walk(self) -> list[Draft]:
         """This group and all nested ones, depth first."""
