@@ -5,14 +5,15 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, timedelta, timezone
 from functools import lru_cache
+from typing import Final
 
 from extractor import rules
 
 #: A value longer than this is shown by its start and length in a warning (a date is at most
 #: 30: `2021年12月22日 11时16分43秒 +08:00`).
-MAX_SHOWN_CHARS = 64
+MAX_SHOWN_CHARS: Final = 64
 #: How much of a long value a warning shows.
-SHOWN_PREFIX = 24
+SHOWN_PREFIX: Final = 24
 
 
 def default_offset() -> str:

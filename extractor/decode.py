@@ -13,12 +13,13 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Final
 
 from extractor.errors import InputError
 
 #: BOM -> codec; checked before anything else (UTF-32 before UTF-16: its BOM starts the same).
 #: The UTF-8 BOM is stripped and the rest read as UTF-8 (with the same repairs).
-WIDE_BOMS: tuple[tuple[bytes, str], ...] = (
+WIDE_BOMS: Final[tuple[tuple[bytes, str], ...]] = (
     (codecs.BOM_UTF32_LE, "utf-32"),
     (codecs.BOM_UTF32_BE, "utf-32"),
     (codecs.BOM_UTF16_LE, "utf-16"),
@@ -26,25 +27,25 @@ WIDE_BOMS: tuple[tuple[bytes, str], ...] = (
 )
 
 #: Share of characters that may be control/unassigned before a text is called binary.
-MAX_JUNK_RATIO = 0.02
+MAX_JUNK_RATIO: Final = 0.02
 #: Control characters that belong in text.
-TEXT_CONTROLS = frozenset("\t\n\r\f")
+TEXT_CONTROLS: Final = frozenset("\t\n\r\f")
 #: Bytes looked at for NUL (text without a UTF-16/32 BOM never has one) and chars for junk.
-NUL_WINDOW = 4096
-JUNK_WINDOW = 20_000
+NUL_WINDOW: Final = 4096
+JUNK_WINDOW: Final = 20_000
 #: A file is read as damaged UTF-8 when its good non-ASCII UTF-8 characters are at least
 #: MIN_GOOD_UTF8 and outnumber the bad sequences MIN_GOOD_PER_BAD_UTF8 times. GBK or Big5
 #: read as UTF-8 has almost no good ones: over the corpus and random CJK strings (GBK, and
 #: Big5 after s2tw) with at least 16 good, good/bad never passed 0.75.
-MIN_GOOD_UTF8 = 16
-MIN_GOOD_PER_BAD_UTF8 = 10
+MIN_GOOD_UTF8: Final = 16
+MIN_GOOD_PER_BAD_UTF8: Final = 10
 #: Detector answers never trusted without a BOM: UTF-16/32 text without one would hold NUL
 #: bytes (rejected before), so such a guess is always random bytes.
-BOMLESS_WIDE = ("utf_16", "utf_32")
+BOMLESS_WIDE: Final = ("utf_16", "utf_32")
 #: Code point ranges that are text in every Unicode version: assigned (they stay assigned) and
 #: not control, private use or surrogate (those sets never change: Unicode's stability
 #: policy). The text check skips them in one regex pass and classifies only the rest.
-PLAIN_TEXT_RANGES: tuple[tuple[str, str], ...] = (
+PLAIN_TEXT_RANGES: Final[tuple[tuple[str, str], ...]] = (
     ("\t", "\n"),
     ("\f", "\r"),
     ("\x20", "\x7e"),  # ASCII
@@ -63,28 +64,28 @@ PLAIN_TEXT_RANGES: tuple[tuple[str, str], ...] = (
     ("\uff01", "\uffbe"),  # full-width forms
     ("\uffe0", "\uffe6"),
 )
-PLAIN_TEXT = re.compile(
+PLAIN_TEXT: Final = re.compile(
     "[" + "".join(f"{re.escape(a)}-{re.escape(b)}" for a, b in PLAIN_TEXT_RANGES) + "]+"
 )
-REPLACEMENT = "\ufffd"
+REPLACEMENT: Final = "\ufffd"
 #: How far into a page its charset declaration is looked for (HTML's prescan takes 1024
 #: bytes; saved Chinese pages often put a long <head> of scripts and metas before it).
-DECLARATION_WINDOW = 4096
+DECLARATION_WINDOW: Final = 4096
 #: A page starts with markup (after white space): posts start with front matter, never `<`.
-PAGE_START = re.compile(rb"\s*<")
+PAGE_START: Final = re.compile(rb"\s*<")
 #: `<meta charset="gbk">`, `<meta http-equiv="Content-Type" content="text/html; charset=gbk">`,
 #: `<?xml version="1.0" encoding="gbk"?>`: the label a page declares for its bytes.
-DECLARED_CHARSET = re.compile(
+DECLARED_CHARSET: Final = re.compile(
     rb"<meta\b[^>]*?\bcharset\s*=\s*[\"']?\s*(?P<meta>[A-Za-z0-9._:-]{2,40})"
     rb"|<\?xml\b[^>]*?\bencoding\s*=\s*[\"'](?P<xml>[A-Za-z0-9._:-]{2,40})",
     re.IGNORECASE,
 )
 #: Declared labels read with a wider codec, as browsers do (WHATWG Encoding: gb2312 and gbk
 #: are decoded as GBK, whose superset GB18030 also reads what a page wrongly labels gb2312).
-WIDER_CODEC = {"gb2312": "gb18030", "gbk": "gb18030", "big5": "big5hkscs"}
+WIDER_CODEC: Final = {"gb2312": "gb18030", "gbk": "gb18030", "big5": "big5hkscs"}
 #: Double-byte codecs tried to see whether a file ends inside a character (a cut download).
-CUT_CHECK_CODECS = ("gb18030", "big5")
-MAX_CHAR_BYTES = 4
+CUT_CHECK_CODECS: Final = ("gb18030", "big5")
+MAX_CHAR_BYTES: Final = 4
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ class to make; these two are only made, read and changed, never compared or prin
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from schemas import MeasureGroup, OrgKind, OrgRole, Role, Where
 
@@ -34,7 +34,7 @@ class Span(NamedTuple):
 #: mode first asks each plain fact whether it is a Mapping (`collections.abc.Mapping`, a
 #: Python-level check, some 15 a real post: 0.7 % of a real post's instructions); the records
 #: are the same (all 10,790 corpus files compared).
-STRICT_RECORD = True
+STRICT_RECORD: Final = True
 
 
 class FoundOrganization:

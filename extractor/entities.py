@@ -14,7 +14,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from functools import cache, lru_cache
-from typing import Protocol
+from typing import Final, Protocol
 
 from extractor import regions, rules
 from extractor.caches import NAME_CACHE
@@ -23,13 +23,13 @@ from schemas import Organization, Person
 from schemas.models import local_key
 
 #: Separates the medium from the name in a person's key.
-MEDIUM_SEPARATOR = "/"
+MEDIUM_SEPARATOR: Final = "/"
 #: Level names of regions.LEVELS, top down, as entities.yaml `level_words` names them.
-LEVEL_NAMES = ("province", "city", "county", "town")
+LEVEL_NAMES: Final = ("province", "city", "county", "town")
 #: Organization kinds whose names are proper without a place (新华社, 青峰大学, 某某集团).
-PROPER_KINDS = frozenset({"university", "enterprise", "media"})
+PROPER_KINDS: Final = frozenset({"university", "enterprise", "media"})
 
-_SPACE = re.compile(r"\s+")
+_SPACE: Final = re.compile(r"\s+")
 
 
 # What the keys read of a mention: the records' fields, or the pipeline's plain facts before

@@ -16,23 +16,23 @@ from __future__ import annotations
 import math
 from functools import cache, lru_cache
 from importlib import resources
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from extractor import rules
 
 #: Given names have one or two characters; a name with a compound surname up to four in all.
-GIVEN_LENGTHS = (1, 2)
+GIVEN_LENGTHS: Final = (1, 2)
 #: A token is a name when its score (the log-likelihood ratio name/word of its least
 #: given characters on average, less the common-word penalty) reaches this. Chosen on the
 #: scores of bylines against words in the table: 石油 -2.9, 周年 -1.2, 张伟 3.2, 林福全 -0.1.
-MIN_SCORE = -0.9
+MIN_SCORE: Final = -0.9
 #: Add-k smoothing of the characters' parts per million of given names (a character the
 #: table lacks is taken as used by about one given name in 50,000).
-SMOOTHING = 20
+SMOOTHING: Final = 20
 #: Inside a credit a role word already says names follow: a lower floor there (董大为, 姜南昵).
-CREDIT_MIN_SCORE = -3.0
+CREDIT_MIN_SCORE: Final = -3.0
 #: A common word loses log10(frequency) - this much (a word seen 10,000 times: 2).
-WORD_PENALTY_OFFSET = 2.0
+WORD_PENALTY_OFFSET: Final = 2.0
 
 
 class Model(NamedTuple):
@@ -178,4 +178,4 @@ def _segmentations(token: str, floor: float) -> list[list[tuple[int, int]]]:
 
 
 #: A run of more characters than this is no byline of names run together.
-MAX_RUN = 16
+MAX_RUN: Final = 16

@@ -16,7 +16,7 @@ from __future__ import annotations
 import importlib
 import re
 from collections.abc import Iterable
-from typing import Any, NamedTuple
+from typing import Any, Final, NamedTuple
 
 # The parser of the standard `re` module, read only (typeshed has no stubs for it; `sre_parse`
 # is its deprecated alias). Its tree has kept this shape since 3.11; a node this module does not
@@ -25,9 +25,9 @@ sre: Any = importlib.import_module("re._constants")
 sre_parse: Any = importlib.import_module("re._parser")
 
 #: More alternative needles than this make a precheck slower than the patterns it guards.
-MAX_NEEDLES = 12
+MAX_NEEDLES: Final = 12
 
-_REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)
+_REPEATS: Final = (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)
 
 Needles = frozenset[str]
 

@@ -13,17 +13,29 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from typing import Final
 
 from extractor import rules
 
 #: A run of numeral characters (Chinese or Arabic).
-NUMERAL_RUN = re.compile(r"[零一二两三四五六七八九十百千万]+|\d+")
+NUMERAL_RUN: Final = re.compile(r"[零一二两三四五六七八九十百千万]+|\d+")
 #: A count above this is no enumeration (19个部委办局, 百万): a label counting parts stays small.
-MAX_COUNT = 12
+MAX_COUNT: Final = 12
 #: Classifiers after which a numeral is the head itself: “五个一” counts five.
-CLASSIFIERS = frozenset("个项种条大类点")
+CLASSIFIERS: Final = frozenset("个项种条大类点")
 #: The digits; 两 is 2 as in 两个 (cn2an's normal mode reads it so too).
-DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+DIGITS: Final = {
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 
 
 def _below_a_hundred() -> dict[str, int]:
@@ -40,7 +52,7 @@ def _below_a_hundred() -> dict[str, int]:
 
 #: The Chinese numerals a count or an ordinal is written with, and their values. A numeral
 #: of a hundred or more (一百, 三千) is never a count of parts nor an ordinal of the rules.
-NUMERALS = _below_a_hundred()
+NUMERALS: Final = _below_a_hundred()
 
 
 def to_int(word: str) -> int | None:

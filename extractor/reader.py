@@ -6,7 +6,7 @@ import html
 import re
 import threading
 from functools import cache
-from typing import Any
+from typing import Any, Final
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -18,23 +18,23 @@ from extractor.document import Document
 from extractor.errors import InputError
 from extractor.pages import read_page
 
-HTML_SUFFIXES = (".html", ".htm")
-FRONT_MATTER_FENCE = "---"
+HTML_SUFFIXES: Final = (".html", ".htm")
+FRONT_MATTER_FENCE: Final = "---"
 #: The line closing the front matter.
-CLOSING_FENCE = re.compile(r"^---[ \t]*$", re.MULTILINE)
-XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+CLOSING_FENCE: Final = re.compile(r"^---[ \t]*$", re.MULTILINE)
+XML_DECLARATION: Final = re.compile(r"^\s*<\?xml[^>]*\?>")
 #: Front matter longer than this is not a post's metadata (and bounds YAML work).
-MAX_FRONT_MATTER_CHARS = 64_000
+MAX_FRONT_MATTER_CHARS: Final = 64_000
 #: Collections nested deeper than this in front matter are not metadata (PyYAML's constructor
 #: recurses per level and would hit Python's recursion limit near 500).
-MAX_FRONT_MATTER_DEPTH = 16
+MAX_FRONT_MATTER_DEPTH: Final = 16
 #: Each line of flat front matter (`key: value`) that the fast path reads without PyYAML, all
 #: lines in one scan (MULTILINE; no class reaches past a line end): an ASCII key, then nothing,
 #: a double-quoted value without `"` or `\\`, a single-quoted value without `'`, or a plain
 #: value that opens with no YAML indicator (`&` anchor, `*` alias, `!` tag, `[`/`{` flow,
 #: `|`/`>` block, quotes, `-?:,#%@` and the backquote). The plain value ends at its last
 #: non-space (greedy, so that a value padded with spaces stays linear).
-FLAT_LINES = re.compile(
+FLAT_LINES: Final = re.compile(
     r"^(?P<key>[A-Za-z_][A-Za-z0-9_-]*):"
     r"(?:[ ]+(?:\"(?P<dq>[^\"\\\n]*)\"|'(?P<sq>[^'\n]*)'"
     r"|(?P<plain>[^\s\-?:,\[\]{}#&*!|>'\"%@`](?:.*[^ \n])?)))?"
@@ -42,31 +42,31 @@ FLAT_LINES = re.compile(
     re.MULTILINE,
 )
 #: A line of front matter holding nothing but spaces (the line before the closing fence).
-BLANK_LINES = re.compile(r"^[ ]*$", re.MULTILINE)
+BLANK_LINES: Final = re.compile(r"^[ ]*$", re.MULTILINE)
 #: What keeps front matter off the fast path: characters YAML reads as line breaks or refuses
 #: (controls, NEL, the line/paragraph separators, BOM, non-characters), tabs and carriage
 #: returns. Such front matter goes through PyYAML, which says what is wrong with it.
-NOT_FLAT_CHARS = re.compile(
+NOT_FLAT_CHARS: Final = re.compile(
     "[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
 )
 #: libxml2 stops parsing (dropping the rest) past 256 nested elements; deeper markup is
 #: flattened to this depth first, keeping all its text.
-MAX_HTML_DEPTH = 128
+MAX_HTML_DEPTH: Final = 128
 #: Runs of start tags and runs of end tags; void (`<br>`, `<img>`) and self-closing tags
 #: never nest, so they are not part of a run. No `<` or `>` inside a tag: scanning is linear;
 #: at most 1000 tags a run: the regex engine keeps state per repetition (memory stays small).
-TAG_RUNS = re.compile(
+TAG_RUNS: Final = re.compile(
     r"(?P<start>(?:<(?!(?:area|base|br|col|embed|hr|img|input|link|meta|param|source|track|wbr)"
     r"\b)[A-Za-z][^<>]*(?<!/)>){1,1000})|(?P<end>(?:</[A-Za-z][^<>]*>){1,1000})",
     re.IGNORECASE,
 )
 #: A DOCTYPE with an internal subset (`[<!ENTITY …>]`): entity declarations are never text.
-DOCTYPE_SUBSET_OPEN = re.compile(r"<!DOCTYPE[^<>\[]{0,512}\[", re.IGNORECASE)
-DOCTYPE_SUBSET_CLOSE = re.compile(r"\]\s*>")
+DOCTYPE_SUBSET_OPEN: Final = re.compile(r"<!DOCTYPE[^<>\[]{0,512}\[", re.IGNORECASE)
+DOCTYPE_SUBSET_CLOSE: Final = re.compile(r"\]\s*>")
 #: An internal subset longer than this is not removed (a stray `]>` far away must not eat text).
-MAX_DTD_SUBSET = 65_536
+MAX_DTD_SUBSET: Final = 65_536
 #: The start of a tag: text ending after one of these and no `>` was cut inside a tag.
-TAG_START = re.compile(r"<[A-Za-z/!?]")
+TAG_START: Final = re.compile(r"<[A-Za-z/!?]")
 #: One `<p>` of body HTML made only of `<p>` elements holding plain text, blank between them:
 #: how nearly every post is written. Attributes only as `name="value"` (no quote, bracket or
 #: entity in the value: nothing that could make libxml2 read past the tag's `>`); no `/>`;
@@ -74,7 +74,7 @@ TAG_START = re.compile(r"<[A-Za-z/!?]")
 #: non-characters). A chunk of such paragraphs is read without building a tree: libxml2 would
 #: make one `<p>` per match, each with the text as written (tests/test_speed_paths.py compares
 #: the two on generated markup). Group 1 is the text.
-FLAT_PARAGRAPH = re.compile(
+FLAT_PARAGRAPH: Final = re.compile(
     r"[ \t\n]*<p(?:[ \t\n]+[a-z][a-z-]*=\"[^\"<>&\x00-\x1f]*\")*[ \t\n]*>"
     r"([^<>&\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]*)</p>"
 )
@@ -82,12 +82,12 @@ FLAT_PARAGRAPH = re.compile(
 #: no control but tab and line ends, nothing unassigned) and that holds no `&` or form feed:
 #: nothing is left for the text to refuse but a tag, and `[^<]*` is a class the regex engine
 #: runs through three times faster than one of ranges.
-FLAT_PLAIN_PARAGRAPH = re.compile(
+FLAT_PLAIN_PARAGRAPH: Final = re.compile(
     r"[ \t\n]*<p(?:[ \t\n]+[a-z][a-z-]*=\"[^\"<>]*\")*[ \t\n]*>([^<]*)</p>"
 )
 #: A whole chunk of such paragraphs (blank after the last): what `_flat_texts_of` takes.
-FLAT_PARAGRAPHS = re.compile(f"(?:{FLAT_PARAGRAPH.pattern})+[ \t\n]*")
-FLAT_PLAIN_PARAGRAPHS = re.compile(f"(?:{FLAT_PLAIN_PARAGRAPH.pattern})+[ \t\n]*")
+FLAT_PARAGRAPHS: Final = re.compile(f"(?:{FLAT_PARAGRAPH.pattern})+[ \t\n]*")
+FLAT_PLAIN_PARAGRAPHS: Final = re.compile(f"(?:{FLAT_PLAIN_PARAGRAPH.pattern})+[ \t\n]*")
 
 
 def read_document(path: str, data: bytes) -> Document:
@@ -419,7 +419,7 @@ class _Parsers(threading.local):
         self.by_size: dict[bool, etree.HTMLParser] = {}
 
 
-_PARSERS = _Parsers()
+_PARSERS: Final = _Parsers()
 
 
 def _parser(*, huge: bool = False) -> etree.HTMLParser:

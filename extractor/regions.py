@@ -20,15 +20,15 @@ from functools import cache, lru_cache
 from importlib import resources
 from itertools import accumulate, compress, repeat
 from operator import add, itemgetter
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from extractor import rules
 from extractor.caches import NAME_CACHE
 
 #: Code lengths of the levels, top down: province, city, county, town.
-LEVELS = (2, 4, 6, 9)
+LEVELS: Final = (2, 4, 6, 9)
 #: The level of each code length (`Place.level` looks it up: asked often, in every article).
-_LEVEL_OF_SIZE = {size: level for level, size in enumerate(LEVELS)}
+_LEVEL_OF_SIZE: Final = {size: level for level, size in enumerate(LEVELS)}
 
 
 class Place(NamedTuple):
@@ -64,9 +64,9 @@ class Table(NamedTuple):
 
 #: A row of regions.tsv: `code<TAB>name`, the code of one of the LEVELS' lengths (2, 4, 6 or
 #: 9 digits, written nested: a fifth faster than four alternatives that each start again).
-_ROW = re.compile(r"^([0-9]{2}(?:[0-9]{2}(?:[0-9]{2}(?:[0-9]{3})?)?)?)\t([^\t\n]+)$", re.M)
+_ROW: Final = re.compile(r"^([0-9]{2}(?:[0-9]{2}(?:[0-9]{2}(?:[0-9]{3})?)?)?)\t([^\t\n]+)$", re.M)
 #: Code lengths of the divisions that have short names: provinces, cities, counties.
-_SHORT_NAMED = frozenset(LEVELS[:3])
+_SHORT_NAMED: Final = frozenset(LEVELS[:3])
 
 
 @cache

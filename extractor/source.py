@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from typing import Final
 
 from extractor import rules
 from extractor.authors import field_value_end
@@ -21,10 +22,10 @@ from extractor.needles import PatternGroup, pattern_group
 from schemas import Source, Where
 
 #: Paragraphs at each end of the body where metadata lines (来源:…) sit.
-EDGE_PARAGRAPHS = 4
+EDGE_PARAGRAPHS: Final = 4
 #: The rule groups read after the 来源 fields, in order: (group, anchored). An anchored group
 #: matches at the start of one of the first paragraphs, the others anywhere in an edge one.
-LATER_GROUPS = (
+LATER_GROUPS: Final = (
     ("issue_line", True),
     ("reprint", False),
     ("provider", False),
@@ -32,7 +33,7 @@ LATER_GROUPS = (
     ("trailing_outlet", False),
 )
 #: A name holds at least one of these (a bare `——` or `》` is no name).
-WORD_CHAR = re.compile(r"[\w\u4e00-\u9fff]")
+WORD_CHAR: Final = re.compile(r"[\w\u4e00-\u9fff]")
 
 
 def extract_source(doc: Document) -> Source | None:

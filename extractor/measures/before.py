@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from functools import cache
+from typing import Final
 
 from extractor import rules
 from extractor.measures.context import (
@@ -29,28 +30,28 @@ from extractor.numerals import (
     MAX_COUNT,
 )
 
-COMMAS = frozenset("，,")
-DUN = frozenset("、")
+COMMAS: Final = frozenset("，,")
+DUN: Final = frozenset("、")
 #: Parallel members open alike: the second's first ALIGN_OPENING characters, found at most
 #: ALIGN_MAX characters into the first member, mark where its item starts.
-ALIGN_OPENING = 2
-ALIGN_MAX = 4
+ALIGN_OPENING: Final = 2
+ALIGN_MAX: Final = 4
 #: A subject before a preposition opening a list (宣校就…) is at most this long.
-SUBJECT_MAX = 3
+SUBJECT_MAX: Final = 3
 #: A first member at most this much longer than the others has no lead clause to cut.
-LEAD_SLACK = 1
+LEAD_SLACK: Final = 1
 #: An item keeps at least this many characters once its lead clause is cut.
-MIN_ITEM = 2
+MIN_ITEM: Final = 2
 #: 等 ending a list inside a member (A、B等C、D; 等9项): the list ended there. 平等 is a word.
-LIST_END = re.compile(r"等(?:$|[一二两三四五六七八九十\d])")
+LIST_END: Final = re.compile(r"等(?:$|[一二两三四五六七八九十\d])")
 #: Quote characters: a quoted piece before a label holds none of them.
-QUOTES = frozenset('“”"')
-QUOTE_OPENERS = frozenset('“"')
-QUOTE_CLOSERS = frozenset('”"')
+QUOTES: Final = frozenset('“”"')
+QUOTE_OPENERS: Final = frozenset('“"')
+QUOTE_CLOSERS: Final = frozenset('”"')
 #: A quoted member before its label (“A”“B”四方面) is at most this long.
-QUOTED_MAX = 30
+QUOTED_MAX: Final = 30
 #: Stops that end the sentence or clause holding the members before a label.
-PRECEDING_STOPS = frozenset("。；;：:！!？?")
+PRECEDING_STOPS: Final = frozenset("。；;：:！!？?")
 
 
 # --- Strategy: the items stand before the label -------------------------------------
@@ -134,9 +135,9 @@ def _pair_before(label: Label, ctx: Context, text: str, start: int, stop: int) -
 
 
 #: A pair before its label spans at most this many characters.
-PAIR_MAX = 30
+PAIR_MAX: Final = 30
 #: The count of a label whose two members need no 、 between them (A和B两个积极性).
-PAIR = 2
+PAIR: Final = 2
 
 
 def _quotes_before(
@@ -329,4 +330,4 @@ def preceding_openings(label: Label, ctx: Context) -> Draft | None:
 
 
 #: Clauses before a label open alike in this many characters (必须, 坚持).
-PRECEDING_OPENING = 2
+PRECEDING_OPENING: Final = 2

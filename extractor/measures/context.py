@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from typing import Final
 
 from extractor import rules
 from extractor.measures.labels import Label
@@ -32,9 +33,9 @@ def is_limit(name: str) -> bool:
 
 
 #: What separates the members of an 、-list.
-DUN = frozenset("、")
+DUN: Final = frozenset("、")
 #: Stops between the clauses of an opening run (要…；要…), read by `items` and `before`.
-OPENING_STOPS = frozenset("；;。！!？?")
+OPENING_STOPS: Final = frozenset("；;。！!？?")
 
 
 class Context:  # a plain class, not a dataclass: see text.Item

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from typing import Final
 
 from extractor import rules
 
@@ -50,7 +51,7 @@ def label_head(label: str) -> str:
 
 
 #: A label's numeral and classifier (三个, 6大, 十项).
-HEAD = re.compile(r"^(?:[一二两三四五六七八九十百]+|\d+)(?:[个项种点条大类])?")
+HEAD: Final = re.compile(r"^(?:[一二两三四五六七八九十百]+|\d+)(?:[个项种点条大类])?")
 
 
 @cache

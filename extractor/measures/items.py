@@ -6,6 +6,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Callable
 from functools import cache
+from typing import Final
 
 from extractor import rules
 from extractor.measures.before import preceding_list, preceding_openings
@@ -40,42 +41,42 @@ from extractor.numerals import (
 )
 
 #: A lead sentence (小标题) is at most this long: 迅速行动,全力以赴。
-LEAD_MAX = limit("lead_max")
+LEAD_MAX: Final = limit("lead_max")
 #: A verb before a quoted label (构建“三个保障”) is at most this long.
-VERB_MAX = 4
+VERB_MAX: Final = 4
 #: Stops that end the clause holding a label's verb (构建“三个保障”).
-VERB_STOPS = frozenset("，,；;。：:")
+VERB_STOPS: Final = frozenset("，,；;。：:")
 #: A verb is looked for only this far before its label (VERB_MAX and some spaces).
-VERB_SCAN = 64
-COMMAS = frozenset("，,")
-COMMA_SPLIT = re.compile(r"[，,]")
-COLON = re.compile(r"[：:]")
-NOT_SPACE = re.compile(r"\S")
+VERB_SCAN: Final = 64
+COMMAS: Final = frozenset("，,")
+COMMA_SPLIT: Final = re.compile(r"[，,]")
+COLON: Final = re.compile(r"[：:]")
+NOT_SPACE: Final = re.compile(r"\S")
 #: An intro that promises a list (即, 包括, 分别是): its comma clauses are items.
-STRONG_INTRO = re.compile(r"即|包括|分别|涉及|涵盖|包含")
+STRONG_INTRO: Final = re.compile(r"即|包括|分别|涉及|涵盖|包含")
 #: Words that are never an item: what introduces items.
-NOT_ITEMS = frozenset({"即", "即：", "包括", "分别是"})
+NOT_ITEMS: Final = frozenset({"即", "即：", "包括", "分别是"})
 #: A label and the ordinal sequence it introduces are at most this far apart (”：, ”，即…,
 #: 从9个方面报告了过去五年的工作：一是…).
-GAP_MAX = limit("gap_max")
+GAP_MAX: Final = limit("gap_max")
 #: The rest of the label's sentence before its sequence (从五个方面提出了政策措施。一是…):
 #: taken only when the sequence has the label's count.
-LEAD_SENTENCE = re.compile(r"[”\"]?[^。；;！!？?：:]{0,48}[。：:]\s*")
+LEAD_SENTENCE: Final = re.compile(r"[”\"]?[^。；;！!？?：:]{0,48}[。：:]\s*")
 #: What may stand between a label and its sequence: a comma, 即 or a full stop (提出七点要求。
 #: 一要…), one clause to a colon, or a short clause to a comma (五个方面的具体要求，一是…).
-LEAD_TO_SEQUENCE = re.compile(
+LEAD_TO_SEQUENCE: Final = re.compile(
     r"[”\"]?\s*(?:[，,：:。]?\s*即?|[^。；;！!？?，,]{0,30}[：:]|[^。；;！!？?，,：:]{0,12}[，,])\s*"
 )
 #: Clauses that may hold one part's item: “五清五查” → 清… , 查…
-PART_STOPS = frozenset("，,；;。")
+PART_STOPS: Final = frozenset("，,；;。")
 #: A part's items stand within this many characters of where they are looked for.
-PART_REACH = 2000
+PART_REACH: Final = 2000
 #: Spaces, quotes and brackets that may precede a clause's first characters.
-PART_HEAD_SLACK = 8
+PART_HEAD_SLACK: Final = 8
 #: Search this many paragraphs after a label for items given by the label's parts.
-PART_WINDOW = limit("part_window")
+PART_WINDOW: Final = limit("part_window")
 #: Where a part's head may stand in a sentence's first clause (村组干部查村内道路).
-PART_HEAD_WITHIN = 6
+PART_HEAD_WITHIN: Final = 6
 
 
 # --- Strategy: an ordinal sequence right after the label -----------------------------
@@ -486,7 +487,7 @@ def clause_openings(label: Label, ctx: Context) -> Draft | None:
 
 
 #: How many clauses per item an opening run reads at most.
-OPENING_SCAN = 4
+OPENING_SCAN: Final = 4
 
 
 # --- Finder: heading-only paragraphs after the label, each followed by its body -----------
@@ -556,12 +557,12 @@ def parallel_heads(heads: list[str]) -> bool:
 
 
 #: Parallel heads differ in length by at most this much.
-HEAD_SPREAD = 2
+HEAD_SPREAD: Final = 2
 
 
 #: A heading paragraph has this many characters (宣传发动到位; 健全组织结构,强化政治建设).
-MIN_HEADING = 4
-HEADING_MAX = limit("heading_max")
+MIN_HEADING: Final = 4
+HEADING_MAX: Final = limit("heading_max")
 
 
 # --- Finder: paragraphs opening with a quoted head (这“四个一”是： ¶ “读一本…”，即…) --------
@@ -591,13 +592,13 @@ def quoted_heads(label: Label, ctx: Context) -> Draft | None:
 
 
 #: The paragraph ends right after the label with a colon (”是：, ”：).
-CLOSES_WITH_COLON = re.compile(r"[”\"]?\s*(?:是|为|有|包括|分别是)?\s*[：:]\s*")
+CLOSES_WITH_COLON: Final = re.compile(r"[”\"]?\s*(?:是|为|有|包括|分别是)?\s*[：:]\s*")
 #: A paragraph opening with a short quoted head.
-OPENING_QUOTE = re.compile(r"\s*[“\"]([^“”\"]{2,16})[”\"]")
+OPENING_QUOTE: Final = re.compile(r"\s*[“\"]([^“”\"]{2,16})[”\"]")
 
 
 #: Finders in the order they are preferred on a tie (specific to generic).
-FINDERS: tuple[Callable[[Label, Context], Draft | None], ...] = (
+FINDERS: Final[tuple[Callable[[Label, Context], Draft | None], ...]] = (
     attach_sequence,
     nested_heads,
     colon_list,
@@ -628,8 +629,8 @@ def fit(draft: Draft, label: Label) -> int:
 
 
 #: The fits no other beats: the count met, or any items for a label declaring no count.
-COUNT_MET = 3
-UNCOUNTED = 2
+COUNT_MET: Final = 3
+UNCOUNTED: Final = 2
 
 
 def label_groups(ctx: Context) -> list[Draft]:
@@ -709,4 +710,4 @@ def _kindred(a: str, b: str) -> bool:
 
 
 #: A first mention is looked for this many paragraphs back.
-RELABEL_WINDOW = limit("relabel_window")
+RELABEL_WINDOW: Final = limit("relabel_window")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from functools import cache, lru_cache
+from typing import Final
 
 from extractor import rules
 from extractor.measures.guards import is_date_numeral, is_plan_period
@@ -82,10 +83,10 @@ def _not_counted() -> frozenset[str]:
 
 
 #: What splits a quoted word into list members: a quoted list is no label itself.
-LIST_MARKS = re.compile(r"[、，,；;。]")
-QUOTE_CLOSERS = frozenset('”"')
+LIST_MARKS: Final = re.compile(r"[、，,；;。]")
+QUOTE_CLOSERS: Final = frozenset('”"')
 #: The characters every match of the `quoted` pattern opens with (its first class).
-QUOTE_OPENERS = ("“", '"')
+QUOTE_OPENERS: Final = ("“", '"')
 CURLY_OPENER, STRAIGHT_QUOTE = QUOTE_OPENERS
 
 
@@ -227,7 +228,7 @@ def _clause_counts(found: _Found, scan_from: int) -> None:
 
 #: The numeral every `count_label` pattern and the `count_label_hint` opens with (their first
 #: class, `\d` spelt out: see text.DIGIT_OPENING).
-COUNT_LABEL_OPENING = f"[一二两三四五六七八九十{DIGIT_OPENING}]"
+COUNT_LABEL_OPENING: Final = f"[一二两三四五六七八九十{DIGIT_OPENING}]"
 
 
 @cache

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from typing import Final
 
 from extractor import rules
 from extractor.measures.prefilter import any_of, named_places
@@ -16,17 +17,17 @@ from extractor.measures.text import SPACES, Draft, Item, first_clause, strip_spa
 from extractor.numerals import to_int
 
 #: Paragraph-level families, outermost first: a deeper family nests under a shallower one.
-PARAGRAPH_FAMILIES = ("section", "paren", "number")
+PARAGRAPH_FAMILIES: Final = ("section", "paren", "number")
 #: Inline families; any of them nests inside an item of any other.
-INLINE_FAMILIES = ("shi", "di", "xian", "fangmian", "dun")
+INLINE_FAMILIES: Final = ("shi", "di", "xian", "fangmian", "dun")
 #: Families whose markers are words (首先, 另一方面) read through `ordinal_words`.
-WORD_FAMILIES = frozenset({"xian", "fangmian"})
+WORD_FAMILIES: Final = frozenset({"xian", "fangmian"})
 #: The ordinal of a closing word (最后, 另一方面): it closes a run of at least `closes_after`.
-LAST = 99
+LAST: Final = 99
 #: A 首先… sequence continues at most this many paragraphs after its last item.
-XIAN_SPAN = 2
+XIAN_SPAN: Final = 2
 #: The first character that is no space (`\S` is `not str.isspace()`, as `str.lstrip` reads).
-NOT_SPACE = re.compile(r"\S")
+NOT_SPACE: Final = re.compile(r"\S")
 
 
 @cache
@@ -50,7 +51,7 @@ def switches() -> frozenset[tuple[str, str]]:
 
 
 #: How a sequence of each family is labelled when the text gives no label (gold style).
-LABEL_FORMS = {
+LABEL_FORMS: Final = {
     "section": "{}、",
     "paren": "({})",
     "number": "{}.",
@@ -163,7 +164,7 @@ def scan_markers(paragraphs: list[str], hinted: list[int] | None = None) -> list
 
 #: What every inline marker opens with: an ordinal numeral, 第, 首其再最 (首先…最后), 另
 #: (另一方面), or the space a 一、 after a colon may follow (the families' first classes).
-INLINE_OPENING = f"[一二三四五六七八九十第首其再最另{SPACES}]"
+INLINE_OPENING: Final = f"[一二三四五六七八九十第首其再最另{SPACES}]"
 
 
 @cache
@@ -194,7 +195,7 @@ def _clause_initial(text: str, start: int) -> bool:
 
 
 #: What may stand right before a word marker that opens a clause.
-CLAUSE_OPENERS = frozenset("，,；;。：:！!？? ")
+CLAUSE_OPENERS: Final = frozenset("，,；;。：:！!？? ")
 
 
 def _accepts(seq: Sequence, m: Marker) -> bool:

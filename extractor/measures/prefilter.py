@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Final
 
 #: A named group; in the alternation it becomes a plain group (names may repeat across rules).
-NAMED_GROUP = re.compile(r"\(\?P<\w+>")
+NAMED_GROUP: Final = re.compile(r"\(\?P<\w+>")
 #: Back-references would point at other groups once patterns are joined: such a rule is refused.
-BACKREFERENCE = re.compile(r"\(\?P=|\(\?\(|\\[1-9]")
+BACKREFERENCE: Final = re.compile(r"\(\?P=|\(\?\(|\\[1-9]")
 
 
 def any_of(

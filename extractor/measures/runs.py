@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from itertools import pairwise
+from typing import Final
 
 from extractor.measures.context import limit
 from extractor.measures.items import HEADING_MAX, heading_run, is_heading, parallel_heads
@@ -30,18 +31,18 @@ from extractor.measures.text import (
 )
 
 #: A run of unlabelled items needs this many members.
-MIN_RUN = limit("min_run")
+MIN_RUN: Final = limit("min_run")
 #: A run-in head clause has this many characters (夯实工作基础).
-HEAD_CLAUSE = (4, 8)
+HEAD_CLAUSE: Final = (4, 8)
 #: A head sentence is two head clauses and the comma between them, at most.
-HEAD_SENTENCE_MAX = 2 * HEAD_CLAUSE[1] + 1
+HEAD_SENTENCE_MAX: Final = 2 * HEAD_CLAUSE[1] + 1
 #: A frame's first clause is at most this long (前提在查, 加强管理).
-FRAME_MAX = 8
-RUNS_STOPS = frozenset("；;")
+FRAME_MAX: Final = 8
+RUNS_STOPS: Final = frozenset("；;")
 #: Quick counts that rule a paragraph out before it is cut (most paragraphs hold no run).
-COMMA = re.compile(r"[，,]")
-DIGITS = re.compile(r"[\d０-９一二三四五六七八九十百千万]{2,}|\d")
-OTHER_PUNCTUATION = re.compile(r"[、：:；;“”\"（）()《》]")
+COMMA: Final = re.compile(r"[，,]")
+DIGITS: Final = re.compile(r"[\d０-９一二三四五六七八九十百千万]{2,}|\d")
+OTHER_PUNCTUATION: Final = re.compile(r"[、：:；;“”\"（）()《》]")
 
 
 def unread(paragraphs: list[str], covered: set[int]) -> int:
@@ -108,7 +109,7 @@ def _section_heads(heads: list[str]) -> bool:
 
 
 #: A one-clause section head sharing its last character is at most this long (宣传发动到位).
-SHORT_HEAD = 8
+SHORT_HEAD: Final = 8
 
 
 def runin_heads(paragraphs: list[str], covered: set[int]) -> list[Draft]:
@@ -205,7 +206,7 @@ def unlabelled(label: str, items: list[Item]) -> Draft:
 
 
 #: Unlabelled finders in the order they run; a paragraph one of them uses is not read again.
-UNLABELLED: tuple[Callable[[list[str], set[int]], list[Draft]], ...] = (
+UNLABELLED: Final[tuple[Callable[[list[str], set[int]], list[Draft]], ...]] = (
     heading_groups,
     runin_heads,
     parallel_frames,

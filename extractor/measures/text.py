@@ -5,21 +5,21 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from functools import cache, lru_cache
-from typing import ClassVar
+from typing import ClassVar, Final
 
 #: Characters that end a clause (README: an item name runs up to the first , ; 。 :).
-CLAUSE_STOPS = frozenset("，,；;。：:！!？?")
+CLAUSE_STOPS: Final = frozenset("，,；;。：:！!？?")
 #: Characters that end a sentence.
-SENTENCE_STOPS = frozenset("。！!？?")
+SENTENCE_STOPS: Final = frozenset("。！!？?")
 #: Any sentence stop, quotes or not: a text without one within reach holds no sentence end.
-SENTENCE_END = re.compile("[" + re.escape("".join(sorted(SENTENCE_STOPS))) + "]")
+SENTENCE_END: Final = re.compile("[" + re.escape("".join(sorted(SENTENCE_STOPS))) + "]")
 #: What `\s` matches (`str.isspace`), as ranges for a character class: a class spelling them
 #: out is one bitmap lookup a character, where `\s` in it costs the regex engine a Unicode
 #: category lookup at each one (twice the time of a scan along a paragraph).
-SPACES = "\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+SPACES: Final = "\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 #: The decimal digits of the Basic Multilingual Plane (`str.isdecimal`, what `\d` matches
 #: there), as ranges for a character class, for the same reason as SPACES.
-BMP_DIGITS = (
+BMP_DIGITS: Final = (
     "0-9\u0660-\u0669\u06f0-\u06f9\u07c0-\u07c9\u0966-\u096f\u09e6-\u09ef\u0a66-\u0a6f"
     "\u0ae6-\u0aef\u0b66-\u0b6f\u0be6-\u0bef\u0c66-\u0c6f\u0ce6-\u0cef\u0d66-\u0d6f"
     "\u0de6-\u0def\u0e50-\u0e59\u0ed0-\u0ed9\u0f20-\u0f29\u1040-\u1049\u1090-\u1099"
@@ -30,16 +30,16 @@ BMP_DIGITS = (
 #: `\d` in an opening class (one a joined pattern skips to, see `prefilter.any_of`): the BMP's
 #: digits and everything above the BMP (its few digits among them): an opening may admit
 #: more characters than the patterns open with, never fewer.
-DIGIT_OPENING = BMP_DIGITS + "\U00010000-\U0010ffff"
+DIGIT_OPENING: Final = BMP_DIGITS + "\U00010000-\U0010ffff"
 #: Characters that separate items of one run: 聚焦A，…；聚焦B，…
-SEGMENT_STOPS = frozenset("；;")
-OPENERS = {"“": "”", "《": "》", "（": "）", "(": ")", "‘": "’"}
-CLOSERS = frozenset(OPENERS.values())
-BRACKETS = frozenset(OPENERS) | CLOSERS | {'"'}
+SEGMENT_STOPS: Final = frozenset("；;")
+OPENERS: Final = {"“": "”", "《": "》", "（": "）", "(": ")", "‘": "’"}
+CLOSERS: Final = frozenset(OPENERS.values())
+BRACKETS: Final = frozenset(OPENERS) | CLOSERS | {'"'}
 
 
 #: Any quote or bracket: a text without one needs no balancing (the common case).
-BRACKET_CHARS = re.compile("[" + re.escape("".join(sorted(BRACKETS))) + "]")
+BRACKET_CHARS: Final = re.compile("[" + re.escape("".join(sorted(BRACKETS))) + "]")
 
 
 @cache  # a few sets of stops, each the code's constant; the cache's look-up runs in C
@@ -119,7 +119,7 @@ def first_stop(text: str, stops: frozenset[str]) -> int | None:
 
 #: A clause is looked for in at most this many characters: an item running to the end of a
 #: very long paragraph is not balanced whole, once per item, to find its name.
-CLAUSE_SCAN = 2000
+CLAUSE_SCAN: Final = 2000
 
 
 def first_clause(text: str) -> str:
@@ -132,7 +132,7 @@ def first_clause(text: str) -> str:
 
 
 #: What a quoted whole name opens with (see `unquote`).
-QUOTE_OPENERS = frozenset('“"')
+QUOTE_OPENERS: Final = frozenset('“"')
 
 
 def unquote(text: str) -> str:
@@ -235,7 +235,7 @@ def _blank(text: str, start: int, end: int) -> bool:
 
 
 #: Slices longer than this are tested for blankness by their first character first.
-BLANK_PROBE = 64
+BLANK_PROBE: Final = 64
 
 
 @lru_cache(maxsize=64)  # the paragraphs of the article at hand; str caches its own hash

@@ -12,6 +12,7 @@ from __future__ import annotations
 import heapq
 import re
 from functools import cache
+from typing import Final
 
 from extractor import rules
 from extractor.document import Document
@@ -42,15 +43,15 @@ from extractor.numerals import label_parts, model_code, to_int
 from schemas import MeasureGroup
 
 #: Unlabelled lead subtitles need this many paragraphs (or sentences) in a row.
-MIN_LEADS = limit("min_leads")
+MIN_LEADS: Final = limit("min_leads")
 #: A run-in subtitle inside a paragraph is a comma-free sentence of at most this length.
-RUNIN_MAX = 12
+RUNIN_MAX: Final = 12
 #: A label or item this close to its paragraph's start makes the paragraph a heading or an item.
-HEAD_AT = 6
+HEAD_AT: Final = 6
 #: A shared-head list needs this many members.
-MIN_SHARED = limit("min_shared")
+MIN_SHARED: Final = limit("min_shared")
 #: The numeral a run of numbered parallel phrases opens with.
-FIRST = "一"
+FIRST: Final = "一"
 
 
 def extract_measure_groups(doc: Document) -> list[MeasureGroup]:
@@ -103,9 +104,9 @@ def build_tree(paragraphs: list[str], title: str | None) -> tuple[list[Draft], l
 #: digits only 0-9: a count label's numeral is one `numerals.to_int` reads (Chinese or ASCII),
 #: so a hint at another digit (５项) gives no label, and the class holds no `\d`, which costs
 #: the regex engine a Unicode category lookup at every character of every paragraph.
-HINT_OPENING = '[“”"一二两三四五六七八九十0-9第首其再最]'
+HINT_OPENING: Final = '[“”"一二两三四五六七八九十0-9第首其再最]'
 #: Rule groups of which every count label (quoted, unquoted, weak) and inline marker holds one.
-HINT_GROUPS = ("quoted_count_hint", "count_label_hint", "clause_count", "marker_hint")
+HINT_GROUPS: Final = ("quoted_count_hint", "count_label_hint", "clause_count", "marker_hint")
 
 
 @cache
@@ -137,7 +138,7 @@ def enumerating(paragraphs: list[str]) -> list[int]:
 
 
 #: How far into a paragraph a lead or run-in head (all before its sentence stop) may reach.
-OPEN_REACH = max(LEAD_MAX, RUNIN_MAX, HEAD_SENTENCE_MAX) + 1
+OPEN_REACH: Final = max(LEAD_MAX, RUNIN_MAX, HEAD_SENTENCE_MAX) + 1
 
 
 def opening_no_run(paragraphs: list[str]) -> set[int]:
@@ -286,7 +287,7 @@ def _runin_groups(paragraphs: list[str], covered: set[int]) -> list[Draft]:
 
 
 #: What a run-in subtitle never holds: it is one clause.
-RUNIN_MARKS = re.compile(r"[，,；;：:、]")
+RUNIN_MARKS: Final = re.compile(r"[，,；;：:、]")
 
 
 def _may_open_runin(text: str) -> bool:
@@ -394,9 +395,9 @@ def _shared_heads(draft: Draft, paragraphs: list[str]) -> None:
 
 
 #: A clause holding a shared-head list holds at least this many 、.
-MIN_DUN = 2
+MIN_DUN: Final = 2
 #: Stops between the clauses of an item that may each hold a shared-head list.
-SHARED_STOPS = frozenset("，,；;。：:")
+SHARED_STOPS: Final = frozenset("，,；;。：:")
 
 
 @cache
@@ -405,9 +406,9 @@ def _not_heads() -> frozenset[str]:
 
 
 #: What separates the members of an 、-list.
-DUN = frozenset("、")
+DUN: Final = frozenset("、")
 #: What joins the last two members of a list (A、B和C): split there too.
-JOINERS = re.compile(r"[和及]")
+JOINERS: Final = re.compile(r"[和及]")
 
 
 def _shared_run(

@@ -10,7 +10,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator
 from functools import cache, lru_cache, partial
 from operator import itemgetter
-from typing import cast
+from typing import Final, cast
 
 from extractor import regions, rules
 from extractor.caches import NAME_CACHE
@@ -28,14 +28,14 @@ from extractor.organizations.suffixes import (
 from schemas import MeasureGroup, OrgKind, Where
 
 #: A lead paragraph has at least this many characters (shorter ones are metadata lines).
-MIN_LEAD = 30
+MIN_LEAD: Final = 30
 
 #: A name opening with these is a reference back (该校, 该村委), counted by _references
 #: (我院党委 stays: the gold takes it as the generic form of the actor).
-REFERENCE_PREFIXES = frozenset("该")
+REFERENCE_PREFIXES: Final = frozenset("该")
 
 #: Characters that end a clause: an internal-body marker counts only within the clause.
-CLAUSE_END = re.compile("[，,。；;：:]")
+CLAUSE_END: Final = re.compile("[，,。；;：:]")
 
 
 @cache
@@ -272,7 +272,7 @@ def _add(candidates: dict[str, Candidate], mention: Mention) -> None:
 
 
 #: A metadata line opens with a short label and a colon (来源：…).
-META_LINE = re.compile(r"^\S{0,12}[:：]")
+META_LINE: Final = re.compile(r"^\S{0,12}[:：]")
 
 
 def _is_meta(text: str) -> bool:
@@ -443,7 +443,7 @@ def _inside_a_name(names: list[tuple[int, int]], longest: int, start: int, end: 
 
 
 #: What joins the names of a list after a governing word (落实省、市国税局).
-LIST_JOINERS = "、和及与"
+LIST_JOINERS: Final = "、和及与"
 
 
 @cache
@@ -464,7 +464,7 @@ def _governed_after() -> frozenset[str]:
 
 #: How far back a governing word (根据, 落实) may stand before a name in a list: a name in
 #: `_passive` there is the object of 根据/落实…, not an actor (the window keeps this linear).
-GOVERNED_WINDOW = 48
+GOVERNED_WINDOW: Final = 48
 
 
 class _Markers:
@@ -522,7 +522,7 @@ def is_outlet(name: str) -> bool:
 
 
 #: A closing credit stands in one of the last this many paragraphs.
-CREDIT_PARAGRAPHS = 3
+CREDIT_PARAGRAPHS: Final = 3
 
 
 def _credit_units(text: str) -> Iterator[tuple[int, int]]:
@@ -572,7 +572,7 @@ def only_counted(doc: Document, cand: Candidate) -> bool:
 
 
 #: A count before a name is looked for in this many characters before it (5个, 各).
-COUNT_BEFORE = 2
+COUNT_BEFORE: Final = 2
 
 
 @cache

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from functools import cache, lru_cache
+from typing import Final
 
 import ahocorasick
 
@@ -58,9 +59,9 @@ def subjects(doc: Document, candidates: dict[str, Candidate], text: str | None =
 
 
 #: A name opening with a level (市中院, 区文旅局) is written for one body of that level.
-LEVEL_OPENINGS = frozenset("省市州县区旗镇乡")
+LEVEL_OPENINGS: Final = frozenset("省市州县区旗镇乡")
 #: How many characters the place before such a name may have (东岭 in 东岭市中院).
-MAX_PLACE_PREFIX = 6
+MAX_PLACE_PREFIX: Final = 6
 
 
 def _named_form(name: str, candidates: dict[str, Candidate]) -> str:
@@ -257,9 +258,9 @@ def _same_or_part(name: str, other: str) -> bool:
 
 
 #: The shortest name `_same_or_part` takes as another's short way of writing (岱山县院).
-MIN_SHORT_FORM = 4
+MIN_SHORT_FORM: Final = 4
 #: Characters a short form keeps of the long one's start, at least (岱山 of 岱山县检察院).
-MIN_KEPT_START = 2
+MIN_KEPT_START: Final = 2
 
 
 def _written_short(long: str) -> Iterator[str]:
@@ -298,7 +299,7 @@ def _written_short_among(long: str, fitting: set[str]) -> set[str]:
 #: Up to this many (candidate, possible subject) pairs, each pair is tested: building the
 #: indexes of `_Related` costs more than that many cached tests (most articles have a few
 #: candidates; the indexes keep an article naming thousands linear).
-MAX_PAIRS_TESTED = 64
+MAX_PAIRS_TESTED: Final = 64
 
 
 def _related(
@@ -491,7 +492,7 @@ def _in_some_paragraph(doc: Document, group: str, joined: str | None = None) -> 
 #: Forms that look at the text beyond a match or at its very ends: across a line break they
 #: may fail where they hold at the end of one paragraph, so a pattern using one is not
 #: searched in the joined paragraphs.
-EDGE_FORMS = ("\\A", "\\Z", "(?<", "(?=", "(?!")
+EDGE_FORMS: Final = ("\\A", "\\Z", "(?<", "(?=", "(?!")
 
 
 @cache

@@ -9,24 +9,24 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from functools import cache, lru_cache
-from typing import cast, get_args
+from typing import Final, cast, get_args
 
 from extractor import regions, rules
 from extractor.caches import NAME_CACHE
 from schemas import OrgKind
 
 #: How far a name reaches left of its suffix.
-MAX_NAME = 18
+MAX_NAME: Final = 18
 
-BOOK_TITLE = re.compile(r"《[^》]*》")
+BOOK_TITLE: Final = re.compile(r"《[^》]*》")
 
 #: Joins an article's texts so that each scan runs once over them all. No rule word holds it
 #: and it is no CJK character, so no suffix, context, stop word or place reaches across it
 #: (`_suffix_pattern` checks the contexts, the only rule words looked up beside a text's end).
-SEPARATOR = "\n"
+SEPARATOR: Final = "\n"
 
 #: `BOOK_TITLE` within one of the joined texts.
-BOOK_TITLE_IN_TEXT = re.compile(f"《[^》{SEPARATOR}]*》")
+BOOK_TITLE_IN_TEXT: Final = re.compile(f"《[^》{SEPARATOR}]*》")
 
 
 @cache
@@ -188,19 +188,20 @@ def kind_of(name: str) -> OrgKind:
 
 #: A stop word counts when it ends where the name would start and fits in this many
 #: characters before it.
-STOP_WINDOW = 6
+STOP_WINDOW: Final = 6
 
 
 @cache
-def _stop_sizes() -> dict[str, tuple[int, ...]]:
-    """Last character of a left stop -> the lengths of the stops ending in it, longest first:
-    "does a stop end here?" is then a few slices looked up in a set, not a regular expression
-    of all 225 stops tried at each character."""
-    sizes: dict[str, set[int]] = {}
+def _stop_sizes() -> dict[int, tuple[int, ...]]:
+    """Last character of a left stop (its code point) -> the lengths of the stops ending in
+    it, longest first: "does a stop end here?" is then a few slices looked up in a set, not a
+    regular expression of all 225 stops tried at each character. Keyed by code point: the
+    walk of `_left_edge` reads code points, without a string made for each character."""
+    sizes: dict[int, set[int]] = {}
     for word in _stops():
         if len(word) <= STOP_WINDOW:
-            sizes.setdefault(word[-1], set()).add(len(word))
-    return {ch: tuple(sorted(found, reverse=True)) for ch, found in sizes.items()}
+            sizes.setdefault(ord(word[-1]), set()).add(len(word))
+    return {code: tuple(sorted(found, reverse=True)) for code, found in sizes.items()}
 
 
 @cache
@@ -288,7 +289,7 @@ def _names_at(text: str, spans: list[tuple[int, int]], books_in: re.Pattern[str]
 
 #: Distinct stretches `_name_in` keeps the answer for (a name with the words before it up to
 #: a stop: on the bulk corpus most recur, the verb before a place name varies little).
-NAME_IN_CACHE = 16384
+NAME_IN_CACHE: Final = 16384
 
 
 @lru_cache(maxsize=NAME_IN_CACHE)
@@ -336,7 +337,7 @@ def is_proper_name(name: str) -> bool:
 
 
 #: The shortest name of a division looked for in text (regions.Table.by_full_name).
-MIN_PLACE_NAME = 2
+MIN_PLACE_NAME: Final = 2
 
 
 def _anchor(text: str, start: int, suffix: int) -> int:
@@ -364,30 +365,41 @@ def keeps_group_prefix(text: str) -> bool:
 
 
 def _left_edge(
-    text: str, start: int, end: int, stops: frozenset[str], stop_sizes: dict[str, tuple[int, ...]]
+    text: str, start: int, end: int, stops: frozenset[str], stop_sizes: dict[int, tuple[int, ...]]
 ) -> int:
     """Where the name ending in the suffix text[start:end] starts: after the nearest stop word
     to its left (参与省教育厅 -> 省教育厅), but not at a 和 inside the name (区文化和旅游局).
     `stops`, `stop_sizes`: `_stop_set()` and `_stop_sizes()`, looked up once by the caller."""
     pos = start
     while pos > 0 and start - pos < MAX_NAME:
-        ch = text[pos - 1]
-        # names.is_cjk written out: a call per character was a fifth of this walk
-        if not ("\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"):
+        # code points, not characters: compiled, `ord(text[i])` reads one without making a
+        # string, and compares as a number (names.is_cjk written out, in code points)
+        code = ord(text[pos - 1])
+        if not (CJK_FIRST <= code <= CJK_LAST or CJK_A_FIRST <= code <= CJK_A_LAST):
             break
-        if ch == JOIN:
+        if code == JOIN_CODE:
             if not _joined(text, pos - 1, start, end):
                 break
-        elif ch in stop_sizes:  # a loop, not any(…): a generator per character cost more
-            for size in stop_sizes[ch]:
-                if size <= pos and text[pos - size : pos] in stops:
-                    return pos  # a stop word ends right here
+        else:
+            sizes = stop_sizes.get(code)
+            if sizes is not None:  # a loop, not any(…): a generator per character cost more
+                for size in sizes:
+                    if size <= pos and text[pos - size : pos] in stops:
+                        return pos  # a stop word ends right here
         pos -= 1
     return pos
 
 
+#: The CJK unified ideographs and their extension A, as code points (names.is_cjk).
+CJK_FIRST: Final = 0x4E00
+CJK_LAST: Final = 0x9FFF
+CJK_A_FIRST: Final = 0x3400
+CJK_A_LAST: Final = 0x4DBF
+
+
 #: The conjunction that may stand inside a name (rules/organizations.yaml: short_forms).
-JOIN = "和"
+JOIN: Final = "和"
+JOIN_CODE: Final = ord(JOIN)
 
 
 @cache
@@ -453,7 +465,7 @@ def _village_suffixes() -> frozenset[str]:
 
 
 #: A village's own name has at least this many characters (青石 in 三都镇青石村).
-MIN_VILLAGE_NAME = 2
+MIN_VILLAGE_NAME: Final = 2
 
 
 @cache
@@ -479,7 +491,7 @@ def _province_office(name: str, suffix: str) -> bool:
 
 
 #: The longest name of a province (内蒙古自治区, 广西壮族自治区…).
-PROVINCE_NAME = 8
+PROVINCE_NAME: Final = 8
 
 
 # --- checks of the rule groups' examples (tests/test_rule_examples.py) ---------------------
