@@ -18,14 +18,16 @@ order is the code points' order, which is how Python orders `str`, so ORDER BY g
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable, Iterator
 from itertools import groupby
 from pathlib import Path
-from typing import NamedTuple, cast
+from typing import TYPE_CHECKING, NamedTuple, cast
 
 from exporters.scratch_db import blob, connect, text
 from exporters.tables import EntityKind, EntityTally
+
+if TYPE_CHECKING:  # imported by scratch_db.connect, when a database is made
+    import sqlite3
 
 #: Entities the workbook's tallies hold in memory before they go to the database (about
 #: 4,000 bulk posts' worth, some 2 MB): a run of 3,000 posts (about 5,900 entities) stays in

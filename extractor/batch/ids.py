@@ -14,11 +14,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
+from typing import TYPE_CHECKING
 
 from exporters.jsonl import article_line
 from exporters.scratch_db import blob, connect, text
 from extractor.batch.worker import FileResult
+
+if TYPE_CHECKING:  # the module itself is imported by scratch_db.connect, when one is made
+    import sqlite3
 
 #: Hex digits of the path's sha256 added to a duplicate id.
 SUFFIX_DIGITS = 8
