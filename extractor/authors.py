@@ -307,7 +307,8 @@ def _plain_credit(text: str, index: int, _count: int) -> Iterator[Found]:
         for pattern in group.patterns:
             match = pattern.match(text)
             if match:
-                yield from _credit(text, *match.span("credit"), index, bare_ok=False)
+                start, end = match.span("credit")  # (a starred call is a Python call)
+                yield from _credit(text, start, end, index, bare_ok=False)
 
 
 def _credit(text: str, start: int, end: int, index: int, *, bare_ok: bool) -> Iterator[Found]:
@@ -470,7 +471,8 @@ def _photo_caption(text: str, index: int, _count: int) -> Iterator[Found]:
     for pattern in rules.patterns("authors", "photo_caption"):
         match = pattern.search(text)
         if match:
-            yield from _credit(text, *match.span("credit"), index, bare_ok=True)
+            start, end = match.span("credit")
+            yield from _credit(text, start, end, index, bare_ok=True)
 
 
 # --- bare names heading the text: 2017-10-31丁刚 ------------------------------------------

@@ -87,7 +87,8 @@ def _first_match(
             matches = [pattern.match(text)] if anchored else pattern.finditer(text)
             for match in matches:
                 if match:
-                    found = _source(text, *match.span("name"), index)
+                    start, end = match.span("name")  # (a starred call is a Python call)
+                    found = _source(text, start, end, index)
                     if found is not None:
                         return found
     return None

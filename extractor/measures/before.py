@@ -102,7 +102,8 @@ def preceding_list(label: Label, ctx: Context) -> Draft | None:
     if len(pieces) < 2 or not _plausible_list(text, pieces, label, closer=closer, ctx=ctx):
         return None
     others = [text[s:e].strip() for s, e in pieces[1:]]
-    pieces[0] = (_strip_opener(text, *pieces[0], label, others), pieces[0][1])
+    first_start, first_end = pieces[0]  # (not *pieces[0]: a starred call is a Python call)
+    pieces[0] = (_strip_opener(text, first_start, first_end, label, others), first_end)
     items = make_items(text, label.para, pieces)
     counted = label.count is not None or _acrostic(label.text, items)  # 百千万 spells its items
     return make_draft(label, items, ctx) if counted and len(items) >= 2 else None
@@ -129,7 +130,8 @@ def _pair_before(label: Label, ctx: Context, text: str, start: int, stop: int) -
     if len(pieces) != PAIR or not _plausible_list(text, pieces, label, closer="", ctx=ctx):
         return None
     others = [text[s:e].strip() for s, e in pieces[1:]]
-    pieces[0] = (_strip_opener(text, *pieces[0], label, others), pieces[0][1])
+    first_start, first_end = pieces[0]  # (not *pieces[0]: a starred call is a Python call)
+    pieces[0] = (_strip_opener(text, first_start, first_end, label, others), first_end)
     items = make_items(text, label.para, pieces)
     return make_draft(label, items, ctx) if len(items) == PAIR else None
 

@@ -133,9 +133,33 @@ class _Found:  # a plain class with slots, as Label: made for every paragraph wi
         self.codes: list[str] = []
         self.taken = _Spans()
 
-    def add(self, word: str, count: int | None, start: int, end: int, **how: bool) -> None:
+    # The flags as keywords, not **how: a call passing **kwargs is a Python call, where mypyc
+    # otherwise calls the compiled constructor directly.
+    def add(
+        self,
+        word: str,
+        count: int | None,
+        start: int,
+        end: int,
+        *,
+        quoted: bool,
+        weak: bool = False,
+        after_list: bool = False,
+    ) -> None:
         self.taken.add(start, end)
-        self.labels.append(Label(word, count, self.para, start, end, where=self.where, **how))
+        self.labels.append(
+            Label(
+                word,
+                count,
+                self.para,
+                start,
+                end,
+                quoted,
+                self.where,
+                weak=weak,
+                after_list=after_list,
+            )
+        )
 
 
 def _quoted_labels(found: _Found, scan_from: int) -> None:
@@ -144,7 +168,8 @@ def _quoted_labels(found: _Found, scan_from: int) -> None:
     after_quote = rules.pattern("measures", "count_after_quote")
     for match in _quoted().finditer(text, scan_from):
         word = match.group("label").strip()
-        found.taken.add(*match.span())
+        start, end = match.span()  # (not *match.span(): a starred call is a Python call)
+        found.taken.add(start, end)
         after = after_quote.match(text, match.end())
         opens_with_numeral = NUMERAL_RUN.match(word) is not None
         if after is None and not opens_with_numeral:

@@ -167,7 +167,7 @@ def parallel_frames(paragraphs: list[str], covered: set[int]) -> list[Draft]:
                 continue
             items = []
             for piece, head in zip(pieces, heads, strict=True):
-                a, b = strip_span(text, *piece)
+                a, b = strip_span(text, piece[0], piece[1])
                 items.append(Item(head, text[a:b], p, a, b, scope_end=(p, b)))
             found.append(unlabelled("[…；…]", items))
     return found

@@ -212,7 +212,8 @@ def candidates(
     )
     if None in named:
         title = doc.title or ""
-        for mention in _mentions_in(title, None, *named[None], title=True, markers=markers):
+        names, places = named[None]  # (not *named[None]: a starred call is a Python call)
+        for mention in _mentions_in(title, None, names, places, title=True, markers=markers):
             _add(found, mention)
     measure, lead_first = named_weight("measure"), named_weight("lead_first")
     count = len(doc.paragraphs)
@@ -223,8 +224,9 @@ def candidates(
         text = doc.paragraphs[index]
         if index in named:
             first = index == lead
+            names, places = named[index]
             mentions = _cited_issuers(
-                _mentions_in(text, index, *named[index], title=False, markers=markers)
+                _mentions_in(text, index, names, places, title=False, markers=markers)
             )
             for mention in mentions:
                 if mention.acts:
