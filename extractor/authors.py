@@ -290,7 +290,7 @@ def _paren_credits(text: str, index: int, count: int) -> list[Found]:
     spans = [
         match.span("credit")
         for group in _paren_groups(index >= count - TAIL_PARAGRAPHS)
-        if group.may_match(text)
+        if may_match(text, group.needles)  # (the function: a NamedTuple's method is a Python call)
         for pattern in group.patterns
         for match in pattern.finditer(text)
     ]
@@ -302,7 +302,7 @@ def _paren_credits(text: str, index: int, count: int) -> list[Found]:
 
 def _plain_credit(text: str, index: int, _count: int) -> Iterator[Found]:
     for group in (_group("plain_credit_head"), _group("byline_head")):
-        if not group.may_match(text):
+        if not may_match(text, group.needles):
             continue
         for pattern in group.patterns:
             match = pattern.match(text)

@@ -72,7 +72,8 @@ class PatternGroup(NamedTuple):
     needles: Needles | None
 
     def may_match(self, text: str) -> bool:
-        """False only when no pattern of the group can match anywhere in text."""
+        """False only when no pattern of the group can match anywhere in text. (The compiled
+        stages call `may_match(text, group.needles)`: a NamedTuple's method is a Python call.)"""
         return may_match(text, self.needles)
 
 

@@ -18,7 +18,7 @@ from extractor import rules
 from extractor.authors import field_value_end
 from extractor.document import STRICT_RECORD, Document, FoundSource, Span
 from extractor.names import is_name
-from extractor.needles import PatternGroup, pattern_group
+from extractor.needles import PatternGroup, may_match, pattern_group
 from schemas import Source, Where
 
 #: Paragraphs at each end of the body where metadata lines (来源:…) sit.
@@ -77,11 +77,11 @@ def _first_match(
     """The first source one rule group names in the given paragraphs (among the edge
     paragraphs, `edge_text` joined), or None."""
     rule = _group(group)
-    if not rule.may_match(edge_text):
+    if not may_match(edge_text, rule.needles):
         return None
     for index in indices:
         text = doc.paragraphs[index]
-        if not rule.may_match(text):
+        if not may_match(text, rule.needles):
             continue
         for pattern in rule.patterns:
             matches = [pattern.match(text)] if anchored else pattern.finditer(text)
@@ -110,11 +110,11 @@ def _group(group: str) -> PatternGroup:
 def _labelled(doc: Document, edges: list[int], edge_text: str) -> FoundSource | None:
     """The first 来源 field of the edge paragraphs that names a publisher, or None."""
     rule = _group("source_label")
-    if not rule.may_match(edge_text):
+    if not may_match(edge_text, rule.needles):
         return None
     for index in edges:
         text = doc.paragraphs[index]
-        if not rule.may_match(text):
+        if not may_match(text, rule.needles):
             continue
         for pattern in rule.patterns:
             for match in pattern.finditer(text):

@@ -531,7 +531,7 @@ def _credit_units(text: str) -> Iterator[tuple[int, int]]:
     """The unit opening a closing credit (of one of the last CREDIT_PARAGRAPHS paragraphs):
     (天星镇王玉林), (泰兴市供电公司 周君 严文俊)."""
     credit_tail = _credit_tail()
-    if not credit_tail.may_match(text):
+    if not may_match(text, credit_tail.needles):
         return  # most closing paragraphs hold no parenthesis: the patterns are not tried
     units = rules.strings("organizations", "unit_suffixes")
     for pattern in credit_tail.patterns:
