@@ -258,12 +258,14 @@ Where = str  # "paragraph" | "title"
 
 # Item and Draft are plain classes with slots, as Marker and Label, not dataclasses: under
 # mypyc a dataclass keeps the `__init__` the dataclasses module writes, run by the interpreter
-# and setting each field through a descriptor (a sixth of making a draft). They compare and
-# print by their fields as the dataclasses did (the tests compare drafts), and hash not at all.
+# and setting each field through a descriptor (with Context, 1 % of a real post's instructions
+# compiled). They compare and print by their fields as the dataclasses did (the tests compare
+# drafts), and hash not at all.
 class _Fields:
     """Equality and repr by the fields named in FIELDS, in their order (a dataclass's): mypyc
     keeps no `__slots__` on a compiled class, so each class names its fields itself."""
 
+    __slots__ = ()
     FIELDS: ClassVar[tuple[str, ...]] = ()
 
     def _fields(self) -> tuple[object, ...]:
