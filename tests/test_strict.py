@@ -22,15 +22,20 @@ def crashing_extractor(doc: Document) -> object:
     raise RuleCrashError(f"bug on {len(doc.paragraphs)} paragraphs")
 
 
-@pytest.fixture
-def crashing_organizations(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The pipeline with its organizations extractor replaced by one that raises."""
+def replace_organizations(monkeypatch: pytest.MonkeyPatch, extractor: object) -> None:
+    """The pipeline with its organizations extractor replaced by `extractor`."""
     extractors = tuple(
-        (name, crashing_extractor if name == "organizations" else extractor)
-        for name, extractor in pipeline.FIELD_EXTRACTORS
+        (name, extractor if name == "organizations" else found)
+        for name, found in pipeline.FIELD_EXTRACTORS
     )
     assert extractors != pipeline.FIELD_EXTRACTORS
     monkeypatch.setattr(pipeline, "FIELD_EXTRACTORS", extractors)
+
+
+@pytest.fixture
+def crashing_organizations(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pipeline with its organizations extractor replaced by one that raises."""
+    replace_organizations(monkeypatch, crashing_extractor)
 
 
 def invalid_organizations(doc: Document) -> list[FoundOrganization]:
@@ -42,11 +47,7 @@ def invalid_organizations(doc: Document) -> list[FoundOrganization]:
 def unvalidated_organizations(monkeypatch: pytest.MonkeyPatch) -> None:
     """The pipeline with its organizations extractor replaced by one giving invalid facts (the
     stages' facts are validated with the whole Article, after the extractors have run)."""
-    extractors = tuple(
-        (name, invalid_organizations if name == "organizations" else extractor)
-        for name, extractor in pipeline.FIELD_EXTRACTORS
-    )
-    monkeypatch.setattr(pipeline, "FIELD_EXTRACTORS", extractors)
+    replace_organizations(monkeypatch, invalid_organizations)
 
 
 def test_the_test_session_runs_strict() -> None:
